@@ -1,0 +1,33 @@
+/**
+ * The process logger: pino, JSON lines on stdout (or the given stream), every object passed
+ * through {@link redact} and pino's own path redaction for the request headers it might see.
+ */
+import pino, { type DestinationStream, type Logger } from 'pino';
+import type { LogLevel } from '../../config.js';
+import { redact } from '../../domain/redaction.js';
+
+export type { Logger } from 'pino';
+
+const HEADER_PATHS = ['authorization', 'cookie', 'set-cookie', 'x-api-key', 'proxy-authorization', 'dpop'].flatMap((name) => [
+  `req.headers["${name}"]`,
+  `res.headers["${name}"]`,
+  `headers["${name}"]`,
+]);
+
+export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
+    level,
+    base: { service: 'rampart' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: HEADER_PATHS, censor: '[redacted]' },
+    formatters: {
+      level: (label) => ({ level: label }),
+      log: (object) => redact(object) as Record<string, unknown>,
+    },
+    serializers: {
+      err: (error: unknown) => redact(error),
+      error: (error: unknown) => redact(error),
+    },
+  };
+  return destination === undefined ? pino(options) : pino(options, destination);
+}

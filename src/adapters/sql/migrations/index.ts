@@ -1,0 +1,17 @@
+/**
+ * Every migration, in order. Names sort in application order; a migration is never edited once
+ * released — a change is a new migration, and `test/integration/migrations.test.ts` gains a step
+ * that loads a database of the previous version, with rows, and checks it after the upgrade.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import { migration0001 } from './0001-meta.js';
+import { migration0002 } from './0002-idempotency-keys.js';
+
+export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
+  '0001-meta': migration0001,
+  '0002-idempotency-keys': migration0002,
+});
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve({ ...MIGRATIONS }),
+};

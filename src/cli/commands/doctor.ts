@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import { Migrator } from 'kysely';
+import { connectRedis, pingRedis } from '../../adapters/redis/redis-connection.js';
+import { migrationProvider } from '../../adapters/sql/migrations/index.js';
+import { openDatabase } from '../../adapters/sql/sql-database.js';
+import type { RampartConfig } from '../../config.js';
+import { postureChecks, type Check } from '../doctor.js';
+import type { Output } from '../output.js';
+
+async function checkDatabase(config: RampartConfig): Promise<Check> {
+  const name = 'database';
+  if (config.databaseUrl === undefined && !existsSync(config.dataDir)) {
+    return { name, status: 'warn', reason: 'the embedded SQLite database does not exist yet' };
+  }
+  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    if (!(await database.ping(3000))) return { name, status: 'fail', reason: `${database.dialect} does not answer` };
+    const migrations = await new Migrator({ db: database.db, provider: migrationProvider }).getMigrations();
+    const pending = migrations.filter((m) => m.executedAt === undefined).length;
+    if (pending > 0)
+      return { name, status: 'warn', reason: `${database.dialect} answers; ${pending} migration(s) pending (rampart migrate)` };
+    return { name, status: 'pass', reason: `${database.dialect} answers; schema up to date` };
+  } catch {
+    return { name, status: 'fail', reason: `${database.dialect} could not be read` };
+  } finally {
+    await database.close();
+  }
+}
+
+async function checkRedis(config: RampartConfig): Promise<Check | undefined> {
+  if (config.redisUrl === undefined) return undefined;
+  const redis = connectRedis(config.redisUrl);
+  try {
+    const ok = await pingRedis(redis, 3000);
+    return ok
+      ? { name: 'redis', status: 'pass', reason: 'Redis answers' }
+      : { name: 'redis', status: 'fail', reason: 'Redis does not answer' };
+  } finally {
+    redis.disconnect();
+  }
+}
+
+const MARK = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' } as const;
+
+/** `rampart doctor`: prints each check; exit 1 when any fails. */
+export async function runDoctor(config: RampartConfig, out: Output): Promise<number> {
+  const checks = postureChecks(config);
+  checks.push(await checkDatabase(config));
+  const redis = await checkRedis(config);
+  if (redis !== undefined) checks.push(redis);
+  const failed = checks.filter((check) => check.status === 'fail').length;
+  const text = checks.map((check) => `${MARK[check.status]}  ${check.name.padEnd(16)} ${check.reason}`).join('\n');
+  out.result({ ok: failed === 0, checks }, `${text}\n\n${failed === 0 ? 'no check failed' : `${failed} check(s) failed`}`);
+  return failed === 0 ? 0 : 1;
+}

@@ -1,0 +1,20 @@
+import type { RampartConfig } from '../../config.js';
+import { masterKeyPath } from '../../adapters/fs/master-key-file.js';
+import { initialiseDataDirectory } from '../../serve.js';
+import type { Output } from '../output.js';
+
+/** `rampart init`: the data directory (0700) and, without RAMPART_MASTER_KEY, the key file (0600). */
+export async function runInit(config: RampartConfig, out: Output): Promise<number> {
+  const { masterKeyCreated } = initialiseDataDirectory(config);
+  const source = config.masterKey !== undefined ? 'environment' : 'file';
+  const result = {
+    data_dir: config.dataDir,
+    master_key: { source, path: source === 'file' ? masterKeyPath(config.dataDir) : null, created: masterKeyCreated },
+  };
+  const keyLine =
+    source === 'environment'
+      ? 'master key: from RAMPART_MASTER_KEY'
+      : `master key: ${masterKeyPath(config.dataDir)} (${masterKeyCreated ? 'created' : 'kept'})`;
+  out.result(result, `data directory: ${config.dataDir} (0700)\n${keyLine}`);
+  return 0;
+}

@@ -1,0 +1,135 @@
+/**
+ * `rampart doctor`: checks of a deployment's posture, each pass, warn or fail with a reason.
+ * A fail means "do not run like this": the command exits 1.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { inspectDataDirectory } from '../adapters/fs/data-directory.js';
+import { masterKeyPath, readMasterKeyFile } from '../adapters/fs/master-key-file.js';
+import type { RampartConfig } from '../config.js';
+
+export type CheckStatus = 'pass' | 'warn' | 'fail';
+
+export interface Check {
+  readonly name: string;
+  readonly status: CheckStatus;
+  readonly reason: string;
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+export function checkDataDirectory(config: RampartConfig): Check {
+  const name = 'data-directory';
+  if (!existsSync(config.dataDir))
+    return { name, status: 'warn', reason: `${config.dataDir} does not exist yet (rampart init creates it 0700)` };
+  const findings = inspectDataDirectory(config.dataDir);
+  if (findings.length > 0) {
+    const list = findings.map(
+      (f) => `${f.path} is ${f.mode.toString(8).padStart(4, '0')} (want ${f.expected.toString(8).padStart(4, '0')})`,
+    );
+    return { name, status: 'fail', reason: `readable by other users: ${list.join('; ')}` };
+  }
+  return { name, status: 'pass', reason: `${config.dataDir} is 0700 and its files 0600` };
+}
+
+export function checkMasterKey(config: RampartConfig): Check {
+  const name = 'master-key';
+  if (config.masterKey !== undefined)
+    return { name, status: 'pass', reason: 'RAMPART_MASTER_KEY is set (the key lives outside the database)' };
+  const path = masterKeyPath(config.dataDir);
+  if (!existsSync(path))
+    return { name, status: 'warn', reason: `no RAMPART_MASTER_KEY and no ${path} yet: one will be generated at first start` };
+  try {
+    readMasterKeyFile(config.dataDir);
+  } catch {
+    return { name, status: 'fail', reason: `${path} does not hold a base64 32-byte key` };
+  }
+  if ((statSync(path).mode & 0o077) !== 0) return { name, status: 'fail', reason: `${path} is readable by other users` };
+  return {
+    name,
+    status: 'warn',
+    reason: `the key-encryption key is a file beside the data it protects (${path}); set RAMPART_MASTER_KEY from a secret store, and back the file up`,
+  };
+}
+
+export function checkTls(config: RampartConfig): Check {
+  const name = 'tls';
+  if (config.tlsCert !== undefined) {
+    for (const file of [config.tlsCert, config.tlsKey ?? '']) {
+      if (!existsSync(file)) return { name, status: 'fail', reason: `${file} does not exist` };
+    }
+    if (config.tlsKey !== undefined && (statSync(config.tlsKey).mode & 0o077) !== 0) {
+      return { name, status: 'fail', reason: `${config.tlsKey} (the TLS private key) is readable by other users` };
+    }
+    return { name, status: 'pass', reason: 'HTTPS only: TLS 1.2/1.3, AEAD suites with forward secrecy, HSTS' };
+  }
+  if (config.publicUrl.startsWith('https:') && config.trustProxy !== false) {
+    return { name, status: 'pass', reason: 'TLS is terminated by the listed proxy (RAMPART_PUBLIC_URL is https)' };
+  }
+  if (isLoopbackHost(config.host)) {
+    return { name, status: 'warn', reason: 'plain HTTP, listening on loopback only: fine behind a local TLS proxy or for development' };
+  }
+  return {
+    name,
+    status: 'fail',
+    reason: `plain HTTP on ${config.host}: set RAMPART_TLS_CERT/RAMPART_TLS_KEY or terminate TLS at a listed proxy`,
+  };
+}
+
+const WEAK_PASSWORDS = new Set(['postgres', 'password', 'admin', 'root', 'secret', 'changeme', 'rampart']);
+
+export function checkDefaultSecrets(config: RampartConfig): Check {
+  const name = 'default-secrets';
+  if (config.databaseUrl !== undefined) {
+    const password = decodeURIComponent(new URL(config.databaseUrl.reveal()).password);
+    if (WEAK_PASSWORDS.has(password.toLowerCase())) {
+      return { name, status: 'fail', reason: 'RAMPART_DATABASE_URL uses a default password' };
+    }
+  }
+  if (config.bootstrapAdminPassword !== undefined) {
+    return {
+      name,
+      status: 'warn',
+      reason: 'RAMPART_BOOTSTRAP_ADMIN_PASSWORD is set: remove it from the environment once the admin exists',
+    };
+  }
+  if (config.securityContact.startsWith('mailto:security@127.') || config.securityContact === 'mailto:security@localhost') {
+    return { name, status: 'warn', reason: 'RAMPART_SECURITY_CONTACT is the default: set a contact that reaches you' };
+  }
+  return { name, status: 'pass', reason: 'no default credentials in the configuration' };
+}
+
+export function checkTrustProxy(config: RampartConfig): Check {
+  const name = 'trust-proxy';
+  if (config.trustProxy === false) return { name, status: 'pass', reason: 'X-Forwarded-For is ignored (no proxy trusted)' };
+  const open = config.trustProxy.filter((entry) => {
+    const [address = '', bits] = entry.split('/');
+    return bits !== undefined && Number(bits) === 0 && isIP(address) !== 0;
+  });
+  if (open.length > 0) return { name, status: 'fail', reason: `${open.join(', ')} trusts every address to set its own client IP` };
+  return { name, status: 'pass', reason: `X-Forwarded-For honoured only from ${config.trustProxy.join(', ')}` };
+}
+
+export function checkCors(config: RampartConfig): Check {
+  const name = 'cors';
+  if (config.corsOrigins.length === 0) return { name, status: 'pass', reason: 'no cross-origin access' };
+  const insecure = config.corsOrigins.filter((origin) => origin.startsWith('http:') && !isLoopbackHost(new URL(origin).hostname));
+  if (insecure.length > 0) {
+    return { name, status: 'warn', reason: `plain-HTTP origins may send credentialed requests: ${insecure.join(', ')}` };
+  }
+  return { name, status: 'pass', reason: `credentialed access only for ${config.corsOrigins.join(', ')}` };
+}
+
+/** Every check that needs no connection, in report order. */
+export function postureChecks(config: RampartConfig): Check[] {
+  return [
+    checkDataDirectory(config),
+    checkMasterKey(config),
+    checkTls(config),
+    checkDefaultSecrets(config),
+    checkTrustProxy(config),
+    checkCors(config),
+  ];
+}

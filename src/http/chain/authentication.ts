@@ -1,0 +1,63 @@
+/**
+ * Layer 5, authentication. Asks each {@link Authenticator} in turn; the first that recognises the
+ * credential decides. A credential that is presented and bad is refused (401 with its code), never
+ * downgraded to "anonymous" — except on public routes, which answer the same to everyone. A route
+ * that needs a caller and has none answers 401 `unauthenticated` with `WWW-Authenticate: Bearer`
+ * (RFC 6750 §3).
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { RouteAccess } from '../../domain/access.js';
+import { DomainError } from '../../domain/errors.js';
+import type { Authenticator } from '../../ports/authenticator.js';
+
+export interface AuthenticationOptions {
+  readonly authenticators: readonly Authenticator[];
+}
+
+function exempt(access: RouteAccess | undefined, ip: string): boolean {
+  if (access === undefined || access === 'public') return true;
+  return typeof access === 'object' && access.exemptAddress !== undefined && access.exemptAddress(ip);
+}
+
+function challenge(reply: FastifyReply, error?: 'invalid_token'): void {
+  reply.header('www-authenticate', error === undefined ? 'Bearer realm="rampart"' : `Bearer realm="rampart", error="${error}"`);
+}
+
+const authentication: FastifyPluginAsync<AuthenticationOptions> = async (app, options) => {
+  app.decorateRequest('principal', undefined);
+  const authenticators = [...options.authenticators];
+
+  async function identify(request: FastifyRequest, reply: FastifyReply, mayBeAnonymous: boolean): Promise<void> {
+    for (const authenticator of authenticators) {
+      const result = await authenticator.authenticate({
+        method: request.method,
+        authorization: request.headers.authorization,
+        cookie: request.headers.cookie,
+        ip: request.ip,
+        headers: request.headers,
+      });
+      if (result.outcome === 'none') continue;
+      if (result.outcome === 'authenticated') {
+        request.principal = result.principal;
+        return;
+      }
+      if (mayBeAnonymous) return;
+      challenge(reply, 'invalid_token');
+      throw new DomainError(result.code, result.detail);
+    }
+  }
+
+  app.addHook('onRequest', async (request, reply) => {
+    const access = request.routeOptions.config.access;
+    const mayBeAnonymous = exempt(access, request.ip);
+    const hasCredential = request.headers.authorization !== undefined || request.headers.cookie !== undefined;
+    if (hasCredential && authenticators.length > 0) await identify(request, reply, mayBeAnonymous);
+    if (request.principal === undefined && !mayBeAnonymous) {
+      challenge(reply);
+      throw new DomainError('unauthenticated', 'This route needs a bearer token, an API key or a session');
+    }
+  });
+};
+
+export default fp(authentication, { name: 'rampart-authentication', fastify: '5.x' });

@@ -1,0 +1,50 @@
+/**
+ * Authorization, after validation and before the handler. Deny by default: at start, every route
+ * must declare its access (DESIGN.md principle 2) or the server refuses to start, naming the
+ * route; at run time, a permission route asks the {@link Authorizer}. A deny is 403 `forbidden`,
+ * or 404 `not_found` when the caller must not learn that the org or resource exists.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import { accessDeclarationProblem } from '../../domain/access.js';
+import { DomainError } from '../../domain/errors.js';
+import type { Authorizer } from '../../ports/authorizer.js';
+
+export interface AuthorizationOptions {
+  readonly authorizer: Authorizer;
+}
+
+/** Thrown at registration for a route without a valid access declaration. */
+export class UndeclaredAccessError extends Error {
+  constructor(method: string, url: string, problem: string) {
+    super(`route ${method} ${url} ${problem}; every route must declare config.access`);
+    this.name = 'UndeclaredAccessError';
+  }
+}
+
+const authorization: FastifyPluginAsync<AuthorizationOptions> = async (app, options) => {
+  app.addHook('onRoute', (route) => {
+    const problem = accessDeclarationProblem(route.config?.access);
+    if (problem !== undefined) {
+      const method = Array.isArray(route.method) ? route.method.join(',') : String(route.method);
+      throw new UndeclaredAccessError(method, route.url, problem);
+    }
+  });
+
+  app.addHook('preHandler', async (request) => {
+    const access = request.routeOptions.config.access;
+    if (typeof access !== 'object') return; // public or authenticated: settled by authentication
+    if (request.principal === undefined) return; // an exempt address (authentication let it in)
+    const params = request.params as Record<string, string | undefined> | undefined;
+    const decision = await options.authorizer.decide({
+      principal: request.principal,
+      access,
+      org: access.scope === 'org' ? params?.org : undefined,
+    });
+    if (decision.allow) return;
+    if (decision.hide === true) throw new DomainError('not_found', 'No such resource');
+    throw new DomainError('forbidden', `This needs the ${access.permission} permission`);
+  });
+};
+
+export default fp(authorization, { name: 'rampart-authorization', fastify: '5.x' });

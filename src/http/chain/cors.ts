@@ -1,0 +1,45 @@
+/**
+ * Layer 3, CORS. An exact allow-list (`RAMPART_CORS_ORIGINS`): never `*`, never `null`, no
+ * patterns. Only a listed origin gets `Access-Control-Allow-Origin` (its own value) and
+ * credentials; every response varies on `Origin`; preflights are answered here, before
+ * authentication (browsers send no credentials on them), and cached for ten minutes.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+
+export interface CorsOptions {
+  readonly origins: readonly string[];
+}
+
+const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE';
+const ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key, X-Request-Id, X-CSRF-Token, DPoP';
+const EXPOSED_HEADERS =
+  'X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy, Idempotent-Replayed, Location';
+const PREFLIGHT_MAX_AGE = '600';
+
+const cors: FastifyPluginAsync<CorsOptions> = async (app, options) => {
+  const allowed = new Set(options.origins);
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin;
+    const preflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
+    reply.header('vary', preflight ? 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers' : 'Origin');
+    const listed = typeof origin === 'string' && allowed.has(origin);
+    if (listed) {
+      reply.header('access-control-allow-origin', origin);
+      reply.header('access-control-allow-credentials', 'true');
+    }
+    if (!preflight) {
+      if (listed) reply.header('access-control-expose-headers', EXPOSED_HEADERS);
+      return;
+    }
+    // A preflight from an unlisted origin gets no CORS headers: the browser refuses the request.
+    if (listed) {
+      reply.header('access-control-allow-methods', ALLOWED_METHODS);
+      reply.header('access-control-allow-headers', ALLOWED_HEADERS);
+      reply.header('access-control-max-age', PREFLIGHT_MAX_AGE);
+    }
+    return reply.code(204).send();
+  });
+};
+
+export default fp(cors, { name: 'rampart-cors', fastify: '5.x' });

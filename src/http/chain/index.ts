@@ -1,0 +1,87 @@
+/**
+ * The HTTP chain, in the order it runs (spec/api-v1.md, "Middleware chain"). One plugin per
+ * layer; this table is the one place the order is written. Fastify runs hooks of one kind in
+ * registration order: the `onRequest` layers run top to bottom before the body is read, the body
+ * is then limited and parsed, validated, authorized, and only then does the handler run.
+ *
+ * | #  | layer              | hook                  | what it does                                          |
+ * |----|--------------------|-----------------------|-------------------------------------------------------|
+ * | 1  | logging            | onResponse            | one redacted JSON line per request                    |
+ * | 1b | metrics            | onResponse            | request counter and latency histogram                 |
+ * | -  | problems           | error / 404 handlers  | RFC 9457 problem+json for every failure               |
+ * | 2  | request ID         | onRequest             | safe `X-Request-Id` echoed or generated               |
+ * | 3  | CORS               | onRequest             | exact allow-list; preflights answered here            |
+ * | 4  | security headers   | onSend                | the spec's headers on every response                  |
+ * | 4b | method guard       | onRequest             | TRACE/TRACK → 405                                     |
+ * | 5  | authentication     | onRequest             | principal from the Authenticator port, or 401         |
+ * | 6  | rate limiting      | onRequest             | RateLimiter port; 429 with Retry-After                |
+ * | 7  | request size       | onRoute + parser      | 1 MiB default, per-route override; strict JSON only   |
+ * | 8  | schema validation  | preValidation (ajv)   | TypeBox schemas, no coercion of bodies                |
+ * | 9  | authorization      | onRoute + preHandler  | access declared on every route; Authorizer decides    |
+ * | 10 | idempotency        | preHandler + onSend   | Idempotency-Key replay, stored in the database        |
+ * | -  | handler            |                       | the route                                             |
+ */
+import type { FastifyInstance, FastifyPluginAsync, FastifyPluginOptions } from 'fastify';
+import type { Rampart } from '../../rampart.js';
+import authentication from './authentication.js';
+import authorization from './authorization.js';
+import bodyLimit from './body-limit.js';
+import cors from './cors.js';
+import idempotency from './idempotency.js';
+import logging from './logging.js';
+import methodGuard from './method-guard.js';
+import metrics from './metrics.js';
+import problems from './problems.js';
+import requestId from './request-id.js';
+import rateLimit from './rate-limit.js';
+import securityHeaders from './security-headers.js';
+import validation from './validation.js';
+
+export interface ChainSettings {
+  /** True when Rampart owns the Fastify instance (its `genReqId` is Rampart's). */
+  readonly standalone: boolean;
+}
+
+interface Layer {
+  readonly name: string;
+  // Each plugin takes its own options; the row builds them from the services.
+  readonly plugin: FastifyPluginAsync<never>;
+  readonly options: (rampart: Rampart, settings: ChainSettings) => unknown;
+}
+
+function layer<O extends FastifyPluginOptions>(
+  name: string,
+  plugin: FastifyPluginAsync<O>,
+  options: (rampart: Rampart, settings: ChainSettings) => O,
+): Layer {
+  return { name, plugin: plugin as FastifyPluginAsync<never>, options };
+}
+
+const onError = (rampart: Rampart, what: string) => (error: unknown) => rampart.logger.error({ err: error }, what);
+
+export const CHAIN: readonly Layer[] = [
+  layer('logging', logging, () => ({})),
+  layer('metrics', metrics, (r) => ({ registry: r.metrics })),
+  layer('problems', problems, () => ({})),
+  layer('request-id', requestId, (_r, s) => ({ frameworkIdIsOurs: s.standalone })),
+  layer('cors', cors, (r) => ({ origins: r.config.corsOrigins })),
+  layer('security-headers', securityHeaders, () => ({})),
+  layer('method-guard', methodGuard, () => ({})),
+  layer('authentication', authentication, (r) => ({ authenticators: r.authenticators })),
+  layer('rate-limit', rateLimit, (r) => ({
+    limiter: r.rateLimiter,
+    perMinute: r.config.rateLimit,
+    onError: onError(r, 'rate limiter failed'),
+  })),
+  layer('body-limit', bodyLimit, (r) => ({ defaultLimit: r.config.bodyLimit })),
+  layer('validation', validation, () => ({})),
+  layer('authorization', authorization, (r) => ({ authorizer: r.authorizer })),
+  layer('idempotency', idempotency, (r) => ({ store: r.idempotency, clock: r.clock, onError: onError(r, 'idempotency store failed') })),
+];
+
+/** Registers every layer, in table order, on `app` (the context Rampart's routes live in). */
+export async function registerChain(app: FastifyInstance, rampart: Rampart, settings: ChainSettings): Promise<void> {
+  for (const row of CHAIN) {
+    await app.register(row.plugin, row.options(rampart, settings) as never);
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Layer 1, logging: one JSON line per request when it completes — id, method, route, path
+ * (sensitive query values redacted), status, duration, address — through the redacting logger.
+ * Headers and bodies are never logged.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import { redactUrl } from '../../domain/redaction.js';
+
+const logging: FastifyPluginAsync = async (app) => {
+  app.addHook('onResponse', async (request, reply) => {
+    const status = reply.statusCode;
+    const line = {
+      // The request logger already carries Fastify's id; a host app's may differ from ours.
+      ...(request.requestId === request.id ? {} : { request_id: request.requestId }),
+      method: request.method,
+      route: request.routeOptions.url ?? null,
+      url: redactUrl(request.url),
+      status,
+      ms: Math.round(reply.elapsedTime * 100) / 100,
+      ip: request.ip,
+    };
+    if (status >= 500) request.log.error(line, 'request completed');
+    else request.log.info(line, 'request completed');
+  });
+};
+
+export default fp(logging, { name: 'rampart-logging', fastify: '5.x' });

@@ -1,0 +1,43 @@
+/**
+ * Every error and every unknown route leaves through {@link toProblem}: RFC 9457
+ * problem+json with the request id. Faults of ours are logged with their cause and answered as 500
+ * `internal_error` with nothing but the request id. An unknown path is 404 `not_found`; a known
+ * path with another method is 405 with `Allow`.
+ */
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import fp from 'fastify-plugin';
+import { DomainError } from '../../domain/errors.js';
+import { PROBLEM_CONTENT_TYPE, problem, toProblem } from '../problem.js';
+
+const METHODS: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+function idOf(request: FastifyRequest): string {
+  return request.requestId || request.id;
+}
+
+function allowedMethods(app: FastifyInstance, url: string): string[] {
+  const path = url.split('?')[0] ?? url;
+  return METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
+}
+
+async function notFound(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const allow = allowedMethods(this, request.url);
+  const body =
+    allow.length > 0
+      ? problem('method_not_allowed', `${request.method} is not allowed here; use ${allow.join(', ')}`, idOf(request))
+      : problem('not_found', 'No such resource', idOf(request));
+  if (allow.length > 0) reply.header('allow', allow.join(', '));
+  await reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
+}
+
+const problems: FastifyPluginAsync = async (app) => {
+  app.setErrorHandler(async (error: unknown, request, reply) => {
+    const { problem: body, internal } = toProblem(error, idOf(request));
+    if (internal) request.log.error({ err: error, reqId: idOf(request) }, 'unexpected error');
+    else if (!(error instanceof DomainError)) request.log.debug({ code: body.code, reqId: idOf(request) }, 'request refused');
+    await reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
+  });
+  app.setNotFoundHandler(notFound);
+};
+
+export default fp(problems, { name: 'rampart-problems', fastify: '5.x' });

@@ -1,0 +1,36 @@
+/**
+ * Layer 4, security headers: the spec's list on every response — answers, errors, 404s and
+ * preflights alike — which is why it runs at `onSend`, the one hook every reply passes. A route may
+ * set its own `Content-Security-Policy` or `Cache-Control` (e.g. the console's assets);
+ * everything else is fixed. Precomputed once: this runs on every request.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+
+export interface SecurityHeadersOptions {
+  /** `max-age` of `Strict-Transport-Security`, in seconds. */
+  readonly hstsMaxAge?: number;
+}
+
+// An API answers JSON: nothing in it may load, frame or submit anything.
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+const securityHeaders: FastifyPluginAsync<SecurityHeadersOptions> = async (app, options) => {
+  const fixed: [string, string][] = [
+    ['strict-transport-security', `max-age=${options.hstsMaxAge ?? 31_536_000}; includeSubDomains`],
+    ['x-content-type-options', 'nosniff'],
+    ['x-frame-options', 'DENY'],
+    ['referrer-policy', 'no-referrer'],
+    ['cross-origin-opener-policy', 'same-origin'],
+    ['cross-origin-resource-policy', 'same-origin'],
+  ];
+  app.addHook('onSend', async (_request, reply, payload) => {
+    for (const [name, value] of fixed) reply.header(name, value);
+    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', API_CSP);
+    // Answers may hold personal data or secrets: no cache keeps them unless a route says so.
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+};
+
+export default fp(securityHeaders, { name: 'rampart-security-headers', fastify: '5.x' });

@@ -1,0 +1,119 @@
+/**
+ * The OpenAPI 3.1 document (`GET /api/v1/openapi.json`), generated from the route schemas by
+ * @fastify/swagger and completed here with what the schemas cannot say: each route's access
+ * declaration (`x-rampart-access`), the problem responses with every error code, and the
+ * `Idempotency-Key` header of mutating routes.
+ */
+import swagger from '@fastify/swagger';
+import type { FastifyInstance } from 'fastify';
+import type { RouteAccess } from '../domain/access.js';
+import { ERROR_CATALOG, ERROR_CODES } from '../domain/errors.js';
+import { IDEMPOTENCY_TTL_MS } from './chain/idempotency.js';
+import { PROBLEM_TYPE_BASE, STATUS_BY_CODE } from './problem.js';
+
+type JsonObject = Record<string, unknown>;
+
+const MUTATING = new Set(['post', 'put', 'patch', 'delete']);
+
+const PROBLEM_SCHEMA = {
+  type: 'object',
+  description: 'RFC 9457 problem details. `code` is stable; `title` and `detail` are for people.',
+  required: ['type', 'title', 'status', 'code', 'detail', 'request_id'],
+  properties: {
+    type: { type: 'string', format: 'uri', description: `${PROBLEM_TYPE_BASE}<code>` },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    code: { type: 'string', enum: [...ERROR_CODES] },
+    detail: { type: 'string' },
+    request_id: { type: 'string' },
+    errors: {
+      type: 'array',
+      description: 'For validation_failed: each failing field and why.',
+      items: { type: 'object', properties: { field: { type: 'string' }, reason: { type: 'string' } } },
+    },
+  },
+};
+
+const IDEMPOTENCY_PARAMETER = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    `draft-ietf-httpapi-idempotency-key-header: 1–255 visible ASCII characters, unique per request. A replay with the same key and ` +
+    `body returns the first answer (header \`Idempotent-Replayed: true\`) without running the request again; the same key with another ` +
+    `body is 422 \`idempotency_key_reused\`; a replay while the first is still running is 409 \`conflict\`. Keys are kept per caller ` +
+    `for ${IDEMPOTENCY_TTL_MS / 3_600_000} h. A 5xx answer is not kept, so the request may be retried.`,
+  schema: { type: 'string', minLength: 1, maxLength: 255 },
+};
+
+function problemResponse(description: string): JsonObject {
+  return { description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+}
+
+/** `x-problem-codes`: every code with its status and title, the catalog as the API publishes it. */
+function problemCodes(): JsonObject {
+  const out: JsonObject = {};
+  for (const code of ERROR_CODES) out[code] = { status: STATUS_BY_CODE[code], title: ERROR_CATALOG[code] };
+  return out;
+}
+
+function describeAccess(access: RouteAccess | undefined): unknown {
+  if (access === undefined || typeof access === 'string') return access ?? 'public';
+  return { permission: access.permission, scope: access.scope, exempt_addresses: access.exemptAddress !== undefined };
+}
+
+function complete(document: JsonObject, accessByRoute: ReadonlyMap<string, RouteAccess | undefined>): JsonObject {
+  const components = (document.components ?? {}) as JsonObject;
+  components.schemas = { ...((components.schemas ?? {}) as JsonObject), Problem: PROBLEM_SCHEMA };
+  components.securitySchemes = {
+    bearer: { type: 'http', scheme: 'bearer', description: 'An access token (JWT) or an API key (`rk_…`).' },
+    session: { type: 'apiKey', in: 'cookie', name: '__Host-rampart_session' },
+  };
+  document.components = components;
+  document['x-problem-codes'] = problemCodes();
+  const paths = (document.paths ?? {}) as Record<string, Record<string, JsonObject>>;
+  for (const [url, operations] of Object.entries(paths)) {
+    for (const [method, operation] of Object.entries(operations)) {
+      const access = accessByRoute.get(`${method.toUpperCase()} ${url}`);
+      operation['x-rampart-access'] = describeAccess(access);
+      if (access !== undefined && access !== 'public') operation.security = [{ bearer: [] }, { session: [] }];
+      const responses = (operation.responses ?? {}) as JsonObject;
+      responses['4XX'] ??= problemResponse('The request was refused; `code` says why (see x-problem-codes).');
+      responses['5XX'] ??= problemResponse('Rampart could not answer; `code` says why (see x-problem-codes).');
+      operation.responses = responses;
+      if (MUTATING.has(method)) {
+        const parameters = (operation.parameters ?? []) as JsonObject[];
+        parameters.push(IDEMPOTENCY_PARAMETER);
+        operation.parameters = parameters;
+      }
+    }
+  }
+  return document;
+}
+
+/** Registers the generator; call before any route so that every route is seen. */
+export async function registerOpenApi(app: FastifyInstance, info: { version: string; publicUrl: string }): Promise<void> {
+  const accessByRoute = new Map<string, RouteAccess | undefined>();
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    // @fastify/swagger writes `/users/{id}` for Fastify's `/users/:id`.
+    const url = route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    for (const method of methods) accessByRoute.set(`${String(method)} ${url}`, route.config?.access);
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Rampart API',
+        version: info.version,
+        description: 'The security control plane for multi-tenant software. Contract: spec/api-v1.md.',
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+      },
+      servers: [{ url: info.publicUrl }],
+    },
+    transformObject: (document) =>
+      'openapiObject' in document
+        ? (complete(document.openapiObject as JsonObject, accessByRoute) as typeof document.openapiObject)
+        : document.swaggerObject,
+  });
+}

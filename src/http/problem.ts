@@ -1,0 +1,146 @@
+/**
+ * The one mapper from errors to RFC 9457 problem+json. Every error answer of Rampart passes here:
+ * a {@link DomainError} keeps its code and safe detail; a framework error that the caller caused
+ * becomes its documented code; anything else is 500 `internal_error` carrying only the request id.
+ * No stack, SQL, path or secret ever leaves through this file.
+ */
+import { DomainError, ERROR_CATALOG, type ErrorCode, type FieldError } from '../domain/errors.js';
+
+/** HTTP status of every code. A drift test checks it covers exactly the catalog. */
+export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = Object.freeze({
+  validation_failed: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  mfa_required: 401,
+  token_expired: 401,
+  token_invalid: 401,
+  session_revoked: 401,
+  csrf_failed: 403,
+  mfa_enrollment_required: 403,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  idempotency_key_reused: 422,
+  ssrf_blocked: 422,
+  rate_limited: 429,
+  internal_error: 500,
+  secret_integrity_failed: 500,
+  service_unavailable: 503,
+  audit_unavailable: 503,
+});
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+export const PROBLEM_TYPE_BASE = 'https://rampart.dev/problems/';
+
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly code: ErrorCode;
+  readonly detail: string;
+  readonly request_id: string;
+  readonly [extension: string]: unknown;
+}
+
+interface FrameworkError {
+  code?: unknown;
+  statusCode?: unknown;
+  validation?: unknown;
+  validationContext?: unknown;
+}
+
+interface AjvErrorLike {
+  instancePath?: string;
+  keyword?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+/** Turns ajv's errors into field errors: `/email` → `body.email`, missing → the missing field. */
+function fieldErrors(validation: unknown, context: string): FieldError[] {
+  if (!Array.isArray(validation)) return [{ field: context, reason: 'is not valid' }];
+  return (validation as AjvErrorLike[]).map((error) => {
+    const path = (error.instancePath ?? '').split('/').filter((part) => part !== '');
+    const params = error.params ?? {};
+    let reason = error.message ?? 'is not valid';
+    if (error.keyword === 'required' && typeof params.missingProperty === 'string') {
+      path.push(params.missingProperty);
+      reason = 'is required';
+    } else if (error.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
+      path.push(params.additionalProperty);
+      reason = 'is not an allowed field';
+    }
+    return { field: [context, ...path].join('.'), reason };
+  });
+}
+
+/** The code and safe detail of a framework error the caller caused, or `undefined` for a fault. */
+function classify(error: FrameworkError): { code: ErrorCode; detail: string; errors?: FieldError[] } | undefined {
+  if (error.validation !== undefined) {
+    const context = typeof error.validationContext === 'string' ? error.validationContext : 'body';
+    const errors = fieldErrors(error.validation, context === 'querystring' ? 'query' : context);
+    const first = errors[0];
+    return { code: 'validation_failed', detail: first ? `${first.field}: ${first.reason}` : 'The request is not valid', errors };
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { code: 'validation_failed', detail: 'body: is not valid JSON', errors: [{ field: 'body', reason: 'is not valid JSON' }] };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { code: 'validation_failed', detail: 'body: is empty', errors: [{ field: 'body', reason: 'is empty' }] };
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return {
+        code: 'validation_failed',
+        detail: 'Content-Length: does not match the body',
+        errors: [{ field: 'Content-Length', reason: 'does not match the body' }],
+      };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { code: 'payload_too_large', detail: 'The request body is larger than this route accepts' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_TYPE':
+      return { code: 'unsupported_media_type', detail: 'Send the body as application/json' };
+    case 'FST_ERR_ASYNC_CONSTRAINT':
+    case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_INVALID_URL':
+      return { code: 'not_found', detail: 'No such resource' };
+    default:
+      break;
+  }
+  // Errors from Node's HTTP layer that carry a 4xx (e.g. a body aborted by the client).
+  if (typeof error.statusCode === 'number' && error.statusCode === 413) {
+    return { code: 'payload_too_large', detail: 'The request body is larger than this route accepts' };
+  }
+  return undefined;
+}
+
+/** Builds the problem for `error`; `internal` is true when the error is a fault of ours. */
+export function toProblem(error: unknown, requestId: string): { problem: Problem; internal: boolean } {
+  if (error instanceof DomainError) {
+    return { problem: problem(error.code, error.detail, requestId, error.extensions), internal: false };
+  }
+  if (typeof error === 'object' && error !== null) {
+    const known = classify(error as FrameworkError);
+    if (known !== undefined) {
+      const extensions = known.errors === undefined ? {} : { errors: known.errors };
+      return { problem: problem(known.code, known.detail, requestId, extensions), internal: false };
+    }
+  }
+  return {
+    problem: problem('internal_error', 'An internal error occurred; quote the request id to the operator', requestId),
+    internal: true,
+  };
+}
+
+export function problem(code: ErrorCode, detail: string, requestId: string, extensions: Readonly<Record<string, unknown>> = {}): Problem {
+  return {
+    ...extensions,
+    type: `${PROBLEM_TYPE_BASE}${code}`,
+    title: ERROR_CATALOG[code],
+    status: STATUS_BY_CODE[code],
+    code,
+    detail,
+    request_id: requestId,
+  };
+}

@@ -1,0 +1,43 @@
+/** `/healthz` (the process answers) and `/readyz` (its dependencies answer too). */
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { ReadinessProbe } from '../../../ports/readiness-probe.js';
+import { PROBLEM_CONTENT_TYPE, problem } from '../../problem.js';
+
+export async function healthRoutes(app: FastifyInstance, probes: readonly ReadinessProbe[]): Promise<void> {
+  app.get(
+    '/healthz',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Liveness: the process answers',
+        tags: ['health'],
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Readiness: the database (and Redis, when configured) answer',
+        tags: ['health'],
+        response: {
+          200: Type.Object({ status: Type.Literal('ready'), checks: Type.Record(Type.String(), Type.Literal('ok')) }),
+          503: Type.Unknown({ description: 'problem+json `service_unavailable`, with `checks` naming what does not answer' }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const results = await Promise.all(probes.map(async (probe) => [probe.name, await probe.check()] as const));
+      const checks = Object.fromEntries(results.map(([name, ok]) => [name, ok ? 'ok' : 'unavailable']));
+      const down = results.filter(([, ok]) => !ok).map(([name]) => name);
+      if (down.length === 0) return { status: 'ready' as const, checks };
+      const body = problem('service_unavailable', `Not ready: ${down.join(', ')} not answering`, request.requestId, { checks });
+      return reply.code(503).type(PROBLEM_CONTENT_TYPE).serializer(JSON.stringify).send(body);
+    },
+  );
+}

@@ -1,0 +1,24 @@
+/**
+ * Rampart as a library. `createRampart(config)` returns the services; `rampartPlugin` mounts the
+ * chain and the routes in a host Fastify app:
+ *
+ * ```ts
+ * const rampart = await createRampart(loadConfig());
+ * const app = Fastify();
+ * await app.register(rampartPlugin, { rampart });
+ * ```
+ */
+export { loadConfig, describeConfig, ConfigError, VARIABLES, type RampartConfig, type LoadOptions } from './config.js';
+export { createRampart, type Rampart, type RampartOptions } from './rampart.js';
+export { rampartPlugin, buildServer, type RampartPluginOptions } from './http/server.js';
+export { startServer, type RunningServer, type StartOptions } from './serve.js';
+export { DomainError, ERROR_CATALOG, ERROR_CODES, type ErrorCode } from './domain/errors.js';
+export { Secret, secret } from './domain/secret.js';
+export type { RouteAccess, PermissionAccess } from './domain/access.js';
+export type { Principal, AuthenticationResult, Decision } from './domain/principal.js';
+export type { Authenticator, CredentialRequest } from './ports/authenticator.js';
+export type { Authorizer, AuthorizationQuestion } from './ports/authorizer.js';
+export type { RateLimiter, RateLimitResult } from './ports/rate-limiter.js';
+export type { IdempotencyStore } from './ports/idempotency-store.js';
+export type { Clock } from './ports/clock.js';
+export { VERSION } from './version.js';

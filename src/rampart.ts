@@ -1,0 +1,121 @@
+/**
+ * The composition root: `createRampart(config)` opens the stores, runs the migrations and wires
+ * adapters to ports. The server, the CLI and applications embedding Rampart all start here.
+ */
+import type { Redis } from 'ioredis';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { prepareDataDirectory } from './adapters/fs/data-directory.js';
+import { createLogger, type Logger } from './adapters/log/pino-logger.js';
+import { MemoryRateLimiter } from './adapters/memory/memory-rate-limiter.js';
+import { connectRedis, pingRedis } from './adapters/redis/redis-connection.js';
+import { RedisRateLimiter } from './adapters/redis/redis-rate-limiter.js';
+import { migrateToLatest, openDatabase, type SqlDatabase } from './adapters/sql/sql-database.js';
+import { SqlIdempotencyStore } from './adapters/sql/sql-idempotency-store.js';
+import type { RampartConfig } from './config.js';
+import type { Authenticator } from './ports/authenticator.js';
+import { denyAllAuthorizer, type Authorizer } from './ports/authorizer.js';
+import { systemClock, type Clock } from './ports/clock.js';
+import type { IdempotencyStore } from './ports/idempotency-store.js';
+import type { RateLimiter } from './ports/rate-limiter.js';
+import type { ReadinessProbe } from './ports/readiness-probe.js';
+
+export interface RampartOptions {
+  /** The logger to use; by default a redacting pino logger on stdout at RAMPART_LOG_LEVEL. */
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  /** Authenticators asked in order by the authentication layer. */
+  readonly authenticators?: readonly Authenticator[];
+  readonly authorizer?: Authorizer;
+}
+
+/** Rampart's services and the adapters behind them. */
+export interface Rampart {
+  readonly config: RampartConfig;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly database: SqlDatabase;
+  readonly redis: Redis | undefined;
+  readonly rateLimiter: RateLimiter;
+  readonly idempotency: IdempotencyStore;
+  readonly authenticators: readonly Authenticator[];
+  readonly authorizer: Authorizer;
+  readonly readiness: readonly ReadinessProbe[];
+  readonly metrics: Registry;
+  /** Stops background work and closes the stores. Call it after the server has drained. */
+  close(): Promise<void>;
+}
+
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+
+async function waitForRedis(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+export async function createRampart(config: RampartConfig, options: RampartOptions = {}): Promise<Rampart> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  prepareDataDirectory(config.dataDir);
+  const database = openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    onError: (error) => logger.warn({ err: error }, 'database connection error'),
+  });
+  try {
+    await migrateToLatest(database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+
+  let redis: Redis | undefined;
+  if (config.redisUrl !== undefined) {
+    redis = connectRedis(config.redisUrl, (error) => logger.warn({ err: error }, 'redis connection error'));
+    await waitForRedis(redis, 5000);
+  }
+  const rateLimiter: RateLimiter = redis === undefined ? new MemoryRateLimiter({ clock }) : new RedisRateLimiter(redis);
+  const idempotency = new SqlIdempotencyStore(database.db);
+
+  const readiness: ReadinessProbe[] = [{ name: 'database', check: () => database.ping() }];
+  if (redis !== undefined) {
+    const client = redis;
+    readiness.push({ name: 'redis', check: () => pingRedis(client) });
+  }
+
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics, prefix: 'rampart_' });
+
+  const purge = setInterval(() => {
+    idempotency.purgeExpired(clock.now()).catch((error: unknown) => logger.warn({ err: error }, 'idempotency purge failed'));
+  }, PURGE_INTERVAL_MS);
+  purge.unref();
+
+  let closed = false;
+  return Object.freeze({
+    config,
+    logger,
+    clock,
+    database,
+    redis,
+    rateLimiter,
+    idempotency,
+    authenticators: Object.freeze([...(options.authenticators ?? [])]),
+    authorizer: options.authorizer ?? denyAllAuthorizer,
+    readiness: Object.freeze(readiness),
+    metrics,
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(purge);
+      await rateLimiter.close();
+      if (redis !== undefined) redis.disconnect();
+      await database.close();
+    },
+  });
+}

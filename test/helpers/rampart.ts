@@ -1,0 +1,62 @@
+/**
+ * A Rampart instance for a test: the real configuration loader, the real stores, the real
+ * server built in-process (requests through `inject` or a real socket).
+ */
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { createLogger } from '../../src/adapters/log/pino-logger.js';
+import { loadConfig, type RampartConfig } from '../../src/config.js';
+import { buildServer, type RampartPluginOptions } from '../../src/http/server.js';
+import { createRampart, type Rampart, type RampartOptions } from '../../src/rampart.js';
+import type { BackendInstance } from './backends.js';
+
+/** Everything the server logged, one parsed JSON object per line. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') this.lines.push(line);
+    done();
+  }
+
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export function testConfig(backend: BackendInstance | { env: Record<string, string> }, env: Record<string, string> = {}): RampartConfig {
+  return loadConfig({ env: { RAMPART_LOG_LEVEL: 'info', RAMPART_PORT: '0', ...backend.env, ...env } });
+}
+
+export interface TestServer {
+  readonly app: FastifyInstance;
+  readonly rampart: Rampart;
+  readonly logs: LogCapture;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions extends RampartOptions {
+  readonly env?: Record<string, string>;
+  readonly routes?: RampartPluginOptions['routes'];
+}
+
+/** Builds (without listening) a standalone server on `backend`. Close it in `afterEach`/`afterAll`. */
+export async function testServer(
+  backend: BackendInstance | { env: Record<string, string> },
+  options: TestServerOptions = {},
+): Promise<TestServer> {
+  const config = testConfig(backend, options.env);
+  const logs = new LogCapture();
+  const rampart = await createRampart(config, { logger: createLogger(config.logLevel, logs), ...options });
+  const app = await buildServer(rampart, options.routes);
+  await app.ready();
+  return {
+    app,
+    rampart,
+    logs,
+    async close() {
+      await app.close();
+      await rampart.close();
+    },
+  };
+}
