@@ -1,7 +1,3 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/index.js';
-
-main().catch((error) => {
-  process.stderr.write(`rampart: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+// The `rampart` command: the compiled src/cli/main.ts (`npm run build` makes dist/).
+import '../dist/cli/main.js';

@@ -11,7 +11,7 @@
 export { loadConfig, describeConfig, ConfigError, VARIABLES, type RampartConfig, type LoadOptions } from './config.js';
 export { createRampart, type Rampart, type RampartOptions } from './rampart.js';
 export { rampartPlugin, buildServer, type RampartPluginOptions } from './http/server.js';
-export { startServer, type RunningServer, type StartOptions } from './serve.js';
+export { startServer, closeOnSignal, type RunningServer, type StartOptions } from './serve.js';
 export { DomainError, ERROR_CATALOG, ERROR_CODES, type ErrorCode } from './domain/errors.js';
 export { Secret, secret } from './domain/secret.js';
 export type { RouteAccess, PermissionAccess } from './domain/access.js';

@@ -1,12 +1,13 @@
 /**
  * Running the standalone server: start (stores, migrations, listeners) and stop (drain in-flight
- * requests, then close the stores, so that an acknowledged write is never lost).
+ * requests, then close the stores, so that an acknowledged write is never lost). `closeOnSignal`
+ * is the one place SIGTERM/SIGINT are handled, for `rampart serve` and for any process that runs
+ * {@link startServer} itself.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { ensureMasterKeyFile } from './adapters/fs/master-key-file.js';
-import { prepareDataDirectory } from './adapters/fs/data-directory.js';
+import { initialiseDataDirectory } from './adapters/fs/initialise-data-directory.js';
 import type { RampartConfig } from './config.js';
 import { buildRedirectServer, buildServer } from './http/server.js';
 import { createRampart, type Rampart, type RampartOptions } from './rampart.js';
@@ -31,50 +32,52 @@ function listenUrl(scheme: string, address: AddressInfo): string {
   return `${scheme}://${host}:${address.port}`;
 }
 
-/** Creates the data directory (0700) and the master key file when no RAMPART_MASTER_KEY is given. */
-export function initialiseDataDirectory(config: RampartConfig): { masterKeyCreated: boolean } {
-  prepareDataDirectory(config.dataDir);
-  const masterKeyCreated = config.masterKey === undefined ? ensureMasterKeyFile(config.dataDir) : false;
-  return { masterKeyCreated };
+/** The data directory and master key file, as every start prepares them (`rampart init`). */
+export { initialiseDataDirectory };
+
+function listenRedirect(config: RampartConfig): Promise<Server> {
+  const server = buildRedirectServer(config.publicUrl);
+  return new Promise<Server>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.httpRedirectPort, config.host, () => resolve(server));
+  });
 }
 
+/**
+ * Starts the standalone server: data directory, stores and migrations, then the listeners. When
+ * any step fails, whatever already started is stopped again before the error is thrown, so a
+ * failed start leaves no listener and no open store behind (a redirect port already in use must
+ * not leave the HTTPS port serving, nor the process alive).
+ */
 export async function startServer(config: RampartConfig, options: StartOptions = {}): Promise<RunningServer> {
   initialiseDataDirectory(config);
   const rampart = await createRampart(config, options);
-  let app: FastifyInstance;
+  let app: FastifyInstance | undefined;
+  let redirect: Server | undefined;
   try {
     app = await buildServer(rampart, options.routes);
     await app.listen({ host: config.host, port: config.port });
+    if (config.httpRedirectPort !== undefined) redirect = await listenRedirect(config);
   } catch (error) {
+    await app?.close();
     await rampart.close();
     throw error;
   }
-  let redirect: Server | undefined;
-  let redirectUrl: string | undefined;
-  if (config.httpRedirectPort !== undefined) {
-    const server = buildRedirectServer(config.publicUrl);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.httpRedirectPort, config.host, () => resolve());
-    });
-    redirect = server;
-    redirectUrl = listenUrl('http', server.address() as AddressInfo);
-  }
+  const running = app;
   const scheme = config.tlsCert === undefined ? 'http' : 'https';
-  const url = listenUrl(scheme, app.server.address() as AddressInfo);
   let closing: Promise<void> | undefined;
   return {
-    app,
+    app: running,
     rampart,
-    url,
-    redirectUrl,
+    url: listenUrl(scheme, running.server.address() as AddressInfo),
+    redirectUrl: redirect === undefined ? undefined : listenUrl('http', redirect.address() as AddressInfo),
     close() {
       closing ??= (async () => {
-        const force = setTimeout(() => app.server.closeAllConnections(), config.shutdownTimeout * 1000);
+        const force = setTimeout(() => running.server.closeAllConnections(), config.shutdownTimeout * 1000);
         force.unref();
         try {
-          if (redirect !== undefined) redirect.close();
-          await app.close();
+          redirect?.close();
+          await running.close();
         } finally {
           clearTimeout(force);
           await rampart.close();
@@ -83,4 +86,43 @@ export async function startServer(config: RampartConfig, options: StartOptions =
       return closing;
     },
   };
+}
+
+/** The signals that stop the server: SIGTERM from an orchestrator, SIGINT from a terminal. */
+export const STOP_SIGNALS: readonly NodeJS.Signals[] = Object.freeze(['SIGTERM', 'SIGINT']);
+
+/**
+ * Waits for SIGTERM or SIGINT, then drains `server` (in-flight requests finish, new ones are
+ * refused) and closes its stores. Resolves with the process exit code: 0 after a clean stop, 1
+ * when closing failed. A second signal while draining is logged and ignored: the drain is already
+ * bounded by RAMPART_SHUTDOWN_TIMEOUT, and dying mid-commit is what this exists to prevent.
+ */
+export function closeOnSignal(server: RunningServer, signals: readonly NodeJS.Signals[] = STOP_SIGNALS): Promise<number> {
+  const { logger } = server.rampart;
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        logger.warn({ signal }, 'already draining in-flight requests');
+        return;
+      }
+      stopping = true;
+      logger.info({ signal }, 'draining in-flight requests');
+      const done = (code: number): void => {
+        for (const name of signals) process.off(name, stop);
+        resolve(code);
+      };
+      server.close().then(
+        () => {
+          logger.info('stopped');
+          done(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          done(1);
+        },
+      );
+    };
+    for (const name of signals) process.on(name, stop);
+  });
 }

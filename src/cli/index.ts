@@ -1,24 +1,28 @@
 /**
  * The `rampart` command. Every command takes `--json` (results on stdout as JSON, progress on
- * stderr) and `--config <file>` (a JSON file of RAMPART_* keys; the environment wins).
+ * stderr) and `--config <file>` (a JSON file of RAMPART_* keys; the environment wins). Commands
+ * are loaded when run: `rampart config` need not load the HTTP server, nor `init` the database
+ * drivers.
  */
 import { Command } from 'commander';
 import { ConfigError, describeConfig, loadConfig, type RampartConfig } from '../config.js';
 import { DataDirectoryError } from '../adapters/fs/data-directory.js';
 import { VERSION } from '../version.js';
 import { createOutput, type Output } from './output.js';
-import { runDoctor } from './commands/doctor.js';
-import { runInit } from './commands/init.js';
-import { runMigrate } from './commands/migrate.js';
-import { runServe } from './commands/serve.js';
 
 interface GlobalOptions {
   config?: string;
   json?: boolean;
 }
 
-/** Runs one command; returns its exit code. Expected failures print one line, never a stack. */
-async function run(command: Command, action: (config: RampartConfig, out: Output) => Promise<number>): Promise<number> {
+type Action = (config: RampartConfig, out: Output) => Promise<number>;
+
+/**
+ * Runs one command; returns its exit code. An expected failure (bad configuration, a data
+ * directory open to others) exits 2 with one line on stderr, never a stack; with `--json`, stdout
+ * also carries it as `{"error": {…}}`.
+ */
+async function run(command: Command, action: Action): Promise<number> {
   const options = command.optsWithGlobals<GlobalOptions>();
   const out = createOutput(options.json === true);
   try {
@@ -26,8 +30,9 @@ async function run(command: Command, action: (config: RampartConfig, out: Output
     return await action(config, out);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof DataDirectoryError) {
-      if (out.json) out.result({ error: { message: error.message } }, '');
-      else out.note(`rampart: ${error.message}`);
+      const variable = error instanceof ConfigError ? { variable: error.variable } : {};
+      if (out.json) out.result({ error: { ...variable, message: error.message } }, '');
+      out.note(`rampart: ${error.message}`);
       return 2;
     }
     throw error;
@@ -42,10 +47,22 @@ export function buildCli(): Command {
     .option('--json', 'print results as JSON')
     .showHelpAfterError();
 
-  const commands: [string, string, (config: RampartConfig, out: Output) => Promise<number>][] = [
-    ['init', 'create the data directory (0700) and the master key file; safe to run again', runInit],
-    ['serve', 'run the server (migrates first); SIGTERM drains in-flight requests', runServe],
-    ['migrate', 'apply pending database migrations', runMigrate],
+  const commands: [string, string, Action][] = [
+    [
+      'init',
+      'create the data directory (0700) and the master key file; safe to run again',
+      async (config, out) => (await import('./commands/init.js')).runInit(config, out),
+    ],
+    [
+      'serve',
+      'run the server (migrates first); SIGTERM drains in-flight requests',
+      async (config, out) => (await import('./commands/serve.js')).runServe(config, out),
+    ],
+    [
+      'migrate',
+      'apply pending database migrations',
+      async (config, out) => (await import('./commands/migrate.js')).runMigrate(config, out),
+    ],
     [
       'config',
       'print the effective configuration, secrets redacted',
@@ -60,7 +77,11 @@ export function buildCli(): Command {
         return 0;
       },
     ],
-    ['doctor', 'check the deployment (file modes, keys, TLS, secrets, proxies, CORS, stores); exit 1 on a fail', runDoctor],
+    [
+      'doctor',
+      'check the deployment (file modes, keys, TLS, secrets, proxies, CORS, stores); exit 1 on a fail',
+      async (config, out) => (await import('./commands/doctor.js')).runDoctor(config, out),
+    ],
   ];
   for (const [name, description, action] of commands) {
     program

@@ -1,6 +1,8 @@
 /**
  * How commands talk: results on stdout (JSON with `--json`, text otherwise), progress and
- * warnings on stderr so that stdout stays machine-readable.
+ * warnings on stderr so that stdout stays machine-readable. A JSON result is one line: `serve`
+ * prints its `{"url": …}` among the server's own JSON log lines, and a reader takes stdout line
+ * by line.
  */
 export interface Output {
   readonly json: boolean;
@@ -19,7 +21,7 @@ export function createOutput(
   return {
     json,
     result(data, text) {
-      stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${text}\n`);
+      stdout.write(json ? `${JSON.stringify(data)}\n` : `${text}\n`);
     },
     progress(done, total, label) {
       const width = 24;

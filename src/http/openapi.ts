@@ -2,7 +2,8 @@
  * The OpenAPI 3.1 document (`GET /api/v1/openapi.json`), generated from the route schemas by
  * @fastify/swagger and completed here with what the schemas cannot say: each route's access
  * declaration (`x-rampart-access`), the problem responses with every error code, and the
- * `Idempotency-Key` header of mutating routes.
+ * `Idempotency-Key` header of mutating routes (except those that opt out of replay with
+ * `config.idempotency: false`: documenting a header the server ignores would be a false promise).
  */
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
@@ -62,7 +63,14 @@ function describeAccess(access: RouteAccess | undefined): unknown {
   return { permission: access.permission, scope: access.scope, exempt_addresses: access.exemptAddress !== undefined };
 }
 
-function complete(document: JsonObject, accessByRoute: ReadonlyMap<string, RouteAccess | undefined>): JsonObject {
+/** What the document needs to know of a route beyond its schema. */
+interface RouteFacts {
+  readonly access: RouteAccess | undefined;
+  /** False when the route opts out of `Idempotency-Key` replay. */
+  readonly idempotent: boolean;
+}
+
+function complete(document: JsonObject, factsByRoute: ReadonlyMap<string, RouteFacts>): JsonObject {
   const components = (document.components ?? {}) as JsonObject;
   components.schemas = { ...((components.schemas ?? {}) as JsonObject), Problem: PROBLEM_SCHEMA };
   components.securitySchemes = {
@@ -74,14 +82,15 @@ function complete(document: JsonObject, accessByRoute: ReadonlyMap<string, Route
   const paths = (document.paths ?? {}) as Record<string, Record<string, JsonObject>>;
   for (const [url, operations] of Object.entries(paths)) {
     for (const [method, operation] of Object.entries(operations)) {
-      const access = accessByRoute.get(`${method.toUpperCase()} ${url}`);
+      const facts = factsByRoute.get(`${method.toUpperCase()} ${url}`);
+      const access = facts?.access;
       operation['x-rampart-access'] = describeAccess(access);
       if (access !== undefined && access !== 'public') operation.security = [{ bearer: [] }, { session: [] }];
       const responses = (operation.responses ?? {}) as JsonObject;
       responses['4XX'] ??= problemResponse('The request was refused; `code` says why (see x-problem-codes).');
       responses['5XX'] ??= problemResponse('Rampart could not answer; `code` says why (see x-problem-codes).');
       operation.responses = responses;
-      if (MUTATING.has(method)) {
+      if (MUTATING.has(method) && facts?.idempotent !== false) {
         const parameters = (operation.parameters ?? []) as JsonObject[];
         parameters.push(IDEMPOTENCY_PARAMETER);
         operation.parameters = parameters;
@@ -93,12 +102,13 @@ function complete(document: JsonObject, accessByRoute: ReadonlyMap<string, Route
 
 /** Registers the generator; call before any route so that every route is seen. */
 export async function registerOpenApi(app: FastifyInstance, info: { version: string; publicUrl: string }): Promise<void> {
-  const accessByRoute = new Map<string, RouteAccess | undefined>();
+  const factsByRoute = new Map<string, RouteFacts>();
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     // @fastify/swagger writes `/users/{id}` for Fastify's `/users/:id`.
     const url = route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-    for (const method of methods) accessByRoute.set(`${String(method)} ${url}`, route.config?.access);
+    const facts: RouteFacts = { access: route.config?.access, idempotent: route.config?.idempotency !== false };
+    for (const method of methods) factsByRoute.set(`${String(method)} ${url}`, facts);
   });
   await app.register(swagger, {
     openapi: {
@@ -113,7 +123,7 @@ export async function registerOpenApi(app: FastifyInstance, info: { version: str
     },
     transformObject: (document) =>
       'openapiObject' in document
-        ? (complete(document.openapiObject as JsonObject, accessByRoute) as typeof document.openapiObject)
+        ? (complete(document.openapiObject as JsonObject, factsByRoute) as typeof document.openapiObject)
         : document.swaggerObject,
   });
 }

@@ -1,12 +1,15 @@
 /**
  * Mounting Rampart on Fastify: `rampartPlugin` puts the chain and the routes into any Fastify
  * app (the library mode); `buildServer` makes the standalone server around it (its own Fastify
- * instance, logger, request ids, trust-proxy rule and TLS).
+ * instance, logger, request ids, trust-proxy rule and TLS). Both drain the same way when the app
+ * closes (see {@link registerDraining}).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
-import { problem, PROBLEM_CONTENT_TYPE } from './problem.js';
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
+import { DomainError } from '../domain/errors.js';
+import { problem, PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
+import { allSecurityHeaders } from './chain/security-headers.js';
 import { registerChain } from './chain/index.js';
 import { requestIdFrom } from './chain/request-id.js';
 import { registerOpenApi } from './openapi.js';
@@ -22,6 +25,34 @@ export interface RampartPluginOptions {
   readonly routes?: (app: FastifyInstance, rampart: Rampart) => Promise<void>;
   /** Set by {@link buildServer}; a host app leaves it unset. */
   readonly standalone?: boolean;
+  /**
+   * Whether Rampart answers unknown paths (404/405 problem+json). Default: only when standalone —
+   * an embedding host keeps its own 404s; a host that mounts Rampart alone may pass `true`.
+   */
+  readonly handleNotFound?: boolean;
+}
+
+/**
+ * Draining, from the moment the app starts closing (SIGTERM): requests already in flight finish,
+ * and their answers carry `Connection: close`, so a keep-alive connection ends with its last
+ * answer instead of holding the drain open until RAMPART_SHUTDOWN_TIMEOUT; a request that still
+ * arrives on an open connection is answered 503 `service_unavailable` as problem+json, after the
+ * chain's request-id, CORS and header layers (Fastify's own closing answer is neither). Registered
+ * after the chain, so it is the last `onRequest` hook.
+ */
+function registerDraining(app: FastifyInstance): void {
+  let draining = false;
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
+  app.addHook('onRequest', async () => {
+    if (draining) throw new DomainError('service_unavailable', 'The server is shutting down; retry the request');
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    // HTTP/2 has no Connection header (RFC 9113 §8.2.2); its sessions are closed by the server.
+    if (draining && request.raw.httpVersionMajor < 2) reply.header('connection', 'close');
+    return payload;
+  });
 }
 
 /**
@@ -30,15 +61,29 @@ export interface RampartPluginOptions {
  */
 export const rampartPlugin: FastifyPluginAsync<RampartPluginOptions> = async (app, options) => {
   const { rampart } = options;
-  await registerChain(app, rampart, { standalone: options.standalone === true });
+  const standalone = options.standalone === true;
+  await registerChain(app, rampart, { standalone, handleNotFound: options.handleNotFound ?? standalone });
+  registerDraining(app);
   await registerOpenApi(app, { version: VERSION, publicUrl: rampart.config.publicUrl });
   await registerRoutes(app, rampart);
   if (options.routes !== undefined) await options.routes(app, rampart);
 };
 
-const SECURITY_HEADERS_FOR_RAW =
-  'X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\n' +
-  "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\nCache-Control: no-store\r\n";
+const SECURITY_HEADERS_FOR_RAW = allSecurityHeaders()
+  .map(([name, value]) => `${name}: ${value}\r\n`)
+  .join('');
+
+/**
+ * Errors Fastify raises before any hook runs (a malformed percent-escape in the path, a path
+ * parameter over `maxParamLength`): answered as problems with the headers and a request id, like
+ * everything else, instead of Fastify's own JSON that echoes the path.
+ */
+function frameworkErrors(error: Error, request: FastifyRequest, reply: FastifyReply): void {
+  const id = requestIdFrom(request.headers['x-request-id']);
+  const { problem: body } = toProblem(error, id);
+  for (const [name, value] of allSecurityHeaders()) reply.header(name, value);
+  void reply.code(body.status).header('x-request-id', id).type(PROBLEM_CONTENT_TYPE).send(body);
+}
 
 /**
  * Answers what Node's HTTP parser refuses before Fastify sees it. `TRACK` is not a method llhttp
@@ -77,9 +122,11 @@ export async function buildServer(rampart: Rampart, routes?: RampartPluginOption
     bodyLimit: config.bodyLimit,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    return503OnClosing: true,
+    // Closing requests are answered by the draining hooks, through the chain (see registerDraining).
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     clientErrorHandler,
+    frameworkErrors,
     requestTimeout: 60_000,
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: false },
     ...(https === null ? {} : { https }),

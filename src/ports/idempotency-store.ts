@@ -17,12 +17,16 @@ export interface IdempotencyClaim {
   readonly scope: string;
   /** The client's `Idempotency-Key`. */
   readonly key: string;
-  /** SHA-256 of the request (method, route, body): a reuse with another request is refused. */
+  /** SHA-256 of the request (method, route, query, body): a reuse with another request is refused. */
   readonly fingerprint: string;
+  /** When the claim is made: with (scope, key), it names this claim in `complete` and `release`. */
   readonly now: number;
   /** When the record may be forgotten (now + 24 h). */
   readonly expiresAt: number;
-  /** Until when the claim holds while in progress; a claim left by a crashed instance lapses then. */
+  /**
+   * Until when the claim holds while in progress (after `now`); a claim left by a crashed
+   * instance lapses then.
+   */
   readonly lockedUntil: number;
 }
 
@@ -30,15 +34,22 @@ export interface IdempotencyClaim {
  * Remembers requests made with an `Idempotency-Key` (draft-ietf-httpapi-idempotency-key-header),
  * shared by every instance.
  *
- * Guarantees: `begin` is atomic — of N concurrent callers with the same (scope, key), exactly one
- * gets `claimed`. An expired record, or an in-progress claim whose lock has lapsed, counts as
- * absent. `complete` and `release` only touch a claim that is in progress.
+ * Guarantees (test/contract/idempotency-store.contract.ts checks each, on every adapter):
+ * - `begin` is atomic: of N concurrent callers with the same (scope, key), on any number of
+ *   instances, exactly one gets `claimed`; the others see the claim's fingerprint;
+ * - a record expired at `now` (`expiresAt <= now`), or an in-progress claim whose lock has lapsed
+ *   (`lockedUntil <= now`), counts as absent: the next `begin` claims it;
+ * - `complete` and `release` act only on the in-progress claim the given claim made (same scope,
+ *   key and `now`): a completed record is never changed, and a holder whose lock lapsed cannot
+ *   overwrite or release the claim of the caller that took the key over;
+ * - the stored response comes back exactly (status, headers, the body's bytes).
  */
 export interface IdempotencyStore {
   begin(claim: IdempotencyClaim): Promise<IdempotencyBegin>;
-  complete(scope: string, key: string, response: StoredResponse): Promise<void>;
-  /** Forgets an in-progress claim (the handler failed with a server error): a retry may run. */
-  release(scope: string, key: string): Promise<void>;
+  /** Stores the answer of the claim `claim` made, if that claim is still the one in progress. */
+  complete(claim: IdempotencyClaim, response: StoredResponse): Promise<void>;
+  /** Forgets the claim `claim` made, if it is still in progress (the handler failed): a retry may run. */
+  release(claim: IdempotencyClaim): Promise<void>;
   /** Deletes records expired at `now`; returns how many. */
   purgeExpired(now: number): Promise<number>;
 }

@@ -5,18 +5,29 @@ export interface RateLimitResult {
   readonly limit: number;
   /** Hits left in the window after this one (never negative). */
   readonly remaining: number;
-  /** Milliseconds until the window resets. */
+  /** Milliseconds until the window resets: more than 0, at most the window. */
   readonly resetMs: number;
 }
 
 /**
  * Counts hits per key in fixed windows.
  *
- * Guarantees: `hit` is atomic — with N concurrent callers on any number of instances sharing the
- * same backing store, exactly `limit` hits of one window are allowed. Keys of different callers
- * never interfere. A failure of the backing store rejects the promise (the caller fails closed).
+ * Guarantees (test/contract/rate-limiter.contract.ts checks each, on every adapter):
+ * - `hit` is atomic: with N concurrent callers on any number of instances sharing the same
+ *   backing store, exactly `limit` hits of one window are allowed, each count given out once;
+ * - once a window has passed, the next hit starts a new one with the whole budget;
+ * - keys of different callers never interfere;
+ * - a `limit` or `windowMs` that is not a positive safe integer rejects with a `RangeError`
+ *   (and counts nothing): a NaN limit must not quietly mean "unlimited" or "refuse all";
+ * - a failure of the backing store rejects the promise: the caller fails closed.
  */
 export interface RateLimiter {
   hit(key: string, limit: number, windowMs: number): Promise<RateLimitResult>;
   close(): Promise<void>;
+}
+
+/** Throws the port's `RangeError` unless `limit` and `windowMs` are positive safe integers. */
+export function checkRateLimitArguments(limit: number, windowMs: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError('rate limit must be a positive integer');
+  if (!Number.isSafeInteger(windowMs) || windowMs < 1) throw new RangeError('rate-limit window must be a positive integer of ms');
 }

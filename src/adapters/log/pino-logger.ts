@@ -4,7 +4,7 @@
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../../config.js';
-import { redact } from '../../domain/redaction.js';
+import { redact, redactText } from '../../domain/redaction.js';
 
 export type { Logger } from 'pino';
 
@@ -23,6 +23,13 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
     formatters: {
       level: (label) => ({ level: label }),
       log: (object) => redact(object) as Record<string, unknown>,
+    },
+    hooks: {
+      // The message string too: `log.info(`…${url}`)` must not carry a credential either.
+      logMethod(args, method) {
+        const cleaned = args.map((arg: unknown) => (typeof arg === 'string' ? redactText(arg) : arg));
+        method.apply(this, cleaned as Parameters<typeof method>);
+      },
     },
     serializers: {
       err: (error: unknown) => redact(error),

@@ -3,6 +3,8 @@ import type { IdempotencyBegin, IdempotencyClaim, IdempotencyStore, StoredRespon
 interface Row {
   fingerprint: string;
   response: StoredResponse | undefined;
+  /** The `now` of the claim that made the row: `complete` and `release` must name it. */
+  claimedAt: number;
   expiresAt: number;
   lockedUntil: number;
 }
@@ -15,13 +17,14 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly #rows = new Map<string, Row>();
 
   begin(claim: IdempotencyClaim): Promise<IdempotencyBegin> {
-    const id = JSON.stringify([claim.scope, claim.key]);
+    const id = rowId(claim.scope, claim.key);
     const row = this.#rows.get(id);
     const lapsed = row !== undefined && (row.expiresAt <= claim.now || (row.response === undefined && row.lockedUntil <= claim.now));
     if (row === undefined || lapsed) {
       this.#rows.set(id, {
         fingerprint: claim.fingerprint,
         response: undefined,
+        claimedAt: claim.now,
         expiresAt: claim.expiresAt,
         lockedUntil: claim.lockedUntil,
       });
@@ -31,15 +34,14 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return Promise.resolve({ state: 'completed', fingerprint: row.fingerprint, response: row.response });
   }
 
-  complete(scope: string, key: string, response: StoredResponse): Promise<void> {
-    const row = this.#rows.get(JSON.stringify([scope, key]));
-    if (row !== undefined && row.response === undefined) row.response = response;
+  complete(claim: IdempotencyClaim, response: StoredResponse): Promise<void> {
+    const row = this.#claimed(claim);
+    if (row !== undefined) row.response = response;
     return Promise.resolve();
   }
 
-  release(scope: string, key: string): Promise<void> {
-    const id = JSON.stringify([scope, key]);
-    if (this.#rows.get(id)?.response === undefined) this.#rows.delete(id);
+  release(claim: IdempotencyClaim): Promise<void> {
+    if (this.#claimed(claim) !== undefined) this.#rows.delete(rowId(claim.scope, claim.key));
     return Promise.resolve();
   }
 
@@ -53,4 +55,14 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     }
     return Promise.resolve(purged);
   }
+
+  /** The row `claim` made, while it is still in progress. */
+  #claimed(claim: IdempotencyClaim): Row | undefined {
+    const row = this.#rows.get(rowId(claim.scope, claim.key));
+    return row !== undefined && row.response === undefined && row.claimedAt === claim.now ? row : undefined;
+  }
+}
+
+function rowId(scope: string, key: string): string {
+  return JSON.stringify([scope, key]);
 }

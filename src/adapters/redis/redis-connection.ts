@@ -1,14 +1,33 @@
 import { Redis } from 'ioredis';
 import type { Secret } from '../../domain/secret.js';
 
+export interface RedisConnectionOptions {
+  /**
+   * How long a command may wait for its answer before it fails (default 1000 ms). A connection
+   * for blocking commands (BLPOP, XREAD BLOCK) needs a longer one, or its own connection.
+   */
+  readonly commandTimeoutMs?: number;
+}
+
 /**
- * Connects to Redis so that an outage fails fast instead of queueing: no offline queue, one retry
- * per command, reconnects in the background. `onError` receives connection errors (never the URL).
+ * Connects to Redis so that an outage fails fast instead of queueing or hanging, and heals by
+ * itself:
+ * - no offline queue: while disconnected, a command fails at once (callers fail closed, 503)
+ *   instead of waiting to run later, when its answer no longer matters;
+ * - a command timeout: a Redis that stops answering with the connection still open (a network
+ *   partition, a stalled server) fails each command after `commandTimeoutMs` instead of holding
+ *   every request that waits on it;
+ * - one retry per command, and reconnection in the background for as long as it takes, so a
+ *   restarted Redis is used again with no restart of Rampart.
+ * `onError` receives connection errors (never the URL).
  */
-export function connectRedis(url: Secret<string>, onError?: (error: Error) => void): Redis {
+export function connectRedis(url: Secret<string>, onError?: (error: Error) => void, options: RedisConnectionOptions = {}): Redis {
+  const commandTimeout = options.commandTimeoutMs ?? 1000;
+  if (!Number.isSafeInteger(commandTimeout) || commandTimeout < 1) throw new RangeError('commandTimeoutMs must be a positive integer');
   const redis = new Redis(url.reveal(), {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    commandTimeout,
     connectTimeout: 2000,
     lazyConnect: false,
     retryStrategy: (times) => Math.min(times * 200, 2000),

@@ -1,8 +1,9 @@
 import type { Redis } from 'ioredis';
-import type { RateLimiter, RateLimitResult } from '../../ports/rate-limiter.js';
+import { checkRateLimitArguments, type RateLimiter, type RateLimitResult } from '../../ports/rate-limiter.js';
 
 // One round trip, atomic on the Redis server: count the hit, start the window on the first one,
-// and read how long the window has left. KEYS[1] = counter, ARGV[1] = window in ms.
+// and read how long the window has left. KEYS[1] = counter, ARGV[1] = window in ms. The
+// `ttl < 0` branch heals a counter that lost its expiry (it would otherwise never reset).
 const HIT_SCRIPT = `
 local count = redis.call('INCR', KEYS[1])
 local ttl = redis.call('PTTL', KEYS[1])
@@ -17,7 +18,9 @@ type HitCommand = (key: string, windowMs: number) => Promise<[number, number]>;
 
 /**
  * {@link RateLimiter} shared by every instance through Redis: fixed windows counted by one Lua
- * script, so concurrent hits from any number of instances are counted exactly.
+ * script, so concurrent hits from any number of instances are counted exactly. ioredis sends the
+ * script in full on each new connection (then by SHA), so a restarted Redis, which has lost its
+ * script cache, is served after the reconnection without a NOSCRIPT failure.
  */
 export class RedisRateLimiter implements RateLimiter {
   readonly #prefix: string;
@@ -33,10 +36,14 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   async hit(key: string, limit: number, windowMs: number): Promise<RateLimitResult> {
+    checkRateLimitArguments(limit, windowMs);
     const [count, ttl] = await this.#hit(`${this.#prefix}${key}`, windowMs);
-    return { allowed: count <= limit, limit, remaining: Math.max(0, limit - count), resetMs: Math.max(0, ttl) };
+    // PTTL answers 0 in the last millisecond of a window (Redis expires a key only after its
+    // deadline): the window still ends, so report 1 ms rather than a reset of 0.
+    return { allowed: count <= limit, limit, remaining: Math.max(0, limit - count), resetMs: Math.min(windowMs, Math.max(1, ttl)) };
   }
 
+  /** The connection belongs to the caller, who closes it. */
   close(): Promise<void> {
     return Promise.resolve();
   }

@@ -30,7 +30,8 @@ export interface OpenDatabaseOptions {
   readonly onError?: (error: Error) => void;
 }
 
-const SQLITE_FILE = 'rampart.db';
+/** The embedded database's file name inside the data directory. */
+export const SQLITE_FILE = 'rampart.db';
 
 // PostgreSQL BIGINT (OID 20) holds epoch milliseconds here: far inside Number's exact range.
 const pgTypes = {

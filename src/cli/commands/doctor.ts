@@ -1,16 +1,22 @@
+/**
+ * `rampart doctor`: the posture checks of ../doctor.ts, then whether the stores answer. It does
+ * not create the data directory or the embedded database: an operator running it before the
+ * first start, or as another user (root, say), must not leave files the server cannot open.
+ */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Migrator } from 'kysely';
 import { connectRedis, pingRedis } from '../../adapters/redis/redis-connection.js';
 import { migrationProvider } from '../../adapters/sql/migrations/index.js';
-import { openDatabase } from '../../adapters/sql/sql-database.js';
+import { openDatabase, SQLITE_FILE } from '../../adapters/sql/sql-database.js';
 import type { RampartConfig } from '../../config.js';
 import { postureChecks, type Check } from '../doctor.js';
 import type { Output } from '../output.js';
 
 async function checkDatabase(config: RampartConfig): Promise<Check> {
   const name = 'database';
-  if (config.databaseUrl === undefined && !existsSync(config.dataDir)) {
-    return { name, status: 'warn', reason: 'the embedded SQLite database does not exist yet' };
+  if (config.databaseUrl === undefined && !existsSync(join(config.dataDir, SQLITE_FILE))) {
+    return { name, status: 'warn', reason: 'the embedded SQLite database does not exist yet (rampart migrate or serve creates it)' };
   }
   const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   try {

@@ -1,6 +1,6 @@
 import type { RampartConfig } from '../../config.js';
+import { initialiseDataDirectory } from '../../adapters/fs/initialise-data-directory.js';
 import { masterKeyPath } from '../../adapters/fs/master-key-file.js';
-import { initialiseDataDirectory } from '../../serve.js';
 import type { Output } from '../output.js';
 
 /** `rampart init`: the data directory (0700) and, without RAMPART_MASTER_KEY, the key file (0600). */

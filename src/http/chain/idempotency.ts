@@ -7,13 +7,16 @@
  * - the same key with another request is 422 `idempotency_key_reused`;
  * - a replay while the first is still running is 409 `conflict`;
  * - a 5xx answer releases the key, so a retry may run; keys expire after 24 h.
+ * A client that disconnects does not release its key: the handler goes on, and its answer is
+ * stored for the retry that the disconnect is about to cause. If the store fails, the request
+ * fails closed (503) rather than running without the guarantee.
  */
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { DomainError, validationFailed } from '../../domain/errors.js';
 import type { Clock } from '../../ports/clock.js';
-import type { IdempotencyStore, StoredResponse } from '../../ports/idempotency-store.js';
+import type { IdempotencyBegin, IdempotencyClaim, IdempotencyStore, StoredResponse } from '../../ports/idempotency-store.js';
 
 export interface IdempotencyOptions {
   readonly store: IdempotencyStore;
@@ -28,12 +31,7 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const KEY_SYNTAX = /^[\x21-\x7e]{1,255}$/;
 const REPLAYED_HEADERS = ['content-type', 'location'];
 
-interface PendingKey {
-  readonly scope: string;
-  readonly key: string;
-}
-
-const pending = new WeakMap<FastifyRequest, PendingKey>();
+const pending = new WeakMap<FastifyRequest, IdempotencyClaim>();
 
 /** The key of a request: a bare token or an RFC 8941 sf-string (`"…"`). */
 function parseKey(header: string | string[] | undefined): string | undefined {
@@ -46,12 +44,25 @@ function parseKey(header: string | string[] | undefined): string | undefined {
   return key;
 }
 
+/** JSON with object keys sorted: the same body re-serialised in another key order is the same request. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([name, item]) => `${JSON.stringify(name)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** What makes two requests "the same": method, route, path parameters, query and body. */
 function fingerprint(request: FastifyRequest): string {
   return createHash('sha256')
     .update(`${request.method} ${request.routeOptions.url ?? request.url}\n`)
-    .update(JSON.stringify(request.params ?? {}))
+    .update(canonicalJson(request.params ?? {}))
     .update('\n')
-    .update(JSON.stringify(request.body ?? null))
+    .update(canonicalJson(request.query ?? {}))
+    .update('\n')
+    .update(canonicalJson(request.body ?? null))
     .digest('hex');
 }
 
@@ -72,22 +83,30 @@ const idempotency: FastifyPluginAsync<IdempotencyOptions> = async (app, options)
   const { store, clock } = options;
 
   app.addHook('preHandler', async (request, reply) => {
-    if (!MUTATING.has(request.method) || request.routeOptions.config.idempotency === false) return;
+    // An unmatched path (404/405) runs nothing, so there is nothing to replay: no key is claimed.
+    if (request.is404 || !MUTATING.has(request.method) || request.routeOptions.config.idempotency === false) return;
     const key = parseKey(request.headers['idempotency-key']);
     if (key === undefined) return;
     const scope = request.principal === undefined ? `ip:${request.ip}` : `${request.principal.type}:${request.principal.id}`;
     const print = fingerprint(request);
     const now = clock.now();
-    const found = await store.begin({
+    const claim: IdempotencyClaim = {
       scope,
       key,
       fingerprint: print,
       now,
       expiresAt: now + IDEMPOTENCY_TTL_MS,
       lockedUntil: now + LOCK_MS,
-    });
+    };
+    let found: IdempotencyBegin;
+    try {
+      found = await store.begin(claim);
+    } catch (error) {
+      options.onError(error);
+      throw new DomainError('service_unavailable', 'Idempotency keys cannot be checked right now; try again shortly');
+    }
     if (found.state === 'claimed') {
-      pending.set(request, { scope, key });
+      pending.set(request, claim);
       return;
     }
     if (found.fingerprint !== print) {
@@ -106,7 +125,7 @@ const idempotency: FastifyPluginAsync<IdempotencyOptions> = async (app, options)
     const bytes = payloadBytes(payload);
     try {
       if (reply.statusCode >= 500 || bytes === undefined) {
-        await store.release(claim.scope, claim.key);
+        await store.release(claim);
       } else {
         const headers: Record<string, string> = {};
         for (const name of REPLAYED_HEADERS) {
@@ -114,7 +133,7 @@ const idempotency: FastifyPluginAsync<IdempotencyOptions> = async (app, options)
           if (typeof value === 'string') headers[name] = value;
         }
         // Durable before the answer leaves: a retry after this point always finds it.
-        await store.complete(claim.scope, claim.key, { status: reply.statusCode, headers, body: bytes.toString('base64') });
+        await store.complete(claim, { status: reply.statusCode, headers, body: bytes.toString('base64') });
       }
     } catch (error) {
       options.onError(error);
@@ -122,12 +141,9 @@ const idempotency: FastifyPluginAsync<IdempotencyOptions> = async (app, options)
     return payload;
   });
 
-  app.addHook('onRequestAbort', async (request) => {
-    const claim = pending.get(request);
-    if (claim === undefined) return;
-    pending.delete(request);
-    await store.release(claim.scope, claim.key).catch(options.onError);
-  });
+  // No onRequestAbort release: Fastify runs the handler and onSend after a client disconnects,
+  // so the answer is stored as usual. Releasing at the disconnect let the client's retry run the
+  // handler a second time while the first run was still going.
 };
 
 export default fp(idempotency, { name: 'rampart-idempotency', fastify: '5.x' });

@@ -40,6 +40,8 @@ import validation from './validation.js';
 export interface ChainSettings {
   /** True when Rampart owns the Fastify instance (its `genReqId` is Rampart's). */
   readonly standalone: boolean;
+  /** Whether Rampart's not-found handler answers unknown paths of this context. */
+  readonly handleNotFound: boolean;
 }
 
 interface Layer {
@@ -62,7 +64,7 @@ const onError = (rampart: Rampart, what: string) => (error: unknown) => rampart.
 export const CHAIN: readonly Layer[] = [
   layer('logging', logging, () => ({})),
   layer('metrics', metrics, (r) => ({ registry: r.metrics })),
-  layer('problems', problems, () => ({})),
+  layer('problems', problems, (_r, s) => ({ notFound: s.handleNotFound })),
   layer('request-id', requestId, (_r, s) => ({ frameworkIdIsOurs: s.standalone })),
   layer('cors', cors, (r) => ({ origins: r.config.corsOrigins })),
   layer('security-headers', securityHeaders, () => ({})),

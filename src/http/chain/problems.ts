@@ -2,17 +2,23 @@
  * Every error and every unknown route leaves through {@link toProblem}: RFC 9457
  * problem+json with the request id. Faults of ours are logged with their cause and answered as 500
  * `internal_error` with nothing but the request id. An unknown path is 404 `not_found`; a known
- * path with another method is 405 with `Allow`.
+ * path with another method is 405 with `Allow` (RFC 9110 §15.5.6), which lists `HEAD` wherever
+ * Fastify serves it for a `GET`.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import fp from 'fastify-plugin';
 import { DomainError } from '../../domain/errors.js';
 import { PROBLEM_CONTENT_TYPE, problem, toProblem } from '../problem.js';
 
-const METHODS: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 function idOf(request: FastifyRequest): string {
   return request.requestId || request.id;
+}
+
+/** The id for a log line: the request logger already carries Fastify's, so only a different one. */
+function logId(request: FastifyRequest): { request_id?: string } {
+  return idOf(request) === request.id ? {} : { request_id: idOf(request) };
 }
 
 function allowedMethods(app: FastifyInstance, url: string): string[] {
@@ -30,14 +36,19 @@ async function notFound(this: FastifyInstance, request: FastifyRequest, reply: F
   await reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
 }
 
-const problems: FastifyPluginAsync = async (app) => {
+export interface ProblemsOptions {
+  /** Set the not-found handler too (standalone); an embedding host keeps its own 404s. */
+  readonly notFound: boolean;
+}
+
+const problems: FastifyPluginAsync<ProblemsOptions> = async (app, options) => {
   app.setErrorHandler(async (error: unknown, request, reply) => {
     const { problem: body, internal } = toProblem(error, idOf(request));
-    if (internal) request.log.error({ err: error, reqId: idOf(request) }, 'unexpected error');
-    else if (!(error instanceof DomainError)) request.log.debug({ code: body.code, reqId: idOf(request) }, 'request refused');
+    if (internal) request.log.error({ err: error, ...logId(request) }, 'unexpected error');
+    else if (!(error instanceof DomainError)) request.log.debug({ code: body.code, ...logId(request) }, 'request refused');
     await reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
   });
-  app.setNotFoundHandler(notFound);
+  if (options.notFound) app.setNotFoundHandler(notFound);
 };
 
 export default fp(problems, { name: 'rampart-problems', fastify: '5.x' });

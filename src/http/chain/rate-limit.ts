@@ -4,6 +4,8 @@
  * RAMPART_RATE_LIMIT requests a minute; a route may declare its own window, counted apart.
  * Answers carry `RateLimit-*` (draft-ietf-httpapi-ratelimit-headers); a refusal is 429
  * `rate_limited` with `Retry-After`. When the limiter's store fails, the request fails closed (503).
+ * A route's own limit is checked when the route is added: a bad one stops the start, naming the
+ * route, instead of turning every request to it into a 503.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
@@ -21,6 +23,15 @@ const MINUTE = 60_000;
 
 const rateLimit: FastifyPluginAsync<RateLimitOptions> = async (app, options) => {
   const { limiter, perMinute } = options;
+  app.addHook('onRoute', (route) => {
+    const declared = route.config?.rateLimit;
+    if (declared === undefined || declared === false) return;
+    const { max, windowMs } = declared;
+    if (!Number.isSafeInteger(max) || max < 1 || !Number.isSafeInteger(windowMs) || windowMs < 1000) {
+      const method = Array.isArray(route.method) ? route.method.join(',') : String(route.method);
+      throw new Error(`route ${method} ${route.url} declares a rateLimit that is not { max ≥ 1, windowMs ≥ 1000 } in integers`);
+    }
+  });
   app.addHook('onRequest', async (request, reply) => {
     const declared = request.routeOptions.config.rateLimit;
     if (declared === false) return;

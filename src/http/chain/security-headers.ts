@@ -13,17 +13,27 @@ export interface SecurityHeadersOptions {
 }
 
 // An API answers JSON: nothing in it may load, frame or submit anything.
-const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-const securityHeaders: FastifyPluginAsync<SecurityHeadersOptions> = async (app, options) => {
-  const fixed: [string, string][] = [
-    ['strict-transport-security', `max-age=${options.hstsMaxAge ?? 31_536_000}; includeSubDomains`],
+/** The headers no route may change. */
+export function fixedSecurityHeaders(hstsMaxAge = 31_536_000): [string, string][] {
+  return [
+    ['strict-transport-security', `max-age=${hstsMaxAge}; includeSubDomains`],
     ['x-content-type-options', 'nosniff'],
     ['x-frame-options', 'DENY'],
     ['referrer-policy', 'no-referrer'],
     ['cross-origin-opener-policy', 'same-origin'],
     ['cross-origin-resource-policy', 'same-origin'],
   ];
+}
+
+/** Every header, for answers written outside the chain (malformed HTTP, malformed URLs). */
+export function allSecurityHeaders(): [string, string][] {
+  return [...fixedSecurityHeaders(), ['content-security-policy', API_CSP], ['cache-control', 'no-store']];
+}
+
+const securityHeaders: FastifyPluginAsync<SecurityHeadersOptions> = async (app, options) => {
+  const fixed = fixedSecurityHeaders(options.hstsMaxAge);
   app.addHook('onSend', async (_request, reply, payload) => {
     for (const [name, value] of fixed) reply.header(name, value);
     if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', API_CSP);

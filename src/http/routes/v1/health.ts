@@ -1,4 +1,9 @@
-/** `/healthz` (the process answers) and `/readyz` (its dependencies answer too). */
+/**
+ * `/healthz` (the process answers) and `/readyz` (its dependencies answer too). `/readyz` is
+ * exempt from rate limiting: it must report a Redis outage as `redis: unavailable`, which it
+ * cannot do from behind a Redis-backed limiter that fails closed (every request would be 503
+ * without `checks`). Its probes each settle within their own timeout, so it stays cheap.
+ */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ReadinessProbe } from '../../../ports/readiness-probe.js';
@@ -21,7 +26,7 @@ export async function healthRoutes(app: FastifyInstance, probes: readonly Readin
   app.get(
     '/readyz',
     {
-      config: { access: 'public' },
+      config: { access: 'public', rateLimit: false },
       schema: {
         summary: 'Readiness: the database (and Redis, when configured) answer',
         tags: ['health'],

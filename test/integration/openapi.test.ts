@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileErrors, validate } from '@readme/openapi-parser';
+import { Type } from '@sinclair/typebox';
+import { sqliteBackend, type BackendInstance } from '../helpers/backends.js';
+import { testServer, type TestServer } from '../helpers/rampart.js';
+
+/** The parts of an OpenAPI 3.1 document these tests read. */
+interface Parameter {
+  readonly name: string;
+  readonly in: string;
+  readonly required?: boolean;
+  readonly description?: string;
+}
+
+interface Operation {
+  readonly parameters?: readonly Parameter[];
+  readonly responses?: Readonly<Record<string, unknown>>;
+  readonly security?: readonly Readonly<Record<string, readonly string[]>>[];
+  readonly 'x-rampart-access'?: unknown;
+}
+
+interface Document {
+  readonly openapi: string;
+  readonly paths: Readonly<Record<string, Readonly<Record<string, Operation>>>>;
+}
+
+/** One documented operation: "POST /path", its lower-case method, its path and its object. */
+interface Documented {
+  readonly route: string;
+  readonly method: string;
+  readonly path: string;
+  readonly operation: Operation;
+}
+
+const OPERATION_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'patch', 'trace']);
+const MUTATING = new Set(['post', 'put', 'patch', 'delete']);
+
+/**
+ * Every route the server answers, as "METHOD /path" in OpenAPI's `{param}` form, read from
+ * Fastify's own route tree (`printRoutes`: one node per line, children indented four columns).
+ */
+function registeredRoutes(tree: string): string[] {
+  const routes: string[] = [];
+  const prefixes: string[] = [];
+  for (const line of tree.split('\n')) {
+    const node = /^([│ ]*)[├└]── (\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (node === null) continue;
+    const [, indent = '', segment = '', methods = ''] = node;
+    prefixes.length = indent.length / 4;
+    const path = `${prefixes.join('')}${segment}`.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    prefixes.push(segment);
+    for (const method of methods === '' ? [] : methods.split(', ')) {
+      // HEAD is Fastify's automatic twin of each GET; OpenAPI documents the GET.
+      if (method !== 'HEAD') routes.push(`${method} ${path}`);
+    }
+  }
+  return routes.sort();
+}
+
+function documented(document: Document): Documented[] {
+  const found: Documented[] = [];
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      if (OPERATION_METHODS.has(method)) found.push({ route: `${method.toUpperCase()} ${path}`, method, path, operation });
+    }
+  }
+  return found.sort((a, b) => a.route.localeCompare(b.route));
+}
+
+function operation(document: Document, route: string): Operation {
+  const found = documented(document).find((entry) => entry.route === route);
+  if (found === undefined) throw new Error(`${route} is not documented`);
+  return found.operation;
+}
+
+function idempotencyParameter(op: Operation): Parameter | undefined {
+  return op.parameters?.find((parameter) => parameter.name === 'Idempotency-Key');
+}
+
+async function validationErrors(document: Document): Promise<string> {
+  // validate() dereferences in place: give it a copy.
+  const result = await validate(structuredClone(document) as unknown as Parameters<typeof validate>[0]);
+  return result.valid ? '' : compileErrors(result);
+}
+
+describe('the OpenAPI document', () => {
+  let store: BackendInstance;
+  let server: TestServer;
+  let document: Document;
+
+  beforeAll(async () => {
+    store = await sqliteBackend.create();
+    server = await testServer(store, {
+      routes: async (app) => {
+        app.post(
+          '/test/widgets',
+          {
+            config: { access: 'authenticated' },
+            schema: { body: Type.Object({ name: Type.String() }, { additionalProperties: false }) },
+          },
+          async () => ({ ok: true }),
+        );
+        app.delete('/test/widgets/:id', { config: { access: { permission: 'widgets.manage', scope: 'org' } } }, async () => ({ ok: true }));
+        app.post('/test/secrets-once', { config: { access: 'authenticated', idempotency: false } }, async () => ({ secret: 'shown once' }));
+      },
+    });
+    const response = await server.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+    expect(response.statusCode).toBe(200);
+    document = response.json<Document>();
+  });
+
+  afterAll(async () => {
+    await server.close();
+    await store.cleanup();
+  });
+
+  it('is a valid OpenAPI 3.1 document', async () => {
+    expect(document.openapi).toBe('3.1.0');
+    expect(await validationErrors(document)).toBe('');
+  });
+
+  it('stays the same valid document when fetched again (it is not completed twice)', async () => {
+    const again = (await server.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json<Document>();
+    expect(again).toEqual(document);
+    expect(await validationErrors(again)).toBe('');
+  });
+
+  it('documents every registered route, and nothing else', () => {
+    const registered = registeredRoutes(server.app.printRoutes({ commonPrefix: false }));
+    expect(registered).toEqual(expect.arrayContaining(['GET /healthz', 'GET /metrics', 'POST /test/widgets', 'DELETE /test/widgets/{id}']));
+    expect(documented(document).map((entry) => entry.route)).toEqual(registered);
+  });
+
+  it('states every route’s access declaration in x-rampart-access', () => {
+    for (const { route, operation: op } of documented(document)) expect(op['x-rampart-access'], route).toBeDefined();
+    expect(operation(document, 'GET /healthz')['x-rampart-access']).toBe('public');
+    expect(operation(document, 'POST /test/widgets')['x-rampart-access']).toBe('authenticated');
+    expect(operation(document, 'DELETE /test/widgets/{id}')['x-rampart-access']).toEqual({
+      permission: 'widgets.manage',
+      scope: 'org',
+      exempt_addresses: false,
+    });
+    expect(operation(document, 'GET /metrics')['x-rampart-access']).toMatchObject({ permission: 'metrics.read', exempt_addresses: true });
+  });
+
+  it('requires a credential in the document wherever the route does', () => {
+    expect(operation(document, 'GET /healthz').security).toBeUndefined();
+    expect(operation(document, 'POST /test/widgets').security).toEqual([{ bearer: [] }, { session: [] }]);
+  });
+
+  it('documents Idempotency-Key, with its 24 h lifetime, on every mutating route', () => {
+    for (const { route, method, operation: op } of documented(document)) {
+      const parameter = idempotencyParameter(op);
+      if (!MUTATING.has(method) || route === 'POST /test/secrets-once') {
+        expect(parameter, route).toBeUndefined();
+        continue;
+      }
+      expect(parameter, route).toMatchObject({ in: 'header', required: false });
+      expect(parameter?.description).toContain('24 h');
+      expect(parameter?.description).toContain('idempotency_key_reused');
+    }
+  });
+
+  it('leaves Idempotency-Key out of a route that opts out of replay', () => {
+    expect(idempotencyParameter(operation(document, 'POST /test/secrets-once'))).toBeUndefined();
+  });
+
+  it('documents the problem responses of every operation', () => {
+    for (const { route, operation: op } of documented(document)) {
+      expect(Object.keys(op.responses ?? {}), route).toEqual(expect.arrayContaining(['4XX', '5XX']));
+    }
+  });
+});
