@@ -6,12 +6,14 @@ import type { Redis } from 'ioredis';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { prepareDataDirectory } from './adapters/fs/data-directory.js';
 import { createLogger, type Logger } from './adapters/log/pino-logger.js';
+import { MemoryAuditLog } from './adapters/memory/memory-audit-log.js';
 import { MemoryRateLimiter } from './adapters/memory/memory-rate-limiter.js';
 import { connectRedis, pingRedis } from './adapters/redis/redis-connection.js';
 import { RedisRateLimiter } from './adapters/redis/redis-rate-limiter.js';
 import { migrateToLatest, openDatabase, type SqlDatabase } from './adapters/sql/sql-database.js';
 import { SqlIdempotencyStore } from './adapters/sql/sql-idempotency-store.js';
 import type { RampartConfig } from './config.js';
+import type { AuditLog } from './ports/audit-log.js';
 import type { Authenticator } from './ports/authenticator.js';
 import { denyAllAuthorizer, type Authorizer } from './ports/authorizer.js';
 import { systemClock, type Clock } from './ports/clock.js';
@@ -26,6 +28,8 @@ export interface RampartOptions {
   /** Authenticators asked in order by the authentication layer. */
   readonly authenticators?: readonly Authenticator[];
   readonly authorizer?: Authorizer;
+  /** Where audit events go; in memory until the tamper-evident log is wired. */
+  readonly audit?: AuditLog;
 }
 
 /** Rampart's services and the adapters behind them. */
@@ -39,6 +43,7 @@ export interface Rampart {
   readonly idempotency: IdempotencyStore;
   readonly authenticators: readonly Authenticator[];
   readonly authorizer: Authorizer;
+  readonly audit: AuditLog;
   readonly readiness: readonly ReadinessProbe[];
   readonly metrics: Registry;
   /** Stops background work and closes the stores. Call it after the server has drained. */
@@ -107,6 +112,7 @@ export async function createRampart(config: RampartConfig, options: RampartOptio
     idempotency,
     authenticators: Object.freeze([...(options.authenticators ?? [])]),
     authorizer: options.authorizer ?? denyAllAuthorizer,
+    audit: options.audit ?? new MemoryAuditLog(),
     readiness: Object.freeze(readiness),
     metrics,
     async close() {
