@@ -27,6 +27,8 @@ export interface RampartConfig {
   readonly corsOrigins: readonly string[];
   readonly accessTokenTtl: number;
   readonly refreshTokenTtl: number;
+  /** Seconds within which a replay of the refresh token just rotated gets the same successor (0: none). */
+  readonly refreshReuseGrace: number;
   readonly sessionIdleTimeout: number;
   readonly sessionAbsoluteTimeout: number;
   readonly loginRateLimit: number;
@@ -42,6 +44,10 @@ export interface RampartConfig {
   readonly securityContact: string;
   readonly securityPolicy: string | undefined;
   readonly shutdownTimeout: number;
+  /** Seconds between scheduled audit checkpoints. */
+  readonly auditCheckpointInterval: number;
+  /** A file each new audit checkpoint is appended to (JSON lines), or undefined. */
+  readonly auditWitnessFile: string | undefined;
 }
 
 /** A configuration value that is missing or wrong; the message names the variable. */
@@ -292,6 +298,14 @@ export const VARIABLES: readonly Variable<keyof RampartConfig>[] = [
     parse: integer(300, 7_776_000, 604_800),
   },
   {
+    key: 'refreshReuseGrace',
+    env: 'RAMPART_REFRESH_REUSE_GRACE',
+    defaultText: '0',
+    description:
+      'Seconds (at most 60) within which a replay of the refresh token just rotated returns the same successor instead of revoking the session (two racing tabs); 0 treats every replay as theft.',
+    parse: integer(0, 60, 0),
+  },
+  {
     key: 'sessionIdleTimeout',
     env: 'RAMPART_SESSION_IDLE_TIMEOUT',
     defaultText: '1800',
@@ -429,6 +443,21 @@ export const VARIABLES: readonly Variable<keyof RampartConfig>[] = [
     defaultText: '30',
     description: 'Seconds SIGTERM waits for in-flight requests before closing connections.',
     parse: integer(1, 600, 30),
+  },
+  {
+    key: 'auditCheckpointInterval',
+    env: 'RAMPART_AUDIT_CHECKPOINT_INTERVAL',
+    defaultText: '60',
+    description: 'Seconds between signed audit-log checkpoints (one is also issued on demand); none is signed while the log has not grown.',
+    parse: integer(1, 86_400, 60),
+  },
+  {
+    key: 'auditWitnessFile',
+    env: 'RAMPART_AUDIT_WITNESS_FILE',
+    defaultText: 'unset',
+    description:
+      'A file, best on other storage than the database, that every new audit checkpoint is appended to (JSON lines) so that a rollback of the whole database is detectable: `rampart audit verify --checkpoint <file>`.',
+    parse: filePath,
   },
 ];
 

@@ -6,14 +6,18 @@ import type { Redis } from 'ioredis';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { prepareDataDirectory } from './adapters/fs/data-directory.js';
 import { createLogger, type Logger } from './adapters/log/pino-logger.js';
-import { MemoryAuditLog } from './adapters/memory/memory-audit-log.js';
 import { MemoryRateLimiter } from './adapters/memory/memory-rate-limiter.js';
 import { connectRedis, pingRedis } from './adapters/redis/redis-connection.js';
 import { RedisRateLimiter } from './adapters/redis/redis-rate-limiter.js';
 import { migrateToLatest, openDatabase, type SqlDatabase } from './adapters/sql/sql-database.js';
 import { SqlIdempotencyStore } from './adapters/sql/sql-idempotency-store.js';
 import type { RampartConfig } from './config.js';
+import { composeAudit } from './compose-audit.js';
+import { composeIdentity, type Identity } from './compose-identity.js';
+import type { PasswordHasher } from './crypto/password-hasher.js';
+import type { BootstrapNotice } from './services/bootstrap-admin.js';
 import type { AuditLog } from './ports/audit-log.js';
+import type { AuditService } from './services/audit-service.js';
 import type { Authenticator } from './ports/authenticator.js';
 import { denyAllAuthorizer, type Authorizer } from './ports/authorizer.js';
 import { systemClock, type Clock } from './ports/clock.js';
@@ -28,8 +32,10 @@ export interface RampartOptions {
   /** Authenticators asked in order by the authentication layer. */
   readonly authenticators?: readonly Authenticator[];
   readonly authorizer?: Authorizer;
-  /** Where audit events go; in memory until the tamper-evident log is wired. */
+  /** Where audit events go instead of the tamper-evident log on the database (tests of other parts). */
   readonly audit?: AuditLog;
+  /** The password hasher (tests pass one with a small queue); argon2id at OWASP parameters by default. */
+  readonly passwordHasher?: PasswordHasher;
 }
 
 /** Rampart's services and the adapters behind them. */
@@ -44,6 +50,15 @@ export interface Rampart {
   readonly authenticators: readonly Authenticator[];
   readonly authorizer: Authorizer;
   readonly audit: AuditLog;
+  /** The audit log's checkpoints, proofs and verifier key. */
+  readonly auditService: AuditService;
+  /** Accounts, sessions, tokens and the bearer authenticator. */
+  readonly identity: Identity;
+  /**
+   * The bootstrap admin's one-time notice (its generated password), or `undefined`: given once,
+   * to the first caller (`rampart serve` prints it on stderr), never logged.
+   */
+  takeBootstrapNotice(): BootstrapNotice | undefined;
   readonly readiness: readonly ReadinessProbe[];
   readonly metrics: Registry;
   /** Stops background work and closes the stores. Call it after the server has drained. */
@@ -93,6 +108,37 @@ export async function createRampart(config: RampartConfig, options: RampartOptio
     readiness.push({ name: 'redis', check: () => pingRedis(client) });
   }
 
+  let auditing: Awaited<ReturnType<typeof composeAudit>>;
+  try {
+    auditing = await composeAudit(config, database, clock, logger, options.audit);
+  } catch (error) {
+    await rateLimiter.close();
+    redis?.disconnect();
+    await database.close();
+    throw error;
+  }
+  const audit = auditing.log;
+  let composed: Awaited<ReturnType<typeof composeIdentity>>;
+  try {
+    composed = await composeIdentity({
+      config,
+      db: database.db,
+      redis,
+      clock,
+      audit,
+      rateLimiter,
+      ...(options.passwordHasher === undefined ? {} : { hasher: options.passwordHasher }),
+      onError: (error, what) => logger.warn({ err: error }, what),
+    });
+  } catch (error) {
+    await rateLimiter.close();
+    redis?.disconnect();
+    await database.close();
+    throw error;
+  }
+  const { identity } = composed;
+  let notice = composed.notice;
+
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics, prefix: 'rampart_' });
 
@@ -110,15 +156,24 @@ export async function createRampart(config: RampartConfig, options: RampartOptio
     redis,
     rateLimiter,
     idempotency,
-    authenticators: Object.freeze([...(options.authenticators ?? [])]),
+    authenticators: Object.freeze([identity.authenticator, ...(options.authenticators ?? [])]),
     authorizer: options.authorizer ?? denyAllAuthorizer,
-    audit: options.audit ?? new MemoryAuditLog(),
+    audit,
+    auditService: auditing.service,
+    identity,
+    takeBootstrapNotice() {
+      const taken = notice;
+      notice = undefined;
+      return taken;
+    },
     readiness: Object.freeze(readiness),
     metrics,
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(purge);
+      await identity.close();
+      await auditing.close();
       await rateLimiter.close();
       if (redis !== undefined) redis.disconnect();
       await database.close();

@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { ConfigError, describeConfig, loadConfig, type RampartConfig } from '../config.js';
 import { DataDirectoryError } from '../adapters/fs/data-directory.js';
 import { VERSION } from '../version.js';
+import { auditCommand } from './audit-command.js';
 import { createOutput, type Output } from './output.js';
 
 interface GlobalOptions {
@@ -83,6 +84,15 @@ export function buildCli(): Command {
       async (config, out) => (await import('./commands/doctor.js')).runDoctor(config, out),
     ],
   ];
+  program
+    .command('keys')
+    .description('access-token signing keys')
+    .command('rotate')
+    .description('add a new signing key; the current one keeps verifying until it retires (1 h)')
+    .option('--json', 'print results as JSON')
+    .action(async (_options: unknown, command: Command) => {
+      process.exitCode = await run(command, async (config, out) => (await import('./commands/keys.js')).runKeysRotate(config, out));
+    });
   for (const [name, description, action] of commands) {
     program
       .command(name)
@@ -92,6 +102,7 @@ export function buildCli(): Command {
         process.exitCode = await run(command, action);
       });
   }
+  program.addCommand(auditCommand(run));
   return program;
 }
 

@@ -4,35 +4,18 @@
  * secret reads and key uses (spec/api-v1.md, "Audit").
  */
 
-/** Who acted. `id` is null when the actor is not known (a login for an unknown account). */
-export interface AuditActor {
-  readonly type: 'user' | 'api_key' | 'service' | 'system';
-  readonly id: string | null;
-}
+import type { AuditEntryFields } from '../domain/audit-entry.js';
 
-/** One event, as a service reports it. Never holds a password, token, key or secret value. */
-export interface AuditEvent {
-  /** The org the event belongs to; platform events (logins, user management) use the `system` org. */
-  readonly org: string;
-  readonly actor: AuditActor;
-  /** Dotted verb: `auth.login`, `user.create`, `session.revoke`, … */
-  readonly action: string;
-  /** The resource acted on (`usr_…`, `ses_…`), or a description when there is no id. */
-  readonly resource: string;
-  readonly result: 'success' | 'failure';
-  /** Why it failed (an error code), or why it happened. */
-  readonly reason?: string;
-  readonly sourceIp: string | null;
-  readonly requestId: string | null;
-  readonly userAgent?: string;
-  /** Extra facts, JSON-serialisable, free of secrets. */
-  readonly details?: Readonly<Record<string, unknown>>;
-  /**
-   * The user whose personal data the entry holds (`usr_…`): those fields are encrypted with a key
-   * of that subject, so that erasing the subject (GDPR Art. 17) leaves the log verifiable.
-   */
-  readonly subject?: string;
-}
+/** Who acted. `id` is null when the actor is not known (a login for an unknown account). */
+export type AuditActor = AuditEntryFields['actor'];
+
+/**
+ * One event, as a service reports it (the fields are defined once, in `domain/audit-entry.ts`).
+ * `org` is the org the event belongs to — platform events (logins, user management) use the
+ * `system` org; `subject` is the user whose personal data the entry holds, so that erasing the
+ * subject (GDPR Art. 17) leaves the log verifiable. Never holds a password, token, key or secret.
+ */
+export type AuditEvent = AuditEntryFields;
 
 /**
  * Records audit events.

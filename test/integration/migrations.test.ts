@@ -8,7 +8,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { prepareDataDirectory } from '../../src/adapters/fs/data-directory.js';
 import { MIGRATIONS } from '../../src/adapters/sql/migrations/index.js';
 import { migrateTo, migrateToLatest, openDatabase, type SqlDatabase } from '../../src/adapters/sql/sql-database.js';
+import { SqlAuditLog } from '../../src/adapters/sql/sql-audit-log.js';
 import { SqlIdempotencyStore } from '../../src/adapters/sql/sql-idempotency-store.js';
+import { SqlSessionStore } from '../../src/adapters/sql/sql-session-store.js';
+import { SqlUserStore } from '../../src/adapters/sql/sql-user-store.js';
 import { Secret } from '../../src/domain/secret.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 
@@ -54,6 +57,71 @@ const STEPS: readonly UpgradeStep[] = [
         fingerprint: claim.fingerprint,
         response: stored,
       });
+    },
+  },
+  {
+    to: '0003-identity',
+    from: '0002-idempotency-keys',
+    async seed(db) {
+      const now = Date.UTC(2026, 0, 1);
+      await sql`insert into idempotency_keys (scope, key, fingerprint, state, status, headers, body, created_at, expires_at, locked_until)
+        values (${'ip:192.0.2.1'}, ${'upgrade'}, ${'f'.repeat(64)}, ${'completed'}, ${201}, ${'{}'}, ${''}, ${now}, ${now + 86_400_000}, ${now + 60_000})`.execute(
+        db,
+      );
+    },
+    async check(database) {
+      const now = Date.UTC(2026, 0, 1);
+      expect(await database.db.selectFrom('idempotency_keys').select(['key', 'status']).execute()).toEqual([
+        { key: 'upgrade', status: 201 },
+      ]);
+      const users = new SqlUserStore(database.db);
+      expect(await users.count()).toBe(0);
+      expect(
+        await users.bootstrap(
+          { id: 'org_1', slug: 'system', name: 'System', createdAt: now },
+          { id: 'usr_1', email: 'a@example.test', name: null, passwordHash: null, now },
+          'owner',
+        ),
+      ).toBe(true);
+      const sessions = new SqlSessionStore(database.db);
+      await sessions.create({
+        id: 'ses_1',
+        userId: 'usr_1',
+        deviceName: null,
+        ip: null,
+        userAgent: null,
+        now,
+        expiresAt: now + 86_400_000,
+        refreshTokenHash: 'a'.repeat(64),
+      });
+      expect((await sessions.rotateRefreshToken('a'.repeat(64), 'b'.repeat(64), now + 1, now + 86_400_000)).outcome).toBe('rotated');
+    },
+  },
+  {
+    to: '0004-audit',
+    from: '0003-identity',
+    async seed(db) {
+      await sql`insert into rampart_meta (key, value) values (${'audit_upgrade'}, ${'kept'})`.execute(db);
+    },
+    async check(database) {
+      expect(await database.db.selectFrom('rampart_meta').select('value').where('key', '=', 'audit_upgrade').executeTakeFirst()).toEqual({
+        value: 'kept',
+      });
+      const log = new SqlAuditLog(database, { clock: { now: () => Date.UTC(2026, 0, 1) } });
+      await log.record({
+        org: 'system',
+        actor: { type: 'system', id: null },
+        action: 'schema.upgrade',
+        resource: '0004-audit',
+        result: 'success',
+        sourceIp: null,
+        requestId: null,
+      });
+      expect(await log.integrate()).toBe(1);
+      await log.close();
+      expect(await database.db.selectFrom('audit_entries').select(['leaf_index', 'action']).execute()).toEqual([
+        { leaf_index: 0, action: 'schema.upgrade' },
+      ]);
     },
   },
 ];

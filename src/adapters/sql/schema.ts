@@ -4,6 +4,7 @@
  * integers, JSON is text. Each table is created by a migration in `migrations/`.
  */
 import type { Kysely } from 'kysely';
+import type { AuditTables } from './audit-schema.js';
 
 export interface RampartMetaTable {
   key: string;
@@ -26,9 +27,83 @@ export interface IdempotencyKeyTable {
   locked_until: number;
 }
 
-export interface RampartDatabase {
+export interface UserTable {
+  id: string;
+  /** Lower-cased; unique. */
+  email: string;
+  name: string | null;
+  /** argon2id PHC string (or an imported bcrypt hash); null for an account without a password. */
+  password_hash: string | null;
+  /** `active` or `disabled`. */
+  status: string;
+  created_at: number;
+  updated_at: number;
+  password_changed_at: number | null;
+  failed_logins: number;
+  /** Login attempts are refused until then (per-account backoff); null when none. */
+  next_login_at: number | null;
+}
+
+export interface OrgTable {
+  id: string;
+  slug: string;
+  name: string;
+  created_at: number;
+}
+
+export interface MembershipTable {
+  org_id: string;
+  user_id: string;
+  role: string;
+  created_at: number;
+}
+
+export interface SessionTable {
+  id: string;
+  user_id: string;
+  device_name: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  revoke_reason: string | null;
+  /** RFC 9449 JWK thumbprint the session's refresh tokens are bound to (DPoP); null when unbound. */
+  dpop_jkt: string | null;
+}
+
+export interface RefreshTokenTable {
+  /** SHA-256 hex of the token: the token itself is never stored. */
+  token_hash: string;
+  session_id: string;
+  created_at: number;
+  expires_at: number;
+  spent_at: number | null;
+  successor_hash: string | null;
+}
+
+export interface SigningKeyTable {
+  kid: string;
+  alg: string;
+  state: string;
+  created_at: number;
+  retire_after: number | null;
+  /** JSON of the public JWK. */
+  public_jwk: string;
+  /** The private JWK, AES-256-GCM under a key derived from the master key (AAD = kid). */
+  private_jwk: string;
+}
+
+export interface RampartDatabase extends AuditTables {
   rampart_meta: RampartMetaTable;
   idempotency_keys: IdempotencyKeyTable;
+  users: UserTable;
+  orgs: OrgTable;
+  memberships: MembershipTable;
+  sessions: SessionTable;
+  refresh_tokens: RefreshTokenTable;
+  signing_keys: SigningKeyTable;
 }
 
 export type RampartKysely = Kysely<RampartDatabase>;

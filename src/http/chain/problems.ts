@@ -44,6 +44,10 @@ export interface ProblemsOptions {
 const problems: FastifyPluginAsync<ProblemsOptions> = async (app, options) => {
   app.setErrorHandler(async (error: unknown, request, reply) => {
     const { problem: body, internal } = toProblem(error, idOf(request));
+    // RFC 9110 §10.2.3: a refusal that names when to retry (a busy hasher, a login limit) says so.
+    const retryAfter = error instanceof DomainError ? (error as { retryAfterSeconds?: unknown }).retryAfterSeconds : undefined;
+    if (typeof retryAfter === 'number' && Number.isSafeInteger(retryAfter) && retryAfter > 0)
+      reply.header('retry-after', String(retryAfter));
     if (internal) request.log.error({ err: error, ...logId(request) }, 'unexpected error');
     else if (!(error instanceof DomainError)) request.log.debug({ code: body.code, ...logId(request) }, 'request refused');
     await reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);

@@ -1,12 +1,20 @@
 /** Every v1 route, each resource in its own file. */
 import type { FastifyInstance } from 'fastify';
 import type { Rampart } from '../../../rampart.js';
+import { auditRoutes } from './audit.js';
+import { authRoutes } from './auth.js';
 import { discoveryRoutes } from './discovery.js';
 import { healthRoutes } from './health.js';
+import { meRoutes } from './me.js';
 import { metricsRoutes } from './metrics.js';
+import { wellKnownRoutes } from './well-known.js';
 
 export async function registerRoutes(app: FastifyInstance, rampart: Rampart): Promise<void> {
   await healthRoutes(app, rampart.readiness);
   await discoveryRoutes(app, rampart.config, () => rampart.clock.now());
   await metricsRoutes(app, rampart.metrics, rampart.config.metricsAllow);
+  await wellKnownRoutes(app, rampart.config, rampart.identity.tokens);
+  await authRoutes(app, rampart);
+  await meRoutes(app, rampart.identity.currentUser);
+  await auditRoutes(app, rampart.auditService);
 }

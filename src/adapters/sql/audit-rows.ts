@@ -1,0 +1,56 @@
+/**
+ * Conversions between the audit log's rows and its entries: an event as it is queued (its
+ * `details` already in canonical JSON text), and a stored row read back as an entry. Hashes are
+ * standard base64 in the database.
+ */
+import { canonicalJson } from '../../crypto/canonical-json.js';
+import type { AuditActorType, AuditEntry, AuditEntryFields } from '../../domain/audit-entry.js';
+import type { AuditEntryColumns } from './audit-schema.js';
+
+/** The columns of `event` recorded at `timestamp`. Throws `CanonicalJsonError` on details that are not JSON. */
+export function entryColumns(event: AuditEntryFields, timestamp: number): AuditEntryColumns {
+  return {
+    timestamp,
+    org: event.org,
+    actor_type: event.actor.type,
+    actor_id: event.actor.id,
+    action: event.action,
+    resource: event.resource,
+    result: event.result,
+    reason: event.reason ?? null,
+    source_ip: event.sourceIp,
+    request_id: event.requestId,
+    user_agent: event.userAgent ?? null,
+    details: event.details === undefined ? null : canonicalJson(event.details),
+    subject: event.subject ?? null,
+  };
+}
+
+/** The entry a row holds, at `index`. */
+export function rowEntry(row: AuditEntryColumns, index: number): AuditEntry {
+  return {
+    index,
+    timestamp: row.timestamp,
+    org: row.org,
+    actor: { type: row.actor_type as AuditActorType, id: row.actor_id },
+    action: row.action,
+    resource: row.resource,
+    result: row.result as 'success' | 'failure',
+    sourceIp: row.source_ip,
+    requestId: row.request_id,
+    ...(row.reason === null ? {} : { reason: row.reason }),
+    ...(row.user_agent === null ? {} : { userAgent: row.user_agent }),
+    ...(row.details === null ? {} : { details: JSON.parse(row.details) as Record<string, unknown> }),
+    ...(row.subject === null ? {} : { subject: row.subject }),
+  };
+}
+
+/** Only the entry columns of a row that has more (`seq`, `leaf`, …). */
+export function onlyEntryColumns(row: AuditEntryColumns): AuditEntryColumns {
+  const { timestamp, org, actor_type, actor_id, action, resource, result, reason, source_ip, request_id, user_agent, details, subject } =
+    row;
+  return { timestamp, org, actor_type, actor_id, action, resource, result, reason, source_ip, request_id, user_agent, details, subject };
+}
+
+export const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+export const fromBase64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'));

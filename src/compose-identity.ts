@@ -1,0 +1,158 @@
+/**
+ * The identity part of the composition root: stores, keyring, revocation, login, refresh and the
+ * bearer authenticator, wired from the configuration. Kept apart from `rampart.ts` so that file
+ * stays a short list of the parts.
+ */
+import type { Redis } from 'ioredis';
+import { readMasterKeyFile } from './adapters/fs/master-key-file.js';
+import { initialiseDataDirectory } from './adapters/fs/initialise-data-directory.js';
+import { InProcessRevocationBus } from './adapters/memory/in-process-revocation-bus.js';
+import { RedisRevocationBus } from './adapters/redis/redis-revocation-bus.js';
+import { connectRedis } from './adapters/redis/redis-connection.js';
+import { SqlSessionStore } from './adapters/sql/sql-session-store.js';
+import { SqlSigningKeyStore } from './adapters/sql/sql-signing-key-store.js';
+import { SqlUserStore } from './adapters/sql/sql-user-store.js';
+import type { RampartKysely } from './adapters/sql/schema.js';
+import type { RampartConfig } from './config.js';
+import { deriveKey } from './crypto/derive-key.js';
+import { PasswordHasher } from './crypto/password-hasher.js';
+import type { Secret } from './domain/secret.js';
+import type { AuditLog } from './ports/audit-log.js';
+import type { Clock } from './ports/clock.js';
+import type { RateLimiter } from './ports/rate-limiter.js';
+import type { RevocationBus } from './ports/revocation-bus.js';
+import type { SessionStore } from './ports/session-store.js';
+import type { UserStore } from './ports/user-store.js';
+import { BearerAuthenticator } from './services/bearer-authenticator.js';
+import { BootstrapAdmin, type BootstrapNotice } from './services/bootstrap-admin.js';
+import { CurrentUser } from './services/current-user.js';
+import { LoginLimiter } from './services/login-limiter.js';
+import { LoginService } from './services/login-service.js';
+import { RefreshService } from './services/refresh-service.js';
+import { RevocationWatcher } from './services/revocation-watcher.js';
+import { SessionRevoker } from './services/session-revoker.js';
+import { TokenService } from './services/token-service.js';
+import { UserStatusService } from './services/user-status.js';
+
+/** The identity services, as the routes and the CLI use them. */
+export interface Identity {
+  readonly users: UserStore;
+  readonly sessions: SessionStore;
+  readonly tokens: TokenService;
+  readonly login: LoginService;
+  readonly refresh: RefreshService;
+  readonly revoker: SessionRevoker;
+  readonly revocations: RevocationWatcher;
+  readonly currentUser: CurrentUser;
+  readonly userStatus: UserStatusService;
+  readonly authenticator: BearerAuthenticator;
+  /** Stops the key reload, the revocation subscription and the bus. */
+  close(): Promise<void>;
+}
+
+export interface IdentityParts {
+  readonly config: RampartConfig;
+  readonly db: RampartKysely;
+  readonly redis: Redis | undefined;
+  readonly clock: Clock;
+  readonly audit: AuditLog;
+  readonly rateLimiter: RateLimiter;
+  readonly hasher?: PasswordHasher;
+  readonly onError: (error: unknown, what: string) => void;
+}
+
+/** How often an instance re-reads the signing keys (a rotation elsewhere shows up within this). */
+const KEY_RELOAD_INTERVAL_MS = 30_000;
+
+/** The master key: RAMPART_MASTER_KEY, else the key file in the data directory (created if absent). */
+export function masterKeyOf(config: RampartConfig): Secret<Buffer> {
+  if (config.masterKey !== undefined) return config.masterKey;
+  initialiseDataDirectory(config);
+  const key = readMasterKeyFile(config.dataDir);
+  if (key === undefined) throw new Error('the master key file could not be created in RAMPART_DATA_DIR');
+  return key;
+}
+
+/** The signing-key store of a database, encrypting private keys under the master key. */
+export function signingKeyStore(config: RampartConfig, db: RampartKysely): SqlSigningKeyStore {
+  return new SqlSigningKeyStore(db, deriveKey(masterKeyOf(config), 'signing-key-wrap'));
+}
+
+function revocationBus(parts: IdentityParts): RevocationBus {
+  if (parts.redis === undefined || parts.config.redisUrl === undefined) return new InProcessRevocationBus();
+  // A dedicated connection: one in subscriber mode can run no other command.
+  const subscriber = connectRedis(parts.config.redisUrl, (error) => parts.onError(error, 'redis subscriber connection error'));
+  return new RedisRevocationBus(parts.redis, subscriber, { onError: (error) => parts.onError(error, 'revocation listener failed') });
+}
+
+/** Builds and starts identity; resolves with the services and the one-time bootstrap notice. */
+export async function composeIdentity(parts: IdentityParts): Promise<{ identity: Identity; notice: BootstrapNotice | undefined }> {
+  const { config, db, clock, audit } = parts;
+  const masterKey = masterKeyOf(config);
+  const users = new SqlUserStore(db);
+  const sessions = new SqlSessionStore(db);
+  const hasher = parts.hasher ?? new PasswordHasher();
+  const tokens = new TokenService({
+    store: new SqlSigningKeyStore(db, deriveKey(masterKey, 'signing-key-wrap')),
+    clock,
+    issuer: config.publicUrl,
+    audience: config.publicUrl,
+    ttlSeconds: config.accessTokenTtl,
+  });
+  await tokens.start();
+  const bus = revocationBus(parts);
+  const revocations = new RevocationWatcher({ sessions, bus, clock, onError: (error) => parts.onError(error, 'revocation reload failed') });
+  await revocations.start();
+  const revoker = new SessionRevoker(sessions, bus, revocations, clock);
+  const notice = await new BootstrapAdmin({
+    users,
+    hasher,
+    clock,
+    email: config.bootstrapAdminEmail,
+    password: config.bootstrapAdminPassword,
+    publicUrl: config.publicUrl,
+  }).run();
+  const reload = setInterval(
+    () => tokens.reload().catch((error: unknown) => parts.onError(error, 'signing key reload failed')),
+    KEY_RELOAD_INTERVAL_MS,
+  );
+  reload.unref();
+  const refreshTtlSeconds = config.refreshTokenTtl;
+  const identity: Identity = Object.freeze({
+    users,
+    sessions,
+    tokens,
+    login: new LoginService({
+      users,
+      sessions,
+      tokens,
+      hasher,
+      limiter: new LoginLimiter(parts.rateLimiter, config.loginRateLimit),
+      audit,
+      clock,
+      refreshTtlSeconds,
+    }),
+    refresh: new RefreshService({
+      users,
+      sessions,
+      tokens,
+      revoker,
+      audit,
+      clock,
+      successorKey: deriveKey(masterKey, 'refresh-successor'),
+      refreshTtlSeconds,
+      reuseGraceSeconds: config.refreshReuseGrace,
+    }),
+    revoker,
+    revocations,
+    currentUser: new CurrentUser(users),
+    userStatus: new UserStatusService(users, revoker, clock),
+    authenticator: new BearerAuthenticator(tokens, revocations),
+    async close() {
+      clearInterval(reload);
+      await revocations.close();
+      await bus.close();
+    },
+  });
+  return { identity, notice };
+}

@@ -1,0 +1,33 @@
+/**
+ * Sessions and their refresh tokens, as data. A session is what a login creates and a logout or a
+ * reuse detection revokes; its refresh tokens form a chain where each is spent by the rotation
+ * that issued its successor. Tokens appear here only as SHA-256 hashes.
+ */
+
+export type SessionRevokeReason = 'logout' | 'refresh_reuse' | 'user_disabled' | 'user_deleted' | 'admin';
+
+export interface Session {
+  /** `ses_…` */
+  readonly id: string;
+  readonly userId: string;
+  readonly deviceName: string | null;
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+  readonly createdAt: number;
+  readonly lastSeenAt: number;
+  readonly expiresAt: number;
+  readonly revokedAt: number | null;
+  readonly revokeReason: string | null;
+}
+
+/** A refresh token as stored: its hash, never the token. */
+export interface RefreshTokenRecord {
+  /** SHA-256 hex of the token. */
+  readonly tokenHash: string;
+  readonly sessionId: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly spentAt: number | null;
+  /** The hash of the token that replaced it, once spent. */
+  readonly successorHash: string | null;
+}

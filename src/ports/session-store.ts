@@ -1,0 +1,59 @@
+/**
+ * Where sessions and their refresh tokens live. Refresh tokens are stored as SHA-256 hashes only;
+ * rotation and revocation are decided here, atomically, never read-then-write in a service.
+ */
+import type { RevokedSession } from '../domain/revocation-set.js';
+import type { RefreshTokenRecord, Session, SessionRevokeReason } from '../domain/session.js';
+
+/** A session to open with its first refresh token. */
+export interface NewSession {
+  readonly id: string;
+  readonly userId: string;
+  readonly deviceName: string | null;
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+  readonly now: number;
+  readonly expiresAt: number;
+  /** SHA-256 hex of the first refresh token. */
+  readonly refreshTokenHash: string;
+}
+
+/** What a rotation found. */
+export type RotationResult =
+  /** This call spent the token and stored its successor. */
+  | { readonly outcome: 'rotated'; readonly session: Session }
+  /** The token was spent before (by another call): reuse, or a race inside the grace period. */
+  | { readonly outcome: 'spent'; readonly token: RefreshTokenRecord }
+  /** The token is known but its session is revoked or has expired. */
+  | { readonly outcome: 'session_ended'; readonly sessionId: string }
+  /** The token has expired. */
+  | { readonly outcome: 'expired' }
+  /** No such token. */
+  | { readonly outcome: 'unknown' };
+
+/**
+ * Guarantees (test/contract/session-store.contract.ts checks each, on every adapter):
+ * - `rotateRefreshToken` is atomic: of N concurrent rotations of the same token, on any number of
+ *   instances, exactly one gets `rotated` (its successor stored in the same transaction); the
+ *   others get `spent`. A token is spent only while unspent, unexpired and its session live.
+ * - `revoke` is idempotent: only the first call returns `true`; a revoked session stays revoked
+ *   and keeps its first `revoked_at`.
+ * - `revokedSince(t)` returns every session revoked at or after `t`.
+ * - a failure of the backing store rejects the promise (the caller fails closed).
+ */
+export interface SessionStore {
+  create(session: NewSession): Promise<void>;
+  find(id: string): Promise<Session | undefined>;
+  findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  /**
+   * Spends `oldHash` and stores `newHash` as its successor, expiring at `expiresAt`; the session
+   * slides to the same expiry and `last_seen_at = now`.
+   */
+  rotateRefreshToken(oldHash: string, newHash: string, now: number, expiresAt: number): Promise<RotationResult>;
+  /** Revokes one session; `true` when this call revoked it. */
+  revoke(id: string, now: number, reason: SessionRevokeReason): Promise<boolean>;
+  /** Revokes every live session of a user; returns the ids this call revoked. */
+  revokeAllOfUser(userId: string, now: number, reason: SessionRevokeReason): Promise<readonly string[]>;
+  /** Sessions revoked at or after `since` (ms), to seed a revocation set. */
+  revokedSince(since: number): Promise<readonly RevokedSession[]>;
+}

@@ -1,0 +1,151 @@
+/**
+ * Password login (spec/api-v1.md, "Authentication"). The rules it enforces, in order:
+ * 1. the login limits (per IP, per (IP, account)) → 429 with Retry-After;
+ * 2. an unknown account, or one without a password, costs one dummy argon2id verification and is
+ *    answered exactly like a wrong password (same status, body and headers), so neither the answer
+ *    nor its timing tells whether the account exists;
+ * 3. during the account's backoff (after 5 consecutive failures: 1 s, 2 s, 4 s … at most 15 min,
+ *    never a permanent lockout) the attempt is refused with that same 401, after the same dummy
+ *    verification — a 429 would tell an attacker the account exists; it is not counted, so
+ *    hammering does not lengthen the backoff (docs/decisions/003-identity-core.md);
+ * 4. a wrong password counts a failure; a disabled account is refused with the same 401;
+ * 5. success resets the count and rehashes a hash with old parameters (bcrypt imports, older
+ *    argon2 costs); a full hasher queue answers 429 with Retry-After at once.
+ * Every attempt, both outcomes, is audited with IP, user agent and request id — never the password.
+ */
+import { DomainError } from '../domain/errors.js';
+import type { Secret } from '../domain/secret.js';
+import { normaliseEmail, SYSTEM_ORG_SLUG, type User } from '../domain/user.js';
+import type { PasswordHasher } from '../crypto/password-hasher.js';
+import { newRefreshToken, hashRefreshToken } from '../crypto/refresh-token.js';
+import { newId } from '../crypto/random-id.js';
+import type { AuditLog } from '../ports/audit-log.js';
+import type { Clock } from '../ports/clock.js';
+import type { SessionStore } from '../ports/session-store.js';
+import type { UserStore } from '../ports/user-store.js';
+import type { LoginLimiter } from './login-limiter.js';
+import type { RequestContext } from './request-context.js';
+import type { TokenGrant } from './token-grant.js';
+import type { TokenService } from './token-service.js';
+
+export interface LoginRequest {
+  readonly email: string;
+  readonly password: Secret<string>;
+  readonly deviceName?: string;
+}
+
+export interface LoginServiceOptions {
+  readonly users: UserStore;
+  readonly sessions: SessionStore;
+  readonly tokens: TokenService;
+  readonly hasher: PasswordHasher;
+  readonly limiter: LoginLimiter;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  /** Refresh-token (and session) lifetime in seconds. */
+  readonly refreshTtlSeconds: number;
+}
+
+/** The one refusal for every credential failure: identical whatever the cause. */
+function invalidCredentials(): DomainError {
+  return new DomainError('invalid_credentials', 'The email or password is not correct');
+}
+
+type FailureReason = 'unknown_account' | 'backoff' | 'wrong_password' | 'disabled' | 'rate_limited';
+
+export class LoginService {
+  readonly #o: LoginServiceOptions;
+
+  constructor(options: LoginServiceOptions) {
+    this.#o = options;
+  }
+
+  async login(request: LoginRequest, context: RequestContext): Promise<TokenGrant> {
+    const email = normaliseEmail(request.email);
+    try {
+      await this.#o.limiter.check(context.ip, email);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'rate_limited') await this.#failed(undefined, email, 'rate_limited', context);
+      throw error;
+    }
+    const user = await this.#o.users.findByEmail(email);
+    if (user === undefined || user.passwordHash === null) {
+      await this.#o.hasher.dummyVerify(request.password);
+      return this.#refuse(user, email, 'unknown_account', context);
+    }
+    const now = this.#o.clock.now();
+    if (user.nextLoginAt !== null && now < user.nextLoginAt) {
+      await this.#o.hasher.dummyVerify(request.password);
+      return this.#refuse(user, email, 'backoff', context);
+    }
+    const verification = await this.#o.hasher.verify(user.passwordHash, request.password);
+    if (!verification.ok) {
+      await this.#o.users.recordLoginFailure(user.id, now);
+      return this.#refuse(user, email, 'wrong_password', context);
+    }
+    if (user.status !== 'active') return this.#refuse(user, email, 'disabled', context);
+    await this.#o.users.recordLoginSuccess(user.id, now, verification.needsRehash ? await this.#rehash(request.password) : undefined);
+    const grant = await this.#openSession(user, request.deviceName, context);
+    await this.#o.audit.record({
+      org: SYSTEM_ORG_SLUG,
+      actor: { type: 'user', id: user.id },
+      action: 'auth.login',
+      resource: grant.sessionId,
+      result: 'success',
+      sourceIp: context.ip,
+      requestId: context.requestId,
+      ...(context.userAgent === undefined ? {} : { userAgent: context.userAgent }),
+      subject: user.id,
+    });
+    return grant;
+  }
+
+  /** A rehash is an upgrade, not a condition of login: a busy hasher postpones it to the next one. */
+  async #rehash(password: Secret<string>): Promise<string | undefined> {
+    try {
+      return await this.#o.hasher.hash(password);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'rate_limited') return undefined;
+      throw error;
+    }
+  }
+
+  async #openSession(user: User, deviceName: string | undefined, context: RequestContext): Promise<TokenGrant> {
+    const now = this.#o.clock.now();
+    const refreshToken = newRefreshToken();
+    const sessionId = newId('ses');
+    await this.#o.sessions.create({
+      id: sessionId,
+      userId: user.id,
+      deviceName: deviceName ?? null,
+      ip: context.ip,
+      userAgent: context.userAgent?.slice(0, 512) ?? null,
+      now,
+      expiresAt: now + this.#o.refreshTtlSeconds * 1000,
+      refreshTokenHash: hashRefreshToken(refreshToken.reveal()),
+    });
+    const access = await this.#o.tokens.issue({ userId: user.id, email: user.email, sessionId });
+    return Object.freeze({ accessToken: access.token, expiresIn: access.expiresIn, refreshToken, sessionId, user });
+  }
+
+  async #refuse(user: User | undefined, email: string, reason: FailureReason, context: RequestContext): Promise<never> {
+    await this.#failed(user, email, reason, context);
+    throw invalidCredentials();
+  }
+
+  async #failed(user: User | undefined, email: string, reason: FailureReason, context: RequestContext): Promise<void> {
+    await this.#o.audit.record({
+      org: SYSTEM_ORG_SLUG,
+      actor: { type: 'user', id: user?.id ?? null },
+      action: 'auth.login',
+      resource: user?.id ?? 'unknown_account',
+      result: 'failure',
+      reason,
+      sourceIp: context.ip,
+      requestId: context.requestId,
+      ...(context.userAgent === undefined ? {} : { userAgent: context.userAgent }),
+      details: { email },
+      ...(user === undefined ? {} : { subject: user.id }),
+    });
+  }
+}
