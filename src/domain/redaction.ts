@@ -31,6 +31,17 @@ function isErrorCodeField(key: string, value: unknown): boolean {
   return key === 'code' && typeof value === 'string' && ERROR_CODE_VALUE.test(value);
 }
 
+/**
+ * Marks a log object built only from values that were redacted already or cannot hold a secret
+ * (the access-log line: method, route pattern, redacted URL, status, duration, address), so the
+ * logger skips the deep copy — it runs on every request.
+ */
+export const PRE_REDACTED: unique symbol = Symbol('rampart.preRedacted');
+
+export function isPreRedacted(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as { [PRE_REDACTED]?: unknown })[PRE_REDACTED] === true;
+}
+
 export function isSensitiveKey(key: string): boolean {
   return SENSITIVE_KEY.test(key);
 }

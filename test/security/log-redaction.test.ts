@@ -83,6 +83,15 @@ describe('secrets in the logs', () => {
     });
   }
 
+  it('keeps a credential pasted into the path out of the access-log line', async () => {
+    const before = server.logs.lines.length;
+    const response = await server.app.inject({ method: 'GET', url: `/api/v1/lookup/${JWT}/${API_KEY}` });
+    expect(response.statusCode).toBe(404);
+    const written = server.logs.lines.slice(before);
+    expect(written.some((line) => line.includes('/api/v1/lookup/'))).toBe(true);
+    for (const line of written) for (const value of [JWT, API_KEY]) expect(line).not.toContain(value);
+  });
+
   it('still logs what an operator needs: method, route, status and the error message', async () => {
     await server.app.inject({
       ...credentialedRequest('/test/throws'),

@@ -4,7 +4,7 @@
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../../config.js';
-import { redact, redactText } from '../../domain/redaction.js';
+import { isPreRedacted, redact, redactText } from '../../domain/redaction.js';
 
 export type { Logger } from 'pino';
 
@@ -22,11 +22,15 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
     redact: { paths: HEADER_PATHS, censor: '[redacted]' },
     formatters: {
       level: (label) => ({ level: label }),
-      log: (object) => redact(object) as Record<string, unknown>,
+      log: (object) => (isPreRedacted(object) ? object : (redact(object) as Record<string, unknown>)),
     },
     hooks: {
       // The message string too: `log.info(`…${url}`)` must not carry a credential either.
       logMethod(args, method) {
+        if (isPreRedacted(args[0])) {
+          method.apply(this, args);
+          return;
+        }
         const cleaned = args.map((arg: unknown) => (typeof arg === 'string' ? redactText(arg) : arg));
         method.apply(this, cleaned as Parameters<typeof method>);
       },
