@@ -48,15 +48,26 @@ const authentication: FastifyPluginAsync<AuthenticationOptions> = async (app, op
     }
   }
 
-  app.addHook('onRequest', async (request, reply) => {
+  function settle(request: FastifyRequest, reply: FastifyReply, mayBeAnonymous: boolean): DomainError | undefined {
+    if (request.principal !== undefined || mayBeAnonymous) return undefined;
+    challenge(reply);
+    return new DomainError('unauthenticated', 'This route needs a bearer token, an API key or a session');
+  }
+
+  // Callback style: a request without a credential (every probe, every public call) settles
+  // without a promise; only a presented credential goes through the authenticators.
+  app.addHook('onRequest', (request, reply, done) => {
     const access = request.routeOptions.config.access;
     const mayBeAnonymous = exempt(access, request.ip);
     const hasCredential = request.headers.authorization !== undefined || request.headers.cookie !== undefined;
-    if (hasCredential && authenticators.length > 0) await identify(request, reply, mayBeAnonymous);
-    if (request.principal === undefined && !mayBeAnonymous) {
-      challenge(reply);
-      throw new DomainError('unauthenticated', 'This route needs a bearer token, an API key or a session');
+    if (!hasCredential || authenticators.length === 0) {
+      done(settle(request, reply, mayBeAnonymous));
+      return;
     }
+    identify(request, reply, mayBeAnonymous).then(
+      () => done(settle(request, reply, mayBeAnonymous)),
+      (error: unknown) => done(error as Error),
+    );
   });
 };
 

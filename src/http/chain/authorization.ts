@@ -31,19 +31,22 @@ const authorization: FastifyPluginAsync<AuthorizationOptions> = async (app, opti
     }
   });
 
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preHandler', (request, _reply, done) => {
     const access = request.routeOptions.config.access;
-    if (typeof access !== 'object') return; // public or authenticated: settled by authentication
-    if (request.principal === undefined) return; // an exempt address (authentication let it in)
+    // Public or authenticated: settled by authentication. No principal: an exempt address.
+    if (typeof access !== 'object' || request.principal === undefined) {
+      done();
+      return;
+    }
     const params = request.params as Record<string, string | undefined> | undefined;
-    const decision = await options.authorizer.decide({
-      principal: request.principal,
-      access,
-      org: access.scope === 'org' ? params?.org : undefined,
-    });
-    if (decision.allow) return;
-    if (decision.hide === true) throw new DomainError('not_found', 'No such resource');
-    throw new DomainError('forbidden', `This needs the ${access.permission} permission`);
+    options.authorizer.decide({ principal: request.principal, access, org: access.scope === 'org' ? params?.org : undefined }).then(
+      (decision) => {
+        if (decision.allow) done();
+        else if (decision.hide === true) done(new DomainError('not_found', 'No such resource'));
+        else done(new DomainError('forbidden', `This needs the ${access.permission} permission`));
+      },
+      (error: unknown) => done(error as Error),
+    );
   });
 };
 

@@ -19,7 +19,7 @@ const PREFLIGHT_MAX_AGE = '600';
 
 const cors: FastifyPluginAsync<CorsOptions> = async (app, options) => {
   const allowed = new Set(options.origins);
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const origin = request.headers.origin;
     const preflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
     reply.header('vary', preflight ? 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers' : 'Origin');
@@ -30,6 +30,7 @@ const cors: FastifyPluginAsync<CorsOptions> = async (app, options) => {
     }
     if (!preflight) {
       if (listed) reply.header('access-control-expose-headers', EXPOSED_HEADERS);
+      done();
       return;
     }
     // A preflight from an unlisted origin gets no CORS headers: the browser refuses the request.
@@ -38,7 +39,7 @@ const cors: FastifyPluginAsync<CorsOptions> = async (app, options) => {
       reply.header('access-control-allow-headers', ALLOWED_HEADERS);
       reply.header('access-control-max-age', PREFLIGHT_MAX_AGE);
     }
-    return reply.code(204).send();
+    void reply.code(204).send();
   });
 };
 

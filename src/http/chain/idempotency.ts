@@ -82,11 +82,8 @@ function payloadBytes(payload: unknown): Buffer | undefined {
 const idempotency: FastifyPluginAsync<IdempotencyOptions> = async (app, options) => {
   const { store, clock } = options;
 
-  app.addHook('preHandler', async (request, reply) => {
-    // An unmatched path (404/405) runs nothing, so there is nothing to replay: no key is claimed.
-    if (request.is404 || !MUTATING.has(request.method) || request.routeOptions.config.idempotency === false) return;
-    const key = parseKey(request.headers['idempotency-key']);
-    if (key === undefined) return;
+  /** Claims the key, or answers the replay/refusal; `replied` when the answer was sent here. */
+  async function claimOrReplay(request: FastifyRequest, reply: FastifyReply, key: string): Promise<'continue' | 'replied'> {
     const scope = request.principal === undefined ? `ip:${request.ip}` : `${request.principal.type}:${request.principal.id}`;
     const print = fingerprint(request);
     const now = clock.now();
@@ -107,7 +104,7 @@ const idempotency: FastifyPluginAsync<IdempotencyOptions> = async (app, options)
     }
     if (found.state === 'claimed') {
       pending.set(request, claim);
-      return;
+      return 'continue';
     }
     if (found.fingerprint !== print) {
       throw new DomainError('idempotency_key_reused', 'This Idempotency-Key was used with a different request');
@@ -115,13 +112,12 @@ const idempotency: FastifyPluginAsync<IdempotencyOptions> = async (app, options)
     if (found.state === 'in_progress') {
       throw new DomainError('conflict', 'A request with this Idempotency-Key is still being processed');
     }
-    return replay(reply, found.response);
-  });
+    void replay(reply, found.response);
+    return 'replied';
+  }
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    const claim = pending.get(request);
-    if (claim === undefined) return payload;
-    pending.delete(request);
+  /** Stores the first answer (or releases the key after a 5xx); durable before the answer leaves. */
+  async function settle(claim: IdempotencyClaim, reply: FastifyReply, payload: unknown): Promise<void> {
     const bytes = payloadBytes(payload);
     try {
       if (reply.statusCode >= 500 || bytes === undefined) {
@@ -132,13 +128,47 @@ const idempotency: FastifyPluginAsync<IdempotencyOptions> = async (app, options)
           const value = reply.getHeader(name);
           if (typeof value === 'string') headers[name] = value;
         }
-        // Durable before the answer leaves: a retry after this point always finds it.
         await store.complete(claim, { status: reply.statusCode, headers, body: bytes.toString('base64') });
       }
     } catch (error) {
       options.onError(error);
     }
-    return payload;
+  }
+
+  // Callback-style hooks with a fast path: requests without a key (every GET) cost no promise.
+  app.addHook('preHandler', (request, reply, done) => {
+    // An unmatched path (404/405) runs nothing, so there is nothing to replay: no key is claimed.
+    if (request.is404 || !MUTATING.has(request.method) || request.routeOptions.config.idempotency === false) {
+      done();
+      return;
+    }
+    let key: string | undefined;
+    try {
+      key = parseKey(request.headers['idempotency-key']);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    if (key === undefined) {
+      done();
+      return;
+    }
+    claimOrReplay(request, reply, key).then(
+      (outcome) => {
+        if (outcome === 'continue') done();
+      },
+      (error: unknown) => done(error as Error),
+    );
+  });
+
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const claim = pending.get(request);
+    if (claim === undefined) {
+      done(null, payload);
+      return;
+    }
+    pending.delete(request);
+    void settle(claim, reply, payload).then(() => done(null, payload));
   });
 
   // No onRequestAbort release: Fastify runs the handler and onSend after a client disconnects,

@@ -8,7 +8,7 @@ import fp from 'fastify-plugin';
 import { PRE_REDACTED, redactText } from '../../domain/redaction.js';
 
 const logging: FastifyPluginAsync = async (app) => {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const status = reply.statusCode;
     // Built from values that cannot hold a secret, and the URL redacted here (query values and any
     // credential-shaped path segment), so the logger skips its deep copy on this hot path.
@@ -25,6 +25,7 @@ const logging: FastifyPluginAsync = async (app) => {
     };
     if (status >= 500) request.log.error(line, 'request completed');
     else request.log.info(line, 'request completed');
+    done();
   });
 };
 

@@ -10,11 +10,13 @@ import { DomainError } from '../../domain/errors.js';
 export const FORBIDDEN_METHODS: ReadonlySet<string> = new Set(['TRACE', 'TRACK']);
 
 const methodGuard: FastifyPluginAsync = async (app) => {
-  app.addHook('onRequest', async (request, reply) => {
-    if (FORBIDDEN_METHODS.has(request.method)) {
-      reply.header('allow', 'GET, HEAD, POST, PUT, PATCH, DELETE');
-      throw new DomainError('method_not_allowed', `${request.method} is not allowed`);
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!FORBIDDEN_METHODS.has(request.method)) {
+      done();
+      return;
     }
+    reply.header('allow', 'GET, HEAD, POST, PUT, PATCH, DELETE');
+    done(new DomainError('method_not_allowed', `${request.method} is not allowed`));
   });
 };
 

@@ -34,10 +34,23 @@ function requestMetrics(registry: Registry): { requests: Counter<Labels>; durati
 
 const metrics: FastifyPluginAsync<MetricsOptions> = async (app, options) => {
   const { requests, duration } = requestMetrics(options.registry);
-  app.addHook('onResponse', async (request, reply) => {
-    const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
-    requests.inc(labels);
-    duration.observe(labels, reply.elapsedTime / 1000);
+  // prom-client hashes a label object on every update; the labelled children are cached instead
+  // (bounded: route patterns × methods × statuses).
+  const children = new Map<string, { count: () => void; observe: (seconds: number) => void }>();
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const status = String(reply.statusCode);
+    const key = `${request.method} ${status} ${route}`;
+    let child = children.get(key);
+    if (child === undefined) {
+      const counter = requests.labels(request.method, route, status);
+      const histogram = duration.labels(request.method, route, status);
+      child = { count: () => counter.inc(), observe: (seconds) => histogram.observe(seconds) };
+      children.set(key, child);
+    }
+    child.count();
+    child.observe(reply.elapsedTime / 1000);
+    done();
   });
 };
 

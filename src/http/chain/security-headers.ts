@@ -34,12 +34,12 @@ export function allSecurityHeaders(): [string, string][] {
 
 const securityHeaders: FastifyPluginAsync<SecurityHeadersOptions> = async (app, options) => {
   const fixed = fixedSecurityHeaders(options.hstsMaxAge);
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     for (const [name, value] of fixed) reply.header(name, value);
     if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', API_CSP);
     // Answers may hold personal data or secrets: no cache keeps them unless a route says so.
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-    return payload;
+    done(null, payload);
   });
 };
 
