@@ -9,13 +9,19 @@ import { initialiseDataDirectory } from './adapters/fs/initialise-data-directory
 import { InProcessRevocationBus } from './adapters/memory/in-process-revocation-bus.js';
 import { RedisRevocationBus } from './adapters/redis/redis-revocation-bus.js';
 import { connectRedis } from './adapters/redis/redis-connection.js';
+import { SqlAccountStore } from './adapters/sql/sql-account-store.js';
+import { SqlMfaStore } from './adapters/sql/sql-mfa-store.js';
+import { SqlPasswordTokenStore } from './adapters/sql/sql-password-token-store.js';
 import { SqlSessionStore } from './adapters/sql/sql-session-store.js';
 import { SqlSigningKeyStore } from './adapters/sql/sql-signing-key-store.js';
 import { SqlUserStore } from './adapters/sql/sql-user-store.js';
 import type { RampartKysely } from './adapters/sql/schema.js';
 import type { RampartConfig } from './config.js';
 import { deriveKey } from './crypto/derive-key.js';
+import { commonPasswords } from './crypto/common-passwords.js';
 import { PasswordHasher } from './crypto/password-hasher.js';
+import { Totp } from './crypto/totp.js';
+import { PasswordPolicy } from './domain/password-policy.js';
 import type { Secret } from './domain/secret.js';
 import type { AuditLog } from './ports/audit-log.js';
 import type { Clock } from './ports/clock.js';
@@ -23,15 +29,22 @@ import type { RateLimiter } from './ports/rate-limiter.js';
 import type { RevocationBus } from './ports/revocation-bus.js';
 import type { SessionStore } from './ports/session-store.js';
 import type { UserStore } from './ports/user-store.js';
+import { AccountPasswordService } from './services/account-password.js';
 import { BearerAuthenticator } from './services/bearer-authenticator.js';
 import { BootstrapAdmin, type BootstrapNotice } from './services/bootstrap-admin.js';
 import { CurrentUser } from './services/current-user.js';
 import { LoginLimiter } from './services/login-limiter.js';
 import { LoginService } from './services/login-service.js';
+import { MfaEnrolment } from './services/mfa-enrolment.js';
+import { MfaLogin, type SessionGranter } from './services/mfa-login.js';
+import { MySessions } from './services/my-sessions.js';
 import { RefreshService } from './services/refresh-service.js';
 import { RevocationWatcher } from './services/revocation-watcher.js';
+import { SecondFactor } from './services/second-factor.js';
+import { SelfRegistration } from './services/self-registration.js';
 import { SessionRevoker } from './services/session-revoker.js';
 import { TokenService } from './services/token-service.js';
+import { UserAdminService } from './services/user-admin.js';
 import { UserStatusService } from './services/user-status.js';
 
 /** The identity services, as the routes and the CLI use them. */
@@ -46,6 +59,16 @@ export interface Identity {
   readonly currentUser: CurrentUser;
   readonly userStatus: UserStatusService;
   readonly authenticator: BearerAuthenticator;
+  /** Platform user management (users.manage). */
+  readonly userAdmin: UserAdminService;
+  /** Set-password tokens and the caller's password change. */
+  readonly accountPassword: AccountPasswordService;
+  readonly mySessions: MySessions;
+  readonly registration: SelfRegistration;
+  /** The caller's TOTP enrolment. */
+  readonly mfa: MfaEnrolment;
+  /** The second step of a login of an enrolled user. */
+  readonly mfaLogin: MfaLogin;
   /** Stops the key reload, the revocation subscription and the bus. */
   close(): Promise<void>;
 }
@@ -118,20 +141,34 @@ export async function composeIdentity(parts: IdentityParts): Promise<{ identity:
   );
   reload.unref();
   const refreshTtlSeconds = config.refreshTokenTtl;
+  const accounts = new SqlAccountStore(db);
+  const passwordTokens = new SqlPasswordTokenStore(db);
+  const policy = new PasswordPolicy({ commonPasswords: commonPasswords() });
+  const userStatus = new UserStatusService(users, revoker, clock);
+  const mfaStore = new SqlMfaStore(db);
+  const totp = new Totp({ clock });
+  const sealKey = deriveKey(masterKey, 'totp-secret-seal');
+  const factor = new SecondFactor(mfaStore, totp, sealKey, clock);
+  const mfa = new MfaEnrolment({ store: mfaStore, users, factor, totp, sealKey, audit, clock });
+  // The verify step opens its session through the login service, declared just below.
+  const granter: SessionGranter = { grant: (...args) => login.grant(...args) };
+  const mfaLogin = new MfaLogin({ store: mfaStore, users, factor, granter, audit, clock });
+  const login: LoginService = new LoginService({
+    users,
+    sessions,
+    tokens,
+    hasher,
+    limiter: new LoginLimiter(parts.rateLimiter, config.loginRateLimit),
+    audit,
+    clock,
+    refreshTtlSeconds,
+    mfa: mfaLogin,
+  });
   const identity: Identity = Object.freeze({
     users,
     sessions,
     tokens,
-    login: new LoginService({
-      users,
-      sessions,
-      tokens,
-      hasher,
-      limiter: new LoginLimiter(parts.rateLimiter, config.loginRateLimit),
-      audit,
-      clock,
-      refreshTtlSeconds,
-    }),
+    login,
     refresh: new RefreshService({
       users,
       sessions,
@@ -145,9 +182,15 @@ export async function composeIdentity(parts: IdentityParts): Promise<{ identity:
     }),
     revoker,
     revocations,
-    currentUser: new CurrentUser(users),
-    userStatus: new UserStatusService(users, revoker, clock),
+    currentUser: new CurrentUser(users, mfa),
+    userStatus,
     authenticator: new BearerAuthenticator(tokens, revocations),
+    userAdmin: new UserAdminService({ users, accounts, passwordTokens, status: userStatus, revoker, hasher, policy, audit, clock }),
+    accountPassword: new AccountPasswordService({ users, accounts, sessions, passwordTokens, revoker, hasher, policy, audit, clock }),
+    mySessions: new MySessions(sessions, revoker, clock),
+    registration: new SelfRegistration({ enabled: config.selfRegistration, users, hasher, policy, audit, clock }),
+    mfa,
+    mfaLogin,
     async close() {
       clearInterval(reload);
       await revocations.close();

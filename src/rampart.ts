@@ -19,11 +19,12 @@ import type { BootstrapNotice } from './services/bootstrap-admin.js';
 import type { AuditLog } from './ports/audit-log.js';
 import type { AuditService } from './services/audit-service.js';
 import type { Authenticator } from './ports/authenticator.js';
-import { denyAllAuthorizer, type Authorizer } from './ports/authorizer.js';
+import type { Authorizer } from './ports/authorizer.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { IdempotencyStore } from './ports/idempotency-store.js';
 import type { RateLimiter } from './ports/rate-limiter.js';
 import type { ReadinessProbe } from './ports/readiness-probe.js';
+import { PlatformAuthorizer } from './services/platform-authorizer.js';
 
 export interface RampartOptions {
   /** The logger to use; by default a redacting pino logger on stdout at RAMPART_LOG_LEVEL. */
@@ -157,7 +158,7 @@ export async function createRampart(config: RampartConfig, options: RampartOptio
     rateLimiter,
     idempotency,
     authenticators: Object.freeze([identity.authenticator, ...(options.authenticators ?? [])]),
-    authorizer: options.authorizer ?? denyAllAuthorizer,
+    authorizer: options.authorizer ?? new PlatformAuthorizer(identity.users),
     audit,
     auditService: auditing.service,
     identity,

@@ -103,6 +103,17 @@ export function buildCli(): Command {
       });
   }
   program.addCommand(auditCommand(run));
+  program
+    .command('user')
+    .description('platform user accounts')
+    .command('import <file>')
+    .description('import accounts from JSON lines {email, name?, password_hash?} (bcrypt or argon2id, kept as given)')
+    .option('--json', 'print results as JSON')
+    .action(async (file: string, _options: unknown, command: Command) => {
+      process.exitCode = await run(command, async (config, out) =>
+        (await import('./commands/user-import.js')).runUserImport(config, out, file),
+      );
+    });
   return program;
 }
 

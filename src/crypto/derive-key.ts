@@ -6,7 +6,7 @@ import { hkdfSync } from 'node:crypto';
 import { secret, type Secret } from '../domain/secret.js';
 
 /** Purposes in use; one `info` string each (RFC 5869 §3.2: `info` binds the key to its use). */
-export type KeyPurpose = 'signing-key-wrap' | 'refresh-successor';
+export type KeyPurpose = 'signing-key-wrap' | 'refresh-successor' | 'totp-secret-seal';
 
 /** The 32-byte key for `purpose`, derived from the 32-byte master key. */
 export function deriveKey(masterKey: Secret<Buffer>, purpose: KeyPurpose): Secret<Buffer> {

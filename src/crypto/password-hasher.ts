@@ -230,3 +230,16 @@ function dummyPhc(p: Argon2Parameters): string {
   const b64 = (bytes: Buffer): string => bytes.toString('base64').replace(/=+$/, '');
   return `$argon2id$v=19$m=${p.memoryCost},t=${p.timeCost},p=${p.parallelism}$${b64(randomBytes(SALT_LEN))}$${b64(randomBytes(OUTPUT_LEN))}`;
 }
+
+/**
+ * Why `stored` cannot be verified by {@link PasswordHasher.verify} (unsupported format, or a cost
+ * past the ceiling), or `undefined`: `rampart user import` checks each hash with it, never rehashing.
+ */
+export function storedHashProblem(stored: string): string | undefined {
+  try {
+    schemeOf(stored);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : 'unsupported password hash format';
+  }
+}

@@ -4,7 +4,7 @@
  * that issued its successor. Tokens appear here only as SHA-256 hashes.
  */
 
-export type SessionRevokeReason = 'logout' | 'refresh_reuse' | 'user_disabled' | 'user_deleted' | 'admin';
+export type SessionRevokeReason = 'logout' | 'refresh_reuse' | 'user_disabled' | 'user_deleted' | 'admin' | 'password_changed';
 
 export interface Session {
   /** `ses_…` */

@@ -54,6 +54,11 @@ export interface SessionStore {
   revoke(id: string, now: number, reason: SessionRevokeReason): Promise<boolean>;
   /** Revokes every live session of a user; returns the ids this call revoked. */
   revokeAllOfUser(userId: string, now: number, reason: SessionRevokeReason): Promise<readonly string[]>;
-  /** Sessions revoked at or after `since` (ms), to seed a revocation set. */
+  /** The user's live (unrevoked, unexpired at `now`) sessions, oldest first. */
+  listLive(userId: string, now: number): Promise<readonly Session[]>;
+  /**
+   * Sessions revoked at or after `since` (ms), to seed a revocation set — including the tombstones
+   * of sessions whose rows an erasure removed (docs/decisions/004-user-deletion.md).
+   */
   revokedSince(since: number): Promise<readonly RevokedSession[]>;
 }

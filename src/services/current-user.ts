@@ -6,15 +6,17 @@ import type { UserStore } from '../ports/user-store.js';
 export interface CurrentUserView {
   readonly user: User;
   readonly memberships: readonly Membership[];
-  /** MFA arrives with the MFA round; until then no account has a second factor. */
+  /** Whether the user has a confirmed second factor. */
   readonly mfaEnabled: boolean;
 }
 
 export class CurrentUser {
   readonly #users: UserStore;
+  readonly #mfa: { isEnabled(userId: string): Promise<boolean> } | undefined;
 
-  constructor(users: UserStore) {
+  constructor(users: UserStore, mfa?: { isEnabled(userId: string): Promise<boolean> }) {
     this.#users = users;
+    this.#mfa = mfa;
   }
 
   async describe(userId: string): Promise<CurrentUserView> {
@@ -22,6 +24,7 @@ export class CurrentUser {
     // The token outlived its account (deleted between two requests): the caller is nobody now.
     if (user === undefined || user.status !== 'active')
       throw new DomainError('session_revoked', 'The account of this session is no longer active');
-    return Object.freeze({ user, memberships: await this.#users.memberships(userId), mfaEnabled: false });
+    const mfaEnabled = (await this.#mfa?.isEnabled(userId)) ?? false;
+    return Object.freeze({ user, memberships: await this.#users.memberships(userId), mfaEnabled });
   }
 }

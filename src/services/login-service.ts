@@ -10,7 +10,9 @@
  *    hammering does not lengthen the backoff (docs/decisions/003-identity-core.md);
  * 4. a wrong password counts a failure; a disabled account is refused with the same 401;
  * 5. success resets the count and rehashes a hash with old parameters (bcrypt imports, older
- *    argon2 costs); a full hasher queue answers 429 with Retry-After at once.
+ *    argon2 costs); a full hasher queue answers 429 with Retry-After at once;
+ * 6. a user with a confirmed second factor gets an MFA challenge instead of a session
+ *    (services/mfa-login.ts), which opens the session through {@link LoginService.grant}.
  * Every attempt, both outcomes, is audited with IP, user agent and request id — never the password.
  */
 import { DomainError } from '../domain/errors.js';
@@ -24,7 +26,9 @@ import type { Clock } from '../ports/clock.js';
 import type { SessionStore } from '../ports/session-store.js';
 import type { UserStore } from '../ports/user-store.js';
 import type { LoginLimiter } from './login-limiter.js';
+import type { MfaChallenge, SessionGranter } from './mfa-login.js';
 import type { RequestContext } from './request-context.js';
+import type { FactorMethod } from './second-factor.js';
 import type { TokenGrant } from './token-grant.js';
 import type { TokenService } from './token-service.js';
 
@@ -44,6 +48,8 @@ export interface LoginServiceOptions {
   readonly clock: Clock;
   /** Refresh-token (and session) lifetime in seconds. */
   readonly refreshTtlSeconds: number;
+  /** The MFA challenge of an enrolled user; without it, no account has a second factor. */
+  readonly mfa?: { challenge(user: User, deviceName: string | undefined, context: RequestContext): Promise<MfaChallenge | undefined> };
 }
 
 /** The one refusal for every credential failure: identical whatever the cause. */
@@ -53,14 +59,14 @@ function invalidCredentials(): DomainError {
 
 type FailureReason = 'unknown_account' | 'backoff' | 'wrong_password' | 'disabled' | 'rate_limited';
 
-export class LoginService {
+export class LoginService implements SessionGranter {
   readonly #o: LoginServiceOptions;
 
   constructor(options: LoginServiceOptions) {
     this.#o = options;
   }
 
-  async login(request: LoginRequest, context: RequestContext): Promise<TokenGrant> {
+  async login(request: LoginRequest, context: RequestContext): Promise<TokenGrant | MfaChallenge> {
     const email = normaliseEmail(request.email);
     try {
       await this.#o.limiter.check(context.ip, email);
@@ -85,7 +91,14 @@ export class LoginService {
     }
     if (user.status !== 'active') return this.#refuse(user, email, 'disabled', context);
     await this.#o.users.recordLoginSuccess(user.id, now, verification.needsRehash ? await this.#rehash(request.password) : undefined);
-    const grant = await this.#openSession(user, request.deviceName, context);
+    const challenge = await this.#o.mfa?.challenge(user, request.deviceName, context);
+    if (challenge !== undefined) return challenge;
+    return this.grant(user, request.deviceName, context);
+  }
+
+  /** Opens the session of a user whose credentials are proven, and audits the login. */
+  async grant(user: User, deviceName: string | undefined, context: RequestContext, method?: FactorMethod): Promise<TokenGrant> {
+    const grant = await this.#openSession(user, deviceName, context);
     await this.#o.audit.record({
       org: SYSTEM_ORG_SLUG,
       actor: { type: 'user', id: user.id },
@@ -95,6 +108,7 @@ export class LoginService {
       sourceIp: context.ip,
       requestId: context.requestId,
       ...(context.userAgent === undefined ? {} : { userAgent: context.userAgent }),
+      ...(method === undefined ? {} : { details: { method } }),
       subject: user.id,
     });
     return grant;

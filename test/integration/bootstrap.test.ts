@@ -34,9 +34,18 @@ describe('bootstrap admin through `rampart serve`', () => {
     return { stdout: child.stdout.join('\n'), stderr: child.stderr(), url: String(line.url), child };
   }
 
+  /** stderr and stdout are separate pipes: the notice may arrive after the url line. Bounded wait. */
+  async function stderrOnceItHas(child: Child, pattern: RegExp): Promise<string> {
+    for (let attempt = 0; attempt < 100 && !pattern.test(child.stderr()); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return child.stderr();
+  }
+
   it('prints a random password once on stderr, never in the logs, and not on a second start', async () => {
     const first = await serveOnce();
-    const notices = [...first.stderr.matchAll(NOTICE)];
+    const stderr = await stderrOnceItHas(first.child, new RegExp(NOTICE.source));
+    const notices = [...stderr.matchAll(NOTICE)];
     expect(notices).toHaveLength(1);
     const [, email, password] = notices[0]!;
     expect(email).toBe('admin@rampart.example.test');

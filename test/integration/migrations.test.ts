@@ -124,6 +124,61 @@ const STEPS: readonly UpgradeStep[] = [
       ]);
     },
   },
+  {
+    to: '0005-password-tokens',
+    from: '0004-audit',
+    async seed(db) {
+      const now = Date.UTC(2026, 0, 1);
+      await sql`insert into users (id, email, name, password_hash, status, created_at, updated_at, password_changed_at, failed_logins, next_login_at)
+        values (${'usr_1'}, ${'a@example.test'}, ${null}, ${null}, ${'active'}, ${now}, ${now}, ${null}, ${0}, ${null})`.execute(db);
+      await sql`insert into sessions (id, user_id, device_name, ip, user_agent, created_at, last_seen_at, expires_at, revoked_at, revoke_reason, dpop_jkt)
+        values (${'ses_1'}, ${'usr_1'}, ${null}, ${null}, ${null}, ${now}, ${now}, ${now + 86_400_000}, ${null}, ${null}, ${null})`.execute(
+        db,
+      );
+    },
+    async check(database) {
+      const now = Date.UTC(2026, 0, 1);
+      const { SqlPasswordTokenStore } = await import('../../src/adapters/sql/sql-password-token-store.js');
+      const { SqlAccountStore } = await import('../../src/adapters/sql/sql-account-store.js');
+      const tokens = new SqlPasswordTokenStore(database.db);
+      await tokens.issue('c'.repeat(64), 'usr_1', now, now + 1000);
+      expect(await tokens.consume('c'.repeat(64), now + 1)).toBe('usr_1');
+      expect(await tokens.consume('c'.repeat(64), now + 2)).toBeUndefined();
+      expect(await new SqlAccountStore(database.db).erase('usr_1', now + 3)).toBe(true);
+      expect(await new SqlUserStore(database.db).findById('usr_1')).toBeUndefined();
+      expect(await new SqlSessionStore(database.db).revokedSince(now)).toEqual([{ sessionId: 'ses_1', revokedAt: now + 3 }]);
+    },
+  },
+  {
+    to: '0006-mfa',
+    from: '0005-password-tokens',
+    async seed(db) {
+      const now = Date.UTC(2026, 0, 1);
+      await sql`insert into users (id, email, name, password_hash, status, created_at, updated_at, password_changed_at, failed_logins, next_login_at)
+        values (${'usr_mfa'}, ${'mfa@example.test'}, ${null}, ${null}, ${'active'}, ${now}, ${now}, ${null}, ${0}, ${null})`.execute(db);
+    },
+    async check(database) {
+      const now = Date.UTC(2026, 0, 1);
+      const { SqlMfaStore } = await import('../../src/adapters/sql/sql-mfa-store.js');
+      const { SqlAccountStore } = await import('../../src/adapters/sql/sql-account-store.js');
+      const mfa = new SqlMfaStore(database.db);
+      expect(await mfa.findTotp('usr_mfa')).toBeUndefined();
+      expect(await mfa.startTotp('usr_mfa', 'v1.sealed', now)).toBe(true);
+      expect(await mfa.confirmTotp('usr_mfa', 100, ['d'.repeat(64)], now)).toBe(true);
+      expect(await mfa.findTotp('usr_mfa')).toEqual({ userId: 'usr_mfa', secretSealed: 'v1.sealed', confirmed: true, lastStep: 100 });
+      expect(await mfa.acceptStep('usr_mfa', 100)).toBe(false);
+      expect(await mfa.acceptStep('usr_mfa', 101)).toBe(true);
+      expect(await mfa.consumeRecoveryCode('usr_mfa', 'd'.repeat(64), now)).toBe(true);
+      expect(await mfa.consumeRecoveryCode('usr_mfa', 'd'.repeat(64), now)).toBe(false);
+      await mfa.createChallenge('e'.repeat(64), { userId: 'usr_mfa', deviceName: null }, now, now + 1000);
+      expect(await mfa.spendAttempt('e'.repeat(64), now, 5)).toEqual({ userId: 'usr_mfa', deviceName: null });
+      // Erasing the user takes its MFA rows with it (foreign keys cascade on both dialects).
+      expect(await new SqlAccountStore(database.db).erase('usr_mfa', now + 1)).toBe(true);
+      for (const table of ['mfa_totp', 'recovery_codes', 'mfa_challenges'] as const) {
+        expect(await database.db.selectFrom(table).selectAll().execute()).toEqual([]);
+      }
+    },
+  },
 ];
 
 function applied(database: SqlDatabase): Promise<string[]> {

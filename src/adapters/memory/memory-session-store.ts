@@ -77,6 +77,13 @@ export class MemorySessionStore implements SessionStore {
     return Promise.resolve(revoked);
   }
 
+  listLive(userId: string, now: number): Promise<readonly Session[]> {
+    const live = [...this.#sessions.values()]
+      .filter((s) => s.userId === userId && s.revokedAt === null && s.expiresAt > now)
+      .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+    return Promise.resolve(live);
+  }
+
   revokedSince(since: number): Promise<readonly RevokedSession[]> {
     const found = [...this.#sessions.values()]
       .filter((s) => s.revokedAt !== null && s.revokedAt >= since)

@@ -95,6 +95,51 @@ export interface SigningKeyTable {
   private_jwk: string;
 }
 
+/** A one-time set-password token (migration 0005): its SHA-256 only, single use. */
+export interface PasswordTokenTable {
+  token_hash: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+/** A revoked session of an erased user, kept so revocation sets still refuse its access tokens. */
+export interface SessionTombstoneTable {
+  session_id: string;
+  revoked_at: number;
+}
+
+/** A user's TOTP enrolment (migration 0006): pending until confirmed with a first code. */
+export interface MfaTotpTable {
+  user_id: string;
+  /** The base32 secret, AES-256-GCM under a master-key-derived key (AAD binds the user id). */
+  secret_sealed: string;
+  created_at: number;
+  confirmed_at: number | null;
+  /** The last accepted RFC 6238 time step; a code of this step or earlier is refused. */
+  last_step: number | null;
+}
+
+/** One single-use MFA recovery code: its user-bound SHA-256 only. */
+export interface RecoveryCodeTable {
+  user_id: string;
+  code_hash: string;
+  created_at: number;
+  used_at: number | null;
+}
+
+/** A login waiting for its second factor: the `mfa_token`'s SHA-256, attempts counted. */
+export interface MfaChallengeTable {
+  token_hash: string;
+  user_id: string;
+  device_name: string | null;
+  attempts: number;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
 export interface RampartDatabase extends AuditTables {
   rampart_meta: RampartMetaTable;
   idempotency_keys: IdempotencyKeyTable;
@@ -104,6 +149,11 @@ export interface RampartDatabase extends AuditTables {
   sessions: SessionTable;
   refresh_tokens: RefreshTokenTable;
   signing_keys: SigningKeyTable;
+  password_tokens: PasswordTokenTable;
+  session_tombstones: SessionTombstoneTable;
+  mfa_totp: MfaTotpTable;
+  recovery_codes: RecoveryCodeTable;
+  mfa_challenges: MfaChallengeTable;
 }
 
 export type RampartKysely = Kysely<RampartDatabase>;

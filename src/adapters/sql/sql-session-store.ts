@@ -147,8 +147,26 @@ export class SqlSessionStore implements SessionStore {
     return rows.map((row) => row.id);
   }
 
+  async listLive(userId: string, now: number): Promise<readonly Session[]> {
+    const rows = await this.#db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(toSession);
+  }
+
   async revokedSince(since: number): Promise<readonly RevokedSession[]> {
     const rows = await this.#db.selectFrom('sessions').select(['id', 'revoked_at']).where('revoked_at', '>=', since).execute();
-    return rows.map((row) => Object.freeze({ sessionId: row.id, revokedAt: row.revoked_at ?? since }));
+    // An erased user's sessions are gone; their tombstones keep them refused (decision 004).
+    const tombs = await this.#db.selectFrom('session_tombstones').selectAll().where('revoked_at', '>=', since).execute();
+    return [
+      ...rows.map((row) => Object.freeze({ sessionId: row.id, revokedAt: row.revoked_at ?? since })),
+      ...tombs.map((row) => Object.freeze({ sessionId: row.session_id, revokedAt: row.revoked_at })),
+    ];
   }
 }

@@ -8,12 +8,16 @@ import { migration0001 } from './0001-meta.js';
 import { migration0002 } from './0002-idempotency-keys.js';
 import { migration0003 } from './0003-identity.js';
 import { migration0004 } from './0004-audit.js';
+import { migration0005 } from './0005-password-tokens.js';
+import { migration0006 } from './0006-mfa.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-meta': migration0001,
   '0002-idempotency-keys': migration0002,
   '0003-identity': migration0003,
   '0004-audit': migration0004,
+  '0005-password-tokens': migration0005,
+  '0006-mfa': migration0006,
 });
 
 export const migrationProvider: MigrationProvider = {

@@ -1,5 +1,5 @@
 /**
- * `/api/v1/auth/*`: password login, refresh-token rotation and logout (spec/api-v1.md,
+ * `/api/v1/auth/*`: password login, its MFA step, refresh-token rotation and logout (spec/api-v1.md,
  * "Authentication"). Each route is a schema and one service call. Answers that carry tokens opt
  * out of Idempotency-Key replay (a stored answer would hold them in clear) and are `no-store`.
  */
@@ -18,6 +18,21 @@ const LoginBody = Type.Object(
     password: Type.String({ minLength: 1, maxLength: 1024 }),
     device_name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     mode: Type.Optional(Type.Union([Type.Literal('token'), Type.Literal('cookie')])),
+  },
+  { additionalProperties: false },
+);
+
+const MfaVerifyBody = Type.Object(
+  { mfa_token: Type.String({ minLength: 1, maxLength: 200 }), code: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false },
+);
+
+/** The login answer of an account with a second factor: no tokens yet. */
+const MfaRequired = Type.Object(
+  {
+    mfa_required: Type.Literal(true),
+    mfa_token: Type.String(),
+    methods: Type.Array(Type.Union([Type.Literal('totp'), Type.Literal('recovery_code')])),
   },
   { additionalProperties: false },
 );
@@ -68,7 +83,7 @@ export async function authRoutes(app: FastifyInstance, rampart: Rampart): Promis
           'A wrong email and a wrong password get the same 401 `invalid_credentials`. During an account backoff (after 5 consecutive failures) the answer is that same 401. Past the login rate limits, 429 with Retry-After.',
         tags: ['auth'],
         body: LoginBody,
-        response: { 200: Grant },
+        response: { 200: Type.Union([Grant, MfaRequired]) },
       },
     },
     async (request) => {
@@ -76,12 +91,30 @@ export async function authRoutes(app: FastifyInstance, rampart: Rampart): Promis
         throw validationFailed([{ field: 'body.mode', reason: 'cookie sessions are not available yet' }]);
       }
       const { email, password, device_name: deviceName } = request.body;
-      const grant = await identity.login.login(
+      const outcome = await identity.login.login(
         { email, password: secret(password), ...(deviceName === undefined ? {} : { deviceName }) },
         contextOf(request),
       );
-      return grantJson(grant);
+      if ('mfaToken' in outcome) return { mfa_required: true, mfa_token: outcome.mfaToken.reveal(), methods: [...outcome.methods] };
+      return grantJson(outcome);
     },
+  );
+
+  app.post<{ Body: Static<typeof MfaVerifyBody> }>(
+    '/api/v1/auth/mfa/verify',
+    {
+      config: { access: 'public', idempotency: false, rateLimit: { max: config.loginRateLimit * 10, windowMs: MINUTE } },
+      schema: {
+        summary: 'The second step of a login: a TOTP code or a recovery code for the mfa_token',
+        description:
+          'A wrong, replayed or used code is 401 `invalid_credentials`. After 5 attempts, or 5 minutes, or once used, the mfa_token is 401 `token_invalid`: log in again.',
+        tags: ['auth'],
+        body: MfaVerifyBody,
+        response: { 200: Grant },
+      },
+    },
+    async (request) =>
+      grantJson(await identity.mfaLogin.verify(secret(request.body.mfa_token), secret(request.body.code), contextOf(request))),
   );
 
   app.post<{ Body: Static<typeof RefreshBody> }>(

@@ -6,7 +6,9 @@ import { authRoutes } from './auth.js';
 import { discoveryRoutes } from './discovery.js';
 import { healthRoutes } from './health.js';
 import { meRoutes } from './me.js';
+import { meMfaRoutes } from './me-mfa.js';
 import { metricsRoutes } from './metrics.js';
+import { userRoutes } from './users.js';
 import { wellKnownRoutes } from './well-known.js';
 
 export async function registerRoutes(app: FastifyInstance, rampart: Rampart): Promise<void> {
@@ -16,5 +18,7 @@ export async function registerRoutes(app: FastifyInstance, rampart: Rampart): Pr
   await wellKnownRoutes(app, rampart.config, rampart.identity.tokens);
   await authRoutes(app, rampart);
   await meRoutes(app, rampart.identity.currentUser);
+  await meMfaRoutes(app, rampart);
   await auditRoutes(app, rampart.auditService);
+  await userRoutes(app, rampart);
 }

@@ -1,0 +1,73 @@
+/**
+ * Public account routes: self-registration (spec/api-v1.md, "Authentication") and
+ * `POST /api/v1/auth/password/set`, an extension the spec is silent on: it spends a one-time
+ * set-password token from `POST /api/v1/users` (24 h, single use) and sets the password.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { secret } from '../../../domain/secret.js';
+import type { Rampart } from '../../../rampart.js';
+import { requestContext } from './request-context.js';
+import { UserJson, userJson } from './user-json.js';
+
+const RegisterBody = Type.Object(
+  {
+    email: Type.String({ minLength: 3, maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$' }),
+    password: Type.String({ minLength: 1, maxLength: 1024 }),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+const SetBody = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 200 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
+  { additionalProperties: false },
+);
+
+const MINUTE = 60_000;
+
+export async function accountRoutes(app: FastifyInstance, rampart: Rampart): Promise<void> {
+  const { registration, accountPassword } = rampart.identity;
+  const limit = { max: rampart.config.loginRateLimit * 10, windowMs: MINUTE };
+
+  app.post<{ Body: Static<typeof RegisterBody> }>(
+    '/api/v1/auth/register',
+    {
+      // The body holds a password: no idempotency fingerprint (a fast hash of it) is ever stored.
+      config: { access: 'public', idempotency: false, rateLimit: limit },
+      schema: {
+        summary: 'Self-registration (only when RAMPART_SELF_REGISTRATION=true, else 403)',
+        description: 'A taken email answers 409 `conflict`.',
+        tags: ['auth'],
+        body: RegisterBody,
+        response: { 201: UserJson },
+      },
+    },
+    async (request, reply) => {
+      const { email, password, name } = request.body;
+      const user = await registration.register(
+        { email, password: secret(password), ...(name === undefined ? {} : { name }) },
+        requestContext(request),
+      );
+      return reply.code(201).send(userJson(user));
+    },
+  );
+
+  app.post<{ Body: Static<typeof SetBody> }>(
+    '/api/v1/auth/password/set',
+    {
+      config: { access: 'public', idempotency: false, rateLimit: limit },
+      schema: {
+        summary: 'Set a password with a one-time set-password token (extension; single use, 24 h)',
+        description:
+          'The token from `POST /api/v1/users` without a password. Single use: a second use, or an expired token, answers 401 `token_invalid`. Every session of the user is revoked.',
+        tags: ['auth'],
+        body: SetBody,
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await accountPassword.setWithToken(secret(request.body.token), secret(request.body.password), requestContext(request));
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,73 @@
+/**
+ * The caller's TOTP enrolment (spec/api-v1.md, "The caller"): start, confirm, disable. Answers
+ * that hold a secret (the TOTP secret, the recovery codes) opt out of Idempotency-Key replay — a
+ * stored answer would keep them in clear — and are `no-store` like every authenticated answer.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { secret } from '../../../domain/secret.js';
+import type { Rampart } from '../../../rampart.js';
+import { userActor } from './request-context.js';
+
+const CodeBody = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+const Started = Type.Object({ secret: Type.String(), otpauth_url: Type.String() }, { additionalProperties: false });
+const Confirmed = Type.Object({ recovery_codes: Type.Array(Type.String()) }, { additionalProperties: false });
+
+export async function meMfaRoutes(app: FastifyInstance, rampart: Rampart): Promise<void> {
+  const { mfa } = rampart.identity;
+  const tags = ['me'];
+
+  app.post(
+    '/api/v1/me/mfa/totp',
+    {
+      config: { access: 'authenticated', idempotency: false },
+      schema: {
+        summary: 'Start (or restart) TOTP enrolment: the secret and its otpauth:// URI',
+        description: 'With TOTP already enabled, 409 `conflict`: disable it first.',
+        tags,
+        response: { 200: Started },
+      },
+    },
+    async (request) => {
+      const actor = userActor(request);
+      const started = await mfa.start(actor.userId, actor);
+      return { secret: started.secret.reveal(), otpauth_url: started.otpauthUrl.reveal() };
+    },
+  );
+
+  app.post<{ Body: Static<typeof CodeBody> }>(
+    '/api/v1/me/mfa/totp/confirm',
+    {
+      config: { access: 'authenticated', idempotency: false },
+      schema: {
+        summary: 'Confirm enrolment with a first code: ten recovery codes, shown once',
+        tags,
+        body: CodeBody,
+        response: { 200: Confirmed },
+      },
+    },
+    async (request) => {
+      const actor = userActor(request);
+      const codes = await mfa.confirm(actor.userId, secret(request.body.code), actor);
+      return { recovery_codes: codes.map((code) => code.reveal()) };
+    },
+  );
+
+  app.delete<{ Body: Static<typeof CodeBody> }>(
+    '/api/v1/me/mfa/totp',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        summary: 'Disable TOTP (and its recovery codes) with a current code or a recovery code',
+        tags,
+        body: CodeBody,
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      const actor = userActor(request);
+      await mfa.disable(actor.userId, secret(request.body.code), actor);
+      return reply.code(204).send();
+    },
+  );
+}

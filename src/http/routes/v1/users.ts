@@ -1,0 +1,163 @@
+/**
+ * `/api/v1/users*` (spec/api-v1.md, "Platform users"), every route `users.manage` on the platform.
+ * Also registers the caller's password and sessions routes (me-account.ts) and the public account
+ * routes (account.ts), so that index.ts stays one line per resource family. Answers that carry a
+ * set-password token opt out of Idempotency-Key replay and are never stored.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { validationFailed } from '../../../domain/errors.js';
+import { secret } from '../../../domain/secret.js';
+import type { Rampart } from '../../../rampart.js';
+import { accountRoutes } from './account.js';
+import { meAccountRoutes } from './me-account.js';
+import { userActor } from './request-context.js';
+import { UserJson, userJson } from './user-json.js';
+
+const MANAGE = { permission: 'users.manage', scope: 'platform' } as const;
+const Email = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$' });
+const Name = Type.String({ minLength: 1, maxLength: 200 });
+
+const CreateBody = Type.Object(
+  { email: Email, password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })), name: Type.Optional(Name) },
+  { additionalProperties: false },
+);
+const Created = Type.Object(
+  {
+    ...UserJson.properties,
+    set_password_token: Type.Optional(Type.String({ description: 'One-time; POST it to /api/v1/auth/password/set within 24 h' })),
+    set_password_token_expires_at: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  { additionalProperties: false },
+);
+const ListQuery = Type.Object(
+  {
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    email: Type.Optional(Email),
+  },
+  { additionalProperties: false },
+);
+const Page = Type.Object(
+  { users: Type.Array(UserJson), next_cursor: Type.Union([Type.String(), Type.Null()]) },
+  { additionalProperties: false },
+);
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+const PatchBody = Type.Object(
+  { disabled: Type.Optional(Type.Boolean()), name: Type.Optional(Type.Union([Name, Type.Null()])) },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+const USER_ID = /^[A-Za-z0-9_]{1,64}$/;
+
+/** The cursor is opaque to callers: base64url of the last id of the page. */
+function encodeCursor(id: string): string {
+  return Buffer.from(`u:${id}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const id = text.startsWith('u:') ? text.slice(2) : '';
+  if (!USER_ID.test(id)) throw validationFailed([{ field: 'cursor', reason: 'is not a cursor this API returned' }]);
+  return id;
+}
+
+export async function userRoutes(app: FastifyInstance, rampart: Rampart): Promise<void> {
+  const admin = rampart.identity.userAdmin;
+  const tags = ['users'];
+
+  app.post<{ Body: Static<typeof CreateBody> }>(
+    '/api/v1/users',
+    {
+      config: { access: MANAGE, idempotency: false },
+      schema: {
+        summary: 'Create a user; without a password, a one-time set-password token is returned once',
+        tags,
+        body: CreateBody,
+        response: { 201: Created },
+      },
+    },
+    async (request, reply) => {
+      const { email, password, name } = request.body;
+      const created = await admin.create(
+        { email, ...(name === undefined ? {} : { name }), ...(password === undefined ? {} : { password: secret(password) }) },
+        userActor(request),
+      );
+      const token = created.passwordToken;
+      const expires = created.passwordTokenExpiresAt;
+      return reply.code(201).send({
+        ...userJson(created.user),
+        ...(token === undefined ? {} : { set_password_token: token.reveal() }),
+        ...(expires === undefined ? {} : { set_password_token_expires_at: new Date(expires).toISOString() }),
+      });
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
+    '/api/v1/users',
+    {
+      config: { access: MANAGE },
+      schema: { summary: 'List users by cursor, in a stable order', tags, querystring: ListQuery, response: { 200: Page } },
+    },
+    async (request) => {
+      const limit = request.query.limit ?? 50;
+      const users = await admin.list(decodeCursor(request.query.cursor), limit, request.query.email);
+      const last = users.at(-1);
+      return { users: users.map(userJson), next_cursor: users.length === limit && last !== undefined ? encodeCursor(last.id) : null };
+    },
+  );
+
+  app.get<{ Params: Static<typeof IdParams> }>(
+    '/api/v1/users/:id',
+    { config: { access: MANAGE }, schema: { summary: 'Read a user', tags, params: IdParams, response: { 200: UserJson } } },
+    async (request) => userJson(await admin.get(request.params.id)),
+  );
+
+  app.patch<{ Params: Static<typeof IdParams>; Body: Static<typeof PatchBody> }>(
+    '/api/v1/users/:id',
+    {
+      config: { access: MANAGE },
+      schema: {
+        summary: 'Disable/enable or rename a user; disabling revokes every session at once',
+        tags,
+        params: IdParams,
+        body: PatchBody,
+        response: { 200: UserJson },
+      },
+    },
+    async (request) => userJson(await admin.update(request.params.id, request.body, userActor(request))),
+  );
+
+  app.delete<{ Params: Static<typeof IdParams> }>(
+    '/api/v1/users/:id',
+    {
+      config: { access: MANAGE },
+      schema: { summary: 'Erase a user, revoking every session first', tags, params: IdParams, response: { 204: Type.Null() } },
+    },
+    async (request, reply) => {
+      await admin.erase(request.params.id, userActor(request));
+      return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Params: Static<typeof IdParams> }>(
+    '/api/v1/users/:id/sessions/revoke',
+    {
+      config: { access: MANAGE },
+      schema: {
+        summary: 'Revoke every session and refresh token of a user at once',
+        tags,
+        params: IdParams,
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await admin.revokeSessions(request.params.id, userActor(request));
+      return reply.code(204).send();
+    },
+  );
+
+  await meAccountRoutes(app, rampart);
+  await accountRoutes(app, rampart);
+}

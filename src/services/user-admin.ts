@@ -1,0 +1,133 @@
+/**
+ * Platform user management (spec/api-v1.md, "Platform users"): create (with a password, or with a
+ * one-time set-password token returned once), list by cursor, read, rename, disable/enable, erase,
+ * revoke every session. Every change is audited with actor, target, IP and request id — never a
+ * password or token. Erasure revokes every session first (store, local set, bus), then removes the
+ * user leaving session tombstones (docs/decisions/004-user-deletion.md).
+ */
+import { hashPasswordToken, newPasswordToken } from '../crypto/password-token.js';
+import type { PasswordHasher } from '../crypto/password-hasher.js';
+import { newId } from '../crypto/random-id.js';
+import { DomainError } from '../domain/errors.js';
+import type { PasswordPolicy } from '../domain/password-policy.js';
+import type { Secret } from '../domain/secret.js';
+import { normaliseEmail, SYSTEM_ORG_SLUG, type User } from '../domain/user.js';
+import type { AccountStore } from '../ports/account-store.js';
+import type { AuditLog } from '../ports/audit-log.js';
+import type { Clock } from '../ports/clock.js';
+import type { PasswordTokenStore } from '../ports/password-token-store.js';
+import type { UserStore } from '../ports/user-store.js';
+import { requireAcceptablePassword } from './new-password.js';
+import type { RequestContext } from './request-context.js';
+import type { SessionRevoker } from './session-revoker.js';
+import type { UserStatusService } from './user-status.js';
+
+/** A set-password token lives 24 hours. */
+export const PASSWORD_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
+
+export interface UserAdminOptions {
+  readonly users: UserStore;
+  readonly accounts: AccountStore;
+  readonly passwordTokens: PasswordTokenStore;
+  readonly status: UserStatusService;
+  readonly revoker: SessionRevoker;
+  readonly hasher: PasswordHasher;
+  readonly policy: PasswordPolicy;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+}
+
+/** Who acts and from where. */
+export interface Actor extends RequestContext {
+  readonly userId: string;
+}
+
+export interface CreatedUser {
+  readonly user: User;
+  /** Present when the user was created without a password: shown once. */
+  readonly passwordToken?: Secret<string>;
+  readonly passwordTokenExpiresAt?: number;
+}
+
+export interface UserChange {
+  readonly disabled?: boolean;
+  readonly name?: string | null;
+}
+
+export class UserAdminService {
+  readonly #o: UserAdminOptions;
+
+  constructor(options: UserAdminOptions) {
+    this.#o = options;
+  }
+
+  async create(input: { email: string; name?: string; password?: Secret<string> }, actor: Actor): Promise<CreatedUser> {
+    const { users, hasher, policy, clock } = this.#o;
+    if (input.password !== undefined) requireAcceptablePassword(policy, input.password, 'password');
+    const passwordHash = input.password === undefined ? null : await hasher.hash(input.password);
+    const id = newId('usr');
+    const now = clock.now();
+    await users.create({ id, email: normaliseEmail(input.email), name: input.name ?? null, passwordHash, now });
+    let created: CreatedUser = { user: await this.get(id) };
+    if (input.password === undefined) {
+      const token = newPasswordToken();
+      const expiresAt = now + PASSWORD_TOKEN_TTL_MS;
+      await this.#o.passwordTokens.issue(hashPasswordToken(token.reveal()), id, now, expiresAt);
+      created = { ...created, passwordToken: token, passwordTokenExpiresAt: expiresAt };
+    }
+    await this.#audit('user.create', id, actor, { with_password: input.password !== undefined });
+    return created;
+  }
+
+  list(afterId: string | undefined, limit: number, email: string | undefined): Promise<readonly User[]> {
+    return this.#o.accounts.list({ afterId, limit, email: email === undefined ? undefined : normaliseEmail(email) });
+  }
+
+  async get(id: string): Promise<User> {
+    const user = await this.#o.users.findById(id);
+    if (user === undefined) throw new DomainError('not_found', 'No such user');
+    return user;
+  }
+
+  async update(id: string, change: UserChange, actor: Actor): Promise<User> {
+    await this.get(id);
+    if (change.name !== undefined && !(await this.#o.accounts.rename(id, change.name, this.#o.clock.now()))) {
+      throw new DomainError('not_found', 'No such user');
+    }
+    // Disabling revokes every session at once (UserStatusService: store, local set, bus).
+    if (change.disabled !== undefined) await this.#o.status.setStatus(id, change.disabled ? 'disabled' : 'active');
+    await this.#audit('user.update', id, actor, {
+      ...(change.disabled === undefined ? {} : { disabled: change.disabled }),
+      ...(change.name === undefined ? {} : { renamed: true }),
+    });
+    return this.get(id);
+  }
+
+  async erase(id: string, actor: Actor): Promise<void> {
+    await this.get(id);
+    await this.#o.revoker.revokeAllOfUser(id, 'user_deleted');
+    if (!(await this.#o.accounts.erase(id, this.#o.clock.now()))) throw new DomainError('not_found', 'No such user');
+    await this.#audit('user.delete', id, actor, {});
+  }
+
+  async revokeSessions(id: string, actor: Actor): Promise<void> {
+    await this.get(id);
+    const ids = await this.#o.revoker.revokeAllOfUser(id, 'admin');
+    await this.#audit('user.sessions.revoke', id, actor, { sessions: ids.length });
+  }
+
+  async #audit(action: string, target: string, actor: Actor, details: Readonly<Record<string, unknown>>): Promise<void> {
+    await this.#o.audit.record({
+      org: SYSTEM_ORG_SLUG,
+      actor: { type: 'user', id: actor.userId },
+      action,
+      resource: target,
+      result: 'success',
+      sourceIp: actor.ip,
+      requestId: actor.requestId,
+      ...(actor.userAgent === undefined ? {} : { userAgent: actor.userAgent }),
+      details,
+      subject: target,
+    });
+  }
+}
