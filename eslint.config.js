@@ -52,4 +52,23 @@ export default tseslint.config(
   layer('services', ['adapters', 'http', 'cli', 'rampart', 'serve'], 'services depend on ports only'),
   layer('adapters', ['services', 'http', 'cli', 'rampart', 'serve'], 'adapters implement ports'),
   layer('http', ['cli', 'serve', 'adapters'], 'http is an edge: it calls services and ports, never adapters'),
+  // DESIGN.md principle 3: a TenantScope is a capability only the authorization layer mints.
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/http/chain/authorization.ts', 'src/domain/tenant-scope.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportSpecifier[imported.name='mintTenantScope'], MemberExpression[property.name='mintTenantScope']",
+          message: 'tenant scope: only src/http/chain/authorization.ts (and tests) may mint a TenantScope',
+        },
+        {
+          selector:
+            "TSAsExpression > TSTypeReference[typeName.name='TenantScope'], TSTypeAssertion > TSTypeReference[typeName.name='TenantScope']",
+          message: 'tenant scope: a TenantScope is minted by the authorization layer, never cast from another value',
+        },
+      ],
+    },
+  },
 );

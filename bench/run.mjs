@@ -71,9 +71,10 @@ async function main() {
   const results = [];
   for (const suite of suites) {
     log(`\nRunning ${suite.name}...`);
-    const result = await runSuite(suite, settings, generator, log);
+    // A suite with its own `run` and `describe` (bench/suites/identity-*.mjs) measures and prints itself.
+    const result = suite.run === undefined ? await runSuite(suite, settings, generator, log) : await suite.run(settings, generator, log);
     results.push(result);
-    describeSuite(result).forEach(log);
+    (suite.describe ?? describeSuite)(result).forEach(log);
   }
   const file = writeResults(
     { machine, settings, generator: { name: generator.name, version: generator.version }, suites: results },

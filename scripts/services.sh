@@ -14,6 +14,8 @@ ensure_packages() {
   ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+  # The PKCS#11 KEK tests run against a real SoftHSM2 token (test/helpers/softhsm.ts initialises one per suite).
+  command -v softhsm2-util >/dev/null 2>&1 || missing+=(softhsm2)
   if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then log "missing ${missing[*]} and not root: install them first"; return 1; fi
     log "installing ${missing[*]} from Debian"

@@ -12,11 +12,14 @@ import { connectRedis } from './adapters/redis/redis-connection.js';
 import { SqlAccountStore } from './adapters/sql/sql-account-store.js';
 import { SqlMfaStore } from './adapters/sql/sql-mfa-store.js';
 import { SqlPasswordTokenStore } from './adapters/sql/sql-password-token-store.js';
+import { SqlPlatformOwners } from './adapters/sql/sql-platform-owners.js';
+import { SqlSessionTombstones } from './adapters/sql/sql-session-tombstones.js';
 import { SqlSessionStore } from './adapters/sql/sql-session-store.js';
 import { SqlSigningKeyStore } from './adapters/sql/sql-signing-key-store.js';
 import { SqlUserStore } from './adapters/sql/sql-user-store.js';
 import type { RampartKysely } from './adapters/sql/schema.js';
 import type { RampartConfig } from './config.js';
+import { composeBrowserSessions, type BrowserSessions } from './compose-browser-sessions.js';
 import { deriveKey } from './crypto/derive-key.js';
 import { commonPasswords } from './crypto/common-passwords.js';
 import { PasswordHasher } from './crypto/password-hasher.js';
@@ -43,12 +46,13 @@ import { RevocationWatcher } from './services/revocation-watcher.js';
 import { SecondFactor } from './services/second-factor.js';
 import { SelfRegistration } from './services/self-registration.js';
 import { SessionRevoker } from './services/session-revoker.js';
+import { TombstonePurge } from './services/tombstone-purge.js';
 import { TokenService } from './services/token-service.js';
 import { UserAdminService } from './services/user-admin.js';
 import { UserStatusService } from './services/user-status.js';
 
-/** The identity services, as the routes and the CLI use them. */
-export interface Identity {
+/** The identity services, as the routes and the CLI use them (browser sessions, CSRF, DPoP, MFA enforcement included). */
+export interface Identity extends BrowserSessions {
   readonly users: UserStore;
   readonly sessions: SessionStore;
   readonly tokens: TokenService;
@@ -69,6 +73,10 @@ export interface Identity {
   readonly mfa: MfaEnrolment;
   /** The second step of a login of an enrolled user. */
   readonly mfaLogin: MfaLogin;
+  /** Spreads revocations (sessions, API keys, clients, authorization changes) to every instance. */
+  readonly bus: RevocationBus;
+  /** Purges session tombstones past the longest access-token lifetime (decision 004), on an unref'd timer. */
+  readonly tombstonePurge: TombstonePurge;
   /** Stops the key reload, the revocation subscription and the bus. */
   close(): Promise<void>;
 }
@@ -121,6 +129,7 @@ export async function composeIdentity(parts: IdentityParts): Promise<{ identity:
     issuer: config.publicUrl,
     audience: config.publicUrl,
     ttlSeconds: config.accessTokenTtl,
+    algorithm: config.accessTokenAlg,
   });
   await tokens.start();
   const bus = revocationBus(parts);
@@ -140,6 +149,12 @@ export async function composeIdentity(parts: IdentityParts): Promise<{ identity:
     KEY_RELOAD_INTERVAL_MS,
   );
   reload.unref();
+  const tombstonePurge = new TombstonePurge({
+    tombstones: new SqlSessionTombstones(db),
+    clock,
+    onError: (error) => parts.onError(error, 'session tombstone purge failed'),
+  });
+  tombstonePurge.start();
   const refreshTtlSeconds = config.refreshTokenTtl;
   const accounts = new SqlAccountStore(db);
   const passwordTokens = new SqlPasswordTokenStore(db);
@@ -153,6 +168,7 @@ export async function composeIdentity(parts: IdentityParts): Promise<{ identity:
   // The verify step opens its session through the login service, declared just below.
   const granter: SessionGranter = { grant: (...args) => login.grant(...args) };
   const mfaLogin = new MfaLogin({ store: mfaStore, users, factor, granter, audit, clock });
+  const browser = composeBrowserSessions({ config, redis: parts.redis, clock, audit, sessions, users, revocations, revoker, factor: mfa });
   const login: LoginService = new LoginService({
     users,
     sessions,
@@ -163,6 +179,7 @@ export async function composeIdentity(parts: IdentityParts): Promise<{ identity:
     clock,
     refreshTtlSeconds,
     mfa: mfaLogin,
+    cookieSessions: browser.cookieSessions,
   });
   const identity: Identity = Object.freeze({
     users,
@@ -179,20 +196,36 @@ export async function composeIdentity(parts: IdentityParts): Promise<{ identity:
       successorKey: deriveKey(masterKey, 'refresh-successor'),
       refreshTtlSeconds,
       reuseGraceSeconds: config.refreshReuseGrace,
+      dpop: browser.dpop,
     }),
     revoker,
     revocations,
     currentUser: new CurrentUser(users, mfa),
     userStatus,
     authenticator: new BearerAuthenticator(tokens, revocations),
-    userAdmin: new UserAdminService({ users, accounts, passwordTokens, status: userStatus, revoker, hasher, policy, audit, clock }),
+    userAdmin: new UserAdminService({
+      users,
+      accounts,
+      passwordTokens,
+      status: userStatus,
+      revoker,
+      owners: new SqlPlatformOwners(db),
+      hasher,
+      policy,
+      audit,
+      clock,
+    }),
     accountPassword: new AccountPasswordService({ users, accounts, sessions, passwordTokens, revoker, hasher, policy, audit, clock }),
     mySessions: new MySessions(sessions, revoker, clock),
     registration: new SelfRegistration({ enabled: config.selfRegistration, users, hasher, policy, audit, clock }),
     mfa,
     mfaLogin,
+    ...browser,
+    bus,
+    tombstonePurge,
     async close() {
       clearInterval(reload);
+      tombstonePurge.stop();
       await revocations.close();
       await bus.close();
     },

@@ -9,6 +9,7 @@ import { isIP } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Secret } from './domain/secret.js';
+import { isSigningAlgorithm, SIGNING_ALGORITHMS, type SigningAlgorithm } from './domain/signing-key.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -21,16 +22,30 @@ export interface RampartConfig {
   readonly databaseUrl: Secret<string> | undefined;
   readonly redisUrl: Secret<string> | undefined;
   readonly masterKey: Secret<Buffer> | undefined;
+  /** Where the secrets' key-encryption key lives: derived from the master key, or in a PKCS#11 token. */
+  readonly kekSource: 'master-key' | 'pkcs11';
+  /** The PKCS#11 module (shared library) path, with `kekSource` `pkcs11`. */
+  readonly pkcs11Module: string | undefined;
+  /** The label of the PKCS#11 token holding the KEK. */
+  readonly pkcs11TokenLabel: string | undefined;
+  /** The user PIN of that token. */
+  readonly pkcs11Pin: Secret<string> | undefined;
+  /** The label prefix of the KEK objects in the token (`<prefix>-<kek id>`). */
+  readonly pkcs11KeyLabel: string;
   readonly bootstrapAdminEmail: string | undefined;
   readonly bootstrapAdminPassword: Secret<string> | undefined;
   readonly selfRegistration: boolean;
   readonly corsOrigins: readonly string[];
   readonly accessTokenTtl: number;
+  /** The JWS algorithm of new access-token signing keys (takes effect at the next key rotation). */
+  readonly accessTokenAlg: SigningAlgorithm;
   readonly refreshTokenTtl: number;
   /** Seconds within which a replay of the refresh token just rotated gets the same successor (0: none). */
   readonly refreshReuseGrace: number;
   readonly sessionIdleTimeout: number;
   readonly sessionAbsoluteTimeout: number;
+  /** Whether platform admins and org owners/admins must enrol a second factor before anything else. */
+  readonly mfaRequiredForAdmins: boolean;
   readonly loginRateLimit: number;
   readonly rateLimit: number;
   /** `false`, or the proxies (addresses or CIDR ranges) whose `X-Forwarded-For` is honoured. */
@@ -48,6 +63,14 @@ export interface RampartConfig {
   readonly auditCheckpointInterval: number;
   /** A file each new audit checkpoint is appended to (JSON lines), or undefined. */
   readonly auditWitnessFile: string | undefined;
+  /** A witness URL each new audit checkpoint is POSTed to and the latest is compared with at startup, or undefined. */
+  readonly auditWitnessUrl: string | undefined;
+  /** Days after which audit entries' payloads are dropped (leaf hashes kept), or undefined: kept forever. */
+  readonly auditRetentionDays: number | undefined;
+  /** A JSON-lines file every integrated audit entry is appended to (the SIEM sink), or undefined. */
+  readonly auditSinkFile: string | undefined;
+  /** Failed logins on one account within 15 minutes that raise a `security.alert`. */
+  readonly auditAlertLoginFailures: number;
 }
 
 /** A configuration value that is missing or wrong; the message names the variable. */
@@ -246,6 +269,71 @@ export const VARIABLES: readonly Variable<keyof RampartConfig>[] = [
     },
   },
   {
+    key: 'kekSource',
+    env: 'RAMPART_KEK_SOURCE',
+    defaultText: 'master-key',
+    description:
+      "Where the key-encryption key of the secrets' data keys lives: `master-key` (derived from `RAMPART_MASTER_KEY` or the key file) or `pkcs11` (an AES key generated in, and never leaving, a PKCS#11 token; wrapping happens in the token).",
+    parse: (raw) => {
+      const value = raw?.trim() ?? '';
+      if (value === '' || value === 'master-key') return 'master-key';
+      if (value === 'pkcs11') return 'pkcs11';
+      throw new Error('must be master-key or pkcs11');
+    },
+  },
+  {
+    key: 'pkcs11Module',
+    env: 'RAMPART_PKCS11_MODULE',
+    defaultText: 'unset',
+    description: 'With `RAMPART_KEK_SOURCE=pkcs11`: the PKCS#11 module path (e.g. `/usr/lib/softhsm/libsofthsm2.so`).',
+    parse: (raw, partial) => {
+      const value = filePath(raw);
+      if (partial.kekSource === 'pkcs11' && value === undefined) throw new Error('is required with RAMPART_KEK_SOURCE=pkcs11');
+      return value;
+    },
+  },
+  {
+    key: 'pkcs11TokenLabel',
+    env: 'RAMPART_PKCS11_TOKEN_LABEL',
+    defaultText: 'unset',
+    description: 'With `RAMPART_KEK_SOURCE=pkcs11`: the label of the token that holds the KEK.',
+    parse: (raw, partial) => {
+      const value = raw?.trim();
+      if (value === undefined || value === '') {
+        if (partial.kekSource === 'pkcs11') throw new Error('is required with RAMPART_KEK_SOURCE=pkcs11');
+        return undefined;
+      }
+      if (value.length > 32) throw new Error('must be at most 32 characters (a PKCS#11 token label)');
+      return value;
+    },
+  },
+  {
+    key: 'pkcs11Pin',
+    env: 'RAMPART_PKCS11_PIN',
+    defaultText: 'unset',
+    description: "With `RAMPART_KEK_SOURCE=pkcs11`: the token's user PIN.",
+    secret: true,
+    parse: (raw, partial) => {
+      if (raw === undefined || raw === '') {
+        if (partial.kekSource === 'pkcs11') throw new Error('is required with RAMPART_KEK_SOURCE=pkcs11');
+        return undefined;
+      }
+      return new Secret(raw);
+    },
+  },
+  {
+    key: 'pkcs11KeyLabel',
+    env: 'RAMPART_PKCS11_KEY_LABEL',
+    defaultText: 'rampart-kek',
+    description: 'Label prefix of the KEK objects Rampart creates in the token (`<prefix>-<kek id>`).',
+    parse: (raw) => {
+      const value = raw?.trim();
+      if (value === undefined || value === '') return 'rampart-kek';
+      if (!/^[A-Za-z0-9_.-]{1,64}$/.test(value)) throw new Error('must be 1-64 letters, digits, dots, dashes or underscores');
+      return value;
+    },
+  },
+  {
     key: 'bootstrapAdminEmail',
     env: 'RAMPART_BOOTSTRAP_ADMIN_EMAIL',
     defaultText: 'unset',
@@ -291,6 +379,18 @@ export const VARIABLES: readonly Variable<keyof RampartConfig>[] = [
     parse: integer(30, 900, 900),
   },
   {
+    key: 'accessTokenAlg',
+    env: 'RAMPART_ACCESS_TOKEN_ALG',
+    defaultText: 'EdDSA',
+    description:
+      "Algorithm of new access-token signing keys: `EdDSA` (Ed25519), `ES256` or `RS256`. A change takes effect at the next `rampart keys rotate`; tokens of older keys verify with their own key's algorithm until it retires.",
+    parse: (raw) => {
+      const value = raw?.trim() ?? 'EdDSA';
+      if (!isSigningAlgorithm(value)) throw new Error(`must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
+      return value;
+    },
+  },
+  {
     key: 'refreshTokenTtl',
     env: 'RAMPART_REFRESH_TOKEN_TTL',
     defaultText: '604800',
@@ -324,6 +424,14 @@ export const VARIABLES: readonly Variable<keyof RampartConfig>[] = [
       }
       return value;
     },
+  },
+  {
+    key: 'mfaRequiredForAdmins',
+    env: 'RAMPART_MFA_REQUIRED_FOR_ADMINS',
+    defaultText: 'true',
+    description:
+      'Platform admins and org owners/admins without a confirmed second factor get 403 `mfa_enrollment_required` on every route but those needed to enrol (`/me`, `/me/mfa/totp*`, `/me/password`, logout). `false` turns the requirement off.',
+    parse: boolean(true),
   },
   {
     key: 'loginRateLimit',
@@ -458,6 +566,54 @@ export const VARIABLES: readonly Variable<keyof RampartConfig>[] = [
     description:
       'A file, best on other storage than the database, that every new audit checkpoint is appended to (JSON lines) so that a rollback of the whole database is detectable: `rampart audit verify --checkpoint <file>`.',
     parse: filePath,
+  },
+  {
+    key: 'auditWitnessUrl',
+    env: 'RAMPART_AUDIT_WITNESS_URL',
+    defaultText: 'unset',
+    description:
+      "A witness URL (https, or http on loopback only): every new audit checkpoint is POSTed to it (text/plain signed note), and at startup the witness's latest (GET) is compared with the database's — a database rolled back behind the witness fails `/readyz` (`audit_witness`) and logs an error.",
+    parse: (raw) => {
+      if (raw === undefined || raw.trim() === '') return undefined;
+      let url: URL;
+      try {
+        url = new URL(raw.trim());
+      } catch {
+        throw new Error('must be an absolute URL');
+      }
+      const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
+      if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw new Error('must be https (http only on loopback)');
+      if (url.username !== '' || url.password !== '') throw new Error('must not hold credentials');
+      return url.toString();
+    },
+  },
+  {
+    key: 'auditRetentionDays',
+    env: 'RAMPART_AUDIT_RETENTION_DAYS',
+    defaultText: 'unset',
+    description:
+      "Days after which audit entries' payloads are dropped (hourly, and by `rampart audit prune`); their leaf hashes stay, so proofs and `rampart audit verify` still pass. Unset: kept forever.",
+    parse: (raw) => {
+      if (raw === undefined || raw.trim() === '') return undefined;
+      const value = Number(raw.trim());
+      if (!Number.isSafeInteger(value) || value < 1 || value > 36_500) throw new Error('must be an integer from 1 to 36500');
+      return value;
+    },
+  },
+  {
+    key: 'auditSinkFile',
+    env: 'RAMPART_AUDIT_SINK_FILE',
+    defaultText: 'unset',
+    description:
+      'A file (0600) every integrated audit entry is appended to as a JSON line, for a SIEM shipper; it never blocks the log: a bounded buffer, overflow dropped and counted in `rampart_audit_sink_dropped_total`.',
+    parse: filePath,
+  },
+  {
+    key: 'auditAlertLoginFailures',
+    env: 'RAMPART_AUDIT_ALERT_LOGIN_FAILURES',
+    defaultText: '5',
+    description: 'Failed logins on one account within 15 minutes that raise a `security.alert` audit entry (4× that from one address).',
+    parse: integer(2, 10_000, 5),
   },
 ];
 

@@ -14,6 +14,10 @@ import { SqlIdempotencyStore } from './adapters/sql/sql-idempotency-store.js';
 import type { RampartConfig } from './config.js';
 import { composeAudit } from './compose-audit.js';
 import { composeIdentity, type Identity } from './compose-identity.js';
+import { composeSecrets, type Secrets } from './compose-secrets.js';
+import { composeTenancy, type Tenancy } from './compose-tenancy.js';
+import { composeApiKeys, type Credentials } from './compose-api-keys.js';
+import type { PermissionRegistration } from './domain/permissions.js';
 import type { PasswordHasher } from './crypto/password-hasher.js';
 import type { BootstrapNotice } from './services/bootstrap-admin.js';
 import type { AuditLog } from './ports/audit-log.js';
@@ -24,7 +28,6 @@ import { systemClock, type Clock } from './ports/clock.js';
 import type { IdempotencyStore } from './ports/idempotency-store.js';
 import type { RateLimiter } from './ports/rate-limiter.js';
 import type { ReadinessProbe } from './ports/readiness-probe.js';
-import { PlatformAuthorizer } from './services/platform-authorizer.js';
 
 export interface RampartOptions {
   /** The logger to use; by default a redacting pino logger on stdout at RAMPART_LOG_LEVEL. */
@@ -33,6 +36,8 @@ export interface RampartOptions {
   /** Authenticators asked in order by the authentication layer. */
   readonly authenticators?: readonly Authenticator[];
   readonly authorizer?: Authorizer;
+  /** Permissions the application registers (`vm.export`), beside Rampart's own; an invalid one fails the start. */
+  readonly permissions?: readonly PermissionRegistration[];
   /** Where audit events go instead of the tamper-evident log on the database (tests of other parts). */
   readonly audit?: AuditLog;
   /** The password hasher (tests pass one with a small queue); argon2id at OWASP parameters by default. */
@@ -55,6 +60,12 @@ export interface Rampart {
   readonly auditService: AuditService;
   /** Accounts, sessions, tokens and the bearer authenticator. */
   readonly identity: Identity;
+  /** Envelope-encrypted, versioned secrets of the orgs, and KEK rotation. */
+  readonly secrets: Secrets;
+  /** Orgs, members, roles and the authorization decision. */
+  readonly tenancy: Tenancy;
+  /** API keys and OAuth service clients, and their authenticators. */
+  readonly credentials: Credentials;
   /**
    * The bootstrap admin's one-time notice (its generated password), or `undefined`: given once,
    * to the first caller (`rampart serve` prints it on stderr), never logged.
@@ -119,6 +130,17 @@ export async function createRampart(config: RampartConfig, options: RampartOptio
     throw error;
   }
   const audit = auditing.log;
+  readiness.push(...auditing.readiness);
+  let secrets: Secrets;
+  try {
+    secrets = composeSecrets({ config, database, clock, audit, logger });
+  } catch (error) {
+    await auditing.close();
+    await rateLimiter.close();
+    redis?.disconnect();
+    await database.close();
+    throw error;
+  }
   let composed: Awaited<ReturnType<typeof composeIdentity>>;
   try {
     composed = await composeIdentity({
@@ -138,10 +160,48 @@ export async function createRampart(config: RampartConfig, options: RampartOptio
     throw error;
   }
   const { identity } = composed;
+  let tenancy: Tenancy;
+  try {
+    tenancy = await composeTenancy({
+      database,
+      users: identity.users,
+      bus: identity.bus,
+      audit,
+      clock,
+      privilegeChanged: (userId) => identity.roleChanged(userId),
+      ...(options.permissions === undefined ? {} : { permissions: options.permissions }),
+    });
+  } catch (error) {
+    await identity.close();
+    await rateLimiter.close();
+    redis?.disconnect();
+    await database.close();
+    throw error;
+  }
+  let credentials: Credentials;
+  try {
+    credentials = await composeApiKeys({
+      database,
+      identity,
+      authorizer: options.authorizer ?? tenancy.authorizer,
+      audit,
+      clock,
+      issuer: config.publicUrl,
+      onError: (error, what) => logger.warn({ err: error }, what),
+    });
+  } catch (error) {
+    await tenancy.close();
+    await identity.close();
+    await rateLimiter.close();
+    redis?.disconnect();
+    await database.close();
+    throw error;
+  }
   let notice = composed.notice;
 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics, prefix: 'rampart_' });
+  for (const metric of auditing.metrics) metrics.registerMetric(metric);
 
   const purge = setInterval(() => {
     idempotency.purgeExpired(clock.now()).catch((error: unknown) => logger.warn({ err: error }, 'idempotency purge failed'));
@@ -157,11 +217,19 @@ export async function createRampart(config: RampartConfig, options: RampartOptio
     redis,
     rateLimiter,
     idempotency,
-    authenticators: Object.freeze([identity.authenticator, ...(options.authenticators ?? [])]),
-    authorizer: options.authorizer ?? new PlatformAuthorizer(identity.users),
+    authenticators: Object.freeze([
+      identity.authenticator,
+      identity.cookieSessions,
+      ...credentials.authenticators,
+      ...(options.authenticators ?? []),
+    ]),
+    authorizer: options.authorizer ?? tenancy.authorizer,
     audit,
     auditService: auditing.service,
     identity,
+    secrets,
+    tenancy,
+    credentials,
     takeBootstrapNotice() {
       const taken = notice;
       notice = undefined;
@@ -173,7 +241,10 @@ export async function createRampart(config: RampartConfig, options: RampartOptio
       if (closed) return;
       closed = true;
       clearInterval(purge);
+      await credentials.close();
+      await tenancy.close();
       await identity.close();
+      await secrets.close();
       await auditing.close();
       await rateLimiter.close();
       if (redis !== undefined) redis.disconnect();

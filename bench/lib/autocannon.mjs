@@ -10,12 +10,13 @@ export function autocannonCommand() {
 
 /**
  * @param {string} url
- * @param {{ seconds: number, connections: number, headers?: string[] }} load
+ * @param {{ seconds: number, connections: number, headers?: string[], timeoutSeconds?: number }} load
  */
 export function autocannonArgs(url, load) {
   // autocannon writes headers as name=value.
   const headers = (load.headers ?? []).flatMap((header) => ['--headers', header.replace(/:\s*/, '=')]);
-  return ['--json', '--connections', String(load.connections), '--duration', String(load.seconds), ...headers, url];
+  const timeout = load.timeoutSeconds === undefined ? [] : ['--timeout', String(load.timeoutSeconds)];
+  return ['--json', '--connections', String(load.connections), '--duration', String(load.seconds), ...timeout, ...headers, url];
 }
 
 /**

@@ -15,6 +15,7 @@ import { parseWrk, wrkArgs } from './wrk.mjs';
  * @property {number} threads
  * @property {number} cpu the core the generator runs on
  * @property {string[]} [headers] extra request headers, "Name: value"
+ * @property {number} [timeoutSeconds] an answer slower than this is a timeout (the generator's default when unset)
  */
 
 /**

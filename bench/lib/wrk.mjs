@@ -15,11 +15,14 @@
 
 /**
  * @param {string} url
- * @param {{ seconds: number, connections: number, threads: number, headers?: string[] }} load
+ * @param {{ seconds: number, connections: number, threads: number, headers?: string[], timeoutSeconds?: number }} load
  */
 export function wrkArgs(url, load) {
   const headers = (load.headers ?? []).flatMap((header) => ['--header', header]);
+  // wrk counts an answer slower than its timeout (2 s by default) as a socket error.
+  const timeout = load.timeoutSeconds === undefined ? [] : ['--timeout', `${load.timeoutSeconds}s`];
   return [
+    ...timeout,
     '--threads',
     String(load.threads),
     '--connections',

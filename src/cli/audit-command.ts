@@ -11,7 +11,7 @@ type Run = (command: Command, action: (config: RampartConfig, out: Output) => Pr
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function auditCommand(run: Run): Command {
-  const audit = new Command('audit').description('the tamper-evident audit log: export it, verify it');
+  const audit = new Command('audit').description('the tamper-evident audit log: export, verify, tail and prune it');
   audit
     .command('export')
     .description('write the log as JSON lines (header, one line per entry with its leaf, then every checkpoint)')
@@ -43,5 +43,26 @@ export function auditCommand(run: Run): Command {
         );
       },
     );
+  audit
+    .command('tail')
+    .description('print the latest entries as JSON lines; --follow keeps streaming entries as they are integrated')
+    .option('--follow', 'keep streaming new entries until interrupted')
+    .option('--lines <n>', 'how many of the latest entries to print first (default 10)')
+    .option('--json', 'entries are always JSON lines')
+    .action(async (options: { follow?: boolean; lines?: string }, command: Command) => {
+      process.exitCode = await run(command, async (config, out) =>
+        (await import('./commands/audit.js')).runAuditTail(config, out, options),
+      );
+    });
+  audit
+    .command('prune')
+    .description('drop the payloads of entries older than RAMPART_AUDIT_RETENTION_DAYS (or --days), keeping their leaf hashes')
+    .option('--days <n>', 'the age in days (default: RAMPART_AUDIT_RETENTION_DAYS)')
+    .option('--json', 'print results as JSON')
+    .action(async (options: { days?: string }, command: Command) => {
+      process.exitCode = await run(command, async (config, out) =>
+        (await import('./commands/audit.js')).runAuditPrune(config, out, options),
+      );
+    });
   return audit;
 }

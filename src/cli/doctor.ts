@@ -6,7 +6,9 @@ import { existsSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { inspectDataDirectory } from '../adapters/fs/data-directory.js';
 import { masterKeyPath, readMasterKeyFile } from '../adapters/fs/master-key-file.js';
+import { Pkcs11Kek } from '../adapters/pkcs11/pkcs11-kek.js';
 import type { RampartConfig } from '../config.js';
+import { Secret } from '../domain/secret.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 
@@ -52,6 +54,44 @@ export function checkMasterKey(config: RampartConfig): Check {
     status: 'warn',
     reason: `the key-encryption key is a file beside the data it protects (${path}); set RAMPART_MASTER_KEY from a secret store, and back the file up`,
   };
+}
+
+/** Where the secrets' key-encryption key lives (RAMPART_KEK_SOURCE); opens the PKCS#11 token to check it. */
+export function checkKekSource(config: RampartConfig): Check {
+  const name = 'kek-source';
+  if (config.kekSource === 'master-key') {
+    if (config.masterKey !== undefined) {
+      return { name, status: 'pass', reason: 'secrets: KEKs derived from RAMPART_MASTER_KEY (HKDF per KEK id), never stored' };
+    }
+    return {
+      name,
+      status: 'warn',
+      reason: `secrets: KEKs derived from the key file ${masterKeyPath(config.dataDir)} beside the data; prefer RAMPART_MASTER_KEY or RAMPART_KEK_SOURCE=pkcs11`,
+    };
+  }
+  const module = config.pkcs11Module ?? '';
+  if (!existsSync(module)) return { name, status: 'fail', reason: `RAMPART_PKCS11_MODULE ${module} does not exist` };
+  try {
+    const kek = new Pkcs11Kek({
+      module,
+      tokenLabel: config.pkcs11TokenLabel ?? '',
+      pin: config.pkcs11Pin ?? new Secret(''),
+      keyLabelPrefix: config.pkcs11KeyLabel,
+    });
+    const device = kek.describe().device ?? 'unknown device';
+    void kek.close();
+    return {
+      name,
+      status: 'pass',
+      reason: `secrets: KEK in PKCS#11 token ${config.pkcs11TokenLabel ?? ''} (${device}); generated there, never extractable`,
+    };
+  } catch {
+    return {
+      name,
+      status: 'fail',
+      reason: `the PKCS#11 token ${config.pkcs11TokenLabel ?? ''} could not be opened with the configured PIN (module ${module})`,
+    };
+  }
 }
 
 export function checkTls(config: RampartConfig): Check {
@@ -127,6 +167,7 @@ export function postureChecks(config: RampartConfig): Check[] {
   return [
     checkDataDirectory(config),
     checkMasterKey(config),
+    checkKekSource(config),
     checkTls(config),
     checkDefaultSecrets(config),
     checkTrustProxy(config),

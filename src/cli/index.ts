@@ -9,6 +9,8 @@ import { ConfigError, describeConfig, loadConfig, type RampartConfig } from '../
 import { DataDirectoryError } from '../adapters/fs/data-directory.js';
 import { VERSION } from '../version.js';
 import { auditCommand } from './audit-command.js';
+import { clientCommand } from './commands/client-command.js';
+import { secretsCommand } from './commands/secrets-command.js';
 import { createOutput, type Output } from './output.js';
 
 interface GlobalOptions {
@@ -84,15 +86,22 @@ export function buildCli(): Command {
       async (config, out) => (await import('./commands/doctor.js')).runDoctor(config, out),
     ],
   ];
-  program
-    .command('keys')
-    .description('access-token signing keys')
+  const keys = program.command('keys').description('access-token signing keys and the secrets’ key-encryption key');
+  keys
     .command('rotate')
     .description('add a new signing key; the current one keeps verifying until it retires (1 h)')
     .option('--json', 'print results as JSON')
     .action(async (_options: unknown, command: Command) => {
       process.exitCode = await run(command, async (config, out) => (await import('./commands/keys.js')).runKeysRotate(config, out));
     });
+  keys
+    .command('rotate-kek')
+    .description('rewrap every data key under a new key-encryption key while servers serve; resumable after a crash')
+    .option('--json', 'print results as JSON')
+    .action(async (_options: unknown, command: Command) => {
+      process.exitCode = await run(command, async (config, out) => (await import('./commands/keys.js')).runKeysRotateKek(config, out));
+    });
+  program.addCommand(secretsCommand(run));
   for (const [name, description, action] of commands) {
     program
       .command(name)
@@ -103,6 +112,7 @@ export function buildCli(): Command {
       });
   }
   program.addCommand(auditCommand(run));
+  program.addCommand(clientCommand(run));
   program
     .command('user')
     .description('platform user accounts')

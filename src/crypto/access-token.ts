@@ -32,6 +32,8 @@ export interface AccessTokenRequest {
   readonly scope?: string;
   readonly email?: string;
   readonly org?: string;
+  /** RFC 9068 §2.2 `client_id`: set on tokens of OAuth service clients only. */
+  readonly clientId?: string;
   /** Lifetime in seconds, 1 … 900; 900 by default. */
   readonly ttlSeconds?: number;
 }
@@ -96,6 +98,7 @@ export async function signAccessToken(request: AccessTokenRequest, keyring: Keyr
     ...(request.scope === undefined ? {} : { scope: requireString(request.scope, 'scope') }),
     ...(request.email === undefined ? {} : { email: requireText(request.email, 'email') }),
     ...(request.org === undefined ? {} : { org: requireText(request.org, 'org') }),
+    ...(request.clientId === undefined ? {} : { client_id: requireText(request.clientId, 'clientId') }),
   });
   const payload: JWTPayload = { ...claims, aud: typeof claims.aud === 'string' ? claims.aud : [...claims.aud] };
   // RFC 7515 §4.1.4 `kid` names the key; RFC 9068 §2.1 `typ: at+jwt` keeps it apart from ID tokens.
@@ -157,6 +160,7 @@ function toClaims(payload: JWTPayload): AccessTokenClaims {
     ...optionalText(payload, 'scope'),
     ...optionalText(payload, 'email'),
     ...optionalText(payload, 'org'),
+    ...optionalText(payload, 'client_id'),
   });
 }
 

@@ -30,4 +30,6 @@ export interface AccessTokenClaims {
   readonly email?: string;
   /** The active org id, when one is chosen. */
   readonly org?: string;
+  /** RFC 9068 §2.2: the OAuth client a service token was issued to (`cli_…`); absent on user tokens. */
+  readonly client_id?: string;
 }

@@ -14,6 +14,7 @@ export const ERROR_CATALOG = {
   token_invalid: 'The token is not valid',
   session_revoked: 'The session has been revoked',
   csrf_failed: 'The request failed the cross-site request forgery check',
+  dpop_invalid: 'The DPoP proof is missing or not valid for this token',
   forbidden: 'The caller is not allowed to do this',
   not_found: 'Not found',
   method_not_allowed: 'The method is not allowed on this resource',

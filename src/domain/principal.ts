@@ -17,6 +17,13 @@ export interface Principal {
    * authority. Authorization intersects them with the principal's own permissions.
    */
   readonly scopes?: readonly string[];
+  /**
+   * For an API key or a service client: the user whose authority bounds it (its creator). Its
+   * effective permissions are `scopes` ∩ the owner's permissions, evaluated at every use.
+   */
+  readonly owner?: string;
+  /** The org (`org_…`) the credential is confined to, when it is confined to one. */
+  readonly org?: string;
 }
 
 /** The result of authenticating one request. */

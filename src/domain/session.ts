@@ -4,7 +4,17 @@
  * that issued its successor. Tokens appear here only as SHA-256 hashes.
  */
 
-export type SessionRevokeReason = 'logout' | 'refresh_reuse' | 'user_disabled' | 'user_deleted' | 'admin' | 'password_changed';
+export type SessionRevokeReason =
+  | 'logout'
+  | 'refresh_reuse'
+  | 'user_disabled'
+  | 'user_deleted'
+  | 'admin'
+  | 'password_changed'
+  /** A browser session replaced by a new id at a privilege change (login, password, MFA, role). */
+  | 'privilege_change'
+  /** A browser session idle for longer than RAMPART_SESSION_IDLE_TIMEOUT. */
+  | 'idle_timeout';
 
 export interface Session {
   /** `ses_…` */

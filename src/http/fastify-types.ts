@@ -4,6 +4,7 @@
  */
 import type { RouteAccess } from '../domain/access.js';
 import type { Principal } from '../domain/principal.js';
+import type { TenantScope } from '../domain/tenant-scope.js';
 
 /** A route's own rate limit, counted apart from the caller's general budget. */
 export interface RouteRateLimit {
@@ -29,6 +30,11 @@ declare module 'fastify' {
     principal: Principal | undefined;
     /** The request id echoed in `X-Request-Id` and every problem. */
     requestId: string;
+    /**
+     * The capability to reach the route's org, minted by the authorization layer after a positive
+     * org-scoped decision; `undefined` on every other route.
+     */
+    tenantScope: TenantScope | undefined;
   }
 }
 

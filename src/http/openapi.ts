@@ -35,6 +35,18 @@ const PROBLEM_SCHEMA = {
   },
 };
 
+/** The CSRF header of cookie-authenticated changes (docs/decisions/007-browser-sessions.md). */
+const CSRF_PARAMETER = {
+  name: 'X-Rampart-CSRF',
+  in: 'header',
+  required: false,
+  description:
+    "With the session cookie only: the session's CSRF token (`csrf_token` of a cookie login, or `GET /api/v1/auth/csrf`). A " +
+    "cookie-authenticated POST/PUT/PATCH/DELETE needs this header, or an `Origin` that is RAMPART_PUBLIC_URL's or listed in " +
+    'RAMPART_CORS_ORIGINS, or (without `Origin`) `Sec-Fetch-Site: same-origin`; otherwise 403 `csrf_failed`. A wrong value is refused.',
+  schema: { type: 'string' },
+};
+
 const IDEMPOTENCY_PARAMETER = {
   name: 'Idempotency-Key',
   in: 'header',
@@ -75,7 +87,13 @@ function complete(document: JsonObject, factsByRoute: ReadonlyMap<string, RouteF
   components.schemas = { ...((components.schemas ?? {}) as JsonObject), Problem: PROBLEM_SCHEMA };
   components.securitySchemes = {
     bearer: { type: 'http', scheme: 'bearer', description: 'An access token (JWT) or an API key (`rk_…`).' },
-    session: { type: 'apiKey', in: 'cookie', name: '__Host-rampart_session' },
+    session: {
+      type: 'apiKey',
+      in: 'cookie',
+      name: '__Host-rampart_session',
+      description:
+        'The browser session of a `mode: "cookie"` login. Unsafe methods also need the CSRF check: see the `X-Rampart-CSRF` header.',
+    },
   };
   document.components = components;
   document['x-problem-codes'] = problemCodes();
@@ -85,7 +103,10 @@ function complete(document: JsonObject, factsByRoute: ReadonlyMap<string, RouteF
       const facts = factsByRoute.get(`${method.toUpperCase()} ${url}`);
       const access = facts?.access;
       operation['x-rampart-access'] = describeAccess(access);
-      if (access !== undefined && access !== 'public') operation.security = [{ bearer: [] }, { session: [] }];
+      if (access !== undefined && access !== 'public') {
+        operation.security = [{ bearer: [] }, { session: [] }];
+        if (MUTATING.has(method)) operation.parameters = [...((operation.parameters ?? []) as JsonObject[]), CSRF_PARAMETER];
+      }
       const responses = (operation.responses ?? {}) as JsonObject;
       responses['4XX'] ??= problemResponse('The request was refused; `code` says why (see x-problem-codes).');
       responses['5XX'] ??= problemResponse('Rampart could not answer; `code` says why (see x-problem-codes).');

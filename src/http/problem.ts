@@ -16,6 +16,7 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = Object.freeze
   token_invalid: 401,
   session_revoked: 401,
   csrf_failed: 403,
+  dpop_invalid: 401,
   mfa_enrollment_required: 403,
   forbidden: 403,
   not_found: 404,
@@ -27,7 +28,9 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = Object.freeze
   ssrf_blocked: 422,
   rate_limited: 429,
   internal_error: 500,
-  secret_integrity_failed: 500,
+  // 409: the stored state of the resource (its ciphertext or wrapped key) prevents the operation;
+  // not 503, which invites a retry that cannot help, nor 500, which our rules keep for bugs.
+  secret_integrity_failed: 409,
   service_unavailable: 503,
   audit_unavailable: 503,
 });

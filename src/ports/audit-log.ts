@@ -27,4 +27,12 @@ export type AuditEvent = AuditEntryFields;
  */
 export interface AuditLog {
   record(event: AuditEvent): Promise<void>;
+  /**
+   * GDPR Art. 17: erases the personal fields the log holds of `subject` (a user id) — their
+   * per-subject key is destroyed — while every entry's leaf hash, the proofs and the checkpoints
+   * stay valid; listings and exports show the fields as `[erased]`. Resolves once durable;
+   * rejects with `audit_unavailable` when it could not. Optional: a log that holds no personal
+   * data (the in-memory reference adapter) has nothing to erase.
+   */
+  eraseSubject?(subject: string): Promise<void>;
 }

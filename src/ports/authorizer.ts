@@ -7,6 +7,11 @@ export interface AuthorizationQuestion {
   readonly access: PermissionAccess;
   /** The `{org}` path parameter (id or slug) for org-scoped routes. */
   readonly org: string | undefined;
+  /**
+   * Where the request came from, when a request asks (the authorization layer): a deny is then
+   * audited as an authorization failure. Internal checks (a key's scopes at creation) omit it.
+   */
+  readonly context?: { readonly ip: string; readonly requestId: string; readonly userAgent: string | undefined };
 }
 
 /**
@@ -15,7 +20,12 @@ export interface AuthorizationQuestion {
  * resources are never revealed.
  */
 export interface Authorizer {
-  decide(question: AuthorizationQuestion): Promise<Decision>;
+  decide(question: AuthorizationQuestion): Promise<AuthorizerDecision>;
+}
+
+/** A decision; an allowed org-scoped one names the org, for the layer to mint the tenant scope. */
+export interface AuthorizerDecision extends Decision {
+  readonly org?: { readonly id: string; readonly slug: string };
 }
 
 /** The authorizer of a deployment that has no roles yet: it denies every permission. */

@@ -7,4 +7,6 @@
 /** Guarantees: `push` resolves once the note is stored; it rejects when it could not be. */
 export interface CheckpointWitness {
   push(note: string): Promise<void>;
+  /** The latest checkpoint the witness holds, or undefined when it holds none (a witness that can be read back). */
+  latest?(): Promise<string | undefined>;
 }

@@ -4,8 +4,11 @@
  * spreads the news. Without Redis it is in-process; with Redis it is pub/sub.
  */
 
-/** What was revoked: a session (its access tokens), an API key or a service client. */
-export type RevocationKind = 'session' | 'api_key' | 'client';
+/**
+ * What was revoked: a session (its access tokens), an API key or a service client; or `authz`, an
+ * org whose memberships or roles changed (`id` is the org id): cached decisions about it are dropped.
+ */
+export type RevocationKind = 'session' | 'api_key' | 'client' | 'authz';
 
 export interface RevocationEvent {
   readonly kind: RevocationKind;

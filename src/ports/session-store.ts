@@ -14,8 +14,18 @@ export interface NewSession {
   readonly userAgent: string | null;
   readonly now: number;
   readonly expiresAt: number;
-  /** SHA-256 hex of the first refresh token. */
-  readonly refreshTokenHash: string;
+  /** SHA-256 hex of the first refresh token; null for a browser (cookie) session, which has none. */
+  readonly refreshTokenHash: string | null;
+  /** SHA-256 hex of a browser session's cookie secret (docs/decisions/007-browser-sessions.md). */
+  readonly cookieSecretHash?: string | null;
+  /** RFC 7638 thumbprint of the DPoP key the session's refresh tokens are bound to (RFC 9449). */
+  readonly dpopJkt?: string | null;
+}
+
+/** A session as stored, with what binds it: the cookie secret's hash and the DPoP thumbprint. */
+export interface StoredSession extends Session {
+  readonly cookieSecretHash: string | null;
+  readonly dpopJkt: string | null;
 }
 
 /** What a rotation found. */
@@ -43,8 +53,28 @@ export type RotationResult =
  */
 export interface SessionStore {
   create(session: NewSession): Promise<void>;
-  find(id: string): Promise<Session | undefined>;
+  find(id: string): Promise<StoredSession | undefined>;
   findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  /** The session a refresh token (spent or not) belongs to, whatever its state. */
+  findByRefreshToken(tokenHash: string): Promise<StoredSession | undefined>;
+  /**
+   * Records activity of a browser session: `last_seen_at = now` when the session is unrevoked,
+   * unexpired at `now` and was last seen at or after `idleSince`. `false` when it is not live.
+   */
+  touch(id: string, now: number, idleSince: number): Promise<boolean>;
+  /**
+   * Replaces a live browser session by a new id (and cookie secret), in one transaction: the new
+   * row keeps the user, device, creation time and absolute expiry; the old one is revoked with
+   * `reason`. `undefined` (and nothing changed) when the old session is not live at `now`.
+   */
+  replaceCookieSession(
+    oldId: string,
+    replacement: { readonly id: string; readonly cookieSecretHash: string },
+    now: number,
+    reason: SessionRevokeReason,
+  ): Promise<StoredSession | undefined>;
+  /** Revokes every live browser (cookie) session of a user; returns the ids this call revoked. */
+  revokeCookieSessionsOfUser(userId: string, now: number, reason: SessionRevokeReason): Promise<readonly string[]>;
   /**
    * Spends `oldHash` and stores `newHash` as its successor, expiring at `expiresAt`; the session
    * slides to the same expiry and `last_seen_at = now`.

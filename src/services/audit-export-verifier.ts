@@ -7,8 +7,13 @@
  * failure and names the first index it can prove bad: an entry that does not match its leaf, a
  * missing or repeated index, or — when the entries are self-consistent but a signed root differs
  * (a rewrite that recomputed the hashes) — the first index after the last checkpoint that held.
+ * Entries whose payload was dropped (retention: `"payload": "expired"`; a pre-0011 entry of an
+ * erased subject: `"erased"`) are checked from their stored leaf hash alone, and counted; the
+ * disclosed personal fields of an entry (`"personal": {"salt", "values"}`) must be the ones its
+ * leaf commits to; erased ones (`"personal": "[erased]"`) are counted.
  */
 import { auditLeafHash } from '../crypto/audit-leaf.js';
+import { disclosureMatches, ERASED, type PersonalRef } from '../crypto/audit-personal.js';
 import { canonicalJson } from '../crypto/canonical-json.js';
 import { CompactRange, hashesEqual } from '../crypto/merkle.js';
 import { openCheckpoint, type Checkpoint, type NoteVerifier } from '../crypto/signed-note.js';
@@ -20,7 +25,8 @@ export type ExportFailureCode =
   | 'entry_out_of_order'
   | 'leaf_mismatch'
   | 'leaf_hash_mismatch'
-  | 'checkpoint_root_mismatch';
+  | 'checkpoint_root_mismatch'
+  | 'disclosure_mismatch';
 
 export interface ExportFailure {
   readonly code: ExportFailureCode;
@@ -35,10 +41,21 @@ export interface ExportReport {
   readonly ok: boolean;
   readonly entries: number;
   readonly checkpointsVerified: number;
+  /** Entries whose payload retention dropped ("expired payload"): checked from their stored leaf hash. */
+  readonly expiredPayloads?: number;
+  /** Entries whose payload was dropped when their subject was erased (written before sealing existed). */
+  readonly erasedPayloads?: number;
+  /** Entries whose sealed personal fields are erased (their leaf still verifies; the values are gone). */
+  readonly erasedPersonal?: number;
   readonly failure?: ExportFailure;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function parsePersonal(value: unknown): PersonalRef | undefined {
+  if (!isRecord(value) || !Array.isArray(value.fields) || typeof value.commitment !== 'string') return undefined;
+  return { fields: value.fields.filter((f): f is string => typeof f === 'string'), commitment: value.commitment };
+}
 
 export class AuditExportVerifier {
   readonly #checkpoints: Checkpoint[] = [];
@@ -46,6 +63,9 @@ export class AuditExportVerifier {
   #next = 0;
   #lastVerified = 0;
   #verified = 0;
+  #expired = 0;
+  #erasedPayloads = 0;
+  #erasedPersonal = 0;
   #failure: ExportFailure | undefined;
 
   /** Opens every signed checkpoint note (export's and saved ones) against the trusted verifier and origin. */
@@ -101,6 +121,20 @@ export class AuditExportVerifier {
     if (index < expected)
       return this.#fail({ code: 'entry_out_of_order', detail: `index ${index} comes again after ${expected - 1}`, index });
     const { leaf_hash: stored, ...fields } = entry;
+    const payload = (line as { payload?: unknown }).payload;
+    if (payload === 'expired' || payload === 'erased') {
+      // The payload is gone; the leaf hash as stored is what the tree and the checkpoints check.
+      const dropped = typeof stored === 'string' ? new Uint8Array(Buffer.from(stored, 'base64')) : new Uint8Array(0);
+      if (dropped.length !== 32) {
+        return this.#fail({ code: 'leaf_hash_mismatch', detail: `entry ${index}'s stored leaf_hash is not a SHA-256 hash`, index });
+      }
+      if (payload === 'expired') this.#expired += 1;
+      else this.#erasedPayloads += 1;
+      this.#range.append(dropped);
+      this.#next += 1;
+      this.#checkRoots();
+      return;
+    }
     let leaf: string;
     try {
       leaf = canonicalJson(fields);
@@ -114,6 +148,20 @@ export class AuditExportVerifier {
     const storedHash = typeof stored === 'string' ? new Uint8Array(Buffer.from(stored, 'base64')) : new Uint8Array(0);
     if (!hashesEqual(hash, storedHash)) {
       return this.#fail({ code: 'leaf_hash_mismatch', detail: `entry ${index}'s leaf_hash is not SHA-256(0x00 ‖ leaf)`, index });
+    }
+    const personal = parsePersonal(fields.personal);
+    const disclosure = (line as { personal?: unknown }).personal;
+    if (personal !== undefined && disclosure === ERASED) this.#erasedPersonal += 1;
+    else if (personal !== undefined && isRecord(disclosure)) {
+      const salt = disclosure.salt;
+      const values = disclosure.values;
+      if (typeof salt !== 'string' || !isRecord(values) || !disclosureMatches(personal, { salt, values })) {
+        return this.#fail({
+          code: 'disclosure_mismatch',
+          detail: `entry ${index}'s disclosed personal fields are not the ones its leaf commits to`,
+          index,
+        });
+      }
     }
     this.#range.append(hash);
     this.#next += 1;
@@ -130,7 +178,13 @@ export class AuditExportVerifier {
         index: this.#range.size,
       });
     }
-    const report = { entries: this.#range.size, checkpointsVerified: this.#verified };
+    const report = {
+      entries: this.#range.size,
+      checkpointsVerified: this.#verified,
+      expiredPayloads: this.#expired,
+      erasedPayloads: this.#erasedPayloads,
+      erasedPersonal: this.#erasedPersonal,
+    };
     return this.#failure === undefined ? { ok: true, ...report } : { ok: false, ...report, failure: this.#failure };
   }
 }

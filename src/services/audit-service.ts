@@ -4,10 +4,14 @@
  * one), and RFC 9162 inclusion and consistency proofs built from the stored subtree hashes in
  * O(log n) reads — never from the whole log.
  */
-import { consistencyProof, inclusionProof, rootFromSource } from '../crypto/merkle.js';
-import { validationFailed } from '../domain/errors.js';
+import { consistencyProof, hashesEqual, inclusionProof, rootFromSource } from '../crypto/merkle.js';
+import { openCheckpoint, parseVkey } from '../crypto/signed-note.js';
+import { DomainError, validationFailed } from '../domain/errors.js';
 import type { AuditLedger } from '../ports/audit-ledger.js';
+import type { AuditLog } from '../ports/audit-log.js';
+import type { AuditForgetting, AuditListFilter, AuditListPage, AuditReader } from '../ports/audit-reader.js';
 import type { CheckpointWitness } from '../ports/checkpoint-witness.js';
+import type { Clock } from '../ports/clock.js';
 
 /** A tree head and the proof that ties something to it. Hashes are 32 bytes. */
 export interface AuditProof {
@@ -26,13 +30,75 @@ export interface ConsistencyProof extends AuditProof {
   readonly second: number;
 }
 
+export interface AuditServiceParts {
+  /** Where new checkpoints are pushed (a file, a witness URL). */
+  readonly witnesses?: readonly CheckpointWitness[];
+  readonly reader?: AuditReader;
+  readonly forgetting?: AuditForgetting;
+  /** The log, for erasure. */
+  readonly log?: AuditLog;
+  readonly clock?: Clock;
+  /** Days after which payloads are dropped; undefined: kept forever. */
+  readonly retentionDays?: number;
+  /** A witness that refused a checkpoint (the checkpoint stays in the database; the next one is pushed again). */
+  readonly onWitnessError?: (error: unknown) => void;
+}
+
+/** What the startup comparison with a witness found. */
+export type WitnessCheck = { readonly ok: true; readonly witnessSize: number | null } | { readonly ok: false; readonly problem: string };
+
+const DAY_MS = 86_400_000;
+
 export class AuditService {
   readonly #ledger: AuditLedger;
-  readonly #witness: CheckpointWitness | undefined;
+  readonly #parts: AuditServiceParts;
 
-  constructor(ledger: AuditLedger, witness?: CheckpointWitness) {
+  constructor(ledger: AuditLedger, parts: AuditServiceParts = {}) {
     this.#ledger = ledger;
-    this.#witness = witness;
+    this.#parts = parts;
+  }
+
+  /** One org's entries, newest first (spec/api-v1.md, "Audit"). */
+  list(filter: AuditListFilter): Promise<AuditListPage> {
+    if (this.#parts.reader === undefined) throw new DomainError('audit_unavailable', 'The audit log cannot be read here');
+    return this.#parts.reader.list(filter);
+  }
+
+  /** GDPR Art. 17: erases `userId`'s personal fields from the log; the tree, proofs and checkpoints stay valid. */
+  async eraseSubject(userId: string): Promise<void> {
+    await this.#parts.log?.eraseSubject?.(userId);
+  }
+
+  /**
+   * Retention: drops the payloads of entries older than `days` (default: the configured
+   * retention; nothing when there is none), keeping their leaf hashes. Returns how many, and the cut-off.
+   */
+  async prune(days = this.#parts.retentionDays): Promise<{ readonly expired: number; readonly before: number | null }> {
+    if (days === undefined || this.#parts.forgetting === undefined || this.#parts.clock === undefined) return { expired: 0, before: null };
+    const before = this.#parts.clock.now() - days * DAY_MS;
+    return { expired: await this.#parts.forgetting.expire(before), before };
+  }
+
+  /**
+   * Compares the database's log with a witness's latest checkpoint: the witness's must verify
+   * with this log's key, and the database's tree must extend it — not be shorter (a database
+   * rolled back to before the witness saw it), nor hash to another root at that size (a fork).
+   */
+  async checkWitness(latestNote: string | undefined): Promise<WitnessCheck> {
+    if (latestNote === undefined) return { ok: true, witnessSize: null };
+    const parsed = parseVkey(this.verifierKey());
+    if (!parsed.ok) return { ok: false, problem: 'the log verifier key does not parse' };
+    const opened = openCheckpoint(latestNote, [parsed.verifier], this.origin);
+    if (!opened.ok) return { ok: false, problem: `the witness's checkpoint does not verify with this log's key (${opened.code})` };
+    const witnessed = opened.checkpoint;
+    const size = await this.#ledger.treeSize();
+    if (witnessed.size > size) {
+      return { ok: false, problem: `the log has ${size} entries but the witness saw ${witnessed.size}: the database was rolled back` };
+    }
+    if (witnessed.size > 0 && !hashesEqual(await rootFromSource(witnessed.size, this.#ledger), witnessed.rootHash)) {
+      return { ok: false, problem: `the log's tree of size ${witnessed.size} is not the one the witness saw: the log was rewritten` };
+    }
+    return { ok: true, witnessSize: witnessed.size };
   }
 
   /** The checkpoint verifier key, C2SP vkey form. */
@@ -53,7 +119,15 @@ export class AuditService {
   /** Signs a checkpoint of the current tree (unless the latest covers it), witnesses a new one, and returns the latest. */
   async issueCheckpoint(): Promise<string> {
     const { checkpoint, issued } = await this.#ledger.issueCheckpoint();
-    if (issued && this.#witness !== undefined) await this.#witness.push(checkpoint.note);
+    if (issued) {
+      for (const witness of this.#parts.witnesses ?? []) {
+        try {
+          await witness.push(checkpoint.note);
+        } catch (error) {
+          this.#parts.onWitnessError?.(error);
+        }
+      }
+    }
     return checkpoint.note;
   }
 

@@ -34,6 +34,8 @@ export class BearerAuthenticator implements Authenticator {
     if (!JWS_SHAPE.test(token)) return { outcome: 'none' };
     try {
       const { claims } = await this.#tokens.verify(token);
+      // A service client's token (RFC 9068 `client_id`) is the client-token authenticator's.
+      if (claims.client_id !== undefined) return { outcome: 'none' };
       if (this.#revocations.isRevoked(claims.sid)) {
         return { outcome: 'rejected', code: 'session_revoked', detail: 'The session of this token has been revoked' };
       }

@@ -12,7 +12,10 @@
  * 5. success resets the count and rehashes a hash with old parameters (bcrypt imports, older
  *    argon2 costs); a full hasher queue answers 429 with Retry-After at once;
  * 6. a user with a confirmed second factor gets an MFA challenge instead of a session
- *    (services/mfa-login.ts), which opens the session through {@link LoginService.grant}.
+ *    (services/mfa-login.ts), which opens the session through {@link LoginService.grant};
+ * 7. the session is a token session (access + refresh token, the refresh tokens bound to a DPoP
+ *    key when the login carried a proof) or, with `mode: "cookie"`, a browser session
+ *    (services/cookie-sessions.ts): a new id whatever cookie the browser held before.
  * Every attempt, both outcomes, is audited with IP, user agent and request id — never the password.
  */
 import { DomainError } from '../domain/errors.js';
@@ -25,8 +28,9 @@ import type { AuditLog } from '../ports/audit-log.js';
 import type { Clock } from '../ports/clock.js';
 import type { SessionStore } from '../ports/session-store.js';
 import type { UserStore } from '../ports/user-store.js';
+import type { CookieGrant, CookieSessions } from './cookie-sessions.js';
 import type { LoginLimiter } from './login-limiter.js';
-import type { MfaChallenge, SessionGranter } from './mfa-login.js';
+import type { MfaChallenge, SessionBinding, SessionGranter } from './mfa-login.js';
 import type { RequestContext } from './request-context.js';
 import type { FactorMethod } from './second-factor.js';
 import type { TokenGrant } from './token-grant.js';
@@ -36,6 +40,8 @@ export interface LoginRequest {
   readonly email: string;
   readonly password: Secret<string>;
   readonly deviceName?: string;
+  /** What kind of session to open (default: a token session, unbound). */
+  readonly binding?: SessionBinding;
 }
 
 export interface LoginServiceOptions {
@@ -50,6 +56,8 @@ export interface LoginServiceOptions {
   readonly refreshTtlSeconds: number;
   /** The MFA challenge of an enrolled user; without it, no account has a second factor. */
   readonly mfa?: { challenge(user: User, deviceName: string | undefined, context: RequestContext): Promise<MfaChallenge | undefined> };
+  /** Browser sessions; without it, `mode: "cookie"` is refused. */
+  readonly cookieSessions?: Pick<CookieSessions, 'open'>;
 }
 
 /** The one refusal for every credential failure: identical whatever the cause. */
@@ -66,7 +74,7 @@ export class LoginService implements SessionGranter {
     this.#o = options;
   }
 
-  async login(request: LoginRequest, context: RequestContext): Promise<TokenGrant | MfaChallenge> {
+  async login(request: LoginRequest, context: RequestContext): Promise<TokenGrant | CookieGrant | MfaChallenge> {
     const email = normaliseEmail(request.email);
     try {
       await this.#o.limiter.check(context.ip, email);
@@ -93,12 +101,31 @@ export class LoginService implements SessionGranter {
     await this.#o.users.recordLoginSuccess(user.id, now, verification.needsRehash ? await this.#rehash(request.password) : undefined);
     const challenge = await this.#o.mfa?.challenge(user, request.deviceName, context);
     if (challenge !== undefined) return challenge;
-    return this.grant(user, request.deviceName, context);
+    return this.grant(user, request.deviceName, context, undefined, request.binding);
   }
 
   /** Opens the session of a user whose credentials are proven, and audits the login. */
-  async grant(user: User, deviceName: string | undefined, context: RequestContext, method?: FactorMethod): Promise<TokenGrant> {
-    const grant = await this.#openSession(user, deviceName, context);
+  async grant(
+    user: User,
+    deviceName: string | undefined,
+    context: RequestContext,
+    method?: FactorMethod,
+    binding: SessionBinding = { mode: 'token' },
+  ): Promise<TokenGrant | CookieGrant> {
+    let grant: TokenGrant | CookieGrant;
+    if (binding.mode === 'cookie') {
+      if (this.#o.cookieSessions === undefined) throw new Error('browser sessions are not configured');
+      grant = await this.#o.cookieSessions.open(user, deviceName, context);
+    } else {
+      grant = await this.#openSession(user, deviceName, context, binding.dpopJkt);
+    }
+    const details: Record<string, string> = { mode: binding.mode };
+    if (method !== undefined) details.method = method;
+    if (binding.mode === 'token' && binding.dpopJkt !== undefined) {
+      // The public key's RFC 7638 thumbprint: what the session is bound to (no secret).
+      details.binding = 'dpop';
+      details.thumbprint = binding.dpopJkt;
+    }
     await this.#o.audit.record({
       org: SYSTEM_ORG_SLUG,
       actor: { type: 'user', id: user.id },
@@ -108,7 +135,7 @@ export class LoginService implements SessionGranter {
       sourceIp: context.ip,
       requestId: context.requestId,
       ...(context.userAgent === undefined ? {} : { userAgent: context.userAgent }),
-      ...(method === undefined ? {} : { details: { method } }),
+      details,
       subject: user.id,
     });
     return grant;
@@ -124,7 +151,12 @@ export class LoginService implements SessionGranter {
     }
   }
 
-  async #openSession(user: User, deviceName: string | undefined, context: RequestContext): Promise<TokenGrant> {
+  async #openSession(
+    user: User,
+    deviceName: string | undefined,
+    context: RequestContext,
+    dpopJkt: string | undefined,
+  ): Promise<TokenGrant> {
     const now = this.#o.clock.now();
     const refreshToken = newRefreshToken();
     const sessionId = newId('ses');
@@ -137,6 +169,7 @@ export class LoginService implements SessionGranter {
       now,
       expiresAt: now + this.#o.refreshTtlSeconds * 1000,
       refreshTokenHash: hashRefreshToken(refreshToken.reveal()),
+      dpopJkt: dpopJkt ?? null,
     });
     const access = await this.#o.tokens.issue({ userId: user.id, email: user.email, sessionId });
     return Object.freeze({ accessToken: access.token, expiresIn: access.expiresIn, refreshToken, sessionId, user });

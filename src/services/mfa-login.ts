@@ -19,6 +19,7 @@ import type { MfaStore } from '../ports/mfa-store.js';
 import type { UserStore } from '../ports/user-store.js';
 import type { RequestContext } from './request-context.js';
 import { FACTOR_METHODS, type FactorMethod, type SecondFactor } from './second-factor.js';
+import type { CookieGrant } from './cookie-sessions.js';
 import type { TokenGrant } from './token-grant.js';
 
 /** Five wrong codes invalidate the token (issue 4, item 8). */
@@ -33,9 +34,21 @@ export interface MfaChallenge {
   readonly methods: readonly FactorMethod[];
 }
 
+/**
+ * What kind of session a login opens: a token session (its refresh tokens bound to the DPoP key
+ * of that thumbprint, when given) or a browser (cookie) session.
+ */
+export type SessionBinding = { readonly mode: 'token'; readonly dpopJkt?: string } | { readonly mode: 'cookie' };
+
 /** Opens the session once both factors are proven (the login service's own path). */
 export interface SessionGranter {
-  grant(user: User, deviceName: string | undefined, context: RequestContext, method: FactorMethod): Promise<TokenGrant>;
+  grant(
+    user: User,
+    deviceName: string | undefined,
+    context: RequestContext,
+    method: FactorMethod,
+    binding?: SessionBinding,
+  ): Promise<TokenGrant | CookieGrant>;
 }
 
 export interface MfaLoginOptions {
@@ -70,7 +83,16 @@ export class MfaLogin {
     return Object.freeze({ mfaRequired: true, mfaToken: token, methods: FACTOR_METHODS });
   }
 
-  async verify(mfaToken: Secret<string>, code: Secret<string>, context: RequestContext): Promise<TokenGrant> {
+  /**
+   * The second step; `binding` is chosen on this request (the session opens here: a DPoP proof
+   * or `mode: "cookie"` belongs on it, whatever the first step carried).
+   */
+  async verify(
+    mfaToken: Secret<string>,
+    code: Secret<string>,
+    context: RequestContext,
+    binding?: SessionBinding,
+  ): Promise<TokenGrant | CookieGrant> {
     const hash = hashMfaToken(mfaToken);
     const now = this.#o.clock.now();
     const claim = hash === null ? undefined : await this.#o.store.spendAttempt(hash, now, MFA_MAX_ATTEMPTS);
@@ -89,7 +111,7 @@ export class MfaLogin {
       await this.#record(claim.userId, 'auth.mfa.verify', context, consumed === undefined ? 'token_invalid' : 'disabled');
       throw tokenInvalid();
     }
-    return this.#o.granter.grant(user, claim.deviceName ?? undefined, context, method);
+    return this.#o.granter.grant(user, claim.deviceName ?? undefined, context, method, binding);
   }
 
   async #record(userId: string | null, action: string, context: RequestContext, reason?: string): Promise<void> {

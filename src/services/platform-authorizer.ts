@@ -1,18 +1,20 @@
 /**
  * The platform authorizer: the rules it enforces, in order —
- * 1. only a user principal holds a platform permission (API keys and service clients come later);
+ * 1. only a user holds a platform permission — itself, or through an API key of its own that is
+ *    confined to no org (the key's scopes bound it, rule 5); service clients never do;
  * 2. a disabled or unknown user holds nothing;
- * 3. org-scoped permissions are denied until the tenancy work brings org roles;
+ * 3. org-scoped permissions are not its business (the TenantAuthorizer decides them and asks
+ *    this one only for platform permissions); asked one, it denies;
  * 4. `users.manage` and `metrics.read` are held by members of the built-in `system` org with role
  *    `owner` or `admin`; every other permission is denied (deny by default).
  */
+import { PLATFORM_PERMISSIONS } from '../domain/permissions.js';
 import type { Decision } from '../domain/principal.js';
 import { SYSTEM_ORG_SLUG } from '../domain/user.js';
 import type { AuthorizationQuestion, Authorizer } from '../ports/authorizer.js';
 import type { UserStore } from '../ports/user-store.js';
 
-/** The platform permissions and the `system` roles that hold them. */
-export const PLATFORM_PERMISSIONS: ReadonlySet<string> = new Set(['users.manage', 'metrics.read']);
+/** The `system` roles that hold the platform permissions (domain/permissions.ts). */
 const PLATFORM_ROLES: ReadonlySet<string> = new Set(['owner', 'admin']);
 
 function deny(reason: string): Decision {
@@ -28,13 +30,15 @@ export class PlatformAuthorizer implements Authorizer {
 
   async decide(question: AuthorizationQuestion): Promise<Decision> {
     const { principal, access } = question;
-    if (access.scope === 'org') return deny('org-scoped permissions arrive with tenancy; none is granted yet');
+    if (access.scope === 'org') return deny('an org-scoped permission is decided by the tenant authorizer');
     if (!PLATFORM_PERMISSIONS.has(access.permission)) return deny(`${access.permission} is not a platform permission`);
-    if (principal.type !== 'user') return deny('only a user holds platform permissions');
+    const userId =
+      principal.type === 'user' ? principal.id : principal.type === 'api_key' && principal.org === undefined ? principal.owner : undefined;
+    if (userId === undefined) return deny('only a user, or an API key of one confined to no org, holds platform permissions');
     if (principal.scopes !== undefined && !principal.scopes.includes(access.permission)) return deny('the credential lacks the scope');
-    const user = await this.#users.findById(principal.id);
+    const user = await this.#users.findById(userId);
     if (user === undefined || user.status !== 'active') return deny('the account is not active');
-    const memberships = await this.#users.memberships(principal.id);
+    const memberships = await this.#users.memberships(userId);
     const admin = memberships.some((m) => m.orgSlug === SYSTEM_ORG_SLUG && PLATFORM_ROLES.has(m.role));
     return admin ? { allow: true, reason: `platform ${access.permission} via the system org` } : deny('not a platform admin');
   }

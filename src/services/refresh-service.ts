@@ -9,6 +9,12 @@
  * (derived, never stored: crypto/refresh-token.ts) with a fresh access token, so two tabs racing
  * to refresh do not log the user out. With grace 0 such a race revokes the session: the loser
  * presents a spent token, which is exactly what a replayed stolen token looks like.
+ *
+ * DPoP binding (RFC 9449): a session opened with a DPoP proof has its refresh tokens bound to that
+ * key's thumbprint. Its refresh needs a fresh proof by the same key (services/dpop.ts); the proof
+ * is checked before anything else — a thief holding the token but not the key is refused with
+ * 401 `dpop_invalid` and changes nothing: no rotation, no reuse detection, no revocation.
+ * Every successful refresh is audited (`auth.refresh`).
  */
 import { hashRefreshToken, isRefreshTokenShape, sameHash, successorRefreshToken } from '../crypto/refresh-token.js';
 import { DomainError } from '../domain/errors.js';
@@ -22,7 +28,14 @@ import type { UserStore } from '../ports/user-store.js';
 import type { RequestContext } from './request-context.js';
 import type { SessionRevoker } from './session-revoker.js';
 import type { TokenGrant } from './token-grant.js';
+import type { DpopService, DpopTarget } from './dpop.js';
 import type { TokenService } from './token-service.js';
+
+/** The DPoP side of a refresh request: the `DPoP` header and what the proof must be made for. */
+export interface RefreshProof {
+  readonly proof: string | undefined;
+  readonly target: DpopTarget;
+}
 
 export interface RefreshServiceOptions {
   readonly users: UserStore;
@@ -36,6 +49,8 @@ export interface RefreshServiceOptions {
   readonly refreshTtlSeconds: number;
   /** Seconds; 0 disables the grace. */
   readonly reuseGraceSeconds: number;
+  /** Checks DPoP proofs of bound sessions; without it, a bound session cannot be refreshed. */
+  readonly dpop?: Pick<DpopService, 'verify'>;
 }
 
 export class RefreshService {
@@ -45,17 +60,28 @@ export class RefreshService {
     this.#o = options;
   }
 
-  async refresh(presented: Secret<string>, context: RequestContext): Promise<TokenGrant> {
+  async refresh(presented: Secret<string>, context: RequestContext, dpop?: RefreshProof): Promise<TokenGrant> {
     const token = presented.reveal();
     if (!isRefreshTokenShape(token)) throw new DomainError('token_invalid', 'The refresh token is not valid');
-    const successor = successorRefreshToken(this.#o.successorKey, token);
     const oldHash = hashRefreshToken(token);
+    const bound = await this.#o.sessions.findByRefreshToken(oldHash);
+    if (bound?.dpopJkt !== null && bound?.dpopJkt !== undefined) {
+      if (this.#o.dpop === undefined || dpop === undefined) throw new DomainError('dpop_invalid', 'This refresh token needs a DPoP proof');
+      try {
+        await this.#o.dpop.verify(dpop.proof, dpop.target, bound.dpopJkt);
+      } catch (error) {
+        if (error instanceof DomainError && error.code === 'dpop_invalid')
+          await this.#audit('auth.refresh', bound.id, bound.userId, context, 'dpop_invalid');
+        throw error;
+      }
+    }
+    const successor = successorRefreshToken(this.#o.successorKey, token);
     const newHash = hashRefreshToken(successor.reveal());
     const now = this.#o.clock.now();
     const result = await this.#o.sessions.rotateRefreshToken(oldHash, newHash, now, now + this.#o.refreshTtlSeconds * 1000);
     switch (result.outcome) {
       case 'rotated':
-        return this.#grant(result.session.id, result.session.userId, successor);
+        return this.#granted(await this.#grant(result.session.id, result.session.userId, successor), context);
       case 'spent':
         return this.#replayed(result.token, newHash, successor, now, context);
       case 'session_ended':
@@ -84,7 +110,7 @@ export class RefreshService {
     ) {
       const [next, session] = await Promise.all([this.#o.sessions.findRefreshToken(newHash), this.#o.sessions.find(spent.sessionId)]);
       if (next !== undefined && next.spentAt === null && session !== undefined && session.revokedAt === null && session.expiresAt > now) {
-        return this.#grant(session.id, session.userId, successor);
+        return this.#granted(await this.#grant(session.id, session.userId, successor), context, 'reuse_grace');
       }
     }
     // RFC 9700 §4.14.2: reuse of a spent refresh token invalidates the whole session.
@@ -101,6 +127,35 @@ export class RefreshService {
       ...(context.userAgent === undefined ? {} : { userAgent: context.userAgent }),
     });
     throw new DomainError('session_revoked', 'This refresh token was already used; the session has been revoked');
+  }
+
+  /** Audits a successful refresh; the answer leaves only once the entry is durable. */
+  async #granted(grant: TokenGrant, context: RequestContext, path?: string): Promise<TokenGrant> {
+    await this.#audit('auth.refresh', grant.sessionId, grant.user.id, context, undefined, path === undefined ? undefined : { path });
+    return grant;
+  }
+
+  async #audit(
+    action: string,
+    sessionId: string,
+    userId: string,
+    context: RequestContext,
+    reason?: string,
+    details?: Record<string, string>,
+  ): Promise<void> {
+    await this.#o.audit.record({
+      org: SYSTEM_ORG_SLUG,
+      actor: { type: 'user', id: userId },
+      action,
+      resource: sessionId,
+      result: reason === undefined ? 'success' : 'failure',
+      ...(reason === undefined ? {} : { reason }),
+      sourceIp: context.ip,
+      requestId: context.requestId,
+      ...(context.userAgent === undefined ? {} : { userAgent: context.userAgent }),
+      ...(details === undefined ? {} : { details }),
+      subject: userId,
+    });
   }
 
   async #grant(sessionId: string, userId: string, refreshToken: Secret<string>): Promise<TokenGrant> {

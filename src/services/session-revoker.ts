@@ -38,6 +38,9 @@ export class SessionRevoker {
     const ids = await this.#sessions.revokeAllOfUser(userId, now, reason);
     for (const id of ids) this.#watcher.revokeLocally(id, now);
     await Promise.all(ids.map((id) => this.#bus.publish({ kind: 'session', id, revokedAt: now })));
+    // Every instance drops the user's API keys from its key cache and reads them (and the user's
+    // status) again: a disabled or erased owner's keys stop with the sessions (compose-api-keys.ts).
+    await this.#bus.publish({ kind: 'api_key', id: userId, revokedAt: now });
     return ids;
   }
 }

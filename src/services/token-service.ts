@@ -10,8 +10,8 @@
  */
 import { signAccessToken, type SignedAccessToken, type VerifiedAccessToken } from '../crypto/access-token.js';
 import { CachedVerifier } from '../crypto/cached-verifier.js';
-import { Keyring, type JsonWebKeySet, type VerificationKey } from '../crypto/keyring.js';
-import { signingKeyStateAt } from '../domain/signing-key.js';
+import { Keyring, type JsonWebKeySet, type KeyringOptions, type VerificationKey } from '../crypto/keyring.js';
+import { signingKeyStateAt, type SigningAlgorithm } from '../domain/signing-key.js';
 import type { Clock } from '../ports/clock.js';
 import type { SigningKeyStore } from '../ports/signing-key-store.js';
 
@@ -24,6 +24,12 @@ export interface TokenServiceOptions {
   readonly audience: string;
   /** Access-token lifetime in seconds (≤ 900). */
   readonly ttlSeconds: number;
+  /**
+   * The algorithm of keys this service generates (RAMPART_ACCESS_TOKEN_ALG; EdDSA by default). It
+   * applies at the next {@link TokenService.rotate}: existing keys keep their own algorithm, and
+   * each token is verified with its key's algorithm only.
+   */
+  readonly algorithm?: SigningAlgorithm;
 }
 
 /** What a signed token says about its holder. */
@@ -40,7 +46,7 @@ export class TokenService {
 
   constructor(options: TokenServiceOptions) {
     this.#options = options;
-    this.#keyring = new Keyring({ clock: options.clock });
+    this.#keyring = new Keyring(this.#keyringOptions());
     // The verifier reads whichever keyring is current: a reload swaps it under the cache.
     const keyring = {
       verificationKey: (kid: string): VerificationKey | undefined => this.#keyring.verificationKey(kid),
@@ -60,7 +66,12 @@ export class TokenService {
     const now = this.#options.clock.now();
     // Retired keys are history: they are never loaded, so they can never verify.
     const records = (await this.#options.store.list()).filter((r) => signingKeyStateAt(r.state, r.retire_after, now) !== 'retired');
-    this.#keyring = await Keyring.fromRecords(records, { clock: this.#options.clock });
+    this.#keyring = await Keyring.fromRecords(records, this.#keyringOptions());
+  }
+
+  #keyringOptions(): KeyringOptions {
+    const { clock, algorithm } = this.#options;
+    return algorithm === undefined ? { clock } : { clock, algorithm };
   }
 
   /** Adds a new active key and demotes the active one to retiring, in the store and here. */
@@ -96,6 +107,31 @@ export class TokenService {
       },
       this.#keyring,
     );
+  }
+
+  /**
+   * A token for an OAuth service client (RFC 6749 §4.4.3, RFC 9068): `sub` and `client_id` are the
+   * client id, `sid` too (a client's tokens die with it), `scope` and `org` as granted.
+   */
+  issueForClient(grant: { readonly clientId: string; readonly org: string; readonly scope: string }): Promise<SignedAccessToken> {
+    return signAccessToken(
+      {
+        issuer: this.#options.issuer,
+        subject: grant.clientId,
+        audience: this.#options.audience,
+        sessionId: grant.clientId,
+        clientId: grant.clientId,
+        scope: grant.scope,
+        org: grant.org,
+        ttlSeconds: this.#options.ttlSeconds,
+      },
+      this.#keyring,
+    );
+  }
+
+  /** The issuer (`iss`) of every token: RAMPART_PUBLIC_URL. */
+  get issuer(): string {
+    return this.#options.issuer;
   }
 
   /** Verifies (once per token, then from the cache); rejects with `token_expired` / `token_invalid`. */

@@ -3,7 +3,8 @@
  * one-time set-password token returned once), list by cursor, read, rename, disable/enable, erase,
  * revoke every session. Every change is audited with actor, target, IP and request id — never a
  * password or token. Erasure revokes every session first (store, local set, bus), then removes the
- * user leaving session tombstones (docs/decisions/004-user-deletion.md).
+ * user leaving session tombstones (docs/decisions/004-user-deletion.md). Neither a disable nor an
+ * erasure may remove the last active owner of the `system` org (409 `conflict`).
  */
 import { hashPasswordToken, newPasswordToken } from '../crypto/password-token.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
@@ -16,6 +17,7 @@ import type { AccountStore } from '../ports/account-store.js';
 import type { AuditLog } from '../ports/audit-log.js';
 import type { Clock } from '../ports/clock.js';
 import type { PasswordTokenStore } from '../ports/password-token-store.js';
+import type { PlatformOwners } from '../ports/platform-owners.js';
 import type { UserStore } from '../ports/user-store.js';
 import { requireAcceptablePassword } from './new-password.js';
 import type { RequestContext } from './request-context.js';
@@ -31,6 +33,8 @@ export interface UserAdminOptions {
   readonly passwordTokens: PasswordTokenStore;
   readonly status: UserStatusService;
   readonly revoker: SessionRevoker;
+  /** Keeps the `system` org from losing its last active owner through a disable or an erasure. */
+  readonly owners: PlatformOwners;
   readonly hasher: PasswordHasher;
   readonly policy: PasswordPolicy;
   readonly audit: AuditLog;
@@ -75,7 +79,7 @@ export class UserAdminService {
       await this.#o.passwordTokens.issue(hashPasswordToken(token.reveal()), id, now, expiresAt);
       created = { ...created, passwordToken: token, passwordTokenExpiresAt: expiresAt };
     }
-    await this.#audit('user.create', id, actor, { with_password: input.password !== undefined });
+    await this.#audit('user.create', id, actor, { invited: input.password === undefined });
     return created;
   }
 
@@ -91,6 +95,8 @@ export class UserAdminService {
 
   async update(id: string, change: UserChange, actor: Actor): Promise<User> {
     await this.get(id);
+    // The guard first: a refused disable changes nothing, not even the name.
+    if (change.disabled === true) await this.#disableUnlessLastOwner(id);
     if (change.name !== undefined && !(await this.#o.accounts.rename(id, change.name, this.#o.clock.now()))) {
       throw new DomainError('not_found', 'No such user');
     }
@@ -105,15 +111,31 @@ export class UserAdminService {
 
   async erase(id: string, actor: Actor): Promise<void> {
     await this.get(id);
+    // Disabled first, through the guard: a user who is no longer an active owner can go.
+    await this.#disableUnlessLastOwner(id);
     await this.#o.revoker.revokeAllOfUser(id, 'user_deleted');
     if (!(await this.#o.accounts.erase(id, this.#o.clock.now()))) throw new DomainError('not_found', 'No such user');
     await this.#audit('user.delete', id, actor, {});
+    // GDPR Art. 17: the user's personal fields in the audit log go too; the log stays verifiable.
+    await this.#o.audit.eraseSubject?.(id);
   }
 
   async revokeSessions(id: string, actor: Actor): Promise<void> {
     await this.get(id);
     const ids = await this.#o.revoker.revokeAllOfUser(id, 'admin');
     await this.#audit('user.sessions.revoke', id, actor, { sessions: ids.length });
+  }
+
+  /**
+   * Disables the user unless it is the last active owner of the `system` org (409 `conflict`):
+   * the platform must always keep someone who can manage it.
+   */
+  async #disableUnlessLastOwner(id: string): Promise<void> {
+    const outcome = await this.#o.owners.disableUnlessLastOwner(id, this.#o.clock.now());
+    if (outcome === 'not_found') throw new DomainError('not_found', 'No such user');
+    if (outcome === 'last_owner') {
+      throw new DomainError('conflict', 'This user is the last active owner of the system org: make another user an owner of it first');
+    }
   }
 
   async #audit(action: string, target: string, actor: Actor, details: Readonly<Record<string, unknown>>): Promise<void> {

@@ -107,5 +107,73 @@ export function sessionStoreContract(name: string, make: () => Promise<SessionSt
       expect(await store.revokeAllOfUser('usr_1', NOW + 2, 'user_disabled')).toEqual([]);
       expect(await store.find('ses_2')).toMatchObject({ revokedAt: NOW + 1, revokeReason: 'user_disabled' });
     });
+
+    describe('browser sessions and DPoP binding (migration 0008)', () => {
+      beforeEach(async () => {
+        await store.create({
+          id: 'ses_c',
+          userId: 'usr_1',
+          deviceName: null,
+          ip: null,
+          userAgent: null,
+          now: NOW,
+          expiresAt: NOW + DAY,
+          refreshTokenHash: null,
+          cookieSecretHash: hash(50),
+        });
+      });
+
+      it('a cookie session stores the secret hash and no refresh token; a token session its DPoP thumbprint', async () => {
+        expect(await store.find('ses_c')).toMatchObject({ cookieSecretHash: hash(50), dpopJkt: null });
+        expect(await store.find('ses_1')).toMatchObject({ cookieSecretHash: null, dpopJkt: null });
+        await store.create({
+          id: 'ses_d',
+          userId: 'usr_1',
+          deviceName: null,
+          ip: null,
+          userAgent: null,
+          now: NOW,
+          expiresAt: NOW + DAY,
+          refreshTokenHash: hash(60),
+          dpopJkt: 'thumb',
+        });
+        expect(await store.findByRefreshToken(hash(60))).toMatchObject({ id: 'ses_d', dpopJkt: 'thumb' });
+        expect(await store.findByRefreshToken(hash(61))).toBeUndefined();
+      });
+
+      it('touch moves last_seen_at only while the session is live and not idle since idleSince', async () => {
+        expect(await store.touch('ses_c', NOW + 10, NOW)).toBe(true);
+        expect(await store.find('ses_c')).toMatchObject({ lastSeenAt: NOW + 10 });
+        expect(await store.touch('ses_c', NOW + 100, NOW + 11)).toBe(false);
+        expect(await store.find('ses_c')).toMatchObject({ lastSeenAt: NOW + 10 });
+        expect(await store.touch('ses_c', NOW + DAY, NOW)).toBe(false);
+        await store.revoke('ses_c', NOW + 20, 'logout');
+        expect(await store.touch('ses_c', NOW + 30, NOW)).toBe(false);
+      });
+
+      it('replaceCookieSession: one winner; the new row keeps user, creation and expiry; the old is revoked', async () => {
+        const results = await Promise.all(
+          subject.stores.flatMap((s, i) => [
+            s.replaceCookieSession('ses_c', { id: `ses_n${i}a`, cookieSecretHash: hash(70 + i) }, NOW + 5, 'privilege_change'),
+            s.replaceCookieSession('ses_c', { id: `ses_n${i}b`, cookieSecretHash: hash(80 + i) }, NOW + 5, 'privilege_change'),
+          ]),
+        );
+        const winners = results.filter((r) => r !== undefined);
+        expect(winners).toHaveLength(1);
+        expect(winners[0]).toMatchObject({ userId: 'usr_1', createdAt: NOW, expiresAt: NOW + DAY, lastSeenAt: NOW + 5, revokedAt: null });
+        expect(await store.find('ses_c')).toMatchObject({ revokedAt: NOW + 5, revokeReason: 'privilege_change' });
+        // A token session is not a cookie session: never replaced.
+        expect(
+          await store.replaceCookieSession('ses_1', { id: 'ses_x', cookieSecretHash: hash(90) }, NOW + 5, 'privilege_change'),
+        ).toBeUndefined();
+        expect(await store.find('ses_x')).toBeUndefined();
+      });
+
+      it('revokeCookieSessionsOfUser revokes browser sessions only', async () => {
+        expect(await store.revokeCookieSessionsOfUser('usr_1', NOW + 1, 'privilege_change')).toEqual(['ses_c']);
+        expect(await store.find('ses_1')).toMatchObject({ revokedAt: null });
+        expect(await store.revokeCookieSessionsOfUser('usr_1', NOW + 2, 'privilege_change')).toEqual([]);
+      });
+    });
   });
 }

@@ -24,8 +24,15 @@ export class LogCapture extends Writable {
   }
 }
 
+/**
+ * The bootstrap admin most tests log in as owns the `system` org, so RAMPART_MFA_REQUIRED_FOR_ADMINS
+ * (default true) would answer every admin route with `mfa_enrollment_required`. Tests run with it
+ * off unless they set it: test/security/mfa-enforcement.test.ts sets it to true explicitly.
+ */
 export function testConfig(backend: BackendInstance | { env: Record<string, string> }, env: Record<string, string> = {}): RampartConfig {
-  return loadConfig({ env: { RAMPART_LOG_LEVEL: 'info', RAMPART_PORT: '0', ...backend.env, ...env } });
+  return loadConfig({
+    env: { RAMPART_LOG_LEVEL: 'info', RAMPART_PORT: '0', RAMPART_MFA_REQUIRED_FOR_ADMINS: 'false', ...backend.env, ...env },
+  });
 }
 
 export interface TestServer {

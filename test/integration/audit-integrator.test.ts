@@ -72,8 +72,17 @@ describe.runIf(await postgresAvailable())('audit integrator on PostgreSQL', () =
     await b.record(auditEvent(1));
     // Kill every backend holding the integrator lock: the leader's session dies, PostgreSQL frees the lock.
     const { sql } = await import('kysely');
-    await sql`select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and granted`.execute(store.db.db);
-    expect(await b.integrate()).toBe(1);
+    // Only this test's database: other suites running at the same time hold advisory locks of their own.
+    await sql`select pg_terminate_backend(pid) from pg_locks
+      where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())`.execute(
+      store.db.db,
+    );
+    // pg_terminate_backend only signals: the lock is free once that backend has exited.
+    let size = await b.integrate();
+    for (const deadline = Date.now() + 10_000; size === undefined && Date.now() < deadline; size = await b.integrate()) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(size).toBe(1);
     await a.record(auditEvent(2));
     expect(await b.integrate()).toBe(2);
     expect((await entries()).map((row) => row.leaf_index)).toEqual([0, 1]);

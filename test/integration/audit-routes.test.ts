@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyConsistency, verifyInclusion } from '../../src/crypto/merkle.js';
 import { openCheckpoint, parseVkey } from '../../src/crypto/signed-note.js';
 import type { Authenticator } from '../../src/ports/authenticator.js';
+import type { AlertingAuditLog } from '../../src/services/audit-alerts.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { auditEvent } from '../helpers/audit.js';
 import { expectProblem } from '../helpers/problems.js';
@@ -49,7 +50,7 @@ for (const backend of await backends()) {
     const get = (url: string, headers: Record<string, string> = AUTH) => server.app.inject({ method: 'GET', url, headers });
 
     async function integrate(): Promise<void> {
-      const log = server.rampart.audit as { integrate?: () => Promise<number | undefined> };
+      const log = (server.rampart.audit as AlertingAuditLog).inner as { integrate?: () => Promise<number | undefined> };
       await log.integrate?.();
     }
 

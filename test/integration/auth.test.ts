@@ -56,14 +56,16 @@ for (const backend of await backends()) {
       expectProblem(await me(server.app, 'not.a.jwt'), 'token_invalid');
     });
 
-    it('answers a wrong password with 401 invalid_credentials, and cookie mode with 400 for now', async () => {
+    it('answers a wrong password with 401 invalid_credentials, and a cookie login without an allowed Origin with 403 csrf_failed', async () => {
       expectProblem(await loginRequest(server.app, ADMIN_EMAIL, 'wrong password, long enough'), 'invalid_credentials');
       const cookie = await server.app.inject({
         method: 'POST',
         url: '/api/v1/auth/login',
         payload: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD, mode: 'cookie' },
       });
-      expect(expectProblem(cookie, 'validation_failed').detail).toMatch(/cookie sessions are not available yet/);
+      // Cookie sessions: test/integration/browser-sessions.test.ts; login CSRF: test/security/cookie-csrf-fixation.test.ts.
+      expectProblem(cookie, 'csrf_failed');
+      expect(cookie.headers['set-cookie']).toBeUndefined();
       const extra = await server.app.inject({
         method: 'POST',
         url: '/api/v1/auth/login',
@@ -115,9 +117,18 @@ for (const backend of await backends()) {
         jwks_uri: 'https://rampart.example.test/.well-known/jwks.json',
         access_token_signing_alg_values_supported: ['EdDSA'],
       });
-      // Nothing is advertised that is not served.
-      expect(discovery.json()).not.toHaveProperty('token_endpoint');
-      expect(discovery.json()).not.toHaveProperty('introspection_endpoint');
+      // Nothing is advertised that is not served: each OAuth endpoint answers (an OAuth error, not 404).
+      for (const name of ['token_endpoint', 'introspection_endpoint', 'revocation_endpoint']) {
+        const url = new URL(discovery.json<Record<string, string>>()[name] ?? '');
+        expect(url.origin).toBe('https://rampart.example.test');
+        const served = await server.app.inject({
+          method: 'POST',
+          url: url.pathname,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: '',
+        });
+        expect(served.statusCode, name).not.toBe(404);
+      }
     });
 
     it('a token carries the spec claims with iss and aud = RAMPART_PUBLIC_URL', async () => {

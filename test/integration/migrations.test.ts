@@ -179,6 +179,199 @@ const STEPS: readonly UpgradeStep[] = [
       }
     },
   },
+  {
+    to: '0007-tenancy',
+    from: '0006-mfa',
+    async seed(db) {
+      const now = Date.UTC(2026, 0, 1);
+      await sql`insert into users (id, email, name, password_hash, status, created_at, updated_at, password_changed_at, failed_logins, next_login_at)
+        values (${'usr_t'}, ${'t@example.test'}, ${null}, ${null}, ${'active'}, ${now}, ${now}, ${null}, ${0}, ${null})`.execute(db);
+      await sql`insert into orgs (id, slug, name, created_at) values (${'org_t'}, ${'acme'}, ${'Acme'}, ${now})`.execute(db);
+      await sql`insert into memberships (org_id, user_id, role, created_at) values (${'org_t'}, ${'usr_t'}, ${'owner'}, ${now})`.execute(
+        db,
+      );
+    },
+    async check(database) {
+      const now = Date.UTC(2026, 0, 1);
+      const { SqlOrgStore } = await import('../../src/adapters/sql/sql-org-store.js');
+      const { mintTenantScope } = await import('../../src/domain/tenant-scope.js');
+      const orgs = new SqlOrgStore(database.db, database.dialect);
+      // The org and its owner of 0003 are intact; custom roles are versioned from 1.
+      expect(await orgs.resolve('acme')).toEqual({ id: 'org_t', slug: 'acme', name: 'Acme', createdAt: now });
+      expect(await orgs.roleOf('org_t', 'usr_t')).toBe('owner');
+      const scope = mintTenantScope({ id: 'org_t', slug: 'acme' }, { type: 'user', id: 'usr_t', via: 'bearer' });
+      expect((await orgs.putRole(scope, 'deployer', ['jobs.run'], 'usr_t', now)).version).toBe(1);
+      expect((await orgs.putRole(scope, 'deployer', ['jobs.read'], 'usr_t', now + 1)).version).toBe(2);
+      expect((await orgs.roleHistory(scope, 'deployer')).map((v) => v.version)).toEqual([2, 1]);
+      expect(await orgs.removeMember(scope, 'usr_t')).toBe('last_owner');
+    },
+  },
+  {
+    to: '0008-browser-sessions',
+    from: '0007-tenancy',
+    async seed(db) {
+      const now = Date.UTC(2026, 0, 1);
+      await sql`insert into users (id, email, name, password_hash, status, created_at, updated_at, password_changed_at, failed_logins, next_login_at)
+        values (${'usr_bs'}, ${'bs@example.test'}, ${null}, ${null}, ${'active'}, ${now}, ${now}, ${null}, ${0}, ${null})`.execute(db);
+      const expires = now + 1000;
+      await sql`insert into sessions (id, user_id, device_name, ip, user_agent, created_at, last_seen_at, expires_at, revoked_at, revoke_reason, dpop_jkt)
+        values (${'ses_old'}, ${'usr_bs'}, ${null}, ${null}, ${null}, ${now}, ${now}, ${expires}, ${null}, ${null}, ${null})`.execute(db);
+    },
+    async check(database) {
+      const now = Date.UTC(2026, 0, 1);
+      const sessions = new SqlSessionStore(database.db);
+      // The session of the previous version is a token session: no cookie secret.
+      expect(await sessions.find('ses_old')).toMatchObject({ userId: 'usr_bs', cookieSecretHash: null, dpopJkt: null });
+      await sessions.create({
+        id: 'ses_cookie',
+        userId: 'usr_bs',
+        deviceName: null,
+        ip: null,
+        userAgent: null,
+        now,
+        expiresAt: now + 1000,
+        refreshTokenHash: null,
+        cookieSecretHash: 'f'.repeat(64),
+      });
+      expect(await sessions.find('ses_cookie')).toMatchObject({ cookieSecretHash: 'f'.repeat(64) });
+    },
+  },
+  {
+    to: '0009-api-keys-clients',
+    from: '0008-browser-sessions',
+    async seed(db) {
+      const now = Date.UTC(2026, 0, 1);
+      await sql`insert into users (id, email, name, password_hash, status, created_at, updated_at, password_changed_at, failed_logins, next_login_at)
+        values (${'usr_k'}, ${'k@example.test'}, ${null}, ${null}, ${'active'}, ${now}, ${now}, ${null}, ${0}, ${null})`.execute(db);
+      await sql`insert into orgs (id, slug, name, created_at) values (${'org_k'}, ${'keys'}, ${'Keys'}, ${now})`.execute(db);
+    },
+    async check(database) {
+      const now = Date.UTC(2026, 0, 1);
+      const { SqlApiKeyStore } = await import('../../src/adapters/sql/sql-api-key-store.js');
+      const { SqlClientStore } = await import('../../src/adapters/sql/sql-client-store.js');
+      const { mintTenantScope } = await import('../../src/domain/tenant-scope.js');
+      const keys = new SqlApiKeyStore(database.db);
+      const key = {
+        id: 'key_1',
+        ownerId: 'usr_k',
+        orgId: 'org_k',
+        name: 'ci',
+        prefix: 'rk_abcdef',
+        keyHash: 'a'.repeat(64),
+        scopes: ['org.read'],
+        now,
+        expiresAt: null,
+      };
+      await keys.create(key);
+      expect((await keys.findByHash('a'.repeat(64)))?.ownerStatus).toBe('active');
+      const scope = mintTenantScope({ id: 'org_k', slug: 'keys' }, { type: 'user', id: 'usr_k', via: 'bearer' });
+      const clients = new SqlClientStore(database.db, database.dialect);
+      await clients.create(scope, {
+        id: 'cli_1',
+        name: 'svc',
+        authMethod: 'client_secret_basic',
+        secretHash: 'b'.repeat(64),
+        jwks: null,
+        scopes: ['org.read'],
+        createdBy: 'usr_k',
+        now,
+      });
+      expect((await clients.list(scope)).map((c) => c.id)).toEqual(['cli_1']);
+      expect(await clients.useAssertion('cli_1', 'jti-1', now + 60_000, now)).toBe(true);
+      expect(await clients.useAssertion('cli_1', 'jti-1', now + 60_000, now)).toBe(false);
+      // Deleting the owner takes the user's keys with it.
+      await database.db.deleteFrom('users').where('id', '=', 'usr_k').execute();
+      expect(await keys.findByHash('a'.repeat(64))).toBeUndefined();
+    },
+  },
+  {
+    to: '0010-secrets',
+    from: '0009-api-keys-clients',
+    async seed(db) {
+      const now = Date.UTC(2026, 0, 1);
+      await sql`insert into orgs (id, slug, name, created_at) values (${'org_s'}, ${'vault'}, ${'Vault'}, ${now})`.execute(db);
+    },
+    async check(database) {
+      const { SqlSecretBackend } = await import('../../src/adapters/sql/sql-secret-backend.js');
+      const { MasterKeyKek } = await import('../../src/crypto/kek-master-key.js');
+      const { MemoryAuditLog } = await import('../../src/adapters/memory/memory-audit-log.js');
+      const { SecretService } = await import('../../src/services/secret-service.js');
+      const { mintTenantScope } = await import('../../src/domain/tenant-scope.js');
+      const org = await database.db.selectFrom('orgs').selectAll().where('id', '=', 'org_s').executeTakeFirstOrThrow();
+      expect(org.slug).toBe('vault');
+      const secrets = new SecretService({
+        backend: new SqlSecretBackend(database.db, database.dialect),
+        kek: new MasterKeyKek(new Secret(Buffer.alloc(32, 1)), 'environment'),
+        audit: new MemoryAuditLog(),
+        clock: { now: () => Date.UTC(2026, 0, 2) },
+        onAlert: () => undefined,
+      });
+      const scope = mintTenantScope(org, undefined);
+      expect(await secrets.put(scope, 'db-password', new Secret('kept'), undefined)).toEqual({ name: 'db-password', version: 1 });
+      expect((await secrets.reveal(scope, 'db-password', undefined, undefined)).value.reveal()).toBe('kept');
+      expect((await secrets.list(scope)).map((s) => s.name)).toEqual(['db-password']);
+    },
+  },
+  {
+    to: '0011-audit-privacy',
+    from: '0010-secrets',
+    async seed(db) {
+      // An entry of the 0004 schema: every field in its leaf (format 1), with its subtree.
+      const { auditLeaf, auditLeafHash } = await import('../../src/crypto/audit-leaf.js');
+      const entry = {
+        index: 0,
+        timestamp: Date.UTC(2026, 0, 1),
+        org: 'system',
+        actor: { type: 'user' as const, id: 'usr_old' },
+        action: 'auth.login',
+        resource: 'ses_old',
+        result: 'success' as const,
+        sourceIp: '198.51.100.1',
+        requestId: 'req_old',
+        subject: 'usr_old',
+      };
+      const leaf = auditLeaf(entry);
+      const hash = Buffer.from(auditLeafHash(leaf)).toString('base64');
+      await sql`insert into audit_entries (leaf_index, timestamp, org, actor_type, actor_id, action, resource, result, reason, source_ip, request_id, user_agent, details, subject, leaf, leaf_hash)
+        values (${0}, ${entry.timestamp}, ${'system'}, ${'user'}, ${'usr_old'}, ${'auth.login'}, ${'ses_old'}, ${'success'}, ${null}, ${'198.51.100.1'}, ${'req_old'}, ${null}, ${null}, ${'usr_old'}, ${leaf}, ${hash})`.execute(
+        db,
+      );
+      await sql`insert into audit_subtrees (start, size, hash) values (${0}, ${1}, ${hash})`.execute(db);
+    },
+    async check(database) {
+      const { SqlAuditSubjects } = await import('../../src/adapters/sql/sql-audit-subjects.js');
+      const { SqlAuditReader } = await import('../../src/adapters/sql/sql-audit-reader.js');
+      const { auditLeafHash } = await import('../../src/crypto/audit-leaf.js');
+      const old = await database.db.selectFrom('audit_entries').selectAll().executeTakeFirstOrThrow();
+      expect(old).toMatchObject({ format: 1, personal: null, sealed: null, payload: null, source_ip: '198.51.100.1' });
+      expect(Buffer.from(auditLeafHash(old.leaf)).toString('base64')).toBe(old.leaf_hash);
+      const wrap = new Secret(Buffer.alloc(32, 9));
+      const log = new SqlAuditLog(database, { clock: { now: () => Date.UTC(2026, 0, 2) }, subjectKeyWrap: wrap });
+      await log.record({
+        org: 'system',
+        actor: { type: 'user', id: 'usr_new' },
+        action: 'auth.login',
+        resource: 'ses_new',
+        result: 'success',
+        sourceIp: '198.51.100.2',
+        requestId: 'req_new',
+      });
+      expect(await log.integrate()).toBe(2);
+      const reader = new SqlAuditReader(database.db, new SqlAuditSubjects(wrap));
+      expect(await reader.from(0, 10)).toMatchObject([
+        { index: 0, source_ip: '198.51.100.1', actor: { id: 'usr_old' } },
+        { index: 1, source_ip: '198.51.100.2', actor: { id: 'usr_new' } },
+      ]);
+      // The old entry's subject erased: its payload goes, its leaf hash stays.
+      await log.eraseSubject('usr_old');
+      await log.close();
+      const after = await database.db.selectFrom('audit_entries').selectAll().orderBy('leaf_index').execute();
+      expect(after.map((row) => [row.payload, row.leaf_hash])).toEqual([
+        ['erased', old.leaf_hash],
+        [null, after[1]?.leaf_hash],
+      ]);
+    },
+  },
 ];
 
 function applied(database: SqlDatabase): Promise<string[]> {

@@ -160,6 +160,13 @@ describe('the OpenAPI document', () => {
     'POST /api/v1/auth/mfa/verify',
     'POST /api/v1/me/mfa/totp',
     'POST /api/v1/me/mfa/totp/confirm',
+    'POST /api/v1/api-keys',
+    'POST /api/v1/api-keys/{id}/rotate',
+    'POST /api/v1/orgs/{org}/clients',
+    'POST /api/v1/oauth/token',
+    'POST /api/v1/oauth/introspect',
+    'POST /api/v1/oauth/revoke',
+    'POST /api/v1/orgs/{org}/secrets/{name}/reveal',
   ]);
 
   it('documents Idempotency-Key, with its 24 h lifetime, on every mutating route', () => {

@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SQLITE_FILE } from '../../src/adapters/sql/sql-database.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
+import { cookieLogin } from '../helpers/browser.js';
 import { ADMIN_ENV, ADMIN_PASSWORD, login, refreshRequest, type Grant } from '../helpers/identity.js';
 import { testServer, type TestServer } from '../helpers/rampart.js';
 
@@ -57,6 +58,7 @@ for (const backend of await backends()) {
       const second = (await refreshRequest(server.app, first.refresh_token)).json<Grant>();
       const third = await login(server.app);
       await server.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { authorization: `Bearer ${third.access_token}` } });
+      const browser = await cookieLogin(server.app);
 
       const text = await dump(server, store);
       for (const [what, value] of [
@@ -66,6 +68,8 @@ for (const backend of await backends()) {
         ['refresh token of a revoked session', third.refresh_token],
         ['access token', first.access_token],
         ['access token payload', second.access_token.split('.')[1]!],
+        ['session cookie secret', browser.secret],
+        ['CSRF token', browser.csrf],
       ] as const) {
         expect(text.includes(value), `${what} found in the dump`).toBe(false);
         expect(text.includes(value.slice(3, 30)), `part of the ${what} found in the dump`).toBe(false);

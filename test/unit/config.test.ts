@@ -139,7 +139,7 @@ describe('configuration', () => {
 
   it('is documented: the README table lists exactly the variables of src/config.ts, with their defaults', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const rows = [...readme.matchAll(/^\| `(RAMPART_[A-Z_]+)` \| ([^|]+) \|/gm)].map((match) => [match[1], match[2]?.trim()]);
+    const rows = [...readme.matchAll(/^\| `(RAMPART_[A-Z0-9_]+)` \| ([^|]+) \|/gm)].map((match) => [match[1], match[2]?.trim()]);
     expect(rows).toEqual(VARIABLES.map((variable) => [variable.env, variable.defaultText]));
   });
 

@@ -12,10 +12,10 @@ import type {
   RevocationSubscription,
 } from '../../ports/revocation-bus.js';
 
-const KINDS: ReadonlySet<RevocationKind> = new Set(['session', 'api_key', 'client']);
+const KINDS: ReadonlySet<RevocationKind> = new Set(['session', 'api_key', 'client', 'authz']);
 
 function checked(event: RevocationEvent): RevocationEvent {
-  if (!KINDS.has(event.kind)) throw new TypeError('revocation kind must be session, api_key or client');
+  if (!KINDS.has(event.kind)) throw new TypeError('revocation kind must be session, api_key, client or authz');
   if (typeof event.id !== 'string' || event.id.length === 0) throw new TypeError('revocation id must be a non-empty string');
   if (!Number.isFinite(event.revokedAt)) throw new TypeError('revokedAt must be a finite number of ms');
   return Object.freeze({ kind: event.kind, id: event.id, revokedAt: event.revokedAt });

@@ -5,10 +5,10 @@
  */
 import type { RevokedSession } from '../../domain/revocation-set.js';
 import type { RefreshTokenRecord, Session, SessionRevokeReason } from '../../domain/session.js';
-import type { NewSession, RotationResult, SessionStore } from '../../ports/session-store.js';
+import type { NewSession, RotationResult, SessionStore, StoredSession } from '../../ports/session-store.js';
 
 export class MemorySessionStore implements SessionStore {
-  readonly #sessions = new Map<string, Session>();
+  readonly #sessions = new Map<string, StoredSession>();
   readonly #tokens = new Map<string, RefreshTokenRecord>();
 
   create(session: NewSession): Promise<void> {
@@ -25,9 +25,11 @@ export class MemorySessionStore implements SessionStore {
         expiresAt: session.expiresAt,
         revokedAt: null,
         revokeReason: null,
+        cookieSecretHash: session.cookieSecretHash ?? null,
+        dpopJkt: session.dpopJkt ?? null,
       }),
     );
-    this.#addToken(session.refreshTokenHash, session.id, session.now, session.expiresAt);
+    if (session.refreshTokenHash !== null) this.#addToken(session.refreshTokenHash, session.id, session.now, session.expiresAt);
     return Promise.resolve();
   }
 
@@ -35,8 +37,48 @@ export class MemorySessionStore implements SessionStore {
     this.#tokens.set(tokenHash, Object.freeze({ tokenHash, sessionId, createdAt: now, expiresAt, spentAt: null, successorHash: null }));
   }
 
-  find(id: string): Promise<Session | undefined> {
+  find(id: string): Promise<StoredSession | undefined> {
     return Promise.resolve(this.#sessions.get(id));
+  }
+
+  findByRefreshToken(tokenHash: string): Promise<StoredSession | undefined> {
+    const token = this.#tokens.get(tokenHash);
+    return Promise.resolve(token === undefined ? undefined : this.#sessions.get(token.sessionId));
+  }
+
+  touch(id: string, now: number, idleSince: number): Promise<boolean> {
+    const session = this.#sessions.get(id);
+    if (session === undefined || session.revokedAt !== null || session.expiresAt <= now || session.lastSeenAt < idleSince) {
+      return Promise.resolve(false);
+    }
+    this.#sessions.set(id, Object.freeze({ ...session, lastSeenAt: now }));
+    return Promise.resolve(true);
+  }
+
+  replaceCookieSession(
+    oldId: string,
+    replacement: { readonly id: string; readonly cookieSecretHash: string },
+    now: number,
+    reason: SessionRevokeReason,
+  ): Promise<StoredSession | undefined> {
+    const old = this.#sessions.get(oldId);
+    if (old === undefined || old.revokedAt !== null || old.expiresAt <= now || old.cookieSecretHash === null)
+      return Promise.resolve(undefined);
+    this.#sessions.set(oldId, Object.freeze({ ...old, revokedAt: now, revokeReason: reason }));
+    const next = Object.freeze({ ...old, id: replacement.id, lastSeenAt: now, cookieSecretHash: replacement.cookieSecretHash });
+    this.#sessions.set(next.id, next);
+    return Promise.resolve(next);
+  }
+
+  revokeCookieSessionsOfUser(userId: string, now: number, reason: SessionRevokeReason): Promise<readonly string[]> {
+    const revoked: string[] = [];
+    for (const session of this.#sessions.values()) {
+      if (session.userId === userId && session.revokedAt === null && session.cookieSecretHash !== null) {
+        this.#sessions.set(session.id, Object.freeze({ ...session, revokedAt: now, revokeReason: reason }));
+        revoked.push(session.id);
+      }
+    }
+    return Promise.resolve(revoked);
   }
 
   findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {

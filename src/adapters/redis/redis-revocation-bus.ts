@@ -19,7 +19,7 @@ import type {
 } from '../../ports/revocation-bus.js';
 
 export const REVOCATION_CHANNEL = 'rampart:revocations';
-const KINDS: ReadonlySet<string> = new Set<RevocationKind>(['session', 'api_key', 'client']);
+const KINDS: ReadonlySet<string> = new Set<RevocationKind>(['session', 'api_key', 'client', 'authz']);
 
 function parse(message: string): RevocationEvent | undefined {
   try {

@@ -11,6 +11,7 @@ import { sql, type Kysely } from 'kysely';
 import type { CompactRange } from '../../crypto/merkle.js';
 import { appendToTree } from './audit-tree-append.js';
 import { onlyEntryColumns } from './audit-rows.js';
+import type { AuditEntryTable } from './audit-schema.js';
 import type { RampartDatabase, RampartKysely } from './schema.js';
 
 /** The advisory lock key of the audit integrator ("RAMPAUDT" read as ASCII would overflow; any fixed bigint will do). */
@@ -21,6 +22,8 @@ export interface AuditIntegratorOptions {
   /** How often a follower tries to take over and the leader looks for other instances' entries. */
   readonly pollMs: number;
   readonly onError: (error: unknown) => void;
+  /** Called with the entries integrated, after their transaction committed. */
+  readonly onIntegrated?: (rows: readonly AuditEntryTable[]) => void;
 }
 
 export class PgAuditIntegrator {
@@ -77,10 +80,13 @@ export class PgAuditIntegrator {
   async #step(): Promise<boolean> {
     const leader = this.#leader;
     if (leader === undefined) return false;
-    return leader.transaction().execute(async (trx) => {
+    let integrated: AuditEntryTable[] = [];
+    const stepped = await leader.transaction().execute(async (trx) => {
       const pending = await trx.selectFrom('audit_pending').selectAll().orderBy('seq').limit(STEP_ROWS).execute();
       if (pending.length === 0) return false;
-      this.#frontier = await appendToTree(trx, this.#frontier, pending.map(onlyEntryColumns));
+      const appended = await appendToTree(trx, this.#frontier, pending.map(onlyEntryColumns));
+      this.#frontier = appended.frontier;
+      integrated = appended.entries;
       await trx
         .deleteFrom('audit_pending')
         .where(
@@ -91,6 +97,14 @@ export class PgAuditIntegrator {
         .execute();
       return true;
     });
+    if (stepped && this.#options.onIntegrated !== undefined) {
+      try {
+        this.#options.onIntegrated(integrated);
+      } catch (error) {
+        this.#options.onError(error);
+      }
+    }
+    return stepped;
   }
 
   /** Holds one pooled connection for as long as this instance leads; resolves whether it got the lock. */

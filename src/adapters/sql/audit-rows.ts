@@ -3,6 +3,8 @@
  * `details` already in canonical JSON text), and a stored row read back as an entry. Hashes are
  * standard base64 in the database.
  */
+import { auditLeaf } from '../../crypto/audit-leaf.js';
+import { parsePersonalRef } from '../../crypto/audit-personal.js';
 import { canonicalJson } from '../../crypto/canonical-json.js';
 import type { AuditActorType, AuditEntry, AuditEntryFields } from '../../domain/audit-entry.js';
 import type { AuditEntryColumns } from './audit-schema.js';
@@ -23,6 +25,9 @@ export function entryColumns(event: AuditEntryFields, timestamp: number): AuditE
     user_agent: event.userAgent ?? null,
     details: event.details === undefined ? null : canonicalJson(event.details),
     subject: event.subject ?? null,
+    format: 1,
+    personal: null,
+    sealed: null,
   };
 }
 
@@ -41,15 +46,54 @@ export function rowEntry(row: AuditEntryColumns, index: number): AuditEntry {
     ...(row.reason === null ? {} : { reason: row.reason }),
     ...(row.user_agent === null ? {} : { userAgent: row.user_agent }),
     ...(row.details === null ? {} : { details: JSON.parse(row.details) as Record<string, unknown> }),
-    ...(row.subject === null ? {} : { subject: row.subject }),
+    // Format 2 keeps the subject out of the leaf (it names whose key seals the personal fields).
+    ...(row.subject === null || row.format === 2 ? {} : { subject: row.subject }),
   };
+}
+
+/** The leaf text and the personal-field reference of a stored or queued row at `index`. */
+export function rowLeaf(row: AuditEntryColumns, index: number): string {
+  return auditLeaf(rowEntry(row, index), parsePersonalRef(row.personal));
 }
 
 /** Only the entry columns of a row that has more (`seq`, `leaf`, …). */
 export function onlyEntryColumns(row: AuditEntryColumns): AuditEntryColumns {
-  const { timestamp, org, actor_type, actor_id, action, resource, result, reason, source_ip, request_id, user_agent, details, subject } =
-    row;
-  return { timestamp, org, actor_type, actor_id, action, resource, result, reason, source_ip, request_id, user_agent, details, subject };
+  const {
+    timestamp,
+    org,
+    actor_type,
+    actor_id,
+    action,
+    resource,
+    result,
+    reason,
+    source_ip,
+    request_id,
+    user_agent,
+    details,
+    subject,
+    format,
+    personal,
+    sealed,
+  } = row;
+  return {
+    timestamp,
+    org,
+    actor_type,
+    actor_id,
+    action,
+    resource,
+    result,
+    reason,
+    source_ip,
+    request_id,
+    user_agent,
+    details,
+    subject,
+    format,
+    personal,
+    sealed,
+  };
 }
 
 export const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');

@@ -20,6 +20,12 @@ export interface AuditEntryColumns {
   user_agent: string | null;
   details: string | null;
   subject: string | null;
+  /** 1: written before migration 0011 (every field in the leaf); 2: since (`personal` sealed, no `subject` in the leaf). */
+  format: number;
+  /** Canonical JSON of the leaf's `{"commitment", "fields"}` of the sealed personal fields. */
+  personal: string | null;
+  /** The personal fields sealed under the subject's key (`crypto/audit-personal.ts`); null once erased. */
+  sealed: string | null;
 }
 
 /** Entries queued by any PostgreSQL instance, in `seq` order, for the elected integrator. */
@@ -32,6 +38,8 @@ export interface AuditEntryTable extends AuditEntryColumns {
   leaf_index: number;
   leaf: string;
   leaf_hash: string;
+  /** `expired` (retention) or `erased` (a format-1 entry of an erased subject): payload dropped, leaf hash kept. */
+  payload: string | null;
 }
 
 /** Every complete aligned subtree `[start, start + size)` and its hash (size 1: the leaf hash). */
@@ -60,7 +68,23 @@ export interface AuditKeyTable {
   created_at: number;
 }
 
+/** Per-subject keys that seal personal fields, wrapped under a master-key-derived key (migration 0011). */
+export interface AuditSubjectKeyTable {
+  subject: string;
+  sealed_key: string;
+  created_at: number;
+}
+
+/** SHA-256 fingerprints of the user agents each user signed in with (the new-device alert). */
+export interface AuditKnownDeviceTable {
+  subject: string;
+  fingerprint: string;
+  first_seen: number;
+}
+
 export interface AuditTables {
+  audit_subject_keys: AuditSubjectKeyTable;
+  audit_known_devices: AuditKnownDeviceTable;
   audit_pending: AuditPendingTable;
   audit_entries: AuditEntryTable;
   audit_subtrees: AuditSubtreeTable;

@@ -6,13 +6,13 @@
  * `leaf_index` makes a duplicate index fail the transaction rather than the log.
  */
 import type { Transaction } from 'kysely';
-import { auditLeaf, auditLeafHash } from '../../crypto/audit-leaf.js';
+import { auditLeafHash } from '../../crypto/audit-leaf.js';
 import { CompactRange, type SubtreeHash, type SubtreeSource } from '../../crypto/merkle.js';
-import { fromBase64, rowEntry, toBase64 } from './audit-rows.js';
-import type { AuditEntryColumns } from './audit-schema.js';
+import { fromBase64, rowLeaf, toBase64 } from './audit-rows.js';
+import type { AuditEntryColumns, AuditEntryTable } from './audit-schema.js';
 import type { RampartDatabase, RampartKysely } from './schema.js';
 
-// PostgreSQL allows 65,535 bound parameters per statement, SQLite 32,766: 14 columns × 500 rows.
+// PostgreSQL allows 65,535 bound parameters per statement, SQLite 32,766: 19 columns × 500 rows.
 const ROWS_PER_INSERT = 500;
 
 /** The stored subtree hashes read through `db` (a transaction or the pool). */
@@ -41,25 +41,25 @@ export async function integratedSize(db: RampartKysely | Transaction<RampartData
 
 /**
  * Appends `rows` as the next leaves, in order, within `trx`; returns the new frontier (the one
- * given is not changed, so a rolled-back transaction leaves it valid).
+ * given is not changed, so a rolled-back transaction leaves it valid) and the rows written.
  */
 export async function appendToTree(
   trx: Transaction<RampartDatabase>,
   frontier: CompactRange | undefined,
   rows: readonly AuditEntryColumns[],
-): Promise<CompactRange> {
+): Promise<{ frontier: CompactRange; entries: AuditEntryTable[] }> {
   const size = await integratedSize(trx);
   const next =
     frontier !== undefined && frontier.size === size
       ? CompactRange.fromPeaks(size, frontier.peaks())
       : await CompactRange.fromSource(size, subtreeSource(trx));
-  const entries = [];
+  const entries: AuditEntryTable[] = [];
   const subtrees: SubtreeHash[] = [];
   for (const [i, row] of rows.entries()) {
-    const leaf = auditLeaf(rowEntry(row, size + i));
+    const leaf = rowLeaf(row, size + i);
     const hash = auditLeafHash(leaf);
     subtrees.push(...next.append(hash));
-    entries.push({ ...row, leaf_index: size + i, leaf, leaf_hash: toBase64(hash) });
+    entries.push({ ...row, leaf_index: size + i, leaf, leaf_hash: toBase64(hash), payload: null });
   }
   for (let i = 0; i < entries.length; i += ROWS_PER_INSERT) {
     await trx
@@ -74,5 +74,5 @@ export async function appendToTree(
       .values(subtreeRows.slice(i, i + ROWS_PER_INSERT * 4))
       .execute();
   }
-  return next;
+  return { frontier: next, entries };
 }

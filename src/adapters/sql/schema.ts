@@ -5,6 +5,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { AuditTables } from './audit-schema.js';
+import type { SecretTables } from './sql-secret-schema.js';
+import type { CredentialTables } from './credential-schema.js';
 
 export interface RampartMetaTable {
   key: string;
@@ -71,6 +73,8 @@ export interface SessionTable {
   revoke_reason: string | null;
   /** RFC 9449 JWK thumbprint the session's refresh tokens are bound to (DPoP); null when unbound. */
   dpop_jkt: string | null;
+  /** SHA-256 hex of a browser session's cookie secret (migration 0008); null for token sessions. */
+  cookie_secret_hash: string | null;
 }
 
 export interface RefreshTokenTable {
@@ -140,7 +144,27 @@ export interface MfaChallengeTable {
   consumed_at: number | null;
 }
 
-export interface RampartDatabase extends AuditTables {
+/** A custom role of an org (migration 0007): its current permissions (JSON array) and version. */
+export interface OrgRoleTable {
+  org_id: string;
+  name: string;
+  permissions: string;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Every version a custom role has had, for its history. */
+export interface OrgRoleVersionTable {
+  org_id: string;
+  name: string;
+  version: number;
+  permissions: string;
+  actor_id: string | null;
+  created_at: number;
+}
+
+export interface RampartDatabase extends AuditTables, CredentialTables, SecretTables {
   rampart_meta: RampartMetaTable;
   idempotency_keys: IdempotencyKeyTable;
   users: UserTable;
@@ -154,6 +178,8 @@ export interface RampartDatabase extends AuditTables {
   mfa_totp: MfaTotpTable;
   recovery_codes: RecoveryCodeTable;
   mfa_challenges: MfaChallengeTable;
+  org_roles: OrgRoleTable;
+  org_role_versions: OrgRoleVersionTable;
 }
 
 export type RampartKysely = Kysely<RampartDatabase>;

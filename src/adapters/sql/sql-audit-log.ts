@@ -19,8 +19,13 @@ import type { AuditEvent, AuditLog } from '../../ports/audit-log.js';
 import type { Clock } from '../../ports/clock.js';
 import { PgAuditIntegrator } from './audit-integrator.js';
 import { entryColumns } from './audit-rows.js';
-import type { AuditEntryColumns } from './audit-schema.js';
+import type { Transaction } from 'kysely';
+import { personalRefText, sealPersonal, splitPersonal, type SplitEvent } from '../../crypto/audit-personal.js';
+import type { Secret } from '../../domain/secret.js';
+import type { AuditEntryColumns, AuditEntryTable } from './audit-schema.js';
 import { appendToTree, integratedSize } from './audit-tree-append.js';
+import type { RampartDatabase } from './schema.js';
+import { SqlAuditSubjects } from './sql-audit-subjects.js';
 import type { SqlDatabase } from './sql-database.js';
 
 export interface SqlAuditLogOptions {
@@ -33,10 +38,19 @@ export interface SqlAuditLogOptions {
   readonly integratePollMs?: number;
   /** Write and integration failures, for the operator's log (callers get `audit_unavailable`). */
   readonly onError?: (error: unknown) => void;
+  /**
+   * The key that wraps the per-subject keys (derived from the master key). With it, entries are
+   * written in format 2: personal fields sealed per subject (`crypto/audit-personal.ts`); without
+   * it (tests of the tree, benchmarks of the bare log) in format 1, every field in the leaf.
+   */
+  readonly subjectKeyWrap?: Secret<Buffer>;
+  /** Called with the entries this instance integrated, after their transaction committed (the SIEM sink, `tail`). */
+  readonly onIntegrated?: (rows: readonly AuditEntryTable[]) => void;
 }
 
 interface Queued {
   readonly columns: AuditEntryColumns;
+  readonly split: SplitEvent | undefined;
   resolve(): void;
   reject(error: unknown): void;
 }
@@ -61,6 +75,8 @@ export class SqlAuditLog implements AuditLog {
   #closed = false;
   #transactions = 0;
   #events = 0;
+  readonly #subjects: SqlAuditSubjects | undefined;
+  readonly #onIntegrated: ((rows: readonly AuditEntryTable[]) => void) | undefined;
 
   constructor(database: SqlDatabase, options: SqlAuditLogOptions) {
     this.#database = database;
@@ -69,8 +85,14 @@ export class SqlAuditLog implements AuditLog {
     this.#maxDelayMs = options.maxDelayMs ?? 2;
     if (!Number.isSafeInteger(this.#maxBatch) || this.#maxBatch < 1) throw new RangeError('maxBatch must be a positive integer');
     this.#onError = options.onError ?? (() => undefined);
+    this.#subjects = options.subjectKeyWrap === undefined ? undefined : new SqlAuditSubjects(options.subjectKeyWrap);
+    this.#onIntegrated = options.onIntegrated;
     if (database.dialect === 'postgres') {
-      this.#integrator = new PgAuditIntegrator(database.db, { pollMs: options.integratePollMs ?? 250, onError: this.#onError });
+      this.#integrator = new PgAuditIntegrator(database.db, {
+        pollMs: options.integratePollMs ?? 250,
+        onError: this.#onError,
+        ...(options.onIntegrated === undefined ? {} : { onIntegrated: options.onIntegrated }),
+      });
       this.#integrator.start();
     }
   }
@@ -81,14 +103,26 @@ export class SqlAuditLog implements AuditLog {
     const problem = auditEventSecretProblem(event);
     if (problem !== undefined) return Promise.reject(new DomainError('internal_error', `Audit event refused: ${problem}`));
     let columns: AuditEntryColumns;
+    let split: SplitEvent | undefined;
     try {
-      columns = entryColumns(event, this.#clock.now());
+      if (this.#subjects === undefined) {
+        columns = entryColumns(event, this.#clock.now());
+      } else {
+        split = splitPersonal(event);
+        const base = entryColumns(split?.event ?? event, this.#clock.now());
+        columns = {
+          ...base,
+          subject: split?.subject ?? base.subject,
+          format: 2,
+          personal: split === undefined ? null : personalRefText(split.personal),
+        };
+      }
     } catch (error) {
       if (!(error instanceof CanonicalJsonError)) throw error;
       return Promise.reject(new DomainError('internal_error', 'Audit event refused: details are not JSON', { cause: error }));
     }
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ columns, resolve, reject });
+      this.#queue.push({ columns, split, resolve, reject });
       this.#schedule();
     });
   }
@@ -113,7 +147,7 @@ export class SqlAuditLog implements AuditLog {
       while (this.#queue.length > 0) {
         const batch = this.#queue.splice(0, this.#maxBatch);
         try {
-          await this.#write(batch.map((item) => item.columns));
+          await this.#write(batch);
           this.#transactions += 1;
           this.#events += batch.length;
           for (const item of batch) item.resolve();
@@ -128,18 +162,71 @@ export class SqlAuditLog implements AuditLog {
     }
   }
 
-  async #write(rows: readonly AuditEntryColumns[]): Promise<void> {
+  /** Seals the batch's personal fields with their subjects' keys (created in `trx` when missing). */
+  async #sealed(trx: Transaction<RampartDatabase>, batch: readonly Queued[]): Promise<AuditEntryColumns[]> {
+    const subjects = this.#subjects;
+    const splits = batch.flatMap((item) => (item.split === undefined ? [] : [item.split]));
+    if (subjects === undefined || splits.length === 0) return batch.map((item) => item.columns);
+    const keys = await subjects.keysCreating(
+      trx,
+      splits.map((split) => split.subject),
+      this.#clock.now(),
+    );
+    return batch.map((item) => {
+      const split = item.split;
+      if (split === undefined) return item.columns;
+      const key = keys.get(split.subject);
+      if (key === undefined) throw new Error('a subject key could not be created');
+      return { ...item.columns, sealed: sealPersonal(key, split.personal, split.disclosure) };
+    });
+  }
+
+  async #write(batch: readonly Queued[]): Promise<void> {
     const { db } = this.#database;
     if (this.#integrator === undefined) {
-      this.#frontier = await db.transaction().execute((trx) => appendToTree(trx, this.#frontier, rows));
+      let integrated: AuditEntryTable[] = [];
+      this.#frontier = await db.transaction().execute(async (trx) => {
+        const appended = await appendToTree(trx, this.#frontier, await this.#sealed(trx, batch));
+        integrated = appended.entries;
+        return appended.frontier;
+      });
+      this.#notify(integrated);
       return;
     }
-    // One statement: atomic, and durable when it returns.
-    await db
-      .insertInto('audit_pending')
-      .values([...rows])
-      .execute();
+    // One transaction: the subjects' new keys and the queued entries, atomic and durable when it commits.
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('audit_pending')
+        .values(await this.#sealed(trx, batch))
+        .execute();
+    });
     if (this.#integrator.leading) void this.#integrator.integrate().catch(this.#onError);
+  }
+
+  #notify(rows: readonly AuditEntryTable[]): void {
+    if (this.#onIntegrated === undefined || rows.length === 0) return;
+    try {
+      this.#onIntegrated(rows);
+    } catch (error) {
+      this.#onError(error);
+    }
+  }
+
+  /**
+   * GDPR Art. 17: erases `subject` from the log — its key destroyed, its sealed values deleted,
+   * the payloads of its entries from before migration 0011 dropped — leaving every leaf hash,
+   * subtree, proof and checkpoint as it was. Waits for queued events first, so that the entry
+   * recording the deletion is erased too.
+   */
+  async eraseSubject(subject: string): Promise<void> {
+    await this.flush();
+    const subjects = this.#subjects ?? new SqlAuditSubjects(undefined);
+    try {
+      await subjects.erase(this.#database.db, subject);
+    } catch (error) {
+      this.#onError(error);
+      throw new DomainError('audit_unavailable', 'The audit log could not erase the subject', { cause: error });
+    }
   }
 
   /** Resolves once every event recorded so far has been written (or refused). */

@@ -1,9 +1,9 @@
 import type { RevokedSession } from '../../domain/revocation-set.js';
 import type { RefreshTokenRecord, Session, SessionRevokeReason } from '../../domain/session.js';
-import type { NewSession, RotationResult, SessionStore } from '../../ports/session-store.js';
+import type { NewSession, RotationResult, SessionStore, StoredSession } from '../../ports/session-store.js';
 import type { RampartKysely, RefreshTokenTable, SessionTable } from './schema.js';
 
-function toSession(row: SessionTable): Session {
+function toSession(row: SessionTable): StoredSession {
   return Object.freeze({
     id: row.id,
     userId: row.user_id,
@@ -15,6 +15,8 @@ function toSession(row: SessionTable): Session {
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
     revokeReason: row.revoke_reason,
+    cookieSecretHash: row.cookie_secret_hash,
+    dpopJkt: row.dpop_jkt,
   });
 }
 
@@ -58,9 +60,11 @@ export class SqlSessionStore implements SessionStore {
           expires_at: session.expiresAt,
           revoked_at: null,
           revoke_reason: null,
-          dpop_jkt: null,
+          dpop_jkt: session.dpopJkt ?? null,
+          cookie_secret_hash: session.cookieSecretHash ?? null,
         })
         .execute();
+      if (session.refreshTokenHash === null) return;
       await trx
         .insertInto('refresh_tokens')
         .values({
@@ -75,7 +79,7 @@ export class SqlSessionStore implements SessionStore {
     });
   }
 
-  async find(id: string): Promise<Session | undefined> {
+  async find(id: string): Promise<StoredSession | undefined> {
     const row = await this.#db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
     return row === undefined ? undefined : toSession(row);
   }
@@ -83,6 +87,70 @@ export class SqlSessionStore implements SessionStore {
   async findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
     const row = await this.#db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
     return row === undefined ? undefined : toToken(row);
+  }
+
+  async findByRefreshToken(tokenHash: string): Promise<StoredSession | undefined> {
+    const row = await this.#db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('id', '=', (eb) => eb.selectFrom('refresh_tokens').select('session_id').where('token_hash', '=', tokenHash))
+      .executeTakeFirst();
+    return row === undefined ? undefined : toSession(row);
+  }
+
+  async touch(id: string, now: number, idleSince: number): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('sessions')
+      .set({ last_seen_at: now })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .where('last_seen_at', '>=', idleSince)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async replaceCookieSession(
+    oldId: string,
+    replacement: { readonly id: string; readonly cookieSecretHash: string },
+    now: number,
+    reason: SessionRevokeReason,
+  ): Promise<StoredSession | undefined> {
+    return this.#db.transaction().execute(async (trx) => {
+      // The guarded revoke picks the one winner: a second replacement of the same id finds it revoked.
+      const old = await trx
+        .updateTable('sessions')
+        .set({ revoked_at: now, revoke_reason: reason })
+        .where('id', '=', oldId)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .where('cookie_secret_hash', 'is not', null)
+        .returningAll()
+        .executeTakeFirst();
+      if (old === undefined) return undefined;
+      const row: SessionTable = {
+        ...old,
+        id: replacement.id,
+        last_seen_at: now,
+        revoked_at: null,
+        revoke_reason: null,
+        cookie_secret_hash: replacement.cookieSecretHash,
+      };
+      await trx.insertInto('sessions').values(row).execute();
+      return toSession(row);
+    });
+  }
+
+  async revokeCookieSessionsOfUser(userId: string, now: number, reason: SessionRevokeReason): Promise<readonly string[]> {
+    const rows = await this.#db
+      .updateTable('sessions')
+      .set({ revoked_at: now, revoke_reason: reason })
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .where('cookie_secret_hash', 'is not', null)
+      .returning('id')
+      .execute();
+    return rows.map((row) => row.id);
   }
 
   async rotateRefreshToken(oldHash: string, newHash: string, now: number, expiresAt: number): Promise<RotationResult> {

@@ -11,9 +11,15 @@ import { createReadStream, createWriteStream, existsSync, readFileSync } from 'n
 import { createInterface } from 'node:readline';
 import { SqlAuditLedger } from '../../adapters/sql/sql-audit-ledger.js';
 import { openDatabase } from '../../adapters/sql/sql-database.js';
-import { auditOrigin } from '../../compose-audit.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SqlAuditReader } from '../../adapters/sql/sql-audit-reader.js';
+import { SqlAuditSubjects } from '../../adapters/sql/sql-audit-subjects.js';
+import { auditOrigin, auditSubjectKeyWrap } from '../../compose-audit.js';
+import { readMasterKeyFile } from '../../adapters/fs/master-key-file.js';
 import type { RampartConfig } from '../../config.js';
 import { auditLeafObject } from '../../crypto/audit-leaf.js';
+import { ERASED } from '../../crypto/audit-personal.js';
+import { integratedSize } from '../../adapters/sql/audit-tree-append.js';
 import { parseVkey, type NoteVerifier } from '../../crypto/signed-note.js';
 import { systemClock } from '../../ports/clock.js';
 import { AuditExportVerifier, type ExportReport } from '../../services/audit-export-verifier.js';
@@ -33,16 +39,26 @@ export async function runAuditExport(config: RampartConfig, out: Output, options
       if (!sink.write(`${JSON.stringify(value)}\n`)) await once(sink, 'drain');
     };
     await write({ format: EXPORT_FORMAT, origin: ledger.origin, verifier_key: ledger.verifierKey(), tree_size: treeSize });
+    const reader = readerOf(config, database);
     let entries = 0;
     for (let from = 0; ;) {
-      const page = await ledger.entries(from, PAGE);
-      for (const stored of page)
-        await write({ entry: { ...auditLeafObject(stored.entry), leaf_hash: stored.leafHash }, leaf: stored.leaf });
+      const page = await reader.readFrom(from, PAGE);
+      for (const read of page) {
+        if (read.dropped !== undefined) {
+          await write({ entry: { index: read.index, leaf_hash: read.leafHash }, payload: read.dropped });
+          continue;
+        }
+        const personal =
+          read.personal === undefined
+            ? {}
+            : { personal: read.disclosure === undefined ? ERASED : { salt: read.disclosure.salt, values: read.disclosure.values } };
+        await write({ entry: { ...auditLeafObject(read.entry, read.personal), leaf_hash: read.leafHash }, leaf: read.leaf, ...personal });
+      }
       entries += page.length;
       out.progress(entries, treeSize, 'entries exported');
       const last = page[page.length - 1];
       if (last === undefined || page.length < PAGE) break;
-      from = last.entry.index + 1;
+      from = last.index + 1;
     }
     const checkpoints = await ledger.checkpoints();
     for (const checkpoint of checkpoints) await write({ checkpoint: checkpoint.note });
@@ -54,6 +70,82 @@ export async function runAuditExport(config: RampartConfig, out: Output, options
     const text = `exported ${entries} entries and ${checkpoints.length} checkpoints`;
     if (options.out === undefined) out.note(text);
     else out.result(summary, text);
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+/** The reader of a CLI command: personal fields disclosed when the master key is at hand, read as `[erased]` otherwise. */
+function readerOf(config: RampartConfig, database: ReturnType<typeof openDatabase>): SqlAuditReader {
+  // Only a master key that exists: an auditor's export elsewhere must not create one.
+  const masterKey = config.masterKey ?? readMasterKeyFile(config.dataDir);
+  const wrap = masterKey === undefined ? undefined : auditSubjectKeyWrap(masterKey);
+  return new SqlAuditReader(database.db, new SqlAuditSubjects(wrap));
+}
+
+/**
+ * `rampart audit tail`: the last `lines` entries as JSON lines (the spec's Entry shape) on
+ * stdout; with `follow`, then every entry as it is integrated, polling every `pollMs`, until
+ * SIGINT/SIGTERM (or `signal`).
+ */
+export async function runAuditTail(
+  config: RampartConfig,
+  _out: Output,
+  options: { follow?: boolean; lines?: string; pollMs?: number; signal?: AbortSignal },
+): Promise<number> {
+  const lines = options.lines === undefined ? 10 : Number(options.lines);
+  if (!Number.isSafeInteger(lines) || lines < 0) {
+    _out.note('rampart: --lines must be a non-negative integer');
+    return 2;
+  }
+  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  options.signal?.addEventListener('abort', onSignal);
+  try {
+    const reader = readerOf(config, database);
+    let next = Math.max(0, (await integratedSize(database.db)) - lines);
+    const write = async (value: unknown): Promise<void> => {
+      if (!process.stdout.write(`${JSON.stringify(value)}\n`)) await once(process.stdout, 'drain');
+    };
+    for (;;) {
+      const page = await reader.from(next, PAGE);
+      for (const view of page) await write(view);
+      next += page.length;
+      if (page.length === PAGE) continue;
+      if (options.follow !== true || stop.signal.aborted) return 0;
+      try {
+        await sleep(options.pollMs ?? 500, undefined, { signal: stop.signal });
+      } catch {
+        return 0;
+      }
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await database.close();
+  }
+}
+
+/** `rampart audit prune`: drops the payloads of entries older than the retention (or `--days`), keeping their leaf hashes. */
+export async function runAuditPrune(config: RampartConfig, out: Output, options: { days?: string }): Promise<number> {
+  const days = options.days === undefined ? config.auditRetentionDays : Number(options.days);
+  if (days === undefined) {
+    out.note('rampart: no retention: set RAMPART_AUDIT_RETENTION_DAYS or give --days');
+    return 2;
+  }
+  if (!Number.isSafeInteger(days) || days < 1) {
+    out.note('rampart: --days must be a positive integer');
+    return 2;
+  }
+  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const before = systemClock.now() - days * 86_400_000;
+    const expired = await readerOf(config, database).expire(before);
+    out.result({ expired, before: new Date(before).toISOString() }, `dropped the payloads of ${expired} entries older than ${days} days`);
     return 0;
   } finally {
     await database.close();
@@ -137,13 +229,21 @@ export async function runAuditVerify(_config: RampartConfig, out: Output, option
     ok: report.ok,
     entries: report.entries,
     checkpoints_verified: report.checkpointsVerified,
+    expired_payloads: report.expiredPayloads ?? 0,
+    erased_payloads: report.erasedPayloads ?? 0,
+    erased_personal: report.erasedPersonal ?? 0,
     ...(failure === undefined
       ? {}
       : { failure: { code: failure.code, detail: failure.detail, index: failure.index, range_end: failure.rangeEnd ?? null } }),
   };
+  const dropped = [
+    report.expiredPayloads ? `${report.expiredPayloads} expired payload(s)` : '',
+    report.erasedPayloads ? `${report.erasedPayloads} erased payload(s)` : '',
+    report.erasedPersonal ? `${report.erasedPersonal} with erased personal fields` : '',
+  ].filter((t) => t !== '');
   const text =
     failure === undefined
-      ? `verified: ${report.entries} entries, ${report.checkpointsVerified} checkpoints`
+      ? `verified: ${report.entries} entries, ${report.checkpointsVerified} checkpoints${dropped.length === 0 ? '' : ` (${dropped.join(', ')}, checked from their stored leaf hashes)`}`
       : `FAILED${failure.index === null ? '' : ` at index ${failure.index}`}: ${failure.detail} (${failure.code})`;
   out.result(data, text);
   return report.ok ? 0 : 1;

@@ -2,12 +2,15 @@
  * Authorization, after validation and before the handler. Deny by default: at start, every route
  * must declare its access (DESIGN.md principle 2) or the server refuses to start, naming the
  * route; at run time, a permission route asks the {@link Authorizer}. A deny is 403 `forbidden`,
- * or 404 `not_found` when the caller must not learn that the org or resource exists.
+ * or 404 `not_found` when the caller must not learn that the org or resource exists. An allowed
+ * org-scoped decision names its org, and this layer — the only one allowed to (eslint) — mints the
+ * request's `tenantScope` from it.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { accessDeclarationProblem } from '../../domain/access.js';
 import { DomainError } from '../../domain/errors.js';
+import { mintTenantScope } from '../../domain/tenant-scope.js';
 import type { Authorizer } from '../../ports/authorizer.js';
 
 export interface AuthorizationOptions {
@@ -23,6 +26,7 @@ export class UndeclaredAccessError extends Error {
 }
 
 const authorization: FastifyPluginAsync<AuthorizationOptions> = async (app, options) => {
+  app.decorateRequest('tenantScope', undefined);
   app.addHook('onRoute', (route) => {
     const problem = accessDeclarationProblem(route.config?.access);
     if (problem !== undefined) {
@@ -39,10 +43,21 @@ const authorization: FastifyPluginAsync<AuthorizationOptions> = async (app, opti
       return;
     }
     const params = request.params as Record<string, string | undefined> | undefined;
-    options.authorizer.decide({ principal: request.principal, access, org: access.scope === 'org' ? params?.org : undefined }).then(
+    const agent = request.headers['user-agent'];
+    const context = { ip: request.ip, requestId: request.requestId, userAgent: typeof agent === 'string' ? agent : undefined };
+    const org = access.scope === 'org' ? params?.org : undefined;
+    options.authorizer.decide({ principal: request.principal, access, org, context }).then(
       (decision) => {
-        if (decision.allow) done();
-        else if (decision.hide === true) done(new DomainError('not_found', 'No such resource'));
+        if (decision.allow) {
+          if (access.scope === 'org') {
+            if (decision.org === undefined) {
+              done(new DomainError('forbidden', 'The decision named no org'));
+              return;
+            }
+            request.tenantScope = mintTenantScope(decision.org, request.principal);
+          }
+          done();
+        } else if (decision.hide === true) done(new DomainError('not_found', 'No such resource'));
         else done(new DomainError('forbidden', `This needs the ${access.permission} permission`));
       },
       (error: unknown) => done(error as Error),

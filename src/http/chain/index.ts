@@ -14,6 +14,8 @@
  * | 4  | security headers   | onSend                | the spec's headers on every response                  |
  * | 4b | method guard       | onRequest             | TRACE/TRACK → 405                                     |
  * | 5  | authentication     | onRequest             | principal from the Authenticator port, or 401         |
+ * | 5b | browser sessions   | onRequest + onSend    | cookie CSRF (403), MFA enrolment required (403),      |
+ * |    |                    |                       | new session id after a privilege change               |
  * | 6  | rate limiting      | onRequest             | RateLimiter port; 429 with Retry-After                |
  * | 7  | request size       | onRoute + parser      | 1 MiB default, per-route override; strict JSON only   |
  * | 8  | schema validation  | preValidation (ajv)   | TypeBox schemas, no coercion of bodies                |
@@ -24,6 +26,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyPluginOptions } from 'fastify';
 import type { Rampart } from '../../rampart.js';
 import authentication from './authentication.js';
+import browserSessions from './csrf.js';
 import authorization from './authorization.js';
 import bodyLimit from './body-limit.js';
 import cors from './cors.js';
@@ -70,6 +73,15 @@ export const CHAIN: readonly Layer[] = [
   layer('security-headers', securityHeaders, () => ({})),
   layer('method-guard', methodGuard, () => ({})),
   layer('authentication', authentication, (r) => ({ authenticators: r.authenticators })),
+  layer('browser-sessions', browserSessions, (r) => ({
+    csrf: r.identity.csrf,
+    rotate: async (sessionId: string, userId: string) => {
+      const user = await r.identity.users.findById(userId);
+      return user === undefined ? undefined : r.identity.cookieSessions.rotate(sessionId, user);
+    },
+    mustEnrol: (userId: string) => r.identity.mfaEnforcement.mustEnrol(userId),
+    forget: (userId: string) => r.identity.mfaEnforcement.forget(userId),
+  })),
   layer('rate-limit', rateLimit, (r) => ({
     limiter: r.rateLimiter,
     perMinute: r.config.rateLimit,

@@ -10,6 +10,11 @@ import { migration0003 } from './0003-identity.js';
 import { migration0004 } from './0004-audit.js';
 import { migration0005 } from './0005-password-tokens.js';
 import { migration0006 } from './0006-mfa.js';
+import { migration0007 } from './0007-tenancy.js';
+import { migration0008 } from './0008-browser-sessions.js';
+import { migration0009 } from './0009-api-keys-clients.js';
+import { migration0010 } from './0010-secrets.js';
+import { migration0011 } from './0011-audit-privacy.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-meta': migration0001,
@@ -18,6 +23,11 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0004-audit': migration0004,
   '0005-password-tokens': migration0005,
   '0006-mfa': migration0006,
+  '0007-tenancy': migration0007,
+  '0008-browser-sessions': migration0008,
+  '0009-api-keys-clients': migration0009,
+  '0010-secrets': migration0010,
+  '0011-audit-privacy': migration0011,
 });
 
 export const migrationProvider: MigrationProvider = {

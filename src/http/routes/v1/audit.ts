@@ -1,8 +1,8 @@
 /**
  * The audit log's verification routes (spec/api-v1.md, "Audit"): the checkpoint verifier key
  * (public, so that anyone can check a checkpoint), the latest signed checkpoint, and RFC 9162
- * inclusion and consistency proofs. Hashes are standard base64. The org-scoped entry listing
- * arrives with tenancy.
+ * inclusion and consistency proofs. Hashes are standard base64. The org-scoped entry listing is
+ * in `org-audit.ts`.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -26,7 +26,10 @@ const LEAF_DOC =
   "An entry's leaf is the RFC 8785 canonical JSON of the entry as listed in the spec, without `leaf_hash`: " +
   '`index`, `timestamp` (RFC 3339 UTC, milliseconds), `org`, `actor` {`type`, `id`}, `action`, `resource`, `result`, ' +
   '`source_ip`, `request_id`, and `reason`, `user_agent`, `details`, `subject` when present (absent ones are omitted, never null). ' +
-  '`leaf_hash` = SHA-256(0x00 ‖ leaf) (RFC 9162 §2.1.1).';
+  '`leaf_hash` = SHA-256(0x00 ‖ leaf) (RFC 9162 §2.1.1). Entries written since migration 0011 have no `subject` in the leaf, and when they hold ' +
+  'personal fields (`actor.id` of the subject, `source_ip`, `user_agent`, personal `details` keys) the leaf has them null or omitted and holds ' +
+  '`personal: {fields, commitment}` instead, commitment = base64(SHA-256(RFC 8785 of {salt, values})); `rampart audit export` carries the disclosure ' +
+  '(or `[erased]`). Entries whose payload retention dropped keep only their leaf hash.';
 
 export async function auditRoutes(app: FastifyInstance, audit: AuditService): Promise<void> {
   app.get(

@@ -1,13 +1,19 @@
 /** Every v1 route, each resource in its own file. */
 import type { FastifyInstance } from 'fastify';
 import type { Rampart } from '../../../rampart.js';
+import { apiKeyRoutes } from './api-keys.js';
 import { auditRoutes } from './audit.js';
+import { orgAuditRoutes } from './org-audit.js';
 import { authRoutes } from './auth.js';
+import { clientRoutes } from './clients.js';
 import { discoveryRoutes } from './discovery.js';
 import { healthRoutes } from './health.js';
 import { meRoutes } from './me.js';
 import { meMfaRoutes } from './me-mfa.js';
 import { metricsRoutes } from './metrics.js';
+import { oauthRoutes } from './oauth.js';
+import { orgRoutes } from './orgs.js';
+import { secretRoutes } from './secrets.js';
 import { userRoutes } from './users.js';
 import { wellKnownRoutes } from './well-known.js';
 
@@ -20,5 +26,11 @@ export async function registerRoutes(app: FastifyInstance, rampart: Rampart): Pr
   await meRoutes(app, rampart.identity.currentUser);
   await meMfaRoutes(app, rampart);
   await auditRoutes(app, rampart.auditService);
+  await orgAuditRoutes(app, rampart.auditService);
   await userRoutes(app, rampart);
+  await orgRoutes(app, rampart);
+  await apiKeyRoutes(app, rampart);
+  await clientRoutes(app, rampart);
+  await oauthRoutes(app, rampart);
+  await secretRoutes(app, rampart);
 }

@@ -29,9 +29,28 @@ export async function wellKnownRoutes(app: FastifyInstance, config: RampartConfi
       return {
         issuer: base,
         jwks_uri: `${base}/.well-known/jwks.json`,
-        // Only what exists is advertised: the OAuth token, introspection and revocation endpoints
-        // (service clients) join this document when they are served. Password login and refresh
-        // are Rampart's own `/api/v1/auth/*`, not OAuth grants.
+        // Only what exists is advertised. Password login and refresh are Rampart's own
+        // `/api/v1/auth/*`, not OAuth grants; service clients use the OAuth endpoints below.
+        token_endpoint: `${base}/api/v1/oauth/token`,
+        introspection_endpoint: `${base}/api/v1/oauth/introspect`,
+        revocation_endpoint: `${base}/api/v1/oauth/revoke`,
+        grant_types_supported: ['client_credentials'],
+        // RFC 8414 §2: how clients authenticate at each (RFC 6749 §2.3.1; RFC 7523 §2.2).
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'private_key_jwt'],
+        token_endpoint_auth_signing_alg_values_supported: [
+          'EdDSA',
+          'ES256',
+          'ES384',
+          'ES512',
+          'RS256',
+          'RS384',
+          'RS512',
+          'PS256',
+          'PS384',
+          'PS512',
+        ],
+        introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'private_key_jwt'],
+        revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'private_key_jwt'],
         // RFC 9068 access tokens, signed with the keyring's algorithms (EdDSA by default).
         id_token_signing_alg_values_supported: tokens.algorithms(),
         access_token_signing_alg_values_supported: tokens.algorithms(),

@@ -1,0 +1,268 @@
+/**
+ * Audit log benchmarks (issue 6), in-process, one run:
+ *
+ * - durable events/s on SQLite with group commit (the production `SqlAuditLog`: batches of up to
+ *   512 events per transaction, `synchronous=FULL`, personal fields sealed per subject, leaves and
+ *   subtree hashes written in the same transaction), against a baseline that commits each event in
+ *   its own transaction (`maxBatch: 1`), and the same group commit on PostgreSQL (queued in
+ *   `audit_pending`, then integrated by the elected integrator; counted once integrated);
+ * - inclusion and consistency proof latency at `BENCH_AUDIT_PROOF_SIZE` entries (default 1,000,000,
+ *   SQLite; entries bulk-appended through the same integration code, format 1): median and p99 of
+ *   random proofs built from the stored subtree hashes (O(log n) reads);
+ * - checkpoint signing rate (C2SP tlog-checkpoint + Ed25519 signed note).
+ *
+ * `node bench/audit.mjs` after `npm run build`; `npm run bench -- audit` runs it in the harness.
+ * Knobs: BENCH_AUDIT_EVENTS (default 200,000), BENCH_AUDIT_BASELINE_EVENTS (20,000),
+ * BENCH_AUDIT_PROOF_SIZE (1,000,000), BENCH_PG_URL (an admin URL; default the test one; "off" skips).
+ */
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import process from 'node:process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = (file) => import(pathToFileURL(path.join(ROOT, 'dist', file)).href);
+const env = (name, fallback) => (process.env[name] === undefined ? fallback : Number(process.env[name]));
+
+const clock = { now: () => Date.now() };
+
+function event(n) {
+  return {
+    org: 'org_bench',
+    actor: { type: 'user', id: `usr_${n % 1000}` },
+    action: 'resource.update',
+    resource: `res_${n}`,
+    result: 'success',
+    sourceIp: '192.0.2.10',
+    requestId: `req_${n}`,
+    userAgent: 'bench/1.0',
+    details: { n },
+  };
+}
+
+async function openStore(kind, pgAdminUrl) {
+  const { openDatabase, migrateToLatest } = await dist('adapters/sql/sql-database.js');
+  const { Secret } = await dist('domain/secret.js');
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rampart-audit-bench-'));
+  let url;
+  let dropDb = async () => undefined;
+  if (kind === 'postgres') {
+    const pg = (await import('pg')).default;
+    const name = `rampart_bench_${randomBytes(5).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: pgAdminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const u = new URL(pgAdminUrl);
+    u.pathname = `/${name}`;
+    url = new Secret(u.toString());
+    dropDb = async () => {
+      const c = new pg.Client({ connectionString: pgAdminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    };
+  }
+  const database = openDatabase({ url, dataDir });
+  await migrateToLatest(database);
+  return {
+    database,
+    async close() {
+      await database.close();
+      await dropDb();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Records `count` events with up to `inFlight` outstanding; resolves with events/s once all are durable (and integrated). */
+async function appendRate(kind, count, options, pgAdminUrl) {
+  const { SqlAuditLog } = await dist('adapters/sql/sql-audit-log.js');
+  const { Secret } = await dist('domain/secret.js');
+  const store = await openStore(kind, pgAdminUrl);
+  const log = new SqlAuditLog(store.database, { clock, integratePollMs: 50, subjectKeyWrap: new Secret(Buffer.alloc(32, 3)), ...options });
+  try {
+    const inFlight = options.inFlight ?? 4096;
+    const started = process.hrtime.bigint();
+    let next = 0;
+    const worker = async () => {
+      while (next < count) {
+        const n = next++;
+        await log.record(event(n));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(inFlight, count) }, worker));
+    const size = await log.integrate();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (size !== count) throw new Error(`${kind}: ${size} entries integrated, expected ${count}`);
+    const stats = log.stats();
+    return { eventsPerSecond: count / seconds, seconds, transactions: stats.transactions, events: stats.events };
+  } finally {
+    await log.close();
+    await store.close();
+  }
+}
+
+/** Bulk-appends `size` format-1 entries through the integration code, then times random proofs. */
+async function proofLatency(size, log) {
+  const { appendToTree } = await dist('adapters/sql/audit-tree-append.js');
+  const { entryColumns } = await dist('adapters/sql/audit-rows.js');
+  const { SqlAuditLedger } = await dist('adapters/sql/sql-audit-ledger.js');
+  const { AuditService } = await dist('services/audit-service.js');
+  const { verifyInclusion, verifyConsistency } = await dist('crypto/merkle.js');
+  const { secret } = await dist('domain/secret.js');
+  const store = await openStore('sqlite');
+  try {
+    const { db } = store.database;
+    let frontier;
+    const BATCH = 20_000;
+    const started = Date.now();
+    for (let done = 0; done < size; done += BATCH) {
+      const rows = Array.from({ length: Math.min(BATCH, size - done) }, (_, i) => entryColumns(event(done + i), clock.now()));
+      frontier = (await db.transaction().execute((trx) => appendToTree(trx, frontier, rows))).frontier;
+      if ((done / BATCH) % 10 === 0) log(`  appended ${done.toLocaleString('en-US')} / ${size.toLocaleString('en-US')}`);
+    }
+    log(`  ${size.toLocaleString('en-US')} entries appended in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    const ledger = await SqlAuditLedger.open(store.database, { kek: secret(Buffer.alloc(32, 5)), origin: 'bench/rampart/audit', clock });
+    const service = new AuditService(ledger);
+    const samples = 2000;
+    const timeIt = async (fn) => {
+      const times = [];
+      for (let i = 0; i < samples; i += 1) {
+        const t = process.hrtime.bigint();
+        await fn(i);
+        times.push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
+      times.sort((a, b) => a - b);
+      return { medianMs: times[Math.floor(samples / 2)], p99Ms: times[Math.floor(samples * 0.99)] };
+    };
+    const root = (await service.inclusionProof(0, size)).rootHash;
+    const inclusion = await timeIt(async () => {
+      const index = Math.floor(Math.random() * size);
+      const proof = await service.inclusionProof(index, size);
+      if (!verifyInclusion(proof.leafHash, index, size, proof.proof, root).ok) throw new Error('an inclusion proof does not verify');
+    });
+    const consistency = await timeIt(async () => {
+      const first = 1 + Math.floor(Math.random() * (size - 1));
+      const proof = await service.consistencyProof(first, size);
+      const firstRoot = (await service.inclusionProof(0, first)).rootHash;
+      if (!verifyConsistency(first, size, proof.proof, firstRoot, root).ok) throw new Error('a consistency proof does not verify');
+    });
+    // The consistency sample also fetched the first tree's root: time the proof alone as well.
+    const consistencyOnly = await timeIt(async () => {
+      await service.consistencyProof(1 + Math.floor(Math.random() * (size - 1)), size);
+    });
+    return { size, inclusion, consistency: consistencyOnly, consistencyVerified: consistency };
+  } finally {
+    await store.close();
+  }
+}
+
+async function signingRate() {
+  const { formatCheckpoint, signNote, noteSigner } = await dist('crypto/signed-note.js');
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const signer = noteSigner('bench/rampart/audit', privateKey);
+  const rootHash = new Uint8Array(randomBytes(32));
+  let count = 0;
+  const started = process.hrtime.bigint();
+  const until = started + 2_000_000_000n;
+  while (process.hrtime.bigint() < until) {
+    signNote(formatCheckpoint({ origin: 'bench/rampart/audit', size: 1_000_000 + count, rootHash, extensions: [] }), signer);
+    count += 1;
+  }
+  return count / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+export async function runAuditBench(log = () => undefined) {
+  const events = env('BENCH_AUDIT_EVENTS', 200_000);
+  const baselineEvents = env('BENCH_AUDIT_BASELINE_EVENTS', 20_000);
+  const proofSize = env('BENCH_AUDIT_PROOF_SIZE', 1_000_000);
+  const pgUrl = process.env.BENCH_PG_URL ?? process.env.TEST_PG_ADMIN_URL ?? 'postgres://rampart_test:rampart_test@127.0.0.1:5432/postgres';
+  const rows = [];
+  const problems = [];
+
+  log(`  SQLite, group commit: ${events.toLocaleString('en-US')} events`);
+  const sqlite = await appendRate('sqlite', events, {});
+  rows.push({
+    label: 'SQLite, group commit (durable events/s)',
+    value: sqlite.eventsPerSecond,
+    detail: `${sqlite.transactions} transactions`,
+  });
+  log(`  SQLite, one transaction per event: ${baselineEvents.toLocaleString('en-US')} events`);
+  const baseline = await appendRate('sqlite', baselineEvents, { maxBatch: 1 });
+  rows.push({
+    label: 'SQLite, one transaction per event (baseline)',
+    value: baseline.eventsPerSecond,
+    detail: `${baseline.transactions} transactions`,
+  });
+  let postgres;
+  if (pgUrl !== 'off') {
+    try {
+      log(`  PostgreSQL, group commit: ${events.toLocaleString('en-US')} events`);
+      postgres = await appendRate('postgres', events, {}, pgUrl);
+      rows.push({
+        label: 'PostgreSQL, group commit + integrator',
+        value: postgres.eventsPerSecond,
+        detail: `${postgres.transactions} transactions`,
+      });
+    } catch (error) {
+      problems.push(`PostgreSQL run failed: ${error.message}`);
+    }
+  }
+  log(`  proofs at ${proofSize.toLocaleString('en-US')} entries`);
+  const proofs = await proofLatency(proofSize, log);
+  const signing = await signingRate();
+  rows.push({ label: 'checkpoint signing (notes/s)', value: signing, detail: 'tlog-checkpoint + Ed25519 signed note' });
+
+  const ratios = [
+    {
+      label: 'SQLite group commit / per-event transactions',
+      value: sqlite.eventsPerSecond / baseline.eventsPerSecond,
+      goal: '>1',
+      met: sqlite.eventsPerSecond > baseline.eventsPerSecond,
+    },
+    { label: 'SQLite durable events/s', value: sqlite.eventsPerSecond, goal: '≥ 50,000', met: sqlite.eventsPerSecond >= 50_000 },
+    {
+      label: `inclusion proof median ms at ${proofSize.toLocaleString('en-US')}`,
+      value: proofs.inclusion.medianMs,
+      goal: '< 1 ms',
+      met: proofs.inclusion.medianMs < 1,
+    },
+    {
+      label: `consistency proof median ms at ${proofSize.toLocaleString('en-US')}`,
+      value: proofs.consistency.medianMs,
+      goal: '< 1 ms',
+      met: proofs.consistency.medianMs < 1,
+    },
+  ];
+  return { rows, ratios, proofs, problems, valid: problems.length === 0, postgres: postgres ?? null };
+}
+
+export function describeAudit(result) {
+  const lines = ['', 'measure'.padEnd(52) + 'value'.padStart(14) + '  detail'];
+  for (const row of result.rows)
+    lines.push(row.label.padEnd(52) + Math.round(row.value).toLocaleString('en-US').padStart(14) + `  ${row.detail}`);
+  const p = result.proofs;
+  lines.push(
+    `inclusion proof at ${p.size.toLocaleString('en-US')}: median ${p.inclusion.medianMs.toFixed(3)} ms, p99 ${p.inclusion.p99Ms.toFixed(3)} ms (built and verified)`,
+    `consistency proof at ${p.size.toLocaleString('en-US')}: median ${p.consistency.medianMs.toFixed(3)} ms, p99 ${p.consistency.p99Ms.toFixed(3)} ms (built)`,
+  );
+  lines.push('', 'ratio'.padEnd(52) + 'value'.padStart(12) + '  goal');
+  for (const ratio of result.ratios) {
+    lines.push(
+      ratio.label.padEnd(52) +
+        ratio.value.toFixed(ratio.value >= 100 ? 0 : 3).padStart(12) +
+        `  ${ratio.goal} ${ratio.met ? 'met' : 'NOT met'}`,
+    );
+  }
+  for (const problem of result.problems) lines.push(`PROBLEM: ${problem}`);
+  return lines;
+}
+
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const result = await runAuditBench((line) => process.stderr.write(`${line}\n`));
+  for (const line of describeAudit(result)) process.stdout.write(`${line}\n`);
+  process.exitCode = result.valid ? 0 : 1;
+}

@@ -1,0 +1,147 @@
+/**
+ * {@link ClientStore} on the shared database. Scoped methods run through `withTenant`: on
+ * PostgreSQL inside a transaction bound to the org by row-level security, everywhere with an
+ * explicit `org_id` filter. The single use of an assertion is its primary key: the insert of a
+ * `(client_id, jti)` already there fails, so exactly one caller wins.
+ */
+import type { ServiceClient, StoredServiceClient } from '../../domain/service-client.js';
+import type { TenantScope } from '../../domain/tenant-scope.js';
+import type { ClientRevocationRecord, ClientStore, NewServiceClient } from '../../ports/client-store.js';
+import type { ServiceClientTable } from './credential-schema.js';
+import { withTenant } from './rls-scope.js';
+import type { SqlDialectName } from './sql-database.js';
+import type { RampartKysely } from './schema.js';
+import { isUniqueViolation } from './unique-violation.js';
+
+function parseJson(text: string | null): unknown {
+  return text === null ? null : JSON.parse(text);
+}
+
+function toClient(row: ServiceClientTable): StoredServiceClient {
+  const scopes = parseJson(row.scopes);
+  const jwks = parseJson(row.jwks) as ServiceClient['jwks'];
+  return Object.freeze({
+    id: row.id,
+    orgId: row.org_id,
+    name: row.name,
+    authMethod: row.auth_method === 'private_key_jwt' ? 'private_key_jwt' : 'client_secret_basic',
+    scopes: Object.freeze(Array.isArray(scopes) ? scopes.filter((s): s is string => typeof s === 'string') : []),
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+    jwks,
+    secretHash: row.secret_hash,
+  });
+}
+
+type Executor = Pick<RampartKysely, 'insertInto' | 'selectFrom' | 'updateTable'>;
+
+async function insertClient(db: Executor, orgId: string, client: NewServiceClient): Promise<void> {
+  await db
+    .insertInto('service_clients')
+    .values({
+      id: client.id,
+      org_id: orgId,
+      name: client.name,
+      auth_method: client.authMethod,
+      secret_hash: client.secretHash,
+      jwks: client.jwks === null ? null : JSON.stringify(client.jwks),
+      scopes: JSON.stringify(client.scopes),
+      created_by: client.createdBy,
+      created_at: client.now,
+      revoked_at: null,
+    })
+    .execute();
+}
+
+async function listClients(db: Executor, orgId: string): Promise<readonly StoredServiceClient[]> {
+  const rows = await db.selectFrom('service_clients').selectAll().where('org_id', '=', orgId).orderBy('id').execute();
+  return rows.map(toClient);
+}
+
+async function revokeClient(db: Executor, orgId: string, id: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('service_clients')
+    .set({ revoked_at: now })
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export class SqlClientStore implements ClientStore {
+  readonly #db: RampartKysely;
+  readonly #dialect: SqlDialectName;
+
+  constructor(db: RampartKysely, dialect: SqlDialectName) {
+    this.#db = db;
+    this.#dialect = dialect;
+  }
+
+  readonly operator: ClientStore['operator'] = Object.freeze({
+    create: (orgId: string, client: NewServiceClient) => insertClient(this.#db, orgId, client),
+    list: (orgId: string) => listClients(this.#db, orgId),
+    revoke: (orgId: string, id: string, now: number) => revokeClient(this.#db, orgId, id, now),
+  });
+
+  async create(scope: TenantScope, client: NewServiceClient): Promise<void> {
+    await withTenant(this.#db, this.#dialect, scope, (trx) => insertClient(trx, scope.orgId, client));
+  }
+
+  list(scope: TenantScope): Promise<readonly StoredServiceClient[]> {
+    return withTenant(this.#db, this.#dialect, scope, (trx) => listClients(trx, scope.orgId));
+  }
+
+  find(scope: TenantScope, id: string): Promise<StoredServiceClient | undefined> {
+    return withTenant(this.#db, this.#dialect, scope, async (trx) => {
+      const row = await trx
+        .selectFrom('service_clients')
+        .selectAll()
+        .where('org_id', '=', scope.orgId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row === undefined ? undefined : toClient(row);
+    });
+  }
+
+  revoke(scope: TenantScope, id: string, now: number): Promise<boolean> {
+    return withTenant(this.#db, this.#dialect, scope, (trx) => revokeClient(trx, scope.orgId, id, now));
+  }
+  async findForAuthentication(id: string): Promise<StoredServiceClient | undefined> {
+    const row = await this.#db.selectFrom('service_clients').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : toClient(row);
+  }
+
+  async useAssertion(clientId: string, jti: string, expiresAt: number, now: number): Promise<boolean> {
+    await this.#db.deleteFrom('oauth_assertion_jtis').where('expires_at', '<', now).execute();
+    try {
+      await this.#db.insertInto('oauth_assertion_jtis').values({ client_id: clientId, jti, expires_at: expiresAt }).execute();
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  async revokeToken(clientId: string, orgId: string, jti: string, now: number, expiresAt: number): Promise<void> {
+    await this.#db
+      .insertInto('oauth_token_revocations')
+      .values({ jti, client_id: clientId, org_id: orgId, revoked_at: now, expires_at: expiresAt })
+      .onConflict((oc) => oc.column('jti').doNothing())
+      .execute();
+  }
+
+  async revokedSince(since: number): Promise<readonly ClientRevocationRecord[]> {
+    const clients = await this.#db.selectFrom('service_clients').select(['id', 'revoked_at']).where('revoked_at', '>=', since).execute();
+    const tokens = await this.#db
+      .selectFrom('oauth_token_revocations')
+      .select(['jti', 'revoked_at'])
+      .where('expires_at', '>=', since)
+      .execute();
+    return [
+      ...clients.map((c) => ({ id: c.id, revokedAt: c.revoked_at ?? since })),
+      ...tokens.map((t) => ({ id: t.jti, revokedAt: t.revoked_at })),
+    ];
+  }
+}

@@ -1,0 +1,272 @@
+/**
+ * {@link OrgStore} on the shared database. Scoped methods run through {@link withTenant} (RLS on
+ * PostgreSQL) and filter by `scope.orgId` as well. The last-owner rule locks the org's row first
+ * (`update orgs set name = name`), so concurrent demotions of two owners run one after the other
+ * and the second sees the first; the check and the change share the transaction.
+ */
+import { DomainError } from '../../domain/errors.js';
+import type { CustomRole, Member, Org, OrgMembership, RoleVersion } from '../../domain/org.js';
+import type { TenantScope } from '../../domain/tenant-scope.js';
+import type { OrgStore, OwnerGuardedOutcome } from '../../ports/org-store.js';
+import { withTenant, type TenantTransaction } from './rls-scope.js';
+import type { SqlDialectName } from './sql-database.js';
+import type { RampartKysely } from './schema.js';
+import { TENANT_TABLES } from './tenant-tables.js';
+import { isUniqueViolation } from './unique-violation.js';
+
+const OWNER = 'owner';
+
+function parsePermissions(text: string): readonly string[] {
+  const parsed: unknown = JSON.parse(text);
+  return Array.isArray(parsed) ? parsed.filter((p): p is string => typeof p === 'string') : [];
+}
+
+function toOrg(row: { id: string; slug: string; name: string; created_at: number }): Org {
+  return Object.freeze({ id: row.id, slug: row.slug, name: row.name, createdAt: row.created_at });
+}
+
+export class SqlOrgStore implements OrgStore {
+  readonly #db: RampartKysely;
+  readonly #dialect: SqlDialectName;
+
+  constructor(db: RampartKysely, dialect: SqlDialectName) {
+    this.#db = db;
+    this.#dialect = dialect;
+  }
+
+  #scoped<T>(scope: TenantScope, work: (trx: TenantTransaction) => Promise<T>): Promise<T> {
+    return withTenant(this.#db, this.#dialect, scope, work);
+  }
+
+  async create(org: Org, ownerId: string, ownerRole: string): Promise<void> {
+    try {
+      await this.#db.transaction().execute(async (trx) => {
+        await trx.insertInto('orgs').values({ id: org.id, slug: org.slug, name: org.name, created_at: org.createdAt }).execute();
+        await trx
+          .insertInto('memberships')
+          .values({ org_id: org.id, user_id: ownerId, role: ownerRole, created_at: org.createdAt })
+          .execute();
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DomainError('conflict', 'An org with this slug exists', { cause: error });
+      throw error;
+    }
+  }
+
+  async resolve(idOrSlug: string): Promise<Org | undefined> {
+    const column = idOrSlug.startsWith('org_') ? 'id' : 'slug';
+    const row = await this.#db.selectFrom('orgs').selectAll().where(column, '=', idOrSlug).executeTakeFirst();
+    return row === undefined ? undefined : toOrg(row);
+  }
+
+  async roleOf(orgId: string, userId: string): Promise<string | undefined> {
+    const row = await this.#db
+      .selectFrom('memberships')
+      .select('role')
+      .where('org_id', '=', orgId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row?.role;
+  }
+
+  async customRolesOf(orgId: string): Promise<readonly CustomRole[]> {
+    const rows = await this.#db.selectFrom('org_roles').selectAll().where('org_id', '=', orgId).orderBy('name').execute();
+    return rows.map((row) => this.#role(row));
+  }
+
+  async orgsOf(userId: string): Promise<readonly OrgMembership[]> {
+    const rows = await this.#db
+      .selectFrom('memberships')
+      .innerJoin('orgs', 'orgs.id', 'memberships.org_id')
+      .select(['orgs.id', 'orgs.slug', 'orgs.name', 'orgs.created_at', 'memberships.role'])
+      .where('memberships.user_id', '=', userId)
+      .orderBy('orgs.slug')
+      .execute();
+    return rows.map((row) => Object.freeze({ ...toOrg(row), role: row.role }));
+  }
+
+  members(scope: TenantScope): Promise<readonly Member[]> {
+    return this.#scoped(scope, async (trx) => {
+      const rows = await this.#memberQuery(trx, scope).orderBy('users.email').execute();
+      return rows.map((row) => this.#member(row));
+    });
+  }
+
+  member(scope: TenantScope, userId: string): Promise<Member | undefined> {
+    return this.#scoped(scope, async (trx) => {
+      const row = await this.#memberQuery(trx, scope).where('memberships.user_id', '=', userId).executeTakeFirst();
+      return row === undefined ? undefined : this.#member(row);
+    });
+  }
+
+  async addMember(scope: TenantScope, userId: string, role: string, now: number): Promise<boolean> {
+    try {
+      await this.#scoped(scope, (trx) =>
+        trx.insertInto('memberships').values({ org_id: scope.orgId, user_id: userId, role, created_at: now }).execute(),
+      );
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  setRole(scope: TenantScope, userId: string, role: string): Promise<OwnerGuardedOutcome> {
+    return this.#ownerGuarded(scope, userId, role !== OWNER, async (trx) => {
+      await trx.updateTable('memberships').set({ role }).where('org_id', '=', scope.orgId).where('user_id', '=', userId).execute();
+    });
+  }
+
+  removeMember(scope: TenantScope, userId: string): Promise<OwnerGuardedOutcome> {
+    return this.#ownerGuarded(scope, userId, true, async (trx) => {
+      await trx.deleteFrom('memberships').where('org_id', '=', scope.orgId).where('user_id', '=', userId).execute();
+    });
+  }
+
+  countWithRole(scope: TenantScope, role: string): Promise<number> {
+    return this.#scoped(scope, async (trx) => this.#count(trx, scope.orgId, role));
+  }
+
+  customRole(scope: TenantScope, name: string): Promise<CustomRole | undefined> {
+    return this.#scoped(scope, async (trx) => {
+      const row = await trx
+        .selectFrom('org_roles')
+        .selectAll()
+        .where('org_id', '=', scope.orgId)
+        .where('name', '=', name)
+        .executeTakeFirst();
+      return row === undefined ? undefined : this.#role(row);
+    });
+  }
+
+  putRole(scope: TenantScope, name: string, permissions: readonly string[], actorId: string | null, now: number): Promise<CustomRole> {
+    const text = JSON.stringify(permissions);
+    return this.#scoped(scope, async (trx) => {
+      await this.#lockOrg(trx, scope.orgId);
+      const current = await trx
+        .selectFrom('org_roles')
+        .select(['version', 'created_at'])
+        .where('org_id', '=', scope.orgId)
+        .where('name', '=', name)
+        .executeTakeFirst();
+      const version = (current?.version ?? 0) + 1;
+      if (current === undefined) {
+        await trx
+          .insertInto('org_roles')
+          .values({ org_id: scope.orgId, name, permissions: text, version, created_at: now, updated_at: now })
+          .execute();
+      } else {
+        await trx
+          .updateTable('org_roles')
+          .set({ permissions: text, version, updated_at: now })
+          .where('org_id', '=', scope.orgId)
+          .where('name', '=', name)
+          .execute();
+      }
+      await trx
+        .insertInto('org_role_versions')
+        .values({ org_id: scope.orgId, name, version, permissions: text, actor_id: actorId, created_at: now })
+        .execute();
+      return Object.freeze({ name, permissions: [...permissions], version, createdAt: current?.created_at ?? now, updatedAt: now });
+    });
+  }
+
+  roleHistory(scope: TenantScope, name: string): Promise<readonly RoleVersion[]> {
+    return this.#scoped(scope, async (trx) => {
+      const rows = await trx
+        .selectFrom('org_role_versions')
+        .selectAll()
+        .where('org_id', '=', scope.orgId)
+        .where('name', '=', name)
+        .orderBy('version', 'desc')
+        .execute();
+      return rows.map((row) =>
+        Object.freeze({
+          name: row.name,
+          version: row.version,
+          permissions: parsePermissions(row.permissions),
+          actorId: row.actor_id,
+          createdAt: row.created_at,
+        }),
+      );
+    });
+  }
+
+  deleteOrg(scope: TenantScope): Promise<Readonly<Record<string, number>>> {
+    return this.#scoped(scope, async (trx) => {
+      const removed: Record<string, number> = {};
+      for (const table of TENANT_TABLES) {
+        // Table names come from the fixed registry, never from input; the org id is bound.
+        const result = await trx
+          .deleteFrom(table as 'memberships')
+          .where('org_id', '=', scope.orgId)
+          .executeTakeFirst();
+        removed[table] = Number(result.numDeletedRows);
+      }
+      await trx.deleteFrom('orgs').where('id', '=', scope.orgId).execute();
+      return Object.freeze(removed);
+    });
+  }
+
+  #memberQuery(trx: TenantTransaction, scope: TenantScope) {
+    return trx
+      .selectFrom('memberships')
+      .innerJoin('users', 'users.id', 'memberships.user_id')
+      .select(['memberships.user_id', 'users.email', 'users.name', 'memberships.role', 'memberships.created_at'])
+      .where('memberships.org_id', '=', scope.orgId);
+  }
+
+  #member(row: { user_id: string; email: string; name: string | null; role: string; created_at: number }): Member {
+    return Object.freeze({ userId: row.user_id, email: row.email, name: row.name, role: row.role, createdAt: row.created_at });
+  }
+
+  #role(row: { name: string; permissions: string; version: number; created_at: number; updated_at: number }): CustomRole {
+    return Object.freeze({
+      name: row.name,
+      permissions: parsePermissions(row.permissions),
+      version: row.version,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    });
+  }
+
+  async #lockOrg(trx: TenantTransaction, orgId: string): Promise<void> {
+    await trx
+      .updateTable('orgs')
+      .set((eb) => ({ name: eb.ref('name') }))
+      .where('id', '=', orgId)
+      .execute();
+  }
+
+  async #count(trx: TenantTransaction, orgId: string, role: string): Promise<number> {
+    const row = await trx
+      .selectFrom('memberships')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('org_id', '=', orgId)
+      .where('role', '=', role)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Runs `change` unless it would leave the org without an owner (`keepsOwner` false: the change ends the target's ownership). */
+  #ownerGuarded(
+    scope: TenantScope,
+    userId: string,
+    endsOwnership: boolean,
+    change: (trx: TenantTransaction) => Promise<void>,
+  ): Promise<OwnerGuardedOutcome> {
+    return this.#scoped(scope, async (trx) => {
+      await this.#lockOrg(trx, scope.orgId);
+      const target = await trx
+        .selectFrom('memberships')
+        .select('role')
+        .where('org_id', '=', scope.orgId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      if (target === undefined) return 'not_found';
+      if (endsOwnership && target.role === OWNER && (await this.#count(trx, scope.orgId, OWNER)) <= 1) return 'last_owner';
+      await change(trx);
+      return 'done';
+    });
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The secrets part of the composition root (issue 7): the KEK source chosen by
+ * `RAMPART_KEK_SOURCE`, the built-in SQL backend, the secret service and KEK rotation.
+ */
+import { Pkcs11Kek } from './adapters/pkcs11/pkcs11-kek.js';
+import type { SqlDatabase } from './adapters/sql/sql-database.js';
+import { SqlSecretBackend } from './adapters/sql/sql-secret-backend.js';
+import type { Logger } from './adapters/log/pino-logger.js';
+import type { RampartConfig } from './config.js';
+import { masterKeyOf } from './compose-identity.js';
+import { MasterKeyKek } from './crypto/kek-master-key.js';
+import type { AuditLog } from './ports/audit-log.js';
+import type { Clock } from './ports/clock.js';
+import type { KekProvider } from './ports/kek.js';
+import type { SecretBackend } from './ports/secret-backend.js';
+import { KekRotation } from './services/kek-rotation.js';
+import { SecretService, type SecretServiceOptions } from './services/secret-service.js';
+
+export interface Secrets {
+  readonly service: SecretService;
+  readonly rotation: KekRotation;
+  readonly backend: SecretBackend;
+  readonly kek: KekProvider;
+  close(): Promise<void>;
+}
+
+/** The KEK source of the configuration (opens the PKCS#11 token when that is the source). */
+export function kekProviderOf(config: RampartConfig): KekProvider {
+  if (config.kekSource === 'pkcs11') {
+    if (config.pkcs11Module === undefined || config.pkcs11TokenLabel === undefined || config.pkcs11Pin === undefined) {
+      throw new Error('RAMPART_KEK_SOURCE=pkcs11 needs RAMPART_PKCS11_MODULE, RAMPART_PKCS11_TOKEN_LABEL and RAMPART_PKCS11_PIN');
+    }
+    return new Pkcs11Kek({
+      module: config.pkcs11Module,
+      tokenLabel: config.pkcs11TokenLabel,
+      pin: config.pkcs11Pin,
+      keyLabelPrefix: config.pkcs11KeyLabel,
+    });
+  }
+  return new MasterKeyKek(masterKeyOf(config), config.masterKey === undefined ? 'file' : 'environment');
+}
+
+export interface SecretsParts {
+  readonly config: RampartConfig;
+  readonly database: SqlDatabase;
+  readonly clock: Clock;
+  readonly audit: AuditLog;
+  readonly logger: Logger;
+  /** Overrides for tests (a lower data-key rotation threshold). */
+  readonly service?: Partial<Pick<SecretServiceOptions, 'maxEncryptionsPerDataKey' | 'reservationBlock'>>;
+}
+
+export function composeSecrets(parts: SecretsParts): Secrets {
+  const kek = kekProviderOf(parts.config);
+  const backend = new SqlSecretBackend(parts.database.db, parts.database.dialect);
+  const service = new SecretService({
+    backend,
+    kek,
+    audit: parts.audit,
+    clock: parts.clock,
+    // The alert names org, secret and version only: never a value, key or ciphertext.
+    onAlert: (alert) => parts.logger.error({ alert }, 'security alert: a stored secret failed its integrity check'),
+    ...parts.service,
+  });
+  return {
+    service,
+    rotation: new KekRotation(backend, kek, parts.clock),
+    backend,
+    kek,
+    async close() {
+      service.forgetKeys();
+      await kek.close();
+    },
+  };
+}

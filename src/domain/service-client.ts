@@ -1,0 +1,62 @@
+/**
+ * OAuth 2 service clients of an org (spec/api-v1.md, "Authentication"; RFC 6749 §4.4). The rules,
+ * pure:
+ * 1. a client authenticates with a secret (`client_secret_basic`, RFC 6749 §2.3.1) or with a JWT
+ *    signed by a key of its registered JWK Set (`private_key_jwt`, RFC 7523 §2.2);
+ * 2. its scopes are org permissions, bounded at creation by its creator's and at every use by the
+ *    creator's current permissions (the authorizer's job);
+ * 3. a token request may ask for a subset of the client's scopes, never more (RFC 6749 §3.3);
+ * 4. a revoked client gets no token, and every token it holds stops at once.
+ */
+
+export type ClientAuthMethod = 'client_secret_basic' | 'private_key_jwt';
+export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = Object.freeze(['client_secret_basic', 'private_key_jwt']);
+
+/** A public JWK as registered (RFC 7517 §4); private members are refused at registration. */
+export type PublicJwk = Readonly<Record<string, unknown>>;
+
+export interface ServiceClient {
+  /** `cli_…`: the OAuth `client_id`. */
+  readonly id: string;
+  readonly orgId: string;
+  readonly name: string;
+  readonly authMethod: ClientAuthMethod;
+  readonly scopes: readonly string[];
+  /** The user whose authority bounds the client. */
+  readonly createdBy: string;
+  readonly createdAt: number;
+  readonly revokedAt: number | null;
+  /** private_key_jwt: the registered keys. */
+  readonly jwks: { readonly keys: readonly PublicJwk[] } | null;
+}
+
+/** A stored client with what it authenticates with (the secret's SHA-256, never the secret). */
+export interface StoredServiceClient extends ServiceClient {
+  readonly secretHash: string | null;
+}
+
+/** JWK members that only a private or symmetric key has (RFC 7518 §6.2.2, §6.3.2, §6.4.1). */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+const ASYMMETRIC_TYPES = new Set(['RSA', 'EC', 'OKP']);
+export const MAX_CLIENT_KEYS = 10;
+
+/** Why `jwks` cannot be registered, or `undefined` when it can. */
+export function jwksProblem(jwks: { readonly keys: readonly PublicJwk[] }): string | undefined {
+  if (jwks.keys.length === 0 || jwks.keys.length > MAX_CLIENT_KEYS) return `must hold 1 to ${MAX_CLIENT_KEYS} keys`;
+  for (const [index, key] of jwks.keys.entries()) {
+    if (typeof key['kty'] !== 'string' || !ASYMMETRIC_TYPES.has(key['kty'])) return `keys.${index}.kty must be RSA, EC or OKP`;
+    const secretMember = PRIVATE_MEMBERS.find((member) => Object.hasOwn(key, member));
+    if (secretMember !== undefined) return `keys.${index} holds the private member ${secretMember}; register the public key only`;
+  }
+  return undefined;
+}
+
+/**
+ * The scopes a token request gets (RFC 6749 §3.3): all of the client's when it asks for none,
+ * else exactly those it asks for — `undefined` when one of them is not the client's.
+ */
+export function grantedScopes(clientScopes: readonly string[], requested: string | undefined): readonly string[] | undefined {
+  if (requested === undefined || requested.trim() === '') return clientScopes;
+  const asked = [...new Set(requested.split(' ').filter((scope) => scope !== ''))];
+  return asked.every((scope) => clientScopes.includes(scope)) ? asked.sort() : undefined;
+}

@@ -1,0 +1,79 @@
+/**
+ * Layer 5b, right after authentication: what a browser (cookie) session needs besides the
+ * credential check (docs/decisions/007-browser-sessions.md).
+ * - CSRF: a cookie-authenticated request of an unsafe method must pass the CSRF rule
+ *   (services/csrf.ts), else 403 `csrf_failed` before anything else runs.
+ * - Privilege changes: after a successful password change, MFA enrolment or MFA removal made
+ *   through a cookie session, the session is replaced by a new id; the answer carries the new
+ *   cookie and its `X-Rampart-CSRF` token, and the old id is revoked everywhere.
+ * - MFA enforcement: a user who must enrol a second factor gets 403 `mfa_enrollment_required`
+ *   on every authenticated route but the enrolment's own (services/mfa-enforcement.ts).
+ */
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { clearSessionCookie, setSessionCookie } from '../../crypto/session-cookie.js';
+import { DomainError } from '../../domain/errors.js';
+import type { CookieGrant } from '../../services/cookie-sessions.js';
+import { CSRF_HEADER, type CsrfPolicy } from '../../services/csrf.js';
+
+export interface BrowserSessionLayerOptions {
+  readonly csrf: Pick<CsrfPolicy, 'check'>;
+  /** Replaces the caller's cookie session after a privilege change; `undefined` if it has ended. */
+  readonly rotate: (sessionId: string, userId: string) => Promise<CookieGrant | undefined>;
+  readonly mustEnrol: (userId: string) => Promise<boolean>;
+  /** The caller's factor changed: forget what was cached about it. */
+  readonly forget: (userId: string) => void;
+}
+
+/** Routes that change the caller's privileges: `METHOD path` as routes declare them. */
+export const PRIVILEGE_CHANGES: ReadonlySet<string> = new Set([
+  'POST /api/v1/me/password',
+  'POST /api/v1/me/mfa/totp/confirm',
+  'DELETE /api/v1/me/mfa/totp',
+]);
+
+/** What a user who must enrol may still reach: themselves, the enrolment, the way out. */
+export const MFA_ENROLMENT_ROUTES: ReadonlySet<string> = new Set([
+  'GET /api/v1/me',
+  'POST /api/v1/me/mfa/totp',
+  'POST /api/v1/me/mfa/totp/confirm',
+  'DELETE /api/v1/me/mfa/totp',
+  'POST /api/v1/me/password',
+  'POST /api/v1/auth/logout',
+  'GET /api/v1/auth/csrf',
+]);
+
+function routeKey(request: FastifyRequest): string {
+  return `${request.method} ${request.routeOptions.url ?? ''}`;
+}
+
+const browserSessions: FastifyPluginAsync<BrowserSessionLayerOptions> = async (app, options) => {
+  app.addHook('onRequest', async (request) => {
+    const principal = request.principal;
+    // Public routes do not act as the caller: a cookie there grants nothing to forge.
+    const access = request.routeOptions.config.access;
+    if (principal === undefined || access === undefined || access === 'public') return;
+    if (principal.via === 'cookie') options.csrf.check(request.method, request.headers);
+    if (principal.type !== 'user' || MFA_ENROLMENT_ROUTES.has(routeKey(request))) return;
+    if (await options.mustEnrol(principal.id)) {
+      throw new DomainError('mfa_enrollment_required', 'Your role requires a second factor: enrol one at /api/v1/me/mfa/totp first');
+    }
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const principal = request.principal;
+    if (principal === undefined || reply.statusCode >= 300 || !PRIVILEGE_CHANGES.has(routeKey(request))) return payload;
+    options.forget(principal.id);
+    if (principal.via !== 'cookie' || principal.sessionId === undefined) return payload;
+    const next = await options.rotate(principal.sessionId, principal.id);
+    if (next === undefined) {
+      reply.header('set-cookie', clearSessionCookie());
+      return payload;
+    }
+    reply.header('set-cookie', setSessionCookie(next.cookie));
+    reply.header(CSRF_HEADER, next.csrfToken.reveal());
+    return payload;
+  });
+};
+
+export default fp(browserSessions, { name: 'rampart-browser-sessions', fastify: '5.x' });

@@ -1,0 +1,181 @@
+/**
+ * `/api/v1/api-keys*` (spec/api-v1.md, "API keys"): the calling user's keys. The key is in the
+ * answer of create and rotate only, so those routes opt out of Idempotency-Key replay (an answer
+ * holding a secret is never stored).
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ApiKey } from '../../../domain/api-key.js';
+import { DomainError, validationFailed } from '../../../domain/errors.js';
+import type { Rampart } from '../../../rampart.js';
+import type { KeyActor } from '../../../services/api-key-service.js';
+import { requestContext } from './request-context.js';
+
+const Permission = Type.String({ minLength: 3, maxLength: 100, pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$' });
+const Timestamp = Type.String({ format: 'date-time', maxLength: 40 });
+
+const CreateBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    scopes: Type.Array(Permission, { minItems: 1, maxItems: 100 }),
+    org: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Org id or slug; required for org-scoped scopes' })),
+    expires_at: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+);
+const KeyJson = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    prefix: Type.String({ description: '`rk_` and the first characters of the key' }),
+    scopes: Type.Array(Type.String()),
+    org: Type.Union([Type.String(), Type.Null()]),
+    created_at: Type.String({ format: 'date-time' }),
+    expires_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    last_used_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    revoked_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    replaced_by: Type.Union([Type.String(), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+const Issued = Type.Object(
+  { ...KeyJson.properties, key: Type.String({ description: 'The key (`rk_…`), shown this once' }) },
+  { additionalProperties: false },
+);
+const ListQuery = Type.Object(
+  {
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  },
+  { additionalProperties: false },
+);
+const Page = Type.Object(
+  { api_keys: Type.Array(KeyJson), next_cursor: Type.Union([Type.String(), Type.Null()]) },
+  { additionalProperties: false },
+);
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+const RotateBody = Type.Union([
+  Type.Object(
+    {
+      grace_seconds: Type.Optional(
+        Type.Integer({ minimum: 0, maximum: 86_400, description: 'How long the old key keeps working (default 0)' }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Null(),
+]);
+
+const KEY_ID = /^key_[a-f0-9]{32}$/;
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+function keyJson(key: ApiKey): Static<typeof KeyJson> {
+  return {
+    id: key.id,
+    name: key.name,
+    prefix: key.prefix,
+    scopes: [...key.scopes],
+    org: key.orgId,
+    created_at: new Date(key.createdAt).toISOString(),
+    expires_at: iso(key.expiresAt),
+    last_used_at: iso(key.lastUsedAt),
+    revoked_at: iso(key.revokedAt),
+    replaced_by: key.replacedBy,
+  };
+}
+
+function encodeCursor(id: string): string {
+  return Buffer.from(`k:${id}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const id = text.startsWith('k:') ? text.slice(2) : '';
+  if (!KEY_ID.test(id)) throw validationFailed([{ field: 'cursor', reason: 'is not a cursor this API returned' }]);
+  return id;
+}
+
+/** Only a user makes and manages API keys (a key cannot mint keys). */
+function keyActor(request: FastifyRequest): KeyActor {
+  const principal = request.principal;
+  if (principal === undefined || principal.type !== 'user') throw new DomainError('forbidden', 'Only a user manages API keys');
+  return { ...requestContext(request), principal };
+}
+
+export async function apiKeyRoutes(app: FastifyInstance, rampart: Rampart): Promise<void> {
+  const keys = rampart.credentials.apiKeys;
+  const tags = ['api-keys'];
+
+  app.post<{ Body: Static<typeof CreateBody> }>(
+    '/api/v1/api-keys',
+    {
+      config: { access: 'authenticated', idempotency: false },
+      schema: {
+        summary: "Create an API key; its scopes must be among the creator's permissions; the key is shown once",
+        tags,
+        body: CreateBody,
+        response: { 201: Issued },
+      },
+    },
+    async (request, reply) => {
+      const { name, scopes, org, expires_at: expiresAt } = request.body;
+      const expires = expiresAt === undefined ? undefined : Date.parse(expiresAt);
+      if (expires !== undefined && !Number.isFinite(expires))
+        throw validationFailed([{ field: 'body.expires_at', reason: 'is not a date-time' }]);
+      const issued = await keys.create(
+        { name, scopes, ...(org === undefined ? {} : { org }), ...(expires === undefined ? {} : { expiresAt: expires }) },
+        keyActor(request),
+      );
+      return reply.code(201).send({ ...keyJson(issued.key), key: issued.secret.reveal() });
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
+    '/api/v1/api-keys',
+    {
+      config: { access: 'authenticated' },
+      schema: { summary: "The caller's API keys (never the key itself), by cursor", tags, querystring: ListQuery, response: { 200: Page } },
+    },
+    async (request) => {
+      const actor = keyActor(request);
+      const limit = request.query.limit ?? 50;
+      const page = await keys.list(actor.principal.id, decodeCursor(request.query.cursor), limit);
+      const last = page.at(-1);
+      return { api_keys: page.map(keyJson), next_cursor: page.length === limit && last !== undefined ? encodeCursor(last.id) : null };
+    },
+  );
+
+  app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof RotateBody> }>(
+    '/api/v1/api-keys/:id/rotate',
+    {
+      config: { access: 'authenticated', idempotency: false },
+      schema: {
+        summary: 'Replace a key by a new one (shown once); the old one keeps working for grace_seconds (default 0, at most 24 h)',
+        tags,
+        params: IdParams,
+        body: RotateBody,
+        response: { 201: Issued },
+      },
+    },
+    async (request, reply) => {
+      const issued = await keys.rotate(request.params.id, request.body?.grace_seconds ?? 0, keyActor(request));
+      return reply.code(201).send({ ...keyJson(issued.key), key: issued.secret.reveal() });
+    },
+  );
+
+  app.delete<{ Params: Static<typeof IdParams> }>(
+    '/api/v1/api-keys/:id',
+    {
+      config: { access: 'authenticated' },
+      schema: { summary: 'Revoke a key, at once on every instance', tags, params: IdParams, response: { 204: Type.Null() } },
+    },
+    async (request, reply) => {
+      await keys.revoke(request.params.id, keyActor(request));
+      return reply.code(204).send();
+    },
+  );
+}

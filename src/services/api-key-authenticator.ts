@@ -1,0 +1,164 @@
+/**
+ * `Authorization: Bearer rk_…` (spec/api-v1.md, "Conventions"). The rules, in order:
+ * 1. a bearer credential that does not start with `rk_` is another authenticator's (JWTs);
+ * 2. one that does but is not exactly `rk_` + 43 base64url characters is refused, unread;
+ * 3. the key is found by its SHA-256 — from a short, bounded cache keyed by that hash, else from
+ *    the store — and refused when it is unknown, revoked (here or on any instance: the revocation
+ *    bus), past its expiry or its rotation grace, or when its owner is disabled or gone;
+ * 4. the principal is `api_key` with the key's scopes, its owner and its org: the authorizer
+ *    bounds it by the owner's current permissions at every decision;
+ * 5. `last_used_at` is written at most once a minute per key, off the request's path;
+ * 6. a refused key that can be attributed (by its display prefix) is audited, never the key.
+ */
+import { apiKeyPrefix, hashApiKey, isApiKeyShape, looksLikeApiKey } from '../crypto/api-key-secret.js';
+import { apiKeyUnusableReason, lastUsedIsDue, LAST_USED_WRITE_INTERVAL_MS, type ApiKey } from '../domain/api-key.js';
+import type { AuthenticationResult, Principal } from '../domain/principal.js';
+import { redactText } from '../domain/redaction.js';
+import { SYSTEM_ORG_SLUG } from '../domain/user.js';
+import type { ApiKeyStore } from '../ports/api-key-store.js';
+import type { AuditLog } from '../ports/audit-log.js';
+import type { Authenticator, CredentialRequest } from '../ports/authenticator.js';
+import type { Clock } from '../ports/clock.js';
+import type { ApiKeyRevocations } from './api-key-revocations.js';
+
+/** How long a key read from the store is served from memory. */
+export const API_KEY_CACHE_TTL_MS = 10_000;
+/** The most keys held in memory; the oldest entry goes first. */
+export const API_KEY_CACHE_SIZE = 10_000;
+
+/** RFC 6750 §2.1 framing, as the bearer authenticator reads it. */
+const BEARER = /^Bearer +(\S+)$/i;
+
+export interface ApiKeyAuthenticatorOptions {
+  readonly store: ApiKeyStore;
+  readonly revocations: Pick<ApiKeyRevocations, 'hasStopped' | 'generation' | 'ownerChangedSince'>;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  /** A failed `last_used_at` write: reported, never fails the request. */
+  readonly onError: (error: unknown) => void;
+  readonly cacheTtlMs?: number;
+}
+
+interface Entry {
+  readonly key: ApiKey;
+  readonly cachedAt: number;
+  readonly generation: number;
+  readonly principal: Principal;
+}
+
+type Refusal = Extract<AuthenticationResult, { outcome: 'rejected' }>;
+
+function refuse(code: Refusal['code'], detail: string): Refusal {
+  return { outcome: 'rejected', code, detail };
+}
+
+export class ApiKeyAuthenticator implements Authenticator {
+  readonly name = 'api-key';
+  readonly #o: ApiKeyAuthenticatorOptions;
+  readonly #ttl: number;
+  readonly #cache = new Map<string, Entry>();
+  /** key id → when this instance last wrote its `last_used_at`. */
+  readonly #touched = new Map<string, number>();
+
+  constructor(options: ApiKeyAuthenticatorOptions) {
+    this.#o = options;
+    this.#ttl = options.cacheTtlMs ?? API_KEY_CACHE_TTL_MS;
+  }
+
+  async authenticate(request: CredentialRequest): Promise<AuthenticationResult> {
+    const header = request.authorization;
+    if (header === undefined || !/^bearer /i.test(header)) return { outcome: 'none' };
+    const token = BEARER.exec(header)?.[1];
+    if (token === undefined || !looksLikeApiKey(token)) return { outcome: 'none' };
+    if (!isApiKeyShape(token)) return refuse('token_invalid', 'The API key is malformed');
+    const now = this.#o.clock.now();
+    const hash = hashApiKey(token);
+    const entry = this.#cached(hash, now) ?? (await this.#load(hash, token, request, now));
+    if (!('principal' in entry)) return entry;
+    this.#touch(entry.key.id, now);
+    return { outcome: 'authenticated', principal: entry.principal };
+  }
+
+  #cached(hash: string, now: number): Entry | undefined {
+    const entry = this.#cache.get(hash);
+    if (entry === undefined) return undefined;
+    const revocations = this.#o.revocations;
+    const fresh =
+      now - entry.cachedAt < this.#ttl &&
+      entry.generation === revocations.generation &&
+      !revocations.ownerChangedSince(entry.key.ownerId, entry.cachedAt);
+    if (!fresh || revocations.hasStopped(entry.key.id, now) || apiKeyUnusableReason(entry.key, now) !== undefined) {
+      this.#cache.delete(hash);
+      return undefined;
+    }
+    return entry;
+  }
+
+  async #load(hash: string, token: string, request: CredentialRequest, now: number): Promise<Entry | Refusal> {
+    const generation = this.#o.revocations.generation;
+    const match = await this.#o.store.findByHash(hash);
+    if (match === undefined) {
+      const claimed = await this.#o.store.findByPrefix(apiKeyPrefix(token));
+      if (claimed !== undefined) await this.#auditFailure(claimed, 'wrong_secret', request);
+      return refuse('token_invalid', 'The API key is not valid');
+    }
+    const { key, ownerStatus } = match;
+    const unusable = this.#o.revocations.hasStopped(key.id, now) ? 'revoked' : apiKeyUnusableReason(key, now);
+    if (unusable !== undefined) {
+      await this.#auditFailure(key, unusable, request);
+      return unusable === 'expired'
+        ? refuse('token_expired', 'The API key has expired')
+        : refuse('token_invalid', 'The API key is revoked');
+    }
+    if (ownerStatus !== 'active') {
+      await this.#auditFailure(key, 'owner_inactive', request);
+      return refuse('token_invalid', 'The API key is not valid');
+    }
+    const principal: Principal = Object.freeze({
+      type: 'api_key',
+      id: key.id,
+      via: 'api_key',
+      scopes: key.scopes,
+      owner: key.ownerId,
+      ...(key.orgId === null ? {} : { org: key.orgId }),
+    });
+    const entry: Entry = Object.freeze({ key, cachedAt: now, generation, principal });
+    this.#cache.set(hash, entry);
+    while (this.#cache.size > API_KEY_CACHE_SIZE) {
+      const oldest = this.#cache.keys().next();
+      if (oldest.done === true) break;
+      this.#cache.delete(oldest.value);
+    }
+    if (key.lastUsedAt !== null && !this.#touched.has(key.id)) this.#touched.set(key.id, key.lastUsedAt);
+    return entry;
+  }
+
+  /** Writes `last_used_at` when a minute has passed since this instance (or the store) last did. */
+  #touch(id: string, now: number): void {
+    if (!lastUsedIsDue(this.#touched.get(id) ?? null, now)) return;
+    this.#touched.set(id, now);
+    if (this.#touched.size > API_KEY_CACHE_SIZE) {
+      const oldest = this.#touched.keys().next();
+      if (oldest.done !== true) this.#touched.delete(oldest.value);
+    }
+    this.#o.store.touch(id, now, now - LAST_USED_WRITE_INTERVAL_MS + 1).catch(this.#o.onError);
+  }
+
+  async #auditFailure(key: ApiKey, reason: string, request: CredentialRequest): Promise<void> {
+    const agent = request.headers['user-agent'];
+    await this.#o.audit.record({
+      org: key.orgId ?? SYSTEM_ORG_SLUG,
+      actor: { type: 'api_key', id: key.id },
+      action: 'api_key.use',
+      resource: key.id,
+      result: 'failure',
+      reason,
+      sourceIp: request.ip,
+      // The request id is not known to authenticators yet; the IP and user agent place the attempt.
+      requestId: null,
+      // A user agent shaped like a credential would make the log refuse the entry: it is left out.
+      ...(typeof agent === 'string' && redactText(agent) === agent ? { userAgent: agent.slice(0, 512) } : {}),
+      subject: key.ownerId,
+    });
+  }
+}

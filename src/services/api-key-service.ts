@@ -1,0 +1,192 @@
+/**
+ * API keys of the calling user (spec/api-v1.md, "API keys"): create, list, rotate, revoke.
+ *
+ * Rules it enforces:
+ * 1. every scope must be held by the creator when the key is made — the Authorizer is asked for
+ *    each one, org-scoped scopes in the key's org, platform ones on the platform; a deny is 403
+ *    `forbidden` (404 when the org is one the creator cannot see). At use, the authorizer
+ *    intersects the key's scopes with its owner's permissions again;
+ * 2. the key is shown once; only SHA-256 of it and a display prefix are stored;
+ * 3. a rotation makes a new key and the old one stops at the end of the grace period (0 s by
+ *    default, at most 24 h); a revocation is effective at once on every instance: written to the
+ *    store, applied here, then published on the revocation bus;
+ * 4. every change is audited (never the key) before the answer.
+ */
+import { apiKeyPrefix, hashApiKey, newApiKey, newApiKeyId } from '../crypto/api-key-secret.js';
+import { MAX_ROTATION_GRACE_SECONDS, type ApiKey } from '../domain/api-key.js';
+import { DomainError, validationFailed } from '../domain/errors.js';
+import { PLATFORM_PERMISSIONS } from '../domain/permissions.js';
+import type { Principal } from '../domain/principal.js';
+import type { Secret } from '../domain/secret.js';
+import { SYSTEM_ORG_SLUG } from '../domain/user.js';
+import type { ApiKeyStore, NewApiKey } from '../ports/api-key-store.js';
+import type { AuditLog } from '../ports/audit-log.js';
+import type { Authorizer } from '../ports/authorizer.js';
+import type { Clock } from '../ports/clock.js';
+import type { RevocationBus } from '../ports/revocation-bus.js';
+import type { UserStore } from '../ports/user-store.js';
+import type { ApiKeyRevocations } from './api-key-revocations.js';
+import type { RequestContext } from './request-context.js';
+
+export interface ApiKeyServiceOptions {
+  readonly store: ApiKeyStore;
+  readonly users: Pick<UserStore, 'memberships'>;
+  readonly authorizer: Authorizer;
+  readonly revocations: Pick<ApiKeyRevocations, 'revokeLocally'>;
+  readonly bus: RevocationBus;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+}
+
+/** The creating user: its principal (its own scopes bound the key too) and request context. */
+export interface KeyActor extends RequestContext {
+  readonly principal: Principal;
+}
+
+export interface NewKeyRequest {
+  readonly name: string;
+  readonly scopes: readonly string[];
+  /** Org id or slug; required when a scope is org-scoped. */
+  readonly org?: string;
+  /** ms since the epoch. */
+  readonly expiresAt?: number;
+}
+
+/** A key as created or rotated: the metadata and the key itself, shown once. */
+export interface IssuedKey {
+  readonly key: ApiKey;
+  readonly secret: Secret<string>;
+}
+
+export class ApiKeyService {
+  readonly #o: ApiKeyServiceOptions;
+
+  constructor(options: ApiKeyServiceOptions) {
+    this.#o = options;
+  }
+
+  async create(request: NewKeyRequest, actor: KeyActor): Promise<IssuedKey> {
+    const now = this.#o.clock.now();
+    if (request.expiresAt !== undefined && request.expiresAt <= now) {
+      throw validationFailed([{ field: 'body.expires_at', reason: 'is not in the future' }]);
+    }
+    const scopes = [...new Set(request.scopes)].sort();
+    const orgId = await this.#authorizeScopes(scopes, request.org, actor.principal);
+    const issued = this.#newKey(actor.principal.id, { name: request.name, scopes, orgId, expiresAt: request.expiresAt ?? null }, now);
+    await this.#o.store.create(issued.row);
+    const key = await this.#get(actor.principal.id, issued.row.id);
+    await this.#audit('api_key.create', key, actor, 'success', { scopes: [...scopes], expires_at: key.expiresAt });
+    return { key, secret: issued.secret };
+  }
+
+  list(ownerId: string, afterId: string | undefined, limit: number): Promise<readonly ApiKey[]> {
+    return this.#o.store.listOwned(ownerId, afterId, limit);
+  }
+
+  /**
+   * A new key with the old one's name, scopes, org and expiry. The scopes are checked again: a
+   * creator who lost a permission cannot carry it into a fresh key.
+   */
+  async rotate(id: string, graceSeconds: number, actor: KeyActor): Promise<IssuedKey> {
+    if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > MAX_ROTATION_GRACE_SECONDS) {
+      throw validationFailed([{ field: 'body.grace_seconds', reason: `must be an integer from 0 to ${MAX_ROTATION_GRACE_SECONDS}` }]);
+    }
+    const ownerId = actor.principal.id;
+    const old = await this.#get(ownerId, id);
+    await this.#authorizeScopes(old.scopes, old.orgId ?? undefined, actor.principal);
+    const now = this.#o.clock.now();
+    const issued = this.#newKey(ownerId, { name: old.name, scopes: old.scopes, orgId: old.orgId, expiresAt: old.expiresAt }, now);
+    const until = now + graceSeconds * 1000;
+    if (!(await this.#o.store.rotate(ownerId, id, issued.row, until))) {
+      throw new DomainError('conflict', 'The key is revoked, expired or already rotated');
+    }
+    // Every instance learns when the old key stops (its cached copy may not know yet).
+    const stopsAt = old.expiresAt === null ? until : Math.min(until, old.expiresAt);
+    this.#o.revocations.revokeLocally(id, stopsAt);
+    await this.#o.bus.publish({ kind: 'api_key', id, revokedAt: stopsAt });
+    const key = await this.#get(ownerId, issued.row.id);
+    await this.#audit('api_key.rotate', key, actor, 'success', { replaces: id, grace_seconds: graceSeconds });
+    return { key, secret: issued.secret };
+  }
+
+  async revoke(id: string, actor: KeyActor): Promise<void> {
+    const ownerId = actor.principal.id;
+    const key = await this.#get(ownerId, id);
+    const now = this.#o.clock.now();
+    await this.#o.store.revoke(ownerId, id, now);
+    this.#o.revocations.revokeLocally(id, now);
+    await this.#o.bus.publish({ kind: 'api_key', id, revokedAt: now });
+    await this.#audit('api_key.revoke', key, actor, 'success', {});
+  }
+
+  async #get(ownerId: string, id: string): Promise<ApiKey> {
+    const key = await this.#o.store.findOwned(ownerId, id);
+    if (key === undefined) throw new DomainError('not_found', 'No such API key');
+    return key;
+  }
+
+  /** Asks the authorizer for every scope; resolves with the org id the key is confined to. */
+  async #authorizeScopes(scopes: readonly string[], org: string | undefined, principal: Principal): Promise<string | null> {
+    const orgScoped = scopes.filter((scope) => !PLATFORM_PERMISSIONS.has(scope));
+    if (orgScoped.length > 0 && org === undefined) {
+      throw validationFailed([{ field: 'body.org', reason: `is required for the org-scoped scope ${orgScoped[0] ?? ''}` }]);
+    }
+    for (const scope of scopes) {
+      const platform = PLATFORM_PERMISSIONS.has(scope);
+      const decision = await this.#o.authorizer.decide({
+        principal,
+        access: { permission: scope, scope: platform ? 'platform' : 'org' },
+        org: platform ? undefined : org,
+      });
+      if (decision.allow) continue;
+      if (decision.hide === true) throw new DomainError('not_found', 'No such org');
+      throw new DomainError('forbidden', `The scope ${scope} is beyond the creator's permissions`);
+    }
+    if (org === undefined) return null;
+    const membership = (await this.#o.users.memberships(principal.id)).find((m) => m.orgId === org || m.orgSlug === org);
+    if (membership === undefined) throw new DomainError('not_found', 'No such org');
+    return membership.orgId;
+  }
+
+  #newKey(
+    ownerId: string,
+    fields: { name: string; scopes: readonly string[]; orgId: string | null; expiresAt: number | null },
+    now: number,
+  ): { row: NewApiKey; secret: Secret<string> } {
+    const secret = newApiKey();
+    const clear = secret.reveal();
+    const row: NewApiKey = {
+      id: newApiKeyId(),
+      ownerId,
+      orgId: fields.orgId,
+      name: fields.name,
+      prefix: apiKeyPrefix(clear),
+      keyHash: hashApiKey(clear),
+      scopes: fields.scopes,
+      now,
+      expiresAt: fields.expiresAt,
+    };
+    return { row, secret };
+  }
+
+  async #audit(
+    action: string,
+    key: ApiKey,
+    actor: KeyActor,
+    result: 'success' | 'failure',
+    details: Readonly<Record<string, unknown>>,
+  ): Promise<void> {
+    await this.#o.audit.record({
+      org: key.orgId ?? SYSTEM_ORG_SLUG,
+      actor: { type: 'user', id: actor.principal.id },
+      action,
+      resource: key.id,
+      result,
+      sourceIp: actor.ip,
+      requestId: actor.requestId,
+      ...(actor.userAgent === undefined ? {} : { userAgent: actor.userAgent }),
+      details: { ...details, name_length: key.name.length },
+      subject: key.ownerId,
+    });
+  }
+}

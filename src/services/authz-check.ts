@@ -1,0 +1,53 @@
+/**
+ * `POST /api/v1/authz/check`: the decision, offered to applications. The rules:
+ * 1. without `subject`, the caller asks about itself;
+ * 2. asking about another user needs `members.read` in the org (an org the caller cannot see is
+ *    404, as everywhere); the subject is then judged as that user with its whole role;
+ * 3. the answer is the pure `decide()`'s: deny by default, an unknown permission denied.
+ */
+import { DomainError } from '../domain/errors.js';
+import type { DecisionResource } from '../domain/decide.js';
+import type { Principal } from '../domain/principal.js';
+import type { TenantAuthorizer } from './tenant-authorizer.js';
+
+export interface AuthzQuestion {
+  readonly subject?: string;
+  readonly org: string;
+  readonly permission: string;
+  readonly resource?: DecisionResource;
+}
+
+export interface AuthzAnswer {
+  readonly allowed: boolean;
+  readonly reason: string;
+}
+
+export class AuthzCheck {
+  readonly #authorizer: TenantAuthorizer;
+
+  constructor(authorizer: TenantAuthorizer) {
+    this.#authorizer = authorizer;
+  }
+
+  async check(caller: Principal, question: AuthzQuestion): Promise<AuthzAnswer> {
+    const asksAboutOther = question.subject !== undefined && !(caller.type === 'user' && caller.id === question.subject);
+    if (asksAboutOther) {
+      const gate = await this.#authorizer.check(caller, question.org, 'members.read');
+      if (!gate.allow) {
+        if (gate.hide === true) throw new DomainError('not_found', 'No such org');
+        throw new DomainError('forbidden', 'Asking about another subject needs members.read');
+      }
+    } else {
+      // The caller must at least see the org: a non-member learns nothing about it.
+      const org = await this.#authorizer.orgView(question.org);
+      const subject = org === undefined ? undefined : await this.#authorizer.subject(caller, org);
+      const confined = caller.org !== undefined && org !== undefined && caller.org !== org.id;
+      if (org === undefined || subject?.role === undefined || !subject.active || confined)
+        throw new DomainError('not_found', 'No such org');
+    }
+    const principal: Principal =
+      asksAboutOther && question.subject !== undefined ? { type: 'user', id: question.subject, via: 'bearer' } : caller;
+    const decision = await this.#authorizer.check(principal, question.org, question.permission, question.resource);
+    return { allowed: decision.allow, reason: decision.reason };
+  }
+}

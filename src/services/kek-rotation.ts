@@ -1,0 +1,123 @@
+/**
+ * KEK rotation without downtime (`rampart keys rotate-kek`, issue 7 item 3).
+ *
+ * 1. Unless a rotation is already under way (a `retiring` KEK exists), a new KEK is created where
+ *    the source keeps keys (derived, or generated in the PKCS#11 token) and recorded as `active`;
+ *    the previous one becomes `retiring` in the same transaction. From then on new data keys are
+ *    wrapped under the new KEK (data-key creation checks that its KEK is still active).
+ * 2. Every data key not under the active KEK is unwrapped and rewrapped, one compare-and-set
+ *    update per key: a crash at any point leaves each key wrapped under either KEK, and both
+ *    unwrap while the old one is `retiring`. The servers keep serving: the data key bytes do not
+ *    change, so their caches stay valid.
+ * 3. A `retiring` KEK that no data key refers to is `retired`, then its material is destroyed (a
+ *    token object; nothing for a derived KEK). Running the command again after a crash resumes at
+ *    step 2 (or 3) and finishes.
+ */
+import { randomBytes } from 'node:crypto';
+import { dataKeyAad } from '../crypto/envelope.js';
+import { SecretIntegrityError } from '../domain/secret-integrity.js';
+import type { Clock } from '../ports/clock.js';
+import type { KekProvider } from '../ports/kek.js';
+import type { DataKeyRewrap, SecretBackend } from '../ports/secret-backend.js';
+
+export interface KekRotationProgress {
+  readonly kek: string;
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface KekRotationResult {
+  /** The KEK every data key is now wrapped under. */
+  readonly kek: string;
+  /** Whether this run continued an interrupted rotation instead of starting one. */
+  readonly resumed: boolean;
+  readonly rewrapped: number;
+  /** Data keys that failed authentication and were left under their KEK (which then stays `retiring`). */
+  readonly failed: number;
+  readonly retired: readonly string[];
+}
+
+export interface KekStatus {
+  readonly source: string;
+  readonly active: string | undefined;
+  readonly retiring: readonly string[];
+  readonly retired: number;
+  /** Data keys per KEK id. */
+  readonly dataKeys: Readonly<Record<string, number>>;
+}
+
+const BATCH = 200;
+
+export class KekRotation {
+  readonly #backend: SecretBackend;
+  readonly #kek: KekProvider;
+  readonly #clock: Clock;
+
+  constructor(backend: SecretBackend, kek: KekProvider, clock: Clock) {
+    this.#backend = backend;
+    this.#kek = kek;
+    this.#clock = clock;
+  }
+
+  async status(): Promise<KekStatus> {
+    const keks = await this.#backend.keks();
+    return {
+      source: this.#kek.source,
+      active: keks.find((kek) => kek.state === 'active')?.id,
+      retiring: keks.filter((kek) => kek.state === 'retiring').map((kek) => kek.id),
+      retired: keks.filter((kek) => kek.state === 'retired').length,
+      dataKeys: await this.#backend.dataKeyCounts(),
+    };
+  }
+
+  async rotate(onProgress: (progress: KekRotationProgress) => void = () => undefined): Promise<KekRotationResult> {
+    let keks = await this.#backend.keks();
+    let active = keks.find((kek) => kek.state === 'active');
+    const resumed = active !== undefined && keks.some((kek) => kek.state === 'retiring');
+    if (!resumed) {
+      const id = `kek_${randomBytes(16).toString('base64url')}`;
+      await this.#kek.create(id);
+      await this.#backend.addKek(id, this.#kek.source, this.#clock.now());
+      keks = await this.#backend.keks();
+      active = keks.find((kek) => kek.state === 'active');
+    }
+    if (active === undefined) throw new Error('no active KEK after creating one');
+    const target = active.id;
+    // The new KEK must be usable before anything is moved onto it (a resumed run on another token fails here).
+    if (!(await this.#kek.has(target))) throw new Error(`the material of KEK ${target} is missing from the ${this.#kek.source} source`);
+
+    const counts = await this.#backend.dataKeyCounts();
+    const total = Object.entries(counts).reduce((sum, [kek, count]) => (kek === target ? sum : sum + count), 0);
+    let done = 0;
+    let failed = 0;
+    const skip = new Set<string>();
+    onProgress({ kek: target, done, total });
+    for (;;) {
+      const batch = (await this.#backend.dataKeysNotUnder(target, BATCH + skip.size)).filter((key) => !skip.has(key.id));
+      if (batch.length === 0) break;
+      const rewraps: DataKeyRewrap[] = [];
+      for (const key of batch) {
+        const aad = dataKeyAad(key.orgId, key.id);
+        try {
+          const clear = await this.#kek.unwrap(key.kekId, key.wrapped, aad);
+          rewraps.push({ id: key.id, fromKekId: key.kekId, toKekId: target, wrapped: await this.#kek.wrap(target, clear, aad) });
+        } catch (error) {
+          if (!(error instanceof SecretIntegrityError)) throw error;
+          skip.add(key.id);
+          failed += 1;
+        }
+      }
+      // One transaction per batch, each key compare-and-set: a crash leaves whole batches moved or not.
+      done += await this.#backend.rewrapDataKeys(rewraps);
+      onProgress({ kek: target, done, total: Math.max(total, done) });
+    }
+
+    const retired: string[] = [];
+    for (const kek of await this.#backend.keks()) {
+      if (kek.state === 'retiring' && (await this.#backend.retireKek(kek.id, this.#clock.now()))) retired.push(kek.id);
+      // Destroy after the row says retired; a crash in between is finished by the next run.
+      if (kek.state === 'retired' || retired.includes(kek.id)) await this.#kek.destroy(kek.id);
+    }
+    return { kek: target, resumed, rewrapped: done, failed, retired };
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Organisations (spec/api-v1.md, "Organisations, members, roles"): create (the creator becomes
+ * `owner`; slugs unique across the deployment), list the caller's, read, delete. Deleting removes
+ * every row of the org in every tenant table in one transaction (the store's guarantee), then is
+ * audited; the audit log keeps the org's earlier entries (append-only, deployment-wide).
+ */
+import { newId } from '../crypto/random-id.js';
+import { DomainError } from '../domain/errors.js';
+import { isSlug, slugFromName, type Org, type OrgMembership } from '../domain/org.js';
+import type { Principal } from '../domain/principal.js';
+import type { TenantScope } from '../domain/tenant-scope.js';
+import { SYSTEM_ORG_SLUG } from '../domain/user.js';
+import type { Clock } from '../ports/clock.js';
+import type { OrgStore } from '../ports/org-store.js';
+import type { OrgEvents, TenancyActor } from './org-events.js';
+import { actingUser } from './tenant-authorizer.js';
+
+export interface OrgServiceOptions {
+  readonly orgs: OrgStore;
+  readonly events: OrgEvents;
+  readonly clock: Clock;
+}
+
+export class OrgService {
+  readonly #o: OrgServiceOptions;
+
+  constructor(options: OrgServiceOptions) {
+    this.#o = options;
+  }
+
+  /** Creates an org owned by the calling user. Only a user (not a credential) creates orgs. */
+  async create(input: { name: string; slug?: string }, actor: TenancyActor): Promise<Org> {
+    if (actor.principal.type !== 'user') throw new DomainError('forbidden', 'Only a user may create an org');
+    const slug = input.slug ?? slugFromName(input.name);
+    if (!isSlug(slug)) throw new DomainError('validation_failed', 'slug: must be lower-case letters, digits and hyphens');
+    if (slug === SYSTEM_ORG_SLUG) throw new DomainError('conflict', 'An org with this slug exists');
+    const org: Org = Object.freeze({ id: newId('org'), slug, name: input.name, createdAt: this.#o.clock.now() });
+    await this.#o.orgs.create(org, actor.principal.id, 'owner');
+    await this.#o.events.record(org.id, 'org.create', org.id, actor, { slug });
+    return org;
+  }
+
+  /** The orgs the caller belongs to (a credential: its owner's, within its confinement). */
+  async list(principal: Principal): Promise<readonly OrgMembership[]> {
+    const userId = actingUser(principal);
+    if (userId === undefined) return [];
+    const orgs = await this.#o.orgs.orgsOf(userId);
+    return principal.org === undefined ? orgs : orgs.filter((org) => org.id === principal.org);
+  }
+
+  async get(scope: TenantScope): Promise<Org> {
+    const org = await this.#o.orgs.resolve(scope.orgId);
+    if (org === undefined) throw new DomainError('not_found', 'No such org');
+    return org;
+  }
+
+  /** Deletes the org and all its tenant data. The `system` org cannot be deleted. */
+  async delete(scope: TenantScope, actor: TenancyActor): Promise<void> {
+    if (scope.orgSlug === SYSTEM_ORG_SLUG) throw new DomainError('conflict', 'The system org cannot be deleted');
+    // Audit first (fail closed): when the log cannot record the deletion, nothing is deleted.
+    await this.#o.events.record(scope.orgId, 'org.delete', scope.orgId, actor, { slug: scope.orgSlug });
+    await this.#o.orgs.deleteOrg(scope);
+    await this.#o.events.changed(scope.orgId);
+  }
+}

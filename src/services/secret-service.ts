@@ -1,0 +1,414 @@
+/**
+ * The secret service (issue 7; spec/api-v1.md, "Secrets"): named, versioned values of an org,
+ * sealed with envelope encryption — AES-256-GCM under the org's data key, the data key wrapped by
+ * the KEK (`ports/kek.ts`), which never lives in the database. The rest of Rampart keeps every field
+ * it must encrypt here.
+ *
+ * - Data keys: one active per org, created on the first write; encryptions are reserved from the
+ *   database in blocks ({@link RESERVATION_BLOCK}), and a key that reaches
+ *   `DATA_KEY_MAX_ENCRYPTIONS` (2^30, NIST SP 800-38D §8.3 allows 2^32) is replaced. Unwrapped data
+ *   keys are cached in memory, keyed by org and key id.
+ * - Fail closed and tell: a value or wrapped key that fails authentication — or names a key that is
+ *   not its org's — is `secret_integrity_failed` (409), a `secret.integrity_failed` audit entry
+ *   (which the audit log's alert rules turn into a `security.alert` entry) and an error-level
+ *   alert (`onAlert`). It is never returned, retried with another key or logged with its value.
+ * - A reveal is audited before the value is returned; no value, key or ciphertext enters an entry.
+ */
+import { randomBytes } from 'node:crypto';
+import { DATA_KEY_MAX_ENCRYPTIONS, dataKeyAad, envelopeKeyId, openSecret, sealSecret } from '../crypto/envelope.js';
+import { DomainError } from '../domain/errors.js';
+import { isSecretName, SECRET_VALUE_MAX_BYTES, type DataKeyRecord, type SecretSummary } from '../domain/secret-record.js';
+import { SecretIntegrityError } from '../domain/secret-integrity.js';
+import { secret, type Secret } from '../domain/secret.js';
+import type { Principal } from '../domain/principal.js';
+import type { TenantScope } from '../domain/tenant-scope.js';
+import type { AuditLog } from '../ports/audit-log.js';
+import type { Clock } from '../ports/clock.js';
+import type { KekProvider } from '../ports/kek.js';
+import type { SecretBackend, StaleVersion } from '../ports/secret-backend.js';
+import type { RequestContext } from './request-context.js';
+
+/** Encryptions reserved from the database at a time (a crash wastes at most this many per org). */
+export const RESERVATION_BLOCK = 1024;
+/** Unwrapped data keys kept in memory before the cache is emptied. */
+const KEY_CACHE_LIMIT = 10_000;
+
+/** What `onAlert` is told: never a value, key or ciphertext. */
+export interface SecretAlert {
+  readonly kind: 'secret_integrity_failed';
+  readonly orgId: string;
+  readonly name: string;
+  readonly version: number | undefined;
+  readonly reason: string;
+}
+
+export interface SecretServiceOptions {
+  readonly backend: SecretBackend;
+  readonly kek: KekProvider;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  /** Raised on an integrity failure (the composition logs it at error level). */
+  readonly onAlert: (alert: SecretAlert) => void;
+  /** Encryptions per data key before it is replaced; tests lower it. */
+  readonly maxEncryptionsPerDataKey?: number;
+  readonly reservationBlock?: number;
+}
+
+/** Who acts on which org: a request's tenant scope, or the system (key management across orgs). */
+interface Acting {
+  readonly orgId: string;
+  readonly principal: Principal | undefined;
+}
+
+/** One org's data keys, reached through its tenant scope or, for system work, by org id. */
+interface KeyAccess extends Acting {
+  active(): Promise<DataKeyRecord | undefined>;
+  find(id: string): Promise<DataKeyRecord | undefined>;
+  reserve(id: string, count: number, max: number): Promise<number | undefined>;
+  replace(previousId: string | undefined, key: DataKeyRecord): Promise<boolean>;
+}
+
+interface Sealer {
+  readonly id: string;
+  readonly key: Secret<Buffer>;
+  remaining: number;
+}
+
+export interface RevealedSecret {
+  readonly value: Secret<string>;
+  readonly version: number;
+}
+
+function newId(prefix: string): string {
+  return `${prefix}_${randomBytes(16).toString('base64url')}`;
+}
+
+export class SecretService {
+  readonly #o: SecretServiceOptions;
+  readonly #max: number;
+  readonly #block: number;
+  readonly #keys = new Map<string, Secret<Buffer>>();
+  readonly #sealers = new Map<string, Sealer>();
+  readonly #refills = new Map<string, Promise<Sealer>>();
+
+  constructor(options: SecretServiceOptions) {
+    this.#o = options;
+    this.#max = options.maxEncryptionsPerDataKey ?? DATA_KEY_MAX_ENCRYPTIONS;
+    this.#block = Math.max(1, Math.min(options.reservationBlock ?? RESERVATION_BLOCK, this.#max));
+  }
+
+  /** Stores `value` as the next version of `name`; the new version. */
+  async put(
+    scope: TenantScope,
+    name: string,
+    value: Secret<string>,
+    context: RequestContext | undefined,
+  ): Promise<{ name: string; version: number }> {
+    checkName(name);
+    const plaintext = Buffer.from(value.reveal(), 'utf8');
+    if (plaintext.length > SECRET_VALUE_MAX_BYTES) {
+      throw new DomainError('validation_failed', `value: must be at most ${SECRET_VALUE_MAX_BYTES} bytes`, {
+        extensions: { errors: [{ field: 'value', reason: `must be at most ${SECRET_VALUE_MAX_BYTES} bytes` }] },
+      });
+    }
+    let version = 0;
+    for (let attempt = 0; ; attempt += 1) {
+      const sealer = await this.#sealer(this.#scoped(scope));
+      try {
+        version = await this.#o.backend.putVersion(scope, name, this.#o.clock.now(), (next) => ({
+          dataKeyId: sealer.id,
+          ciphertext: sealSecret(sealer.key.reveal(), sealer.id, { orgId: scope.orgId, name, version: next }, plaintext),
+        }));
+        break;
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.code !== 'conflict' || attempt >= 4) throw error;
+        // A concurrent writer took the version, or the data key went away: retry with a fresh reservation.
+        this.#sealers.delete(scope.orgId);
+      }
+    }
+    plaintext.fill(0);
+    await this.#record(scope, 'secret.write', name, context, { details: { version } });
+    return { name, version };
+  }
+
+  /** Names, versions and times: never values. */
+  list(scope: TenantScope): Promise<readonly SecretSummary[]> {
+    return this.#o.backend.list(scope);
+  }
+
+  /** The value of `version` (the newest by default), audited before it is returned. */
+  async reveal(
+    scope: TenantScope,
+    name: string,
+    version: number | undefined,
+    context: RequestContext | undefined,
+  ): Promise<RevealedSecret> {
+    checkName(name);
+    const summary = await this.#o.backend.find(scope, name);
+    const wanted = version ?? summary?.version;
+    if (summary === undefined || wanted === undefined || wanted > summary.version || wanted < 1)
+      throw new DomainError('not_found', 'No such secret or version');
+    if (wanted < summary.minDecryptionVersion) {
+      await this.#record(scope, 'secret.reveal', name, context, { reason: 'below_min_decryption_version', details: { version: wanted } });
+      throw new DomainError(
+        'conflict',
+        `Versions below ${summary.minDecryptionVersion} of this secret may no longer be revealed (min_decryption_version)`,
+      );
+    }
+    const stored = await this.#o.backend.findVersion(scope, name, wanted);
+    if (stored === undefined) throw new DomainError('not_found', 'No such secret or version');
+    let clear: Buffer;
+    try {
+      if (envelopeKeyId(stored.ciphertext) !== stored.dataKeyId) throw new SecretIntegrityError('the ciphertext names another data key');
+      const key = await this.#dataKey(this.#scoped(scope), stored.dataKeyId);
+      clear = openSecret(key.reveal(), { orgId: scope.orgId, name, version: wanted }, stored.ciphertext);
+    } catch (error) {
+      if (error instanceof SecretIntegrityError) return this.#integrityFailed(scope, name, wanted, context, error);
+      throw error;
+    }
+    const value = secret(clear.toString('utf8'));
+    clear.fill(0);
+    await this.#record(scope, 'secret.reveal', name, context, { details: { version: wanted } });
+    return { value, version: wanted };
+  }
+
+  /** Destroys every version's ciphertext and the secret; `not_found` when there is none. */
+  async delete(scope: TenantScope, name: string, context: RequestContext | undefined): Promise<void> {
+    checkName(name);
+    if (!(await this.#o.backend.delete(scope, name))) throw new DomainError('not_found', 'No such secret');
+    await this.#record(scope, 'secret.delete', name, context);
+  }
+
+  /** Refuses reveals of versions below `min` from now on (Vault KV `min_decryption_version`). */
+  async setMinDecryptionVersion(scope: TenantScope, name: string, min: number, context: RequestContext | undefined): Promise<void> {
+    checkMin(name, min);
+    if (!(await this.#o.backend.setMinDecryptionVersion(scope, name, min, this.#o.clock.now()))) {
+      throw new DomainError('not_found', 'No such secret, or it has fewer versions than that');
+    }
+    await this.#record(scope, 'secret.min_decryption_version', name, context, { details: { min_decryption_version: min } });
+  }
+
+  /** The same, by the operator on the command line (`rampart secrets min-version`): the system acts. */
+  async setMinDecryptionVersionOfOrg(orgId: string, name: string, min: number): Promise<void> {
+    checkMin(name, min);
+    if (!(await this.#o.backend.setMinDecryptionVersionOfOrg(orgId, name, min, this.#o.clock.now()))) {
+      throw new DomainError('not_found', 'No such secret, or it has fewer versions than that');
+    }
+    await this.#record({ orgId, principal: undefined }, 'secret.min_decryption_version', name, undefined, {
+      details: { min_decryption_version: min },
+    });
+  }
+
+  /**
+   * Re-seals one version stored under a retired data key under its org's active data key
+   * (`rampart secrets rewrap`); false when it changed meanwhile. An integrity failure is reported
+   * as on a reveal and the version is left as it is.
+   */
+  async rewrap(version: StaleVersion): Promise<boolean> {
+    const scope = this.#system(version.orgId);
+    const binding = { orgId: version.orgId, name: version.name, version: version.version };
+    let clear: Buffer;
+    try {
+      if (envelopeKeyId(version.ciphertext) !== version.dataKeyId) throw new SecretIntegrityError('the ciphertext names another data key');
+      clear = openSecret((await this.#dataKey(scope, version.dataKeyId)).reveal(), binding, version.ciphertext);
+    } catch (error) {
+      if (error instanceof SecretIntegrityError) return this.#integrityFailed(scope, version.name, version.version, undefined, error);
+      throw error;
+    }
+    const sealer = await this.#sealer(scope);
+    const done = await this.#o.backend.replaceVersion(version, {
+      dataKeyId: sealer.id,
+      ciphertext: sealSecret(sealer.key.reveal(), sealer.id, binding, clear),
+    });
+    clear.fill(0);
+    return done;
+  }
+
+  /** Retires the active data key of each org (or of `orgIds`): new values go under fresh keys. */
+  async rotateDataKeys(orgIds?: readonly string[]): Promise<number> {
+    let rotated = 0;
+    for (const orgId of orgIds ?? (await this.#o.backend.orgsWithActiveDataKeys())) {
+      if (await this.#o.backend.retireActiveDataKeyOfOrg(orgId)) rotated += 1;
+      this.#sealers.delete(orgId);
+    }
+    return rotated;
+  }
+
+  /** Forgets the unwrapped data keys held in memory. */
+  forgetKeys(): void {
+    for (const key of this.#keys.values()) key.reveal().fill(0);
+    this.#keys.clear();
+    this.#sealers.clear();
+  }
+
+  async #integrityFailed(
+    scope: Acting,
+    name: string,
+    version: number | undefined,
+    context: RequestContext | undefined,
+    error: SecretIntegrityError,
+  ): Promise<never> {
+    this.#o.onAlert({ kind: 'secret_integrity_failed', orgId: scope.orgId, name, version, reason: error.message });
+    // The audit log's alert rules turn this event into a `security.alert` entry (services/audit-alerts.ts).
+    await this.#record(scope, 'secret.integrity_failed', name, context, {
+      reason: 'integrity_failed',
+      details: version === undefined ? {} : { version },
+    });
+    throw new DomainError('secret_integrity_failed', 'The stored secret failed its integrity check; it was not returned');
+  }
+
+  #scoped(scope: TenantScope): KeyAccess {
+    const backend = this.#o.backend;
+    return {
+      orgId: scope.orgId,
+      principal: scope.principal,
+      active: () => backend.activeDataKey(scope),
+      find: (id) => backend.findDataKey(scope, id),
+      reserve: (id, count, max) => backend.reserveEncryptions(scope, id, count, max),
+      replace: (previousId, key) => backend.replaceDataKey(scope, previousId, key),
+    };
+  }
+
+  #system(orgId: string): KeyAccess {
+    const backend = this.#o.backend;
+    return {
+      orgId,
+      principal: undefined,
+      active: () => backend.activeDataKeyOfOrg(orgId),
+      find: (id) => backend.dataKeyOfOrg(orgId, id),
+      reserve: (id, count, max) => backend.reserveEncryptionsOfOrg(orgId, id, count, max),
+      replace: (previousId, key) => backend.replaceDataKeyOfOrg(orgId, previousId, key),
+    };
+  }
+
+  async #dataKey(scope: KeyAccess, id: string): Promise<Secret<Buffer>> {
+    const cacheKey = `${scope.orgId}\0${id}`;
+    const cached = this.#keys.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const record = await scope.find(id);
+    if (record === undefined) throw new SecretIntegrityError('the ciphertext names no data key of its org');
+    return this.#unwrap(record);
+  }
+
+  async #unwrap(record: DataKeyRecord): Promise<Secret<Buffer>> {
+    const key = await this.#o.kek.unwrap(record.kekId, record.wrapped, dataKeyAad(record.orgId, record.id));
+    if (this.#keys.size >= KEY_CACHE_LIMIT) this.#keys.clear();
+    this.#keys.set(`${record.orgId}\0${record.id}`, key);
+    return key;
+  }
+
+  #sealer(scope: KeyAccess): Promise<Sealer> {
+    const current = this.#sealers.get(scope.orgId);
+    if (current !== undefined && current.remaining > 0) {
+      current.remaining -= 1;
+      return Promise.resolve(current);
+    }
+    let pending = this.#refills.get(scope.orgId);
+    if (pending === undefined) {
+      pending = this.#refill(scope).finally(() => this.#refills.delete(scope.orgId));
+      this.#refills.set(scope.orgId, pending);
+    }
+    return pending.then(() => this.#sealer(scope));
+  }
+
+  async #refill(scope: KeyAccess): Promise<Sealer> {
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      const active = await scope.active();
+      if (active !== undefined) {
+        const total = await scope.reserve(active.id, this.#block, this.#max);
+        if (total !== undefined) {
+          const key = this.#keys.get(`${scope.orgId}\0${active.id}`) ?? (await this.#unwrapActive(scope, active));
+          const sealer: Sealer = { id: active.id, key, remaining: this.#block };
+          this.#sealers.set(scope.orgId, sealer);
+          return sealer;
+        }
+      }
+      await this.#newDataKey(scope, active?.id);
+    }
+    throw new DomainError('service_unavailable', 'No data key could be made active; try again');
+  }
+
+  async #unwrapActive(scope: KeyAccess, record: DataKeyRecord): Promise<Secret<Buffer>> {
+    try {
+      return await this.#unwrap(record);
+    } catch (error) {
+      if (error instanceof SecretIntegrityError) {
+        this.#o.onAlert({ kind: 'secret_integrity_failed', orgId: scope.orgId, name: '*', version: undefined, reason: error.message });
+        await this.#o.audit.record({
+          org: scope.orgId,
+          actor: { type: 'system', id: null },
+          action: 'secret.integrity_failed',
+          resource: `data-key:${record.id}`,
+          result: 'failure',
+          reason: 'integrity_failed',
+          sourceIp: null,
+          requestId: null,
+        });
+        throw new DomainError('secret_integrity_failed', 'The org’s data key failed its integrity check');
+      }
+      throw error;
+    }
+  }
+
+  async #activeKek(): Promise<string> {
+    const active = (await this.#o.backend.keks()).find((kek) => kek.state === 'active');
+    if (active !== undefined) return active.id;
+    const id = newId('kek');
+    await this.#o.kek.create(id);
+    await this.#o.backend.addKek(id, this.#o.kek.source, this.#o.clock.now());
+    return id;
+  }
+
+  async #newDataKey(scope: KeyAccess, previousId: string | undefined): Promise<void> {
+    const kekId = await this.#activeKek();
+    const id = newId('dk');
+    const key = secret(randomBytes(32));
+    const wrapped = await this.#o.kek.wrap(kekId, key, dataKeyAad(scope.orgId, id));
+    const record: DataKeyRecord = {
+      id,
+      orgId: scope.orgId,
+      kekId,
+      wrapped,
+      state: 'active',
+      encryptions: 0,
+      createdAt: this.#o.clock.now(),
+    };
+    if (await scope.replace(previousId, record)) this.#keys.set(`${scope.orgId}\0${id}`, key);
+  }
+
+  async #record(
+    scope: Acting,
+    action: string,
+    name: string,
+    context: RequestContext | undefined,
+    extra: { reason?: string; details?: Readonly<Record<string, unknown>> } = {},
+  ): Promise<void> {
+    const principal = scope.principal;
+    await this.#o.audit.record({
+      org: scope.orgId,
+      actor: principal === undefined ? { type: 'system', id: null } : { type: principal.type, id: principal.id },
+      action,
+      resource: `secret:${name}`,
+      result: extra.reason === undefined ? 'success' : 'failure',
+      ...(extra.reason === undefined ? {} : { reason: extra.reason }),
+      sourceIp: context?.ip ?? null,
+      requestId: context?.requestId ?? null,
+      ...(context?.userAgent === undefined ? {} : { userAgent: context.userAgent }),
+      ...(extra.details === undefined ? {} : { details: extra.details }),
+    });
+  }
+}
+
+function checkName(name: string): void {
+  if (!isSecretName(name)) {
+    throw new DomainError('validation_failed', 'name: must be 1-128 letters, digits, dots, dashes or underscores', {
+      extensions: { errors: [{ field: 'name', reason: 'must be 1-128 letters, digits, dots, dashes or underscores' }] },
+    });
+  }
+}
+
+function checkMin(name: string, min: number): void {
+  checkName(name);
+  if (!Number.isSafeInteger(min) || min < 1)
+    throw new DomainError('validation_failed', 'min_decryption_version: must be a positive whole number');
+}

@@ -1,0 +1,76 @@
+/**
+ * Tenancy helpers for tests, through the real server: create users, orgs and memberships, and get a
+ * logged-in user holding a given role in an org. Every helper fails the test unless the server
+ * answers as the spec says.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
+import { login, type Grant } from './identity.js';
+
+export const MEMBER_PASSWORD = 'a member passphrase nobody guesses 9';
+
+export interface OrgBody {
+  readonly id: string;
+  readonly slug: string;
+  readonly name: string;
+}
+
+export interface OrgUser {
+  readonly id: string;
+  readonly email: string;
+  readonly grant: Grant;
+}
+
+export const bearer = (grant: Grant): Record<string, string> => ({ authorization: `Bearer ${grant.access_token}` });
+
+/** An authenticated request as `grant` (a JSON body when `payload` is given). */
+export function as(
+  app: FastifyInstance,
+  grant: Grant | undefined,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  url: string,
+  payload?: object,
+): Promise<LightMyRequestResponse> {
+  return app.inject({ method, url, headers: grant === undefined ? {} : bearer(grant), ...(payload === undefined ? {} : { payload }) });
+}
+
+/** A unique slug for a test org. */
+export function uniqueSlug(prefix = 'org'): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Creates a platform user through `POST /api/v1/users` (as the platform admin) and logs it in. */
+export async function createUser(app: FastifyInstance, admin: Grant, email = `${uniqueSlug('u')}@example.test`): Promise<OrgUser> {
+  const response = await as(app, admin, 'POST', '/api/v1/users', { email, password: MEMBER_PASSWORD });
+  expect(response.statusCode, response.body).toBe(201);
+  const user = response.json<{ id: string; email: string }>();
+  return { id: user.id, email: user.email, grant: await login(app, user.email, MEMBER_PASSWORD) };
+}
+
+/** Creates an org as `owner` (who becomes its owner). */
+export async function createOrg(app: FastifyInstance, owner: Grant, slug = uniqueSlug(), name = `Org ${slug}`): Promise<OrgBody> {
+  const response = await as(app, owner, 'POST', '/api/v1/orgs', { name, slug });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json<OrgBody>();
+}
+
+/** Adds `userId` to `org` with `role`, as `by` (who needs members.manage there). */
+export async function addMember(app: FastifyInstance, by: Grant, org: string, userId: string, role: string): Promise<void> {
+  const response = await as(app, by, 'POST', `/api/v1/orgs/${org}/members`, { user_id: userId, role });
+  expect(response.statusCode, response.body).toBe(201);
+}
+
+/** A fresh org with a fresh owner (a logged-in user). */
+export async function orgWithOwner(app: FastifyInstance, admin: Grant, slug = uniqueSlug()): Promise<{ org: OrgBody; owner: OrgUser }> {
+  const owner = await createUser(app, admin);
+  const org = await createOrg(app, owner.grant, slug);
+  return { org, owner };
+}
+
+/** A fresh, logged-in user who holds `role` in `org` (added by `owner`). */
+export async function userWithRole(app: FastifyInstance, admin: Grant, owner: Grant, org: OrgBody, role: string): Promise<OrgUser> {
+  const user = await createUser(app, admin);
+  await addMember(app, owner, org.id, user.id, role);
+  return user;
+}
