@@ -216,7 +216,7 @@ export async function composeIdentity(parts: IdentityParts): Promise<{ identity:
       clock,
     }),
     accountPassword: new AccountPasswordService({ users, accounts, sessions, passwordTokens, revoker, hasher, policy, audit, clock }),
-    mySessions: new MySessions(sessions, revoker, clock),
+    mySessions: new MySessions(sessions, revoker, clock, audit),
     registration: new SelfRegistration({ enabled: config.selfRegistration, users, hasher, policy, audit, clock }),
     mfa,
     mfaLogin,

@@ -45,7 +45,10 @@ export class AccountPasswordService {
     // The policy first: a refused password must not spend the token.
     requireAcceptablePassword(policy, password, 'password');
     const userId = await passwordTokens.consume(hashPasswordToken(token.reveal()), clock.now());
-    if (userId === undefined) throw new DomainError('token_invalid', 'The set-password token is not valid');
+    if (userId === undefined) {
+      await this.#audit('user.password.set', null, context, 'token_invalid');
+      throw new DomainError('token_invalid', 'The set-password token is not valid');
+    }
     const hash = await hasher.hash(password);
     if (!(await this.#o.accounts.setPassword(userId, hash, clock.now()))) {
       throw new DomainError('token_invalid', 'The set-password token is not valid');
@@ -66,7 +69,10 @@ export class AccountPasswordService {
     const user = await users.findById(userId);
     if (user === undefined || user.status !== 'active') throw new DomainError('session_revoked', 'The account is no longer active');
     const verified = user.passwordHash === null ? { ok: false } : await hasher.verify(user.passwordHash, current);
-    if (!verified.ok) throw new DomainError('invalid_credentials', 'The current password is not correct');
+    if (!verified.ok) {
+      await this.#audit('user.password.change', userId, context, 'invalid_credentials');
+      throw new DomainError('invalid_credentials', 'The current password is not correct');
+    }
     requireAcceptablePassword(policy, next, 'new_password');
     await this.#o.accounts.setPassword(userId, await hasher.hash(next), clock.now());
     for (const session of await this.#o.sessions.listLive(userId, clock.now())) {
@@ -75,17 +81,19 @@ export class AccountPasswordService {
     await this.#audit('user.password.change', userId, context);
   }
 
-  async #audit(action: string, userId: string, context: RequestContext): Promise<void> {
+  /** A success, or with `reason` a refused attempt; `userId` is null when no account is known. */
+  async #audit(action: string, userId: string | null, context: RequestContext, reason?: string): Promise<void> {
     await this.#o.audit.record({
       org: SYSTEM_ORG_SLUG,
       actor: { type: 'user', id: userId },
       action,
-      resource: userId,
-      result: 'success',
+      resource: userId ?? 'unknown_account',
+      result: reason === undefined ? 'success' : 'failure',
+      ...(reason === undefined ? {} : { reason }),
       sourceIp: context.ip,
       requestId: context.requestId,
       ...(context.userAgent === undefined ? {} : { userAgent: context.userAgent }),
-      subject: userId,
+      ...(userId === null ? {} : { subject: userId }),
     });
   }
 }

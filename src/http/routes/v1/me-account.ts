@@ -73,7 +73,8 @@ export async function meAccountRoutes(app: FastifyInstance, rampart: Rampart): P
       },
     },
     async (request, reply) => {
-      await mySessions.revoke(userActor(request).userId, request.params.id);
+      const actor = userActor(request);
+      await mySessions.revoke(actor.userId, request.params.id, actor);
       return reply.code(204).send();
     },
   );
