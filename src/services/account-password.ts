@@ -9,7 +9,6 @@ import type { PasswordHasher } from '../crypto/password-hasher.js';
 import { DomainError } from '../domain/errors.js';
 import type { PasswordPolicy } from '../domain/password-policy.js';
 import type { Secret } from '../domain/secret.js';
-import { SYSTEM_ORG_SLUG } from '../domain/user.js';
 import type { AccountStore } from '../ports/account-store.js';
 import type { AuditLog } from '../ports/audit-log.js';
 import type { Clock } from '../ports/clock.js';
@@ -17,7 +16,7 @@ import type { PasswordTokenStore } from '../ports/password-token-store.js';
 import type { SessionStore } from '../ports/session-store.js';
 import type { UserStore } from '../ports/user-store.js';
 import { requireAcceptablePassword } from './new-password.js';
-import type { RequestContext } from './request-context.js';
+import { userAuditEvent, type RequestContext } from './request-context.js';
 import type { SessionRevoker } from './session-revoker.js';
 
 export interface AccountPasswordOptions {
@@ -83,17 +82,6 @@ export class AccountPasswordService {
 
   /** A success, or with `reason` a refused attempt; `userId` is null when no account is known. */
   async #audit(action: string, userId: string | null, context: RequestContext, reason?: string): Promise<void> {
-    await this.#o.audit.record({
-      org: SYSTEM_ORG_SLUG,
-      actor: { type: 'user', id: userId },
-      action,
-      resource: userId ?? 'unknown_account',
-      result: reason === undefined ? 'success' : 'failure',
-      ...(reason === undefined ? {} : { reason }),
-      sourceIp: context.ip,
-      requestId: context.requestId,
-      ...(context.userAgent === undefined ? {} : { userAgent: context.userAgent }),
-      ...(userId === null ? {} : { subject: userId }),
-    });
+    await this.#o.audit.record(userAuditEvent({ userId, action, resource: userId ?? 'unknown_account', context, reason }));
   }
 }

@@ -9,12 +9,11 @@ import { generateTotpSecret, type Totp } from '../crypto/totp.js';
 import { openTotpSecret, sealTotpSecret } from '../crypto/totp-secret-seal.js';
 import { DomainError, validationFailed } from '../domain/errors.js';
 import type { Secret } from '../domain/secret.js';
-import { SYSTEM_ORG_SLUG } from '../domain/user.js';
 import type { AuditLog } from '../ports/audit-log.js';
 import type { Clock } from '../ports/clock.js';
 import type { MfaStore } from '../ports/mfa-store.js';
 import type { UserStore } from '../ports/user-store.js';
-import type { RequestContext } from './request-context.js';
+import { userAuditEvent, type RequestContext } from './request-context.js';
 import type { SecondFactor } from './second-factor.js';
 
 export interface MfaEnrolmentOptions {
@@ -97,18 +96,6 @@ export class MfaEnrolment {
     reason?: string,
     details?: Readonly<Record<string, unknown>>,
   ): Promise<void> {
-    await this.#o.audit.record({
-      org: SYSTEM_ORG_SLUG,
-      actor: { type: 'user', id: userId },
-      action,
-      resource: userId,
-      result: reason === undefined ? 'success' : 'failure',
-      ...(reason === undefined ? {} : { reason }),
-      sourceIp: context.ip,
-      requestId: context.requestId,
-      ...(context.userAgent === undefined ? {} : { userAgent: context.userAgent }),
-      ...(details === undefined ? {} : { details }),
-      subject: userId,
-    });
+    await this.#o.audit.record(userAuditEvent({ userId, action, resource: userId, context, reason, details }));
   }
 }

@@ -5,11 +5,10 @@
  */
 import { DomainError } from '../domain/errors.js';
 import type { Session } from '../domain/session.js';
-import { SYSTEM_ORG_SLUG } from '../domain/user.js';
 import type { AuditLog } from '../ports/audit-log.js';
 import type { Clock } from '../ports/clock.js';
 import type { SessionStore } from '../ports/session-store.js';
-import type { RequestContext } from './request-context.js';
+import { userAuditEvent, type RequestContext } from './request-context.js';
 import type { SessionRevoker } from './session-revoker.js';
 
 export class MySessions {
@@ -34,17 +33,7 @@ export class MySessions {
     if (session === undefined || session.userId !== userId || session.revokedAt !== null) {
       throw new DomainError('not_found', 'No such session');
     }
-    await this.#audit.record({
-      org: SYSTEM_ORG_SLUG,
-      actor: { type: 'user', id: userId },
-      action: 'session.revoke',
-      resource: sessionId,
-      result: 'success',
-      sourceIp: context.ip,
-      requestId: context.requestId,
-      ...(context.userAgent === undefined ? {} : { userAgent: context.userAgent }),
-      subject: userId,
-    });
+    await this.#audit.record(userAuditEvent({ userId, action: 'session.revoke', resource: sessionId, context }));
     await this.#revoker.revoke(sessionId, 'logout');
   }
 }

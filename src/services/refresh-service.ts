@@ -25,7 +25,7 @@ import type { AuditLog } from '../ports/audit-log.js';
 import type { Clock } from '../ports/clock.js';
 import type { SessionStore } from '../ports/session-store.js';
 import type { UserStore } from '../ports/user-store.js';
-import type { RequestContext } from './request-context.js';
+import { userAuditEvent, type RequestContext } from './request-context.js';
 import type { SessionRevoker } from './session-revoker.js';
 import type { TokenGrant } from './token-grant.js';
 import type { DpopService, DpopTarget } from './dpop.js';
@@ -143,19 +143,7 @@ export class RefreshService {
     reason?: string,
     details?: Record<string, string>,
   ): Promise<void> {
-    await this.#o.audit.record({
-      org: SYSTEM_ORG_SLUG,
-      actor: { type: 'user', id: userId },
-      action,
-      resource: sessionId,
-      result: reason === undefined ? 'success' : 'failure',
-      ...(reason === undefined ? {} : { reason }),
-      sourceIp: context.ip,
-      requestId: context.requestId,
-      ...(context.userAgent === undefined ? {} : { userAgent: context.userAgent }),
-      ...(details === undefined ? {} : { details }),
-      subject: userId,
-    });
+    await this.#o.audit.record(userAuditEvent({ userId, action, resource: sessionId, context, reason, details }));
   }
 
   async #grant(sessionId: string, userId: string, refreshToken: Secret<string>): Promise<TokenGrant> {

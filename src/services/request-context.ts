@@ -1,6 +1,39 @@
+import { SYSTEM_ORG_SLUG } from '../domain/user.js';
+import type { AuditEvent } from '../ports/audit-log.js';
+
 /** Who is asking, as far as the audit log needs it: never a credential. */
 export interface RequestContext {
   readonly ip: string;
   readonly userAgent: string | undefined;
   readonly requestId: string;
+}
+
+/** What a user did or tried, for {@link userAuditEvent}. */
+export interface UserAction {
+  /** The acting user, who is also the entry's subject; `null` when no account is known. */
+  readonly userId: string | null;
+  readonly action: string;
+  readonly resource: string;
+  readonly context: RequestContext;
+  /** Set for a refused attempt: the entry's result is then `failure`. */
+  readonly reason?: string | undefined;
+  readonly details?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** The audit event of a user's own action on the platform (recorded under the `system` org). */
+export function userAuditEvent(done: UserAction): AuditEvent {
+  const { userId, reason, details, context } = done;
+  return {
+    org: SYSTEM_ORG_SLUG,
+    actor: { type: 'user', id: userId },
+    action: done.action,
+    resource: done.resource,
+    result: reason === undefined ? 'success' : 'failure',
+    ...(reason === undefined ? {} : { reason }),
+    sourceIp: context.ip,
+    requestId: context.requestId,
+    ...(context.userAgent === undefined ? {} : { userAgent: context.userAgent }),
+    ...(details === undefined ? {} : { details }),
+    ...(userId === null ? {} : { subject: userId }),
+  };
 }
