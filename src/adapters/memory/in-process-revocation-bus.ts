@@ -4,6 +4,7 @@
  * never loses an event, so it never calls `onResync`. It is also the reference the Redis
  * adapter's contract tests follow.
  */
+import { RevocationListeners } from './revocation-listeners.js';
 import type {
   RevocationBus,
   RevocationEvent,
@@ -22,7 +23,7 @@ function checked(event: RevocationEvent): RevocationEvent {
 }
 
 export class InProcessRevocationBus implements RevocationBus {
-  readonly #listeners = new Set<RevocationListener>();
+  readonly #listeners = new RevocationListeners();
   #closed = false;
 
   publish(event: RevocationEvent): Promise<void> {
@@ -33,15 +34,7 @@ export class InProcessRevocationBus implements RevocationBus {
     } catch (error) {
       return Promise.reject(error);
     }
-    const failures: unknown[] = [];
-    // A snapshot: a listener that subscribes or unsubscribes during delivery does not change it.
-    for (const listener of [...this.#listeners]) {
-      try {
-        listener.onRevoked(frozen);
-      } catch (error) {
-        failures.push(error);
-      }
-    }
+    const failures = this.#listeners.deliver((listener) => listener.onRevoked(frozen));
     // Every listener has had the event; a failing one is reported, not hidden.
     if (failures.length > 0) return Promise.reject(new AggregateError(failures, 'a revocation listener failed'));
     return Promise.resolve();
@@ -49,15 +42,7 @@ export class InProcessRevocationBus implements RevocationBus {
 
   subscribe(listener: RevocationListener): Promise<RevocationSubscription> {
     if (this.#closed) return Promise.reject(new Error('the revocation bus is closed'));
-    // One entry per subscription, even for the same listener object subscribed twice.
-    const entry: RevocationListener = { onRevoked: (e) => listener.onRevoked(e), onResync: () => listener.onResync() };
-    this.#listeners.add(entry);
-    return Promise.resolve({
-      unsubscribe: () => {
-        this.#listeners.delete(entry);
-        return Promise.resolve();
-      },
-    });
+    return Promise.resolve(this.#listeners.add(listener));
   }
 
   close(): Promise<void> {

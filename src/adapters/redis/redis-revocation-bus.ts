@@ -10,6 +10,7 @@
  * rests on that. `subscribe` does not wait for Redis, so a start with Redis down does not hang.
  */
 import type { Redis } from 'ioredis';
+import { RevocationListeners } from '../memory/revocation-listeners.js';
 import type {
   RevocationBus,
   RevocationEvent,
@@ -45,7 +46,7 @@ export class RedisRevocationBus implements RevocationBus {
   readonly #subscriber: Redis;
   readonly #channel: string;
   readonly #onError: (error: unknown) => void;
-  readonly #listeners = new Set<RevocationListener>();
+  readonly #listeners = new RevocationListeners();
   #closed = false;
 
   /** `subscriber` must be a dedicated connection; the bus owns it and closes it in {@link close}. */
@@ -64,13 +65,7 @@ export class RedisRevocationBus implements RevocationBus {
   }
 
   #deliver(call: (listener: RevocationListener) => void): void {
-    for (const listener of [...this.#listeners]) {
-      try {
-        call(listener);
-      } catch (error) {
-        this.#onError(error);
-      }
-    }
+    for (const error of this.#listeners.deliver(call)) this.#onError(error);
   }
 
   /**
@@ -97,14 +92,7 @@ export class RedisRevocationBus implements RevocationBus {
     if (this.#closed) return Promise.reject(new Error('the revocation bus is closed'));
     // Not waiting for Redis: a start with Redis down must not hang. The listener gets `onResync`
     // once the subscription is live, which covers whatever was published before.
-    const entry: RevocationListener = { onRevoked: (e) => listener.onRevoked(e), onResync: () => listener.onResync() };
-    this.#listeners.add(entry);
-    return Promise.resolve({
-      unsubscribe: () => {
-        this.#listeners.delete(entry);
-        return Promise.resolve();
-      },
-    });
+    return Promise.resolve(this.#listeners.add(listener));
   }
 
   close(): Promise<void> {
