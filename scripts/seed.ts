@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import process from 'node:process';
 import { prepareDataDirectory } from '../src/adapters/fs/data-directory.js';
+import { withSystem } from '../src/adapters/sql/rls-scope.js';
 import { migrateToLatest, openDatabase } from '../src/adapters/sql/sql-database.js';
 import { loadConfig } from '../src/config.js';
 import { newId } from '../src/crypto/random-id.js';
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
   const options = parse(process.argv.slice(2));
   const config = loadConfig({ env: process.env });
   prepareDataDirectory(config.dataDir);
-  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = openDatabase({ url: config.databaseUrl, migrationUrl: config.databaseMigrationUrl, dataDir: config.dataDir });
   const started = process.hrtime.bigint();
   try {
     await migrateToLatest(database);
@@ -74,7 +75,8 @@ async function main(): Promise<void> {
     let written = 0;
     for (let start = 0; start < options.users; start += BATCH) {
       const end = Math.min(start + BATCH, options.users);
-      await database.db.transaction().execute(async (trx) => {
+      // System work: memberships of many orgs at once (row-level security on PostgreSQL).
+      await withSystem(database.db, async (trx) => {
         const users = [];
         const memberships = [];
         for (let i = start; i < end; i += 1) {

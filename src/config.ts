@@ -20,6 +20,8 @@ export interface RampartConfig {
   readonly dataDir: string;
   /** `undefined`: the embedded SQLite database `<dataDir>/rampart.db`. */
   readonly databaseUrl: Secret<string> | undefined;
+  /** PostgreSQL only: the role that owns the schema and runs migrations; the server then works as `databaseUrl`'s role. */
+  readonly databaseMigrationUrl: Secret<string> | undefined;
   readonly redisUrl: Secret<string> | undefined;
   readonly masterKey: Secret<Buffer> | undefined;
   /** Where the secrets' key-encryption key lives: derived from the master key, or in a PKCS#11 token. */
@@ -98,6 +100,23 @@ interface Variable<K extends keyof RampartConfig> {
 }
 
 type Mutable<T> = { -readonly [P in keyof T]: T[P] };
+
+/** A parser of a secret service URL whose scheme is one of `schemes` (`postgres:`…). */
+function serviceUrl(schemes: readonly string[], expected: string) {
+  return (raw: Raw): Secret<string> | undefined => {
+    if (raw === undefined || raw.trim() === '') return undefined;
+    let url: URL;
+    try {
+      url = new URL(raw.trim());
+    } catch {
+      throw new Error(`must be a ${expected} URL`);
+    }
+    if (!schemes.includes(url.protocol)) throw new Error(`must be a ${expected} URL`);
+    return new Secret(raw.trim());
+  };
+}
+
+const parsePostgresUrl = serviceUrl(['postgres:', 'postgresql:'], 'postgres://');
 
 function integer(min: number, max: number, fallback: number) {
   return (raw: Raw): number => {
@@ -222,16 +241,20 @@ export const VARIABLES: readonly Variable<keyof RampartConfig>[] = [
     defaultText: 'SQLite in the data dir',
     description: '`postgres://user:password@host:port/db` to use PostgreSQL instead of the embedded SQLite.',
     secret: true,
-    parse: (raw) => {
-      if (raw === undefined || raw.trim() === '') return undefined;
-      let url: URL;
-      try {
-        url = new URL(raw.trim());
-      } catch {
-        throw new Error('must be a postgres:// URL');
-      }
-      if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new Error('must be a postgres:// URL');
-      return new Secret(raw.trim());
+    parse: (raw) => parsePostgresUrl(raw),
+  },
+  {
+    key: 'databaseMigrationUrl',
+    env: 'RAMPART_DATABASE_MIGRATION_URL',
+    defaultText: 'unset: migrations run as `RAMPART_DATABASE_URL`',
+    description:
+      'PostgreSQL: the URL of the role that owns the schema. Migrations run through it, then the server works only as `RAMPART_DATABASE_URL`, which should be a role that owns no table and cannot bypass row-level security (`rampart doctor` checks; docs/decisions/006-tenancy.md).',
+    secret: true,
+    parse: (raw, partial) => {
+      const url = parsePostgresUrl(raw);
+      if (url !== undefined && partial.databaseUrl === undefined)
+        throw new Error('needs RAMPART_DATABASE_URL (the role the server works as)');
+      return url;
     },
   },
   {
@@ -240,17 +263,7 @@ export const VARIABLES: readonly Variable<keyof RampartConfig>[] = [
     defaultText: 'unset',
     description: '`redis://…` to share rate limits, the revocation bus and caches between instances.',
     secret: true,
-    parse: (raw) => {
-      if (raw === undefined || raw.trim() === '') return undefined;
-      let url: URL;
-      try {
-        url = new URL(raw.trim());
-      } catch {
-        throw new Error('must be a redis:// or rediss:// URL');
-      }
-      if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error('must be a redis:// or rediss:// URL');
-      return new Secret(raw.trim());
-    },
+    parse: serviceUrl(['redis:', 'rediss:'], 'redis:// or rediss://'),
   },
   {
     key: 'masterKey',

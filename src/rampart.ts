@@ -9,6 +9,7 @@ import { createLogger, type Logger } from './adapters/log/pino-logger.js';
 import { MemoryRateLimiter } from './adapters/memory/memory-rate-limiter.js';
 import { connectRedis, pingRedis } from './adapters/redis/redis-connection.js';
 import { RedisRateLimiter } from './adapters/redis/redis-rate-limiter.js';
+import { rlsWeakness, workingRolePosture } from './adapters/sql/rls-policies.js';
 import { migrateToLatest, openDatabase, type SqlDatabase } from './adapters/sql/sql-database.js';
 import { SqlIdempotencyStore } from './adapters/sql/sql-idempotency-store.js';
 import type { RampartConfig } from './config.js';
@@ -96,11 +97,14 @@ export async function createRampart(config: RampartConfig, options: RampartOptio
   prepareDataDirectory(config.dataDir);
   const database = openDatabase({
     url: config.databaseUrl,
+    migrationUrl: config.databaseMigrationUrl,
     dataDir: config.dataDir,
     onError: (error) => logger.warn({ err: error }, 'database connection error'),
   });
   try {
     await migrateToLatest(database);
+    const weakness = rlsWeakness(await workingRolePosture(database.db));
+    if (weakness !== undefined) logger.warn({ check: 'database-role' }, weakness.reason);
   } catch (error) {
     await database.close();
     throw error;

@@ -74,3 +74,35 @@ export async function userWithRole(app: FastifyInstance, admin: Grant, owner: Gr
   await addMember(app, owner, org.id, user.id, role);
   return user;
 }
+
+/**
+ * Gives `org` at least one row in every tenant table, through the API as its owner: a custom role
+ * with two versions, an API key confined to the org, a secret, and a service client whose token
+ * was revoked (RFC 7009). Tests of isolation and deletion then have something to lose.
+ */
+export async function fillTenantTables(app: FastifyInstance, owner: Grant, org: OrgBody): Promise<void> {
+  const expectOk = (response: LightMyRequestResponse) => expect(response.statusCode, response.body).toBeLessThan(300);
+  for (const version of [['jobs.read'], ['jobs.read', 'jobs.cancel']]) {
+    expectOk(await as(app, owner, 'PUT', `/api/v1/orgs/${org.id}/roles/deployer`, { permissions: version }));
+  }
+  expectOk(await as(app, owner, 'POST', '/api/v1/api-keys', { name: 'ci', scopes: ['secrets.read'], org: org.id }));
+  expectOk(await as(app, owner, 'PUT', `/api/v1/orgs/${org.id}/secrets/db-password`, { value: `value of ${org.slug}` }));
+  const created = await as(app, owner, 'POST', `/api/v1/orgs/${org.id}/clients`, {
+    name: 'worker',
+    scopes: ['members.read'],
+    auth_method: 'client_secret_basic',
+  });
+  expectOk(created);
+  const client = created.json<{ client_id: string; client_secret: string }>();
+  const basic = `Basic ${Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`).toString('base64')}`;
+  const formPost = (url: string, fields: Record<string, string>) =>
+    app.inject({
+      method: 'POST',
+      url,
+      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(fields).toString(),
+    });
+  const token = await formPost('/api/v1/oauth/token', { grant_type: 'client_credentials' });
+  expectOk(token);
+  expectOk(await formPost('/api/v1/oauth/revoke', { token: token.json<{ access_token: string }>().access_token }));
+}

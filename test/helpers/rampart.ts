@@ -5,6 +5,7 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { createLogger } from '../../src/adapters/log/pino-logger.js';
+import { openDatabase, type SqlDatabase } from '../../src/adapters/sql/sql-database.js';
 import { loadConfig, type RampartConfig } from '../../src/config.js';
 import { buildServer, type RampartPluginOptions } from '../../src/http/server.js';
 import { createRampart, type Rampart, type RampartOptions } from '../../src/rampart.js';
@@ -39,6 +40,12 @@ export interface TestServer {
   readonly app: FastifyInstance;
   readonly rampart: Rampart;
   readonly logs: LogCapture;
+  /**
+   * The database as its administrator sees it, for assertions on what is stored: on PostgreSQL a
+   * connection of the schema owner (the test superuser), past row-level security — the server's
+   * own connection (`rampart.database`) sees no tenant row outside a scope; on SQLite the server's.
+   */
+  readonly stored: SqlDatabase;
   close(): Promise<void>;
 }
 
@@ -57,13 +64,17 @@ export async function testServer(
   const rampart = await createRampart(config, { logger: createLogger(config.logLevel, logs), ...options });
   const app = await buildServer(rampart, options.routes);
   await app.ready();
+  const adminUrl = config.databaseMigrationUrl ?? config.databaseUrl;
+  const stored = adminUrl === undefined ? rampart.database : openDatabase({ url: adminUrl, dataDir: config.dataDir });
   return {
     app,
     rampart,
     logs,
+    stored,
     async close() {
       await app.close();
       await rampart.close();
+      if (stored !== rampart.database) await stored.close();
     },
   };
 }

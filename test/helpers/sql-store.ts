@@ -18,8 +18,10 @@ export interface MigratedStore {
 export async function migratedStore(backend: Backend): Promise<MigratedStore> {
   const instance = await backend.create();
   prepareDataDirectory(instance.dataDir);
+  // As the server does: working as the role that owns nothing, migrating as the owner.
+  const secret = (url: string | undefined) => (url === undefined ? undefined : new Secret(url));
   const open = (): SqlDatabase =>
-    openDatabase({ url: instance.databaseUrl === undefined ? undefined : new Secret(instance.databaseUrl), dataDir: instance.dataDir });
+    openDatabase({ url: secret(instance.workingDatabaseUrl), migrationUrl: secret(instance.databaseUrl), dataDir: instance.dataDir });
   const first = open();
   await migrateToLatest(first);
   const second = backend.name === 'sqlite' ? first : open();

@@ -83,7 +83,7 @@ for (const backend of await backends()) {
       expect(list.json<{ api_keys: IssuedKey[] }>().api_keys).toEqual([expect.objectContaining({ id: key.id, prefix: key.prefix })]);
       expect(list.json<{ api_keys: Record<string, unknown>[] }>().api_keys[0]).not.toHaveProperty('key');
 
-      const row = await server.rampart.database.db.selectFrom('api_keys').selectAll().where('id', '=', key.id).executeTakeFirstOrThrow();
+      const row = await server.stored.db.selectFrom('api_keys').selectAll().where('id', '=', key.id).executeTakeFirstOrThrow();
       expect(row.key_hash).toBe(hashApiKey(key.key));
       expect(JSON.stringify(row)).not.toContain(key.key.slice(3));
       expect(audit.events().filter((e) => e.action === 'api_key.create' && e.resource === key.id)).toHaveLength(1);
@@ -100,7 +100,7 @@ for (const backend of await backends()) {
       expectProblem(await createKey(viewer.grant, { name: 'elsewhere', scopes: ['org.read'], org: other.org.id }), 'not_found');
       const list = await as(server.app, viewer.grant, 'GET', '/api/v1/api-keys');
       expect(list.json<{ api_keys: unknown[] }>().api_keys).toEqual([]);
-      expect(await server.rampart.database.db.selectFrom('api_keys').select('id').where('user_id', '=', viewer.id).execute()).toEqual([]);
+      expect(await server.stored.db.selectFrom('api_keys').select('id').where('user_id', '=', viewer.id).execute()).toEqual([]);
     });
 
     it('a creator who loses a permission takes it from the key, and gets it back with the permission', async () => {
@@ -194,7 +194,7 @@ for (const backend of await backends()) {
     it('last_used_at is written at most once a minute per key', async () => {
       const key = await issued(owner.grant, { name: 'used', scopes: ['members.read'], org: org.id });
       const lastUsed = async () =>
-        (await server.rampart.database.db.selectFrom('api_keys').select('last_used_at').where('id', '=', key.id).executeTakeFirstOrThrow())
+        (await server.stored.db.selectFrom('api_keys').select('last_used_at').where('id', '=', key.id).executeTakeFirstOrThrow())
           .last_used_at;
       const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
       const first = clock.now();

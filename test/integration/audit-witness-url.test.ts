@@ -99,7 +99,7 @@ for (const backend of await backends()) {
       // A restored older backup: the log as it was at 2 entries.
       {
         const probe = await testServer(instance);
-        const db = probe.rampart.database.db;
+        const db = probe.stored.db;
         await db.deleteFrom('audit_entries').where('leaf_index', '>=', 2).execute();
         await sql`delete from audit_subtrees where start + size > 2`.execute(db);
         await db.deleteFrom('audit_checkpoints').where('size', '>', 2).execute();

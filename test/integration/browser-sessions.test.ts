@@ -48,19 +48,15 @@ for (const backend of await backends()) {
       expect(body.session_id).toBe(login.sessionId);
       expect(login.response.headers['cache-control']).toContain('no-store');
       // Only SHA-256 of the secret is stored, never the secret.
-      const row = await server.rampart.database.db
-        .selectFrom('sessions')
-        .selectAll()
-        .where('id', '=', login.sessionId)
-        .executeTakeFirstOrThrow();
+      const row = await server.stored.db.selectFrom('sessions').selectAll().where('id', '=', login.sessionId).executeTakeFirstOrThrow();
       expect(row.cookie_secret_hash).toBe(createHash('sha256').update(login.secret).digest('hex'));
       expect(JSON.stringify(row)).not.toContain(login.secret);
       // Absolute lifetime: RAMPART_SESSION_ABSOLUTE_TIMEOUT (28800 s) from now.
       expect(row.expires_at).toBe(clock.now() + 28_800_000);
       // No refresh token exists for a browser session.
-      expect(
-        await server.rampart.database.db.selectFrom('refresh_tokens').selectAll().where('session_id', '=', login.sessionId).execute(),
-      ).toEqual([]);
+      expect(await server.stored.db.selectFrom('refresh_tokens').selectAll().where('session_id', '=', login.sessionId).execute()).toEqual(
+        [],
+      );
     });
 
     it('the cookie authenticates the caller (via cookie), is audited, and logout clears it and revokes the session', async () => {
@@ -157,13 +153,8 @@ for (const backend of await backends()) {
     it('last_seen_at is written at most once per touch interval, not on every request', async () => {
       const login = await cookieLogin(server.app);
       const lastSeen = async (): Promise<number> =>
-        (
-          await server.rampart.database.db
-            .selectFrom('sessions')
-            .select('last_seen_at')
-            .where('id', '=', login.sessionId)
-            .executeTakeFirstOrThrow()
-        ).last_seen_at;
+        (await server.stored.db.selectFrom('sessions').select('last_seen_at').where('id', '=', login.sessionId).executeTakeFirstOrThrow())
+          .last_seen_at;
       const opened = await lastSeen();
       const interval = server.rampart.identity.cookieSessions.touchIntervalMs;
       expect(interval).toBe(60_000);

@@ -75,17 +75,17 @@ for (const backend of await backends()) {
     });
 
     it('stores private keys encrypted under the master key, bound to their kid', async () => {
-      const rows = await server.rampart.database.db.selectFrom('signing_keys').selectAll().execute();
+      const rows = await server.stored.db.selectFrom('signing_keys').selectAll().execute();
       expect(rows).toHaveLength(1);
       const row = rows[0]!;
       expect(row.private_jwk).toMatch(/^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
       expect(row.private_jwk).not.toContain('"d"');
       // Copying the ciphertext under another kid (a row swap) fails its integrity check.
-      await server.rampart.database.db
+      await server.stored.db
         .insertInto('signing_keys')
         .values({ ...row, kid: 'AAAAAAAAAAAAAAAAAAAAAA' })
         .execute();
-      const wrongKey = new SqlSigningKeyStore(server.rampart.database.db, deriveKey(secret(Buffer.alloc(32, 7)), 'signing-key-wrap'));
+      const wrongKey = new SqlSigningKeyStore(server.stored.db, deriveKey(secret(Buffer.alloc(32, 7)), 'signing-key-wrap'));
       await expect(wrongKey.list()).rejects.toMatchObject({ code: 'secret_integrity_failed' });
       await expect(server.rampart.identity.tokens.reload()).rejects.toMatchObject({ code: 'secret_integrity_failed' });
     });

@@ -28,7 +28,7 @@ for (const backend of await backends()) {
         headers: { authorization: `Bearer ${grant.access_token}` },
         ...(payload === undefined ? {} : { payload }),
       });
-    const userRow = (id: string) => server.rampart.database.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    const userRow = (id: string) => server.stored.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 
     /** A second user, made an owner of `system` the way the membership routes would. */
     async function secondOwner(email: string): Promise<Grant> {
@@ -40,7 +40,7 @@ for (const backend of await backends()) {
       });
       expect(created.statusCode, created.body).toBe(201);
       const id = created.json<{ id: string }>().id;
-      const db = server.rampart.database.db;
+      const db = server.stored.db;
       const org = await db.selectFrom('orgs').select('id').where('slug', '=', SYSTEM_ORG_SLUG).executeTakeFirstOrThrow();
       await db.insertInto('memberships').values({ org_id: org.id, user_id: id, role: 'owner', created_at: Date.now() }).execute();
       return login(server.app, email, PASSWORD);

@@ -112,7 +112,7 @@ for (const backend of await backends()) {
       expect(removed.statusCode, removed.body).toBe(204);
       expect((await me(server.app, grant.access_token)).json()).toMatchObject({ mfa: { enabled: false } });
       expect(await login(server.app)).toHaveProperty('access_token');
-      const { db } = server.rampart.database;
+      const { db } = server.stored;
       expect(await db.selectFrom('mfa_totp').selectAll().execute()).toEqual([]);
       expect(await db.selectFrom('recovery_codes').selectAll().execute()).toEqual([]);
       expect(

@@ -372,6 +372,42 @@ const STEPS: readonly UpgradeStep[] = [
       ]);
     },
   },
+  {
+    to: '0012-rls-working-role',
+    from: '0011-audit-privacy',
+    async seed(db) {
+      const now = Date.UTC(2026, 0, 1);
+      await sql`insert into orgs (id, slug, name, created_at) values (${'org_r'}, ${'rows'}, ${'Rows'}, ${now})`.execute(db);
+      await sql`insert into users (id, email, name, password_hash, status, created_at, updated_at)
+        values (${'usr_r'}, ${'r@example.test'}, ${null}, ${null}, ${'active'}, ${now}, ${now})`.execute(db);
+      await sql`insert into memberships (org_id, user_id, role, created_at) values (${'org_r'}, ${'usr_r'}, ${'owner'}, ${now})`.execute(
+        db,
+      );
+      await sql`insert into org_roles (org_id, name, permissions, version, created_at, updated_at)
+        values (${'org_r'}, ${'deployer'}, ${'["jobs.read"]'}, ${1}, ${now}, ${now})`.execute(db);
+      await sql`insert into api_keys (id, user_id, org_id, name, prefix, key_hash, scopes, created_at)
+        values (${'key_r'}, ${'usr_r'}, ${'org_r'}, ${'ci'}, ${'rk_r'}, ${'b'.repeat(64)}, ${'[]'}, ${now})`.execute(db);
+    },
+    async check(database) {
+      // Every row is kept; on PostgreSQL a role bound by the policies sees them only in a system
+      // transaction, memberships and API keys included (exempt until this migration).
+      const tables = ['memberships', 'org_roles', 'api_keys'] as const;
+      const count = async (db: Kysely<unknown>, table: string) =>
+        Number((await sql<{ n: number | string }>`select count(*) as n from ${sql.table(table)}`.execute(db)).rows[0]?.n);
+      for (const table of tables) expect(await count(database.db as unknown as Kysely<unknown>, table), table).toBe(1);
+      if (database.dialect !== 'postgres') return;
+      const asTenantRole = (system: boolean) =>
+        database.db.transaction().execute(async (trx) => {
+          await sql.raw('SET LOCAL ROLE rampart_tenant').execute(trx);
+          if (system) await sql`select set_config('app.system', 'on', true)`.execute(trx);
+          const counts: number[] = [];
+          for (const table of tables) counts.push(await count(trx as unknown as Kysely<unknown>, table));
+          return counts;
+        });
+      expect(await asTenantRole(false)).toEqual([0, 0, 0]);
+      expect(await asTenantRole(true)).toEqual([1, 1, 1]);
+    },
+  },
 ];
 
 function applied(database: SqlDatabase): Promise<string[]> {

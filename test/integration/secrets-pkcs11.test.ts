@@ -104,7 +104,7 @@ for (const backend of await backends()) {
         value: 'in-the-token',
         version: 1,
       });
-      const keks = await server.rampart.database.db.selectFrom('secret_keks').selectAll().where('state', '=', 'active').execute();
+      const keks = await server.stored.db.selectFrom('secret_keks').selectAll().where('state', '=', 'active').execute();
       expect(keks).toEqual([expect.objectContaining({ source: 'pkcs11' })]);
       const objects = tokenKeys(token).filter((o) => o.label === `rampart-kek-${keks[0]?.id}`);
       expect(objects).toEqual([{ label: `rampart-kek-${keks[0]?.id}`, sensitive: true, extractable: false, valueReadable: false }]);
@@ -118,9 +118,8 @@ for (const backend of await backends()) {
           ).toBe(200);
         }
       }
-      const before = (
-        await server.rampart.database.db.selectFrom('secret_keks').select('id').where('state', '=', 'active').executeTakeFirstOrThrow()
-      ).id;
+      const before = (await server.stored.db.selectFrom('secret_keks').select('id').where('state', '=', 'active').executeTakeFirstOrThrow())
+        .id;
       // Reads go on during the rotation.
       const reads = Promise.all(
         Array.from({ length: 10 }, (_, i) => as(server.app, owner.grant, 'POST', url(org, `s${i % 5}/reveal`), {})),
@@ -145,7 +144,7 @@ for (const backend of await backends()) {
     it('refuses, in the token, a wrapped data key copied to another org', async () => {
       await as(server.app, owner.grant, 'PUT', url(org, 'a'), { value: 'org-a-secret' });
       await as(server.app, other.owner.grant, 'PUT', url(other.org, 'a'), { value: 'org-b-secret' });
-      const db = server.rampart.database.db;
+      const db = server.stored.db;
       const keyA = await db.selectFrom('secret_data_keys').selectAll().where('org_id', '=', org.id).executeTakeFirstOrThrow();
       await db.updateTable('secret_data_keys').set({ wrapped: keyA.wrapped }).where('org_id', '=', other.org.id).execute();
       server.rampart.secrets.service.forgetKeys();

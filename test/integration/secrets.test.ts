@@ -75,7 +75,7 @@ for (const backend of await backends()) {
       expect(JSON.stringify(audit.events())).not.toContain('s3cret');
 
       // Stored: ciphertext with the key-id prefix only.
-      const rows = await server.rampart.database.db.selectFrom('secret_versions').selectAll().where('org_id', '=', org.id).execute();
+      const rows = await server.stored.db.selectFrom('secret_versions').selectAll().where('org_id', '=', org.id).execute();
       expect(rows).toHaveLength(2);
       for (const row of rows) {
         expect(row.ciphertext).toMatch(/^rampart:v1:dk_[A-Za-z0-9_-]+:[A-Za-z0-9_-]+$/);
@@ -87,7 +87,7 @@ for (const backend of await backends()) {
       for (const value of ['a1', 'a2', 'a3']) await as(server.app, owner.grant, 'PUT', url('api-token'), { value });
       const deleted = await as(server.app, owner.grant, 'DELETE', url('api-token'));
       expect(deleted.statusCode, deleted.body).toBe(204);
-      const rows = await server.rampart.database.db.selectFrom('secret_versions').selectAll().where('org_id', '=', org.id).execute();
+      const rows = await server.stored.db.selectFrom('secret_versions').selectAll().where('org_id', '=', org.id).execute();
       expect(rows).toEqual([]);
       expectProblem(await as(server.app, owner.grant, 'POST', url('api-token/reveal'), {}), 'not_found');
       expectProblem(await as(server.app, owner.grant, 'DELETE', url('api-token')), 'not_found');

@@ -109,7 +109,7 @@ for (const backend of await backends()) {
       });
       expect(client.client_id).toMatch(/^cli_[0-9a-f]{32}$/);
       expect(client.client_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      const row = await server.rampart.database.db
+      const row = await server.stored.db
         .selectFrom('service_clients')
         .selectAll()
         .where('id', '=', client.client_id)
@@ -185,7 +185,7 @@ for (const backend of await backends()) {
         }),
         'validation_failed',
       );
-      expect(await server.rampart.database.db.selectFrom('service_clients').select('id').execute()).toEqual([]);
+      expect(await server.stored.db.selectFrom('service_clients').select('id').execute()).toEqual([]);
     });
 
     it('token endpoint errors are RFC 6749 §5.2 bodies: invalid_client, invalid_scope, unsupported_grant_type, invalid_request', async () => {

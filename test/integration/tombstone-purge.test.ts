@@ -22,7 +22,7 @@ for (const backend of await backends()) {
     let clock: FakeClock;
     let admin: Grant;
 
-    const tombstones = () => server.rampart.database.db.selectFrom('session_tombstones').selectAll().orderBy('revoked_at').execute();
+    const tombstones = () => server.stored.db.selectFrom('session_tombstones').selectAll().orderBy('revoked_at').execute();
 
     /** Creates a user, logs them in (one session), erases them: one tombstone, revoked now. */
     async function eraseUserWithSession(email: string): Promise<string> {
@@ -74,7 +74,7 @@ for (const backend of await backends()) {
       clock.advance(TOMBSTONE_RETAIN_MS + 1000);
       const errors: unknown[] = [];
       const purge = new TombstonePurge({
-        tombstones: new SqlSessionTombstones(server.rampart.database.db),
+        tombstones: new SqlSessionTombstones(server.stored.db),
         clock,
         onError: (error) => errors.push(error),
         intervalMs: 20,

@@ -183,7 +183,7 @@ for (const backend of await backends()) {
       const second = await createUser('ops@example.test');
       // Make them a system admin directly: role management arrives with tenancy.
       const system = (await server.rampart.identity.users.memberships(admin.user.id))[0];
-      await server.rampart.database.db
+      await server.stored.db
         .insertInto('memberships')
         .values({ org_id: system?.orgId ?? '', user_id: second.id, role: 'admin', created_at: clock.now() })
         .execute();

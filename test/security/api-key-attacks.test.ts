@@ -36,7 +36,7 @@ for (const backend of await backends()) {
     let owner: OrgUser;
     let clock: FakeClock;
 
-    const rows = async (s: TestServer) => s.rampart.database.db.selectFrom('api_keys').selectAll().orderBy('id').execute();
+    const rows = async (s: TestServer) => s.stored.db.selectFrom('api_keys').selectAll().orderBy('id').execute();
     const members = (s: TestServer, key: string) =>
       s.app.inject({ method: 'GET', url: `/api/v1/orgs/${org.id}/members`, headers: { authorization: `Bearer ${key}` } });
     async function newKey(grant: Grant, s = server): Promise<{ id: string; key: string; prefix: string }> {

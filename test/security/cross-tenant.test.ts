@@ -136,7 +136,7 @@ const ATTACKERS: readonly AttackerKind[] = [
 
 /** Everything of the victim org the attacks could change. */
 async function snapshot(server: TestServer, orgId: string): Promise<unknown> {
-  const db = server.rampart.database.db;
+  const db = server.stored.db;
   return {
     org: await db.selectFrom('orgs').selectAll().where('id', '=', orgId).execute(),
     members: await db.selectFrom('memberships').selectAll().where('org_id', '=', orgId).orderBy('user_id').execute(),

@@ -43,7 +43,7 @@ for (const backend of await backends()) {
     });
 
     async function challengeRow(token: string): Promise<{ attempts: number; consumed_at: number | null }> {
-      return server.rampart.database.db
+      return server.stored.db
         .selectFrom('mfa_challenges')
         .select(['attempts', 'consumed_at'])
         .where('token_hash', '=', hashMfaToken(secret(token))!)

@@ -117,7 +117,7 @@ for (const backend of await backends()) {
       expect((await get(server.app, '/api/v1/me/sessions', member.access_token)).statusCode).toBe(200);
 
       // Made an admin of an org (a membership row, as the tenancy service writes it).
-      const db = server.rampart.database.db;
+      const db = server.stored.db;
       await db.insertInto('orgs').values({ id: 'org_enforced', slug: 'enforced', name: 'Enforced', created_at: clock.now() }).execute();
       await db
         .insertInto('memberships')

@@ -31,7 +31,7 @@ for (const backend of await backends()) {
     });
 
     async function usedCount(): Promise<number> {
-      const rows = await server.rampart.database.db.selectFrom('recovery_codes').select('used_at').execute();
+      const rows = await server.stored.db.selectFrom('recovery_codes').select('used_at').execute();
       expect(rows).toHaveLength(10);
       return rows.filter((row) => row.used_at !== null).length;
     }

@@ -21,7 +21,7 @@ import { enrol, mfaTokenOf, verifyMfa } from '../helpers/mfa.js';
 import { testServer, type TestServer } from '../helpers/rampart.js';
 
 async function dump(server: TestServer, store: BackendInstance): Promise<string> {
-  const { db, dialect } = server.rampart.database;
+  const { db, dialect } = server.stored;
   const tables =
     dialect === 'sqlite'
       ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db)).rows.map((r) => r.name)
@@ -75,14 +75,14 @@ for (const backend of await backends()) {
       ];
       for (const [what, value] of values) expect(text.includes(value), `${what} found in the dump`).toBe(false);
       expect(text.includes(enrolled.secret.slice(0, 16)), 'half of the TOTP secret found in the dump').toBe(false);
-      const row = await server.rampart.database.db.selectFrom('mfa_totp').select('secret_sealed').executeTakeFirstOrThrow();
+      const row = await server.stored.db.selectFrom('mfa_totp').select('secret_sealed').executeTakeFirstOrThrow();
       expect(row.secret_sealed).toMatch(/^v1\.[A-Za-z0-9+/]+=*$/);
     });
 
     it('a sealed secret opens only under the master key and for its own user', async () => {
       const grant = await login(server.app);
       const enrolled = await enrol(server.app, grant.access_token, clock);
-      const row = await server.rampart.database.db.selectFrom('mfa_totp').select('secret_sealed').executeTakeFirstOrThrow();
+      const row = await server.stored.db.selectFrom('mfa_totp').select('secret_sealed').executeTakeFirstOrThrow();
       const key = deriveKey(masterKeyOf(server.rampart.config), 'totp-secret-seal');
       expect(openTotpSecret(key, grant.user.id, row.secret_sealed).reveal()).toBe(enrolled.secret);
       // Copied onto another user's row (an attacker who can write), it fails its integrity check.

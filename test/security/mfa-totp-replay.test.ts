@@ -31,7 +31,7 @@ for (const backend of await backends()) {
     });
 
     async function lastStep(): Promise<number | null> {
-      const row = await server.rampart.database.db.selectFrom('mfa_totp').select('last_step').executeTakeFirstOrThrow();
+      const row = await server.stored.db.selectFrom('mfa_totp').select('last_step').executeTakeFirstOrThrow();
       return row.last_step;
     }
 

@@ -23,7 +23,7 @@ for (const backend of await backends()) {
     let operator: OrgUser;
 
     const state = async () => {
-      const db = server.rampart.database.db;
+      const db = server.stored.db;
       return {
         members: await db.selectFrom('memberships').select(['user_id', 'role']).where('org_id', '=', org.id).orderBy('user_id').execute(),
         roles: await db.selectFrom('org_roles').selectAll().where('org_id', '=', org.id).orderBy('name').execute(),

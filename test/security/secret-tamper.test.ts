@@ -36,7 +36,7 @@ for (const backend of await backends()) {
     let orgB: OrgBody;
     let ownerB: OrgUser;
 
-    const db = () => server.rampart.database.db;
+    const db = () => server.stored.db;
     const put = async (owner: OrgUser, org: OrgBody, name: string, value: string) => {
       const response = await as(server.app, owner.grant, 'PUT', `/api/v1/orgs/${org.slug}/secrets/${name}`, { value });
       expect(response.statusCode, response.body).toBe(200);

@@ -16,7 +16,7 @@ import { ADMIN_ENV, ADMIN_PASSWORD, login, refreshRequest, type Grant } from '..
 import { testServer, type TestServer } from '../helpers/rampart.js';
 
 async function dump(server: TestServer, store: BackendInstance): Promise<string> {
-  const { db, dialect } = server.rampart.database;
+  const { db, dialect } = server.stored;
   const tables =
     dialect === 'sqlite'
       ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db)).rows.map((r) => r.name)

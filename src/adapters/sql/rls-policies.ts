@@ -1,29 +1,40 @@
 /**
  * PostgreSQL row-level security for tenant tables (issue 5, item 6; docs/decisions/006-tenancy.md).
  *
- * - `rampart_tenant` is a role that owns no table, cannot log in and cannot bypass RLS. A scoped
- *   repository call runs in a transaction that first does `SET LOCAL ROLE rampart_tenant` and
- *   `set_config('app.org_id', <org id>, true)` (a bound parameter, transaction-local): from then
- *   on every tenant table answers only that org's rows, whatever the query says.
- * - Each tenant table gets `ENABLE` and `FORCE ROW LEVEL SECURITY` and two policies:
- *   `rampart_tenant_isolation` for `rampart_tenant`, `USING (org_id = current_setting('app.org_id', true))`
- *   (with the same `WITH CHECK`), and `rampart_system`, for the role that ran the migrations only:
- *   the explicit, visible grant for system work that must cross orgs (authentication of an API
- *   key by its hash, org deletion, retention). FORCE makes even that role go through a policy.
+ * - The server works as a role that owns no table and cannot bypass RLS (`RAMPART_DATABASE_URL`
+ *   when `RAMPART_DATABASE_MIGRATION_URL` names the schema owner), a member of `rampart_tenant`,
+ *   which holds the data grants, cannot log in and cannot bypass RLS either.
+ * - Each tenant table gets `ENABLE` and `FORCE ROW LEVEL SECURITY` (FORCE: the owner too) and two
+ *   policies, both for every role:
+ *   `rampart_tenant_isolation`, `USING (org_id = current_setting('app.org_id', true))` with the
+ *   same `WITH CHECK` — a scoped repository call runs in a transaction that set `app.org_id` with
+ *   `set_config(…, true)` (transaction-local, a bound parameter);
+ *   `rampart_system`, `USING (current_setting('app.system', true) = 'on')` — the explicit, visible
+ *   grant for system work that must cross orgs (finding an API key or a client by its hash before
+ *   any scope exists, the authorizer's membership directory, key rotation), which runs through
+ *   `withSystem` (rls-scope.ts).
+ *   A query in neither kind of transaction — one that forgot its scope — sees no tenant row at all.
  *
  * SQLite has no RLS; there the `TenantScope` every repository method requires is the guarantee.
  */
 import { sql, type Kysely } from 'kysely';
 
-/** The role scoped work runs as. */
+/** The role scoped work runs as, and that the server's working role is a member of. */
 export const TENANT_ROLE = 'rampart_tenant';
+
+/** The transaction-local setting naming the org a scoped transaction may reach. */
+export const ORG_SETTING = 'app.org_id';
+
+/** The transaction-local setting (`on`) of a system transaction, which may reach every org. */
+export const SYSTEM_SETTING = 'app.system';
 
 /** The tables of 0007-tenancy that get row-level security. */
 const TENANCY_RLS_TABLES = ['org_roles', 'org_role_versions'] as const;
 
 const TABLE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 
-async function isPostgres(db: Kysely<unknown>): Promise<boolean> {
+/** Whether `db` is PostgreSQL (migrations are written once for both dialects). */
+export async function isPostgres<DB>(db: Kysely<DB>): Promise<boolean> {
   try {
     await sql`select current_setting('server_version_num')`.execute(db);
     return true;
@@ -64,14 +75,28 @@ export async function enableTenantRowLevelSecurity(db: Kysely<unknown>, table: s
   await sql.raw(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO ${TENANT_ROLE}`).execute(db);
   await sql.raw(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`).execute(db);
   await sql.raw(`ALTER TABLE ${table} FORCE ROW LEVEL SECURITY`).execute(db);
+  await createTenantPolicies(db, table);
+}
+
+/** (Re)creates the two policies of a tenant table (see the module comment). */
+export async function createTenantPolicies(db: Kysely<unknown>, table: string): Promise<void> {
+  if (!TABLE_NAME.test(table)) throw new Error(`not a table name: ${table}`);
+  await sql.raw(`DROP POLICY IF EXISTS rampart_tenant_isolation ON ${table}`).execute(db);
+  await sql.raw(`DROP POLICY IF EXISTS rampart_system ON ${table}`).execute(db);
   await sql
     .raw(
-      `CREATE POLICY rampart_tenant_isolation ON ${table} TO ${TENANT_ROLE}
-        USING (org_id = current_setting('app.org_id', true))
-        WITH CHECK (org_id = current_setting('app.org_id', true))`,
+      `CREATE POLICY rampart_tenant_isolation ON ${table}
+        USING (org_id = current_setting('${ORG_SETTING}', true))
+        WITH CHECK (org_id = current_setting('${ORG_SETTING}', true))`,
     )
     .execute(db);
-  await sql.raw(`CREATE POLICY rampart_system ON ${table} TO CURRENT_USER USING (true) WITH CHECK (true)`).execute(db);
+  await sql
+    .raw(
+      `CREATE POLICY rampart_system ON ${table}
+        USING (current_setting('${SYSTEM_SETTING}', true) = 'on')
+        WITH CHECK (current_setting('${SYSTEM_SETTING}', true) = 'on')`,
+    )
+    .execute(db);
 }
 
 /** 0007-tenancy's part: the role, and RLS on the tenancy tables. */
@@ -83,10 +108,55 @@ export async function applyRowLevelSecurity(db: Kysely<unknown>): Promise<void> 
 
 export async function dropRowLevelSecurity(db: Kysely<unknown>): Promise<void> {
   if (!(await isPostgres(db))) return;
-  for (const table of TENANCY_RLS_TABLES) {
-    await sql.raw(`DROP POLICY IF EXISTS rampart_tenant_isolation ON ${table}`).execute(db);
-    await sql.raw(`DROP POLICY IF EXISTS rampart_system ON ${table}`).execute(db);
-    await sql.raw(`ALTER TABLE ${table} NO FORCE ROW LEVEL SECURITY`).execute(db);
-    await sql.raw(`ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY`).execute(db);
+  for (const table of TENANCY_RLS_TABLES) await disableRowLevelSecurity(db, table);
+}
+
+/** Takes `table` out of row-level security: its policies dropped, RLS off. */
+export async function disableRowLevelSecurity(db: Kysely<unknown>, table: string): Promise<void> {
+  if (!TABLE_NAME.test(table)) throw new Error(`not a table name: ${table}`);
+  await sql.raw(`DROP POLICY IF EXISTS rampart_tenant_isolation ON ${table}`).execute(db);
+  await sql.raw(`DROP POLICY IF EXISTS rampart_system ON ${table}`).execute(db);
+  await sql.raw(`ALTER TABLE ${table} NO FORCE ROW LEVEL SECURITY`).execute(db);
+  await sql.raw(`ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY`).execute(db);
+}
+
+/** What the role a connection works as may do past row-level security (PostgreSQL). */
+export interface WorkingRolePosture {
+  readonly role: string;
+  /** A superuser bypasses every policy. */
+  readonly superuser: boolean;
+  /** `BYPASSRLS` bypasses every policy. */
+  readonly bypassRls: boolean;
+  /** Tables of the schema it owns: an owner can switch their row-level security off. */
+  readonly ownedTables: number;
+}
+
+/** The posture of the role `db`'s connections work as; `undefined` on SQLite. */
+export async function workingRolePosture<DB>(db: Kysely<DB>): Promise<WorkingRolePosture | undefined> {
+  if (!(await isPostgres(db))) return undefined;
+  const result = await sql<{ role: string; superuser: boolean; bypass: boolean; owned: number | string }>`
+    select r.rolname as role, r.rolsuper as superuser, r.rolbypassrls as bypass,
+      (select count(*) from pg_tables t where t.schemaname = current_schema() and t.tableowner = current_user) as owned
+    from pg_roles r where r.rolname = current_user`.execute(db);
+  const row = result.rows[0];
+  if (row === undefined) throw new Error('the current role is not in pg_roles');
+  return Object.freeze({ role: row.role, superuser: row.superuser, bypassRls: row.bypass, ownedTables: Number(row.owned) });
+}
+
+/** Why `posture` weakens row-level security, or `undefined` when it does not. */
+export function rlsWeakness(posture: WorkingRolePosture | undefined): { level: 'fail' | 'warn'; reason: string } | undefined {
+  if (posture === undefined) return undefined;
+  if (posture.superuser || posture.bypassRls) {
+    return {
+      level: 'fail',
+      reason: `the server's database role ${posture.role} bypasses row-level security (${posture.superuser ? 'superuser' : 'BYPASSRLS'}): give RAMPART_DATABASE_URL a role without it and the owner's URL to RAMPART_DATABASE_MIGRATION_URL`,
+    };
   }
+  if (posture.ownedTables > 0) {
+    return {
+      level: 'warn',
+      reason: `the server's database role ${posture.role} owns ${posture.ownedTables} table(s) and could switch row-level security off: give RAMPART_DATABASE_MIGRATION_URL the owner's URL and RAMPART_DATABASE_URL a role that owns nothing`,
+    };
+  }
+  return undefined;
 }

@@ -6,6 +6,7 @@
 import type { User } from '../../domain/user.js';
 import type { AccountStore, UserPageQuery } from '../../ports/account-store.js';
 import type { RampartKysely } from './schema.js';
+import { withSystem } from './rls-scope.js';
 
 export class SqlAccountStore implements AccountStore {
   readonly #db: RampartKysely;
@@ -49,8 +50,9 @@ export class SqlAccountStore implements AccountStore {
     return Number(result.numUpdatedRows) > 0;
   }
 
+  // System: the user's memberships span orgs.
   async erase(id: string, now: number): Promise<boolean> {
-    return this.#db.transaction().execute(async (trx) => {
+    return withSystem(this.#db, async (trx) => {
       const sessions = await trx.selectFrom('sessions').select(['id', 'revoked_at']).where('user_id', '=', id).execute();
       if (sessions.length > 0) {
         await trx

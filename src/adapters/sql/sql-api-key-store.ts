@@ -2,6 +2,7 @@
 import type { ApiKey } from '../../domain/api-key.js';
 import type { ApiKeyMatch, ApiKeyStore, NewApiKey } from '../../ports/api-key-store.js';
 import type { ApiKeyTable } from './credential-schema.js';
+import { withSystem, type TenantTransaction } from './rls-scope.js';
 import type { RampartKysely } from './schema.js';
 
 function parseScopes(text: string): readonly string[] {
@@ -57,6 +58,10 @@ const KEY_COLUMNS = [
   'api_keys.replaced_by',
 ] as const;
 
+/**
+ * Keys belong to users, not to one org (a platform key has none): every statement is system work
+ * on PostgreSQL (rls-scope.ts), found by the key's hash or by its owner, never by an org scope.
+ */
 export class SqlApiKeyStore implements ApiKeyStore {
   readonly #db: RampartKysely;
 
@@ -64,41 +69,53 @@ export class SqlApiKeyStore implements ApiKeyStore {
     this.#db = db;
   }
 
+  #system<T>(work: (trx: TenantTransaction) => Promise<T>): Promise<T> {
+    return withSystem(this.#db, work);
+  }
+
   async create(key: NewApiKey): Promise<void> {
-    await this.#db.insertInto('api_keys').values(toRow(key)).execute();
+    await this.#system((trx) => trx.insertInto('api_keys').values(toRow(key)).execute());
   }
 
   async findByHash(keyHash: string): Promise<ApiKeyMatch | undefined> {
-    const row = await this.#db
-      .selectFrom('api_keys')
-      .leftJoin('users', 'users.id', 'api_keys.user_id')
-      .select([...KEY_COLUMNS, 'users.status as owner_status'])
-      .where('api_keys.key_hash', '=', keyHash)
-      .executeTakeFirst();
+    const row = await this.#system((trx) =>
+      trx
+        .selectFrom('api_keys')
+        .leftJoin('users', 'users.id', 'api_keys.user_id')
+        .select([...KEY_COLUMNS, 'users.status as owner_status'])
+        .where('api_keys.key_hash', '=', keyHash)
+        .executeTakeFirst(),
+    );
     if (row === undefined) return undefined;
     return Object.freeze({ key: toKey(row), ownerStatus: row.owner_status ?? null });
   }
 
   async findByPrefix(prefix: string): Promise<ApiKey | undefined> {
-    const row = await this.#db.selectFrom('api_keys').selectAll().where('prefix', '=', prefix).orderBy('id').executeTakeFirst();
+    const row = await this.#system((trx) =>
+      trx.selectFrom('api_keys').selectAll().where('prefix', '=', prefix).orderBy('id').executeTakeFirst(),
+    );
     return row === undefined ? undefined : toKey(row);
   }
 
   async findOwned(ownerId: string, id: string): Promise<ApiKey | undefined> {
-    const row = await this.#db.selectFrom('api_keys').selectAll().where('user_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
+    const row = await this.#system((trx) =>
+      trx.selectFrom('api_keys').selectAll().where('user_id', '=', ownerId).where('id', '=', id).executeTakeFirst(),
+    );
     return row === undefined ? undefined : toKey(row);
   }
 
   async listOwned(ownerId: string, afterId: string | undefined, limit: number): Promise<readonly ApiKey[]> {
-    let query = this.#db.selectFrom('api_keys').selectAll().where('user_id', '=', ownerId);
-    if (afterId !== undefined) query = query.where('id', '>', afterId);
-    const rows = await query.orderBy('id').limit(limit).execute();
+    const rows = await this.#system((trx) => {
+      let query = trx.selectFrom('api_keys').selectAll().where('user_id', '=', ownerId);
+      if (afterId !== undefined) query = query.where('id', '>', afterId);
+      return query.orderBy('id').limit(limit).execute();
+    });
     return rows.map(toKey);
   }
 
   async rotate(ownerId: string, oldId: string, successor: NewApiKey, oldUntil: number): Promise<boolean> {
     const now = successor.now;
-    return this.#db.transaction().execute(async (trx) => {
+    return this.#system(async (trx) => {
       // One guarded statement picks the winner: only a live key of this owner is rotated.
       const updated = await trx
         .updateTable('api_keys')
@@ -127,22 +144,26 @@ export class SqlApiKeyStore implements ApiKeyStore {
   }
 
   async revoke(ownerId: string, id: string, now: number): Promise<boolean> {
-    const result = await this.#db
-      .updateTable('api_keys')
-      .set({ revoked_at: now })
-      .where('id', '=', id)
-      .where('user_id', '=', ownerId)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
+    const result = await this.#system((trx) =>
+      trx
+        .updateTable('api_keys')
+        .set({ revoked_at: now })
+        .where('id', '=', id)
+        .where('user_id', '=', ownerId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst(),
+    );
     return Number(result.numUpdatedRows) === 1;
   }
 
   async touch(id: string, now: number, notAfter: number): Promise<void> {
-    await this.#db
-      .updateTable('api_keys')
-      .set({ last_used_at: now })
-      .where('id', '=', id)
-      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', notAfter)]))
-      .execute();
+    await this.#system((trx) =>
+      trx
+        .updateTable('api_keys')
+        .set({ last_used_at: now })
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', notAfter)]))
+        .execute(),
+    );
   }
 }

@@ -8,7 +8,7 @@ import type { ServiceClient, StoredServiceClient } from '../../domain/service-cl
 import type { TenantScope } from '../../domain/tenant-scope.js';
 import type { ClientRevocationRecord, ClientStore, NewServiceClient } from '../../ports/client-store.js';
 import type { ServiceClientTable } from './credential-schema.js';
-import { withTenant } from './rls-scope.js';
+import { withSystem, withTenant } from './rls-scope.js';
 import type { SqlDialectName } from './sql-database.js';
 import type { RampartKysely } from './schema.js';
 import { isUniqueViolation } from './unique-violation.js';
@@ -79,10 +79,11 @@ export class SqlClientStore implements ClientStore {
     this.#dialect = dialect;
   }
 
+  // System: the operator's CLI names the org by id, outside any request's scope.
   readonly operator: ClientStore['operator'] = Object.freeze({
-    create: (orgId: string, client: NewServiceClient) => insertClient(this.#db, orgId, client),
-    list: (orgId: string) => listClients(this.#db, orgId),
-    revoke: (orgId: string, id: string, now: number) => revokeClient(this.#db, orgId, id, now),
+    create: (orgId: string, client: NewServiceClient) => withSystem(this.#db, (trx) => insertClient(trx, orgId, client)),
+    list: (orgId: string) => withSystem(this.#db, (trx) => listClients(trx, orgId)),
+    revoke: (orgId: string, id: string, now: number) => withSystem(this.#db, (trx) => revokeClient(trx, orgId, id, now)),
   });
 
   async create(scope: TenantScope, client: NewServiceClient): Promise<void> {
@@ -108,8 +109,9 @@ export class SqlClientStore implements ClientStore {
   revoke(scope: TenantScope, id: string, now: number): Promise<boolean> {
     return withTenant(this.#db, this.#dialect, scope, (trx) => revokeClient(trx, scope.orgId, id, now));
   }
+  // System: a client authenticates before any scope exists.
   async findForAuthentication(id: string): Promise<StoredServiceClient | undefined> {
-    const row = await this.#db.selectFrom('service_clients').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await withSystem(this.#db, (trx) => trx.selectFrom('service_clients').selectAll().where('id', '=', id).executeTakeFirst());
     return row === undefined ? undefined : toClient(row);
   }
 
@@ -124,21 +126,23 @@ export class SqlClientStore implements ClientStore {
     }
   }
 
+  // System: RFC 7009 revocation comes from the token's client, outside any request's scope.
   async revokeToken(clientId: string, orgId: string, jti: string, now: number, expiresAt: number): Promise<void> {
-    await this.#db
-      .insertInto('oauth_token_revocations')
-      .values({ jti, client_id: clientId, org_id: orgId, revoked_at: now, expires_at: expiresAt })
-      .onConflict((oc) => oc.column('jti').doNothing())
-      .execute();
+    await withSystem(this.#db, (trx) =>
+      trx
+        .insertInto('oauth_token_revocations')
+        .values({ jti, client_id: clientId, org_id: orgId, revoked_at: now, expires_at: expiresAt })
+        .onConflict((oc) => oc.column('jti').doNothing())
+        .execute(),
+    );
   }
 
+  // System: every instance loads every org's revocations at start.
   async revokedSince(since: number): Promise<readonly ClientRevocationRecord[]> {
-    const clients = await this.#db.selectFrom('service_clients').select(['id', 'revoked_at']).where('revoked_at', '>=', since).execute();
-    const tokens = await this.#db
-      .selectFrom('oauth_token_revocations')
-      .select(['jti', 'revoked_at'])
-      .where('expires_at', '>=', since)
-      .execute();
+    const { clients, tokens } = await withSystem(this.#db, async (trx) => ({
+      clients: await trx.selectFrom('service_clients').select(['id', 'revoked_at']).where('revoked_at', '>=', since).execute(),
+      tokens: await trx.selectFrom('oauth_token_revocations').select(['jti', 'revoked_at']).where('expires_at', '>=', since).execute(),
+    }));
     return [
       ...clients.map((c) => ({ id: c.id, revokedAt: c.revoked_at ?? since })),
       ...tokens.map((t) => ({ id: t.jti, revokedAt: t.revoked_at })),

@@ -2,6 +2,11 @@
  * Opens the one database Rampart stores everything in: SQLite (better-sqlite3, WAL,
  * `synchronous=FULL`) in the data directory by default, or PostgreSQL (pg) when
  * `RAMPART_DATABASE_URL` is `postgres://…`. Both go through the same Kysely queries.
+ *
+ * On PostgreSQL the schema may belong to another role than the one the server works as
+ * (`RAMPART_DATABASE_MIGRATION_URL`): migrations then run through a short-lived connection of the
+ * owner, which also makes the working role a member of `rampart_tenant`; the server's own pool
+ * holds only the working role, which owns no table and cannot bypass row-level security.
  */
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -10,6 +15,7 @@ import pg from 'pg';
 import type { Secret } from '../../domain/secret.js';
 import { ensurePrivateFile } from '../fs/data-directory.js';
 import { migrationProvider } from './migrations/index.js';
+import { TENANT_ROLE } from './rls-policies.js';
 import type { RampartDatabase, RampartKysely } from './schema.js';
 
 export type SqlDialectName = 'sqlite' | 'postgres';
@@ -25,6 +31,8 @@ export interface SqlDatabase {
 export interface OpenDatabaseOptions {
   /** `postgres://…`; absent: SQLite at `<dataDir>/rampart.db`. */
   readonly url: Secret<string> | undefined;
+  /** PostgreSQL: the schema owner's URL, used only while migrating (absent: `url` migrates). */
+  readonly migrationUrl?: Secret<string> | undefined;
   readonly dataDir: string;
   /** Called with pool errors (a PostgreSQL server that went away); they must not crash the process. */
   readonly onError?: (error: Error) => void;
@@ -53,9 +61,27 @@ function withTimeout(promise: Promise<unknown>, timeoutMs: number): Promise<bool
   ]).finally(() => clearTimeout(timer));
 }
 
+/** The dialect of each Kysely instance `openDatabase` made, for code handed only the instance. */
+const DIALECTS = new WeakMap<RampartKysely, SqlDialectName>();
+
+/** The dialect of a Kysely instance opened by {@link openDatabase}; throws for any other. */
+export function dialectOf(db: RampartKysely): SqlDialectName {
+  const dialect = DIALECTS.get(db);
+  if (dialect === undefined) throw new Error('not a database opened by openDatabase');
+  return dialect;
+}
+
+/** The schema owner's URL of each PostgreSQL database opened with one (kept off the object itself). */
+const MIGRATION_URLS = new WeakMap<SqlDatabase, Secret<string>>();
+
 export function openDatabase(options: OpenDatabaseOptions): SqlDatabase {
-  if (options.url !== undefined) return openPostgres(options.url, options.onError);
-  return openSqlite(join(options.dataDir, SQLITE_FILE));
+  if (options.url === undefined) {
+    if (options.migrationUrl !== undefined) throw new Error('a migration URL needs a PostgreSQL database URL');
+    return openSqlite(join(options.dataDir, SQLITE_FILE));
+  }
+  const database = openPostgres(options.url, options.onError);
+  if (options.migrationUrl !== undefined) MIGRATION_URLS.set(database, options.migrationUrl);
+  return database;
 }
 
 function openSqlite(file: string): SqlDatabase {
@@ -68,6 +94,7 @@ function openSqlite(file: string): SqlDatabase {
   handle.pragma('foreign_keys = ON');
   handle.pragma('busy_timeout = 5000');
   const db = new Kysely<RampartDatabase>({ dialect: new SqliteDialect({ database: handle }) });
+  DIALECTS.set(db, 'sqlite');
   return {
     dialect: 'sqlite',
     db,
@@ -89,6 +116,7 @@ function openPostgres(url: Secret<string>, onError?: (error: Error) => void): Sq
   // not crash the process when its server connection dies.
   pool.on('connect', (client) => client.on('error', (error) => onError?.(error)));
   const db = new Kysely<RampartDatabase>({ dialect: new PostgresDialect({ pool }) });
+  DIALECTS.set(db, 'postgres');
   return {
     dialect: 'postgres',
     db,
@@ -97,20 +125,55 @@ function openPostgres(url: Secret<string>, onError?: (error: Error) => void): Sq
   };
 }
 
-/** Applies every pending migration. Throws with the name of the migration that failed. */
-export async function migrateToLatest(database: SqlDatabase): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db: database.db, provider: migrationProvider });
-  const result = await migrator.migrateToLatest();
-  if (result.error !== undefined) {
-    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`migration ${failed} failed`, { cause: result.error });
+/**
+ * Runs `work` on the connection migrations use (also `rampart migrate`'s): the schema owner's
+ * when the database was opened with a migration URL — then the working role is granted
+ * `rampart_tenant` afterwards, so it reaches the tables only through that role's grants and
+ * row-level security — else its own.
+ */
+export async function asSchemaOwner<T>(database: SqlDatabase, work: (db: RampartKysely) => Promise<T>): Promise<T> {
+  const ownerUrl = MIGRATION_URLS.get(database);
+  if (ownerUrl === undefined) return work(database.db);
+  const owner = openPostgres(ownerUrl);
+  try {
+    const result = await work(owner.db);
+    const working = await sql<{ name: string }>`select current_user as name`.execute(database.db);
+    const ownerName = await sql<{ name: string }>`select current_user as name`.execute(owner.db);
+    const name = working.rows[0]?.name;
+    const role = await sql<{ found: number }>`select 1 as found from pg_roles where rolname = ${TENANT_ROLE}`.execute(owner.db);
+    if (name !== undefined && name !== ownerName.rows[0]?.name && role.rows.length > 0) {
+      try {
+        await sql`grant ${sql.id(TENANT_ROLE)} to ${sql.id(name)}`.execute(owner.db);
+      } catch (error) {
+        throw new Error(`the schema owner could not grant ${TENANT_ROLE} to the working role; grant it once as an administrator`, {
+          cause: error,
+        });
+      }
+    }
+    return result;
+  } finally {
+    await owner.close();
   }
-  return result;
+}
+
+/** Applies every pending migration. Throws with the name of the migration that failed. */
+export function migrateToLatest(database: SqlDatabase): Promise<MigrationResultSet> {
+  return asSchemaOwner(database, async (db) => {
+    const migrator = new Migrator({ db, provider: migrationProvider });
+    const result = await migrator.migrateToLatest();
+    if (result.error !== undefined) {
+      const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+      throw new Error(`migration ${failed} failed`, { cause: result.error });
+    }
+    return result;
+  });
 }
 
 /** Migrates to the named version (tests of upgrades load a database of an older version). */
-export async function migrateTo(database: SqlDatabase, name: string): Promise<void> {
-  const migrator = new Migrator({ db: database.db, provider: migrationProvider });
-  const result = await migrator.migrateTo(name);
-  if (result.error !== undefined) throw new Error(`migration to ${name} failed`, { cause: result.error });
+export function migrateTo(database: SqlDatabase, name: string): Promise<void> {
+  return asSchemaOwner(database, async (db) => {
+    const migrator = new Migrator({ db, provider: migrationProvider });
+    const result = await migrator.migrateTo(name);
+    if (result.error !== undefined) throw new Error(`migration to ${name} failed`, { cause: result.error });
+  });
 }

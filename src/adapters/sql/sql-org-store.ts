@@ -8,7 +8,7 @@ import { DomainError } from '../../domain/errors.js';
 import type { CustomRole, Member, Org, OrgMembership, RoleVersion } from '../../domain/org.js';
 import type { TenantScope } from '../../domain/tenant-scope.js';
 import type { OrgStore, OwnerGuardedOutcome } from '../../ports/org-store.js';
-import { withTenant, type TenantTransaction } from './rls-scope.js';
+import { withSystem, withTenant, type TenantTransaction } from './rls-scope.js';
 import type { SqlDialectName } from './sql-database.js';
 import type { RampartKysely } from './schema.js';
 import { TENANT_TABLES } from './tenant-tables.js';
@@ -40,7 +40,8 @@ export class SqlOrgStore implements OrgStore {
 
   async create(org: Org, ownerId: string, ownerRole: string): Promise<void> {
     try {
-      await this.#db.transaction().execute(async (trx) => {
+      // System: the org and its first membership exist before any scope of it can.
+      await withSystem(this.#db, async (trx) => {
         await trx.insertInto('orgs').values({ id: org.id, slug: org.slug, name: org.name, created_at: org.createdAt }).execute();
         await trx
           .insertInto('memberships')
@@ -59,29 +60,33 @@ export class SqlOrgStore implements OrgStore {
     return row === undefined ? undefined : toOrg(row);
   }
 
+  // System: the authorizer reads the membership directory to decide whether a scope may exist.
   async roleOf(orgId: string, userId: string): Promise<string | undefined> {
-    const row = await this.#db
-      .selectFrom('memberships')
-      .select('role')
-      .where('org_id', '=', orgId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
+    const row = await withSystem(this.#db, (trx) =>
+      trx.selectFrom('memberships').select('role').where('org_id', '=', orgId).where('user_id', '=', userId).executeTakeFirst(),
+    );
     return row?.role;
   }
 
+  // System: the authorizer resolves a member's custom role before the scope exists.
   async customRolesOf(orgId: string): Promise<readonly CustomRole[]> {
-    const rows = await this.#db.selectFrom('org_roles').selectAll().where('org_id', '=', orgId).orderBy('name').execute();
+    const rows = await withSystem(this.#db, (trx) =>
+      trx.selectFrom('org_roles').selectAll().where('org_id', '=', orgId).orderBy('name').execute(),
+    );
     return rows.map((row) => this.#role(row));
   }
 
+  // System: a user's own memberships span orgs (`GET /me`, the org list).
   async orgsOf(userId: string): Promise<readonly OrgMembership[]> {
-    const rows = await this.#db
-      .selectFrom('memberships')
-      .innerJoin('orgs', 'orgs.id', 'memberships.org_id')
-      .select(['orgs.id', 'orgs.slug', 'orgs.name', 'orgs.created_at', 'memberships.role'])
-      .where('memberships.user_id', '=', userId)
-      .orderBy('orgs.slug')
-      .execute();
+    const rows = await withSystem(this.#db, (trx) =>
+      trx
+        .selectFrom('memberships')
+        .innerJoin('orgs', 'orgs.id', 'memberships.org_id')
+        .select(['orgs.id', 'orgs.slug', 'orgs.name', 'orgs.created_at', 'memberships.role'])
+        .where('memberships.user_id', '=', userId)
+        .orderBy('orgs.slug')
+        .execute(),
+    );
     return rows.map((row) => Object.freeze({ ...toOrg(row), role: row.role }));
   }
 

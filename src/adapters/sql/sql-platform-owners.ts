@@ -8,6 +8,7 @@
 import { SYSTEM_ORG_SLUG } from '../../domain/user.js';
 import type { GuardedDisable, PlatformOwners } from '../../ports/platform-owners.js';
 import type { RampartKysely } from './schema.js';
+import { withSystem } from './rls-scope.js';
 
 const OWNER_ROLE = 'owner';
 
@@ -18,8 +19,9 @@ export class SqlPlatformOwners implements PlatformOwners {
     this.#db = db;
   }
 
+  // System: the platform's owners are the `system` org's, read before any scope exists.
   disableUnlessLastOwner(userId: string, now: number): Promise<GuardedDisable> {
-    return this.#db.transaction().execute(async (trx) => {
+    return withSystem(this.#db, async (trx) => {
       await trx.updateTable('orgs').set({ slug: SYSTEM_ORG_SLUG }).where('slug', '=', SYSTEM_ORG_SLUG).execute();
       const user = await trx.selectFrom('users').select(['id']).where('id', '=', userId).executeTakeFirst();
       if (user === undefined) return 'not_found';

@@ -15,7 +15,7 @@ import { DomainError } from '../../domain/errors.js';
 import type { DataKeyRecord, KekRecord, SecretSummary, SecretVersionRecord } from '../../domain/secret-record.js';
 import type { TenantScope } from '../../domain/tenant-scope.js';
 import type { DataKeyRewrap, SealedVersion, SecretBackend, StaleVersion } from '../../ports/secret-backend.js';
-import { withTenant, type TenantTransaction } from './rls-scope.js';
+import { withSystem, withTenant, type TenantTransaction } from './rls-scope.js';
 import type { RampartKysely } from './schema.js';
 import type { SqlDialectName } from './sql-database.js';
 import type { SecretDataKeyTable, SecretTable } from './sql-secret-schema.js';
@@ -102,7 +102,7 @@ export class SqlSecretBackend implements SecretBackend {
 
   /** Key management across orgs: a plain transaction on the migrating role (its `rampart_system` policy). */
   #system<T>(work: (trx: TenantTransaction) => Promise<T>): Promise<T> {
-    return this.#db.transaction().execute(work);
+    return withSystem(this.#db, work);
   }
 
   list(scope: TenantScope): Promise<readonly SecretSummary[]> {
@@ -270,33 +270,29 @@ export class SqlSecretBackend implements SecretBackend {
   }
 
   async keks(): Promise<readonly KekRecord[]> {
-    const rows = await this.#db.selectFrom('secret_keks').selectAll().orderBy('created_at').orderBy('id').execute();
+    const rows = await this.#system((trx) => trx.selectFrom('secret_keks').selectAll().orderBy('created_at').orderBy('id').execute());
     return Object.freeze(
       rows.map((row) => Object.freeze({ id: row.id, source: row.source, state: kekState(row.state), createdAt: Number(row.created_at) })),
     );
   }
 
   async addKek(id: string, source: string, now: number): Promise<void> {
-    await this.#db.transaction().execute(async (trx) => {
+    await this.#system(async (trx) => {
       await trx.updateTable('secret_keks').set({ state: 'retiring' }).where('state', '=', 'active').execute();
       await trx.insertInto('secret_keks').values({ id, source, state: 'active', created_at: now, retired_at: null }).execute();
     });
   }
 
   async dataKeysNotUnder(kekId: string, limit: number): Promise<readonly DataKeyRecord[]> {
-    const rows = await this.#db
-      .selectFrom('secret_data_keys')
-      .selectAll()
-      .where('kek_id', '!=', kekId)
-      .orderBy('id')
-      .limit(limit)
-      .execute();
+    const rows = await this.#system((trx) =>
+      trx.selectFrom('secret_data_keys').selectAll().where('kek_id', '!=', kekId).orderBy('id').limit(limit).execute(),
+    );
     return Object.freeze(rows.map(dataKey));
   }
 
   async rewrapDataKeys(rewraps: readonly DataKeyRewrap[]): Promise<number> {
     if (rewraps.length === 0) return 0;
-    return this.#db.transaction().execute(async (trx) => {
+    return this.#system(async (trx) => {
       let done = 0;
       for (const rewrap of rewraps) {
         const updated = await trx
@@ -312,22 +308,26 @@ export class SqlSecretBackend implements SecretBackend {
   }
 
   async dataKeyCounts(): Promise<Readonly<Record<string, number>>> {
-    const rows = await this.#db
-      .selectFrom('secret_data_keys')
-      .select(['kek_id', (eb) => eb.fn.countAll<number>().as('count')])
-      .groupBy('kek_id')
-      .execute();
+    const rows = await this.#system((trx) =>
+      trx
+        .selectFrom('secret_data_keys')
+        .select(['kek_id', (eb) => eb.fn.countAll<number>().as('count')])
+        .groupBy('kek_id')
+        .execute(),
+    );
     return Object.freeze(Object.fromEntries(rows.map((row) => [row.kek_id, Number(row.count)])));
   }
 
   async retireKek(id: string, now: number): Promise<boolean> {
-    const updated = await this.#db
-      .updateTable('secret_keks')
-      .set({ state: 'retired', retired_at: now })
-      .where('id', '=', id)
-      .where('state', '=', 'retiring')
-      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('secret_data_keys').select('id').where('kek_id', '=', id))))
-      .executeTakeFirst();
+    const updated = await this.#system((trx) =>
+      trx
+        .updateTable('secret_keks')
+        .set({ state: 'retired', retired_at: now })
+        .where('id', '=', id)
+        .where('state', '=', 'retiring')
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('secret_data_keys').select('id').where('kek_id', '=', id))))
+        .executeTakeFirst(),
+    );
     return Number(updated.numUpdatedRows) === 1;
   }
 
@@ -336,23 +336,25 @@ export class SqlSecretBackend implements SecretBackend {
   }
 
   async staleVersions(limit: number): Promise<readonly StaleVersion[]> {
-    const rows = await this.#db
-      .selectFrom('secret_versions')
-      .innerJoin('secret_data_keys', 'secret_data_keys.id', 'secret_versions.data_key_id')
-      .select([
-        'secret_versions.org_id',
-        'secret_versions.name',
-        'secret_versions.version',
-        'secret_versions.data_key_id',
-        'secret_versions.ciphertext',
-        'secret_versions.created_at',
-      ])
-      .where('secret_data_keys.state', '!=', 'active')
-      .orderBy('secret_versions.org_id')
-      .orderBy('secret_versions.name')
-      .orderBy('secret_versions.version')
-      .limit(limit)
-      .execute();
+    const rows = await this.#system((trx) =>
+      trx
+        .selectFrom('secret_versions')
+        .innerJoin('secret_data_keys', 'secret_data_keys.id', 'secret_versions.data_key_id')
+        .select([
+          'secret_versions.org_id',
+          'secret_versions.name',
+          'secret_versions.version',
+          'secret_versions.data_key_id',
+          'secret_versions.ciphertext',
+          'secret_versions.created_at',
+        ])
+        .where('secret_data_keys.state', '!=', 'active')
+        .orderBy('secret_versions.org_id')
+        .orderBy('secret_versions.name')
+        .orderBy('secret_versions.version')
+        .limit(limit)
+        .execute(),
+    );
     return Object.freeze(
       rows.map((row) =>
         Object.freeze({
@@ -368,46 +370,54 @@ export class SqlSecretBackend implements SecretBackend {
   }
 
   async replaceVersion(version: StaleVersion, sealed: SealedVersion): Promise<boolean> {
-    const updated = await this.#db
-      .updateTable('secret_versions')
-      .set({ data_key_id: sealed.dataKeyId, ciphertext: sealed.ciphertext })
-      .where('org_id', '=', version.orgId)
-      .where('name', '=', version.name)
-      .where('version', '=', version.version)
-      .where('data_key_id', '=', version.dataKeyId)
-      .executeTakeFirst();
+    const updated = await this.#system((trx) =>
+      trx
+        .updateTable('secret_versions')
+        .set({ data_key_id: sealed.dataKeyId, ciphertext: sealed.ciphertext })
+        .where('org_id', '=', version.orgId)
+        .where('name', '=', version.name)
+        .where('version', '=', version.version)
+        .where('data_key_id', '=', version.dataKeyId)
+        .executeTakeFirst(),
+    );
     return Number(updated.numUpdatedRows) === 1;
   }
 
   async deleteUnusedDataKeys(): Promise<number> {
-    const deleted = await this.#db
-      .deleteFrom('secret_data_keys')
-      .where('state', '!=', 'active')
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('secret_versions')
-              .select('secret_versions.name')
-              .whereRef('secret_versions.data_key_id', '=', 'secret_data_keys.id'),
+    const deleted = await this.#system((trx) =>
+      trx
+        .deleteFrom('secret_data_keys')
+        .where('state', '!=', 'active')
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('secret_versions')
+                .select('secret_versions.name')
+                .whereRef('secret_versions.data_key_id', '=', 'secret_data_keys.id'),
+            ),
           ),
-        ),
-      )
-      .executeTakeFirst();
+        )
+        .executeTakeFirst(),
+    );
     return Number(deleted.numDeletedRows);
   }
 
   async orgsWithActiveDataKeys(): Promise<readonly string[]> {
-    const rows = await this.#db.selectFrom('secret_data_keys').select('org_id').where('state', '=', 'active').orderBy('org_id').execute();
+    const rows = await this.#system((trx) =>
+      trx.selectFrom('secret_data_keys').select('org_id').where('state', '=', 'active').orderBy('org_id').execute(),
+    );
     return Object.freeze(rows.map((row) => row.org_id));
   }
 
   async retireActiveDataKeyOfOrg(orgId: string): Promise<boolean> {
-    const updated = await this.#db
-      .updateTable('secret_data_keys')
-      .set({ state: 'retired' })
-      .where('org_id', '=', orgId)
-      .where('state', '=', 'active')
-      .executeTakeFirst();
+    const updated = await this.#system((trx) =>
+      trx
+        .updateTable('secret_data_keys')
+        .set({ state: 'retired' })
+        .where('org_id', '=', orgId)
+        .where('state', '=', 'active')
+        .executeTakeFirst(),
+    );
     return Number(updated.numUpdatedRows) === 1;
   }
 }

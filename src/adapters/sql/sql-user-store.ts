@@ -3,6 +3,7 @@ import { loginBackoffMs, type Membership, type Org, type User, type UserStatus }
 import type { NewUser, UserStore } from '../../ports/user-store.js';
 import type { RampartKysely, UserTable } from './schema.js';
 import { isUniqueViolation } from './unique-violation.js';
+import { withSystem } from './rls-scope.js';
 
 function toUser(row: UserTable): User {
   return Object.freeze({
@@ -57,7 +58,8 @@ export class SqlUserStore implements UserStore {
 
   async bootstrap(org: Org, user: NewUser, role: string): Promise<boolean> {
     try {
-      return await this.#db.transaction().execute(async (trx) => {
+      // System: the platform's first org and its owner, before any scope can exist.
+      return await withSystem(this.#db, async (trx) => {
         const existing = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
         if (existing !== undefined) return false;
         // Two instances starting at once both see no user; the unique slug lets one through.
@@ -90,14 +92,17 @@ export class SqlUserStore implements UserStore {
     return Number(row.n);
   }
 
+  // System: one user's memberships span orgs.
   async memberships(userId: string): Promise<readonly Membership[]> {
-    const rows = await this.#db
-      .selectFrom('memberships')
-      .innerJoin('orgs', 'orgs.id', 'memberships.org_id')
-      .select(['memberships.org_id', 'orgs.slug', 'memberships.role'])
-      .where('memberships.user_id', '=', userId)
-      .orderBy('memberships.org_id')
-      .execute();
+    const rows = await withSystem(this.#db, (trx) =>
+      trx
+        .selectFrom('memberships')
+        .innerJoin('orgs', 'orgs.id', 'memberships.org_id')
+        .select(['memberships.org_id', 'orgs.slug', 'memberships.role'])
+        .where('memberships.user_id', '=', userId)
+        .orderBy('memberships.org_id')
+        .execute(),
+    );
     return rows.map((row) => Object.freeze({ orgId: row.org_id, orgSlug: row.slug, role: row.role }));
   }
 

@@ -5,6 +5,9 @@
  * (test/integration/org-deletion.test.ts) discovers every table with an `org_id` column from the
  * live schema and fails when one is missing, so a new table cannot be forgotten.
  *
+ * On PostgreSQL every one of them is under row-level security (rls-policies.ts; test/security/rls.test.ts
+ * checks it on the live schema).
+ *
  * The audit log is deliberately absent: it is append-only and deployment-wide, and an org's
  * entries outlive the org (the deletion itself is one of them).
  */
@@ -29,14 +32,4 @@ export const TENANT_TABLES: readonly string[] = Object.freeze([
  */
 export const NON_TENANT_ORG_TABLES: Readonly<Record<string, string>> = Object.freeze({
   audit_entries: 'the audit log is append-only and deployment-wide',
-});
-
-/**
- * Tenant tables that PostgreSQL row-level security does not cover, each with the reason; every
- * other one must call `enableTenantRowLevelSecurity` in its migration (test/security/rls.test.ts
- * checks it on the live schema).
- */
-export const RLS_EXEMPT_TABLES: Readonly<Record<string, string>> = Object.freeze({
-  memberships: 'the directory the authorizer reads before any scope exists (which orgs a user belongs to)',
-  api_keys: 'org_id is null for platform keys, and a key is found by its hash before any scope exists',
 });

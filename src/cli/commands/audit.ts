@@ -30,7 +30,7 @@ const PAGE = 1000;
 export const EXPORT_FORMAT = 'rampart-audit-export/1';
 
 export async function runAuditExport(config: RampartConfig, out: Output, options: { out?: string }): Promise<number> {
-  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = openDatabase({ url: config.databaseUrl, migrationUrl: config.databaseMigrationUrl, dataDir: config.dataDir });
   try {
     const ledger = await SqlAuditLedger.open(database, { origin: auditOrigin(config), clock: systemClock });
     const treeSize = await ledger.treeSize();
@@ -99,7 +99,7 @@ export async function runAuditTail(
     _out.note('rampart: --lines must be a non-negative integer');
     return 2;
   }
-  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = openDatabase({ url: config.databaseUrl, migrationUrl: config.databaseMigrationUrl, dataDir: config.dataDir });
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
   process.once('SIGINT', onSignal);
@@ -141,7 +141,7 @@ export async function runAuditPrune(config: RampartConfig, out: Output, options:
     out.note('rampart: --days must be a positive integer');
     return 2;
   }
-  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = openDatabase({ url: config.databaseUrl, migrationUrl: config.databaseMigrationUrl, dataDir: config.dataDir });
   try {
     const before = systemClock.now() - days * 86_400_000;
     const expired = await readerOf(config, database).expire(before);

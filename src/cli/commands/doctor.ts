@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Migrator } from 'kysely';
 import { connectRedis, pingRedis } from '../../adapters/redis/redis-connection.js';
 import { migrationProvider } from '../../adapters/sql/migrations/index.js';
+import { rlsWeakness, workingRolePosture } from '../../adapters/sql/rls-policies.js';
 import { openDatabase, SQLITE_FILE } from '../../adapters/sql/sql-database.js';
 import type { RampartConfig } from '../../config.js';
 import { postureChecks, type Check } from '../doctor.js';
@@ -18,14 +19,17 @@ async function checkDatabase(config: RampartConfig): Promise<Check> {
   if (config.databaseUrl === undefined && !existsSync(join(config.dataDir, SQLITE_FILE))) {
     return { name, status: 'warn', reason: 'the embedded SQLite database does not exist yet (rampart migrate or serve creates it)' };
   }
-  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = openDatabase({ url: config.databaseUrl, migrationUrl: config.databaseMigrationUrl, dataDir: config.dataDir });
   try {
     if (!(await database.ping(3000))) return { name, status: 'fail', reason: `${database.dialect} does not answer` };
     const migrations = await new Migrator({ db: database.db, provider: migrationProvider }).getMigrations();
     const pending = migrations.filter((m) => m.executedAt === undefined).length;
     if (pending > 0)
       return { name, status: 'warn', reason: `${database.dialect} answers; ${pending} migration(s) pending (rampart migrate)` };
-    return { name, status: 'pass', reason: `${database.dialect} answers; schema up to date` };
+    const weakness = rlsWeakness(await workingRolePosture(database.db));
+    if (weakness !== undefined) return { name, status: weakness.level, reason: weakness.reason };
+    const role = database.dialect === 'postgres' ? ', working as a role that owns no table and cannot bypass row-level security' : '';
+    return { name, status: 'pass', reason: `${database.dialect} answers; schema up to date${role}` };
   } catch {
     return { name, status: 'fail', reason: `${database.dialect} could not be read` };
   } finally {

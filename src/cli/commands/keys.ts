@@ -19,7 +19,7 @@ import type { Output } from '../output.js';
 
 export async function runKeysRotate(config: RampartConfig, out: Output): Promise<number> {
   prepareDataDirectory(config.dataDir);
-  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = openDatabase({ url: config.databaseUrl, migrationUrl: config.databaseMigrationUrl, dataDir: config.dataDir });
   try {
     await migrateToLatest(database);
     const tokens = new TokenService({
@@ -47,7 +47,7 @@ export async function runKeysRotate(config: RampartConfig, out: Output): Promise
  */
 export async function runKeysRotateKek(config: RampartConfig, out: Output): Promise<number> {
   prepareDataDirectory(config.dataDir);
-  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = openDatabase({ url: config.databaseUrl, migrationUrl: config.databaseMigrationUrl, dataDir: config.dataDir });
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr);
   let auditing: Auditing | undefined;
   const kek = kekProviderOf(config);

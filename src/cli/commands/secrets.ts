@@ -22,7 +22,7 @@ import type { Output } from '../output.js';
 
 async function withSecrets(config: RampartConfig, work: (secrets: Secrets, auditing: Auditing) => Promise<number>): Promise<number> {
   prepareDataDirectory(config.dataDir);
-  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = openDatabase({ url: config.databaseUrl, migrationUrl: config.databaseMigrationUrl, dataDir: config.dataDir });
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr);
   let auditing: Auditing | undefined;
   let secrets: Secrets | undefined;

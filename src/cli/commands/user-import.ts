@@ -16,7 +16,7 @@ export async function runUserImport(config: RampartConfig, out: Output, file: st
   const lines = readFileSync(file, 'utf8').split(/\r?\n/);
   if (lines.at(-1) === '') lines.pop();
   prepareDataDirectory(config.dataDir);
-  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = openDatabase({ url: config.databaseUrl, migrationUrl: config.databaseMigrationUrl, dataDir: config.dataDir });
   try {
     await migrateToLatest(database);
     const report = await new UserImport(new SqlUserStore(database.db), systemClock).run(lines, (done, total) =>

@@ -15,6 +15,7 @@ import { migration0008 } from './0008-browser-sessions.js';
 import { migration0009 } from './0009-api-keys-clients.js';
 import { migration0010 } from './0010-secrets.js';
 import { migration0011 } from './0011-audit-privacy.js';
+import { migration0012 } from './0012-rls-working-role.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-meta': migration0001,
@@ -28,6 +29,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0009-api-keys-clients': migration0009,
   '0010-secrets': migration0010,
   '0011-audit-privacy': migration0011,
+  '0012-rls-working-role': migration0012,
 });
 
 export const migrationProvider: MigrationProvider = {
