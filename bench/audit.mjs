@@ -6,24 +6,28 @@
  *   subtree hashes written in the same transaction), against a baseline that commits each event in
  *   its own transaction (`maxBatch: 1`), and the same group commit on PostgreSQL (queued in
  *   `audit_pending`, then integrated by the elected integrator; counted once integrated);
- * - inclusion and consistency proof latency at `BENCH_AUDIT_PROOF_SIZE` entries (default 1,000,000,
- *   SQLite; entries bulk-appended through the same integration code, format 1): median and p99 of
- *   random proofs built from the stored subtree hashes (O(log n) reads);
+ * - inclusion and consistency proof latency at each size of `BENCH_AUDIT_PROOF_SIZES` (SQLite): the
+ *   log is built once, growing through the sizes, in large transactions through the production
+ *   append path (`SqliteAuditStatements.append`, format-1 entries: the same leaves and subtree
+ *   hashes the log stores), its build rate printed; then median and p99 of random proofs through
+ *   `AuditService` (one subtree query per proof, upper levels cached by the ledger);
  * - checkpoint signing rate (C2SP tlog-checkpoint + Ed25519 signed note).
  *
  * `node bench/audit.mjs` after `npm run build`; `npm run bench -- audit` runs it in the harness.
  * Knobs: BENCH_AUDIT_EVENTS (default 200,000), BENCH_AUDIT_BASELINE_EVENTS (20,000),
- * BENCH_AUDIT_PROOF_SIZE (1,000,000), BENCH_PG_URL (an admin URL; default the test one; "off" skips).
+ * BENCH_AUDIT_PROOF_SIZES (comma-separated, default 1000000; `1000000,10000000` for the 10M run: ~10 GB
+ * in the temp dir, deleted after), BENCH_PG_URL (an admin URL; default the test one; "off" skips),
+ * BENCH_DIST (the compiled tree to measure; default dist/).
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dist = (file) => import(pathToFileURL(path.join(ROOT, 'dist', file)).href);
+const dist = (file) => import(pathToFileURL(path.join(process.env.BENCH_DIST ?? path.join(ROOT, 'dist'), file)).href);
 const env = (name, fallback) => (process.env[name] === undefined ? fallback : Number(process.env[name]));
 
 const clock = { now: () => Date.now() };
@@ -69,6 +73,11 @@ async function openStore(kind, pgAdminUrl) {
   await migrateToLatest(database);
   return {
     database,
+    /** Bytes the SQLite store takes on disk (database and write-ahead log). */
+    diskBytes: () =>
+      readdirSync(dataDir)
+        .filter((name) => name.startsWith('rampart.db'))
+        .reduce((total, name) => total + statSync(path.join(dataDir, name)).size, 0),
     async close() {
       await database.close();
       await dropDb();
@@ -105,56 +114,77 @@ async function appendRate(kind, count, options, pgAdminUrl) {
   }
 }
 
-/** Bulk-appends `size` format-1 entries through the integration code, then times random proofs. */
-async function proofLatency(size, log) {
-  const { appendToTree } = await dist('adapters/sql/audit-tree-append.js');
+/**
+ * Builds a log of format-1 entries through the production SQLite append path
+ * (`SqliteAuditStatements.append`: the leaves, leaf hashes and subtree hashes the log stores, in
+ * the same layout) in transactions of `BULK_BATCH` entries, and at each size of `sizes` (ascending)
+ * times random proofs through `AuditService` and the `SqlAuditLedger` the server uses.
+ */
+async function proofLatency(sizes, log) {
+  const { SqliteAuditStatements } = await dist('adapters/sql/sql-audit-sqlite.js');
   const { entryColumns } = await dist('adapters/sql/audit-rows.js');
   const { SqlAuditLedger } = await dist('adapters/sql/sql-audit-ledger.js');
   const { AuditService } = await dist('services/audit-service.js');
   const { verifyInclusion, verifyConsistency } = await dist('crypto/merkle.js');
   const { secret } = await dist('domain/secret.js');
   const store = await openStore('sqlite');
+  const results = [];
   try {
-    const { db } = store.database;
+    const { db, sqlite } = store.database;
+    const statements = new SqliteAuditStatements(sqlite);
+    const BULK_BATCH = 50_000;
     let frontier;
-    const BATCH = 20_000;
-    const started = Date.now();
-    for (let done = 0; done < size; done += BATCH) {
-      const rows = Array.from({ length: Math.min(BATCH, size - done) }, (_, i) => entryColumns(event(done + i), clock.now()));
-      frontier = (await db.transaction().execute((trx) => appendToTree(trx, frontier, rows))).frontier;
-      if ((done / BATCH) % 10 === 0) log(`  appended ${done.toLocaleString('en-US')} / ${size.toLocaleString('en-US')}`);
-    }
-    log(`  ${size.toLocaleString('en-US')} entries appended in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-    const ledger = await SqlAuditLedger.open(store.database, { kek: secret(Buffer.alloc(32, 5)), origin: 'bench/rampart/audit', clock });
-    const service = new AuditService(ledger);
-    const samples = 2000;
-    const timeIt = async (fn) => {
-      const times = [];
-      for (let i = 0; i < samples; i += 1) {
-        const t = process.hrtime.bigint();
-        await fn(i);
-        times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    let built = 0;
+    let buildSeconds = 0;
+    for (const size of sizes) {
+      const started = process.hrtime.bigint();
+      while (built < size) {
+        const from = built;
+        const rows = Array.from({ length: Math.min(BULK_BATCH, size - from) }, (_, i) => ({
+          columns: entryColumns(event(from + i), clock.now()),
+        }));
+        frontier = (await statements.transaction(db, () => statements.append(frontier, rows, false))).frontier;
+        built += rows.length;
+        if (built % 1_000_000 === 0 || built === size)
+          log(`  appended ${built.toLocaleString('en-US')} / ${sizes.at(-1).toLocaleString('en-US')}`);
       }
-      times.sort((a, b) => a - b);
-      return { medianMs: times[Math.floor(samples / 2)], p99Ms: times[Math.floor(samples * 0.99)] };
-    };
-    const root = (await service.inclusionProof(0, size)).rootHash;
-    const inclusion = await timeIt(async () => {
-      const index = Math.floor(Math.random() * size);
-      const proof = await service.inclusionProof(index, size);
-      if (!verifyInclusion(proof.leafHash, index, size, proof.proof, root).ok) throw new Error('an inclusion proof does not verify');
-    });
-    const consistency = await timeIt(async () => {
-      const first = 1 + Math.floor(Math.random() * (size - 1));
-      const proof = await service.consistencyProof(first, size);
-      const firstRoot = (await service.inclusionProof(0, first)).rootHash;
-      if (!verifyConsistency(first, size, proof.proof, firstRoot, root).ok) throw new Error('a consistency proof does not verify');
-    });
-    // The consistency sample also fetched the first tree's root: time the proof alone as well.
-    const consistencyOnly = await timeIt(async () => {
-      await service.consistencyProof(1 + Math.floor(Math.random() * (size - 1)), size);
-    });
-    return { size, inclusion, consistency: consistencyOnly, consistencyVerified: consistency };
+      buildSeconds += Number(process.hrtime.bigint() - started) / 1e9;
+      log(
+        `  ${size.toLocaleString('en-US')} entries built in ${buildSeconds.toFixed(0)} s (${Math.round(size / buildSeconds).toLocaleString('en-US')} entries/s)`,
+      );
+      // A fresh ledger per size: its cache of upper subtrees starts empty, as after a restart.
+      const ledger = await SqlAuditLedger.open(store.database, { kek: secret(Buffer.alloc(32, 5)), origin: 'bench/rampart/audit', clock });
+      const service = new AuditService(ledger);
+      const samples = 2000;
+      const timeIt = async (fn) => {
+        const times = [];
+        for (let i = 0; i < samples; i += 1) {
+          const t = process.hrtime.bigint();
+          await fn(i);
+          times.push(Number(process.hrtime.bigint() - t) / 1e6);
+        }
+        times.sort((a, b) => a - b);
+        return { medianMs: times[Math.floor(samples / 2)], p99Ms: times[Math.floor(samples * 0.99)] };
+      };
+      const root = (await service.inclusionProof(0, size)).rootHash;
+      const inclusion = await timeIt(async () => {
+        const index = Math.floor(Math.random() * size);
+        const proof = await service.inclusionProof(index, size);
+        if (!verifyInclusion(proof.leafHash, index, size, proof.proof, root).ok) throw new Error('an inclusion proof does not verify');
+      });
+      // Verified once per sample outside the timing (the first tree's root costs a second proof).
+      for (let i = 0; i < 200; i += 1) {
+        const first = 1 + Math.floor(Math.random() * (size - 1));
+        const proof = await service.consistencyProof(first, size);
+        const firstRoot = (await service.inclusionProof(0, first)).rootHash;
+        if (!verifyConsistency(first, size, proof.proof, firstRoot, root).ok) throw new Error('a consistency proof does not verify');
+      }
+      const consistency = await timeIt(async () => {
+        await service.consistencyProof(1 + Math.floor(Math.random() * (size - 1)), size);
+      });
+      results.push({ size, inclusion, consistency, buildSeconds, buildRate: size / buildSeconds, diskBytes: store.diskBytes() });
+    }
+    return results;
   } finally {
     await store.close();
   }
@@ -178,7 +208,12 @@ async function signingRate() {
 export async function runAuditBench(log = () => undefined) {
   const events = env('BENCH_AUDIT_EVENTS', 200_000);
   const baselineEvents = env('BENCH_AUDIT_BASELINE_EVENTS', 20_000);
-  const proofSize = env('BENCH_AUDIT_PROOF_SIZE', 1_000_000);
+  const proofSizes = (process.env.BENCH_AUDIT_PROOF_SIZES ?? process.env.BENCH_AUDIT_PROOF_SIZE ?? '1000000')
+    .split(',')
+    .map(Number)
+    .sort((a, b) => a - b);
+  if (!proofSizes.every((n) => Number.isSafeInteger(n) && n >= 2))
+    throw new Error('BENCH_AUDIT_PROOF_SIZES: sizes of at least 2, comma-separated');
   const pgUrl = process.env.BENCH_PG_URL ?? process.env.TEST_PG_ADMIN_URL ?? 'postgres://rampart_test:rampart_test@127.0.0.1:5432/postgres';
   const rows = [];
   const problems = [];
@@ -211,8 +246,8 @@ export async function runAuditBench(log = () => undefined) {
       problems.push(`PostgreSQL run failed: ${error.message}`);
     }
   }
-  log(`  proofs at ${proofSize.toLocaleString('en-US')} entries`);
-  const proofs = await proofLatency(proofSize, log);
+  log(`  proofs at ${proofSizes.map((n) => n.toLocaleString('en-US')).join(', ')} entries`);
+  const proofs = await proofLatency(proofSizes, log);
   const signing = await signingRate();
   rows.push({ label: 'checkpoint signing (notes/s)', value: signing, detail: 'tlog-checkpoint + Ed25519 signed note' });
 
@@ -224,18 +259,20 @@ export async function runAuditBench(log = () => undefined) {
       met: sqlite.eventsPerSecond > baseline.eventsPerSecond,
     },
     { label: 'SQLite durable events/s', value: sqlite.eventsPerSecond, goal: '≥ 50,000', met: sqlite.eventsPerSecond >= 50_000 },
-    {
-      label: `inclusion proof median ms at ${proofSize.toLocaleString('en-US')}`,
-      value: proofs.inclusion.medianMs,
-      goal: '< 1 ms',
-      met: proofs.inclusion.medianMs < 1,
-    },
-    {
-      label: `consistency proof median ms at ${proofSize.toLocaleString('en-US')}`,
-      value: proofs.consistency.medianMs,
-      goal: '< 1 ms',
-      met: proofs.consistency.medianMs < 1,
-    },
+    ...proofs.flatMap((p) => [
+      {
+        label: `inclusion proof median ms at ${p.size.toLocaleString('en-US')}`,
+        value: p.inclusion.medianMs,
+        goal: '< 1 ms',
+        met: p.inclusion.medianMs < 1,
+      },
+      {
+        label: `consistency proof median ms at ${p.size.toLocaleString('en-US')}`,
+        value: p.consistency.medianMs,
+        goal: '< 1 ms',
+        met: p.consistency.medianMs < 1,
+      },
+    ]),
   ];
   return { rows, ratios, proofs, problems, valid: problems.length === 0, postgres: postgres ?? null };
 }
@@ -244,11 +281,14 @@ export function describeAudit(result) {
   const lines = ['', 'measure'.padEnd(52) + 'value'.padStart(14) + '  detail'];
   for (const row of result.rows)
     lines.push(row.label.padEnd(52) + Math.round(row.value).toLocaleString('en-US').padStart(14) + `  ${row.detail}`);
-  const p = result.proofs;
-  lines.push(
-    `inclusion proof at ${p.size.toLocaleString('en-US')}: median ${p.inclusion.medianMs.toFixed(3)} ms, p99 ${p.inclusion.p99Ms.toFixed(3)} ms (built and verified)`,
-    `consistency proof at ${p.size.toLocaleString('en-US')}: median ${p.consistency.medianMs.toFixed(3)} ms, p99 ${p.consistency.p99Ms.toFixed(3)} ms (built)`,
-  );
+  for (const p of result.proofs) {
+    const n = p.size.toLocaleString('en-US');
+    lines.push(
+      `log of ${n} entries built in ${p.buildSeconds.toFixed(0)} s (${Math.round(p.buildRate).toLocaleString('en-US')} entries/s, bulk, SQLite; ${(p.diskBytes / 2 ** 30).toFixed(2)} GiB on disk)`,
+      `inclusion proof at ${n}: median ${p.inclusion.medianMs.toFixed(3)} ms, p99 ${p.inclusion.p99Ms.toFixed(3)} ms (built and verified)`,
+      `consistency proof at ${n}: median ${p.consistency.medianMs.toFixed(3)} ms, p99 ${p.consistency.p99Ms.toFixed(3)} ms (built)`,
+    );
+  }
   lines.push('', 'ratio'.padEnd(52) + 'value'.padStart(12) + '  goal');
   for (const ratio of result.ratios) {
     lines.push(

@@ -14,7 +14,7 @@
 import type { AuditEntry } from '../domain/audit-entry.js';
 import type { PersonalRef } from './audit-personal.js';
 import { canonicalJson } from './canonical-json.js';
-import { leafHash } from './merkle-hasher.js';
+import { leafHashOfText } from './merkle-hasher.js';
 
 /** The JSON object whose canonical form is the leaf. */
 export function auditLeafObject(entry: AuditEntry, personal?: PersonalRef): Record<string, unknown> {
@@ -44,7 +44,7 @@ export function auditLeaf(entry: AuditEntry, personal?: PersonalRef): string {
 
 /** `SHA-256(0x00 ‖ leaf)` of a leaf text. */
 export function auditLeafHash(leaf: string): Uint8Array {
-  return leafHash(new Uint8Array(Buffer.from(leaf, 'utf8')));
+  return leafHashOfText(leaf);
 }
 
 /**

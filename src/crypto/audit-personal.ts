@@ -13,10 +13,10 @@
  * leaf reveals nothing of the values and still binds them: whoever holds the disclosed values
  * and salt (an export made before erasure) can check them against the signed tree.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, hash, randomBytes } from 'node:crypto';
 import type { AuditEntry, AuditEntryFields } from '../domain/audit-entry.js';
-import { openAesGcm, sealAesGcm } from './aes-gcm-seal.js';
-import { canonicalJson, canonicalJsonBytes } from './canonical-json.js';
+import { openAesGcm } from './aes-gcm-seal.js';
+import { canonicalJson, canonicalString } from './canonical-json.js';
 
 /** What an erased (or unreadable) personal field reads as in listings and exports. */
 export const ERASED = '[erased]';
@@ -47,19 +47,34 @@ export interface PersonalDisclosure {
   readonly values: Readonly<Record<string, unknown>>;
 }
 
-/** An entry with its personal fields taken out. */
+/** An entry with its personal fields taken out, before a salt is drawn for them. */
+export interface TakenPersonal {
+  readonly event: AuditEntryFields;
+  readonly subject: string;
+  /** The names of the fields taken out, sorted. */
+  readonly fields: readonly string[];
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+/** An entry with its personal fields taken out and committed to. */
 export interface SplitEvent {
   readonly event: AuditEntryFields;
   readonly subject: string;
   readonly personal: PersonalRef;
   readonly disclosure: PersonalDisclosure;
+  /** The canonical JSON of `disclosure`: what the commitment hashes and the seal encrypts. */
+  readonly plaintext: string;
 }
+
+/** The bytes of a salt; a sealing nonce (AES-GCM, 96 bits). */
+export const SALT_SIZE = 16;
+export const NONCE_SIZE = 12;
+
+const commitmentOf = (plaintext: string): string => hash('sha256', plaintext, 'base64');
 
 /** The commitment of a disclosure: base64(SHA-256(canonical JSON of {salt, values})). */
 export function personalCommitment(disclosure: PersonalDisclosure): string {
-  return createHash('sha256')
-    .update(canonicalJsonBytes({ salt: disclosure.salt, values: disclosure.values }))
-    .digest('base64');
+  return commitmentOf(canonicalJson({ salt: disclosure.salt, values: disclosure.values }));
 }
 
 /** The subject whose key seals `event`'s personal fields: its `subject`, else the acting user. */
@@ -68,8 +83,31 @@ export function auditSubject(event: AuditEntryFields): string | undefined {
   return event.actor.type === 'user' && event.actor.id !== null ? event.actor.id : undefined;
 }
 
-/** Takes the personal fields out of `event`; undefined when it has no subject or no personal field. */
+/** Takes the personal fields out of `event` and commits to them under a fresh salt; undefined when it has none. */
 export function splitPersonal(event: AuditEntryFields): SplitEvent | undefined {
+  const taken = takePersonal(event);
+  return taken === undefined ? undefined : commitPersonal(taken, randomBytes(SALT_SIZE));
+}
+
+/**
+ * Commits to the fields `taken` out under `salt` (16 random bytes, never used for another entry):
+ * one canonical-JSON pass gives the text the commitment hashes and {@link sealSplit} encrypts.
+ */
+export function commitPersonal(taken: TakenPersonal, salt: Uint8Array): SplitEvent {
+  if (salt.length !== SALT_SIZE) throw new RangeError(`a salt is ${SALT_SIZE} bytes`);
+  const disclosure: PersonalDisclosure = { salt: Buffer.from(salt).toString('base64'), values: taken.values };
+  const plaintext = canonicalJson(disclosure);
+  return {
+    event: taken.event,
+    subject: taken.subject,
+    personal: { fields: taken.fields, commitment: commitmentOf(plaintext) },
+    disclosure,
+    plaintext,
+  };
+}
+
+/** Takes the personal fields out of `event`; undefined when it has no subject or no personal field. */
+export function takePersonal(event: AuditEntryFields): TakenPersonal | undefined {
   const subject = auditSubject(event);
   if (subject === undefined) return undefined;
   const values: Record<string, unknown> = {};
@@ -92,12 +130,11 @@ export function splitPersonal(event: AuditEntryFields): SplitEvent | undefined {
   const fields = Object.keys(values).sort();
   if (fields.length === 0) return undefined;
   const { userAgent: _userAgent, details: _details, ...rest } = event;
-  const disclosure: PersonalDisclosure = { salt: randomBytes(16).toString('base64'), values };
   return {
     event: { ...rest, actor, sourceIp: null, ...(details === undefined ? {} : { details }) },
     subject,
-    personal: { fields, commitment: personalCommitment(disclosure) },
-    disclosure,
+    fields,
+    values,
   };
 }
 
@@ -105,7 +142,20 @@ const aad = (commitment: string): string => `rampart/v1/audit-personal/${commitm
 
 /** Seals a disclosure under the subject's key, bound to its commitment (a sealed value moved to another entry fails to open). */
 export function sealPersonal(key: Uint8Array, personal: PersonalRef, disclosure: PersonalDisclosure): string {
-  return sealAesGcm(key, canonicalJsonBytes(disclosure), aad(personal.commitment));
+  return sealSplit(key, { personal, plaintext: canonicalJson(disclosure) }, randomBytes(NONCE_SIZE));
+}
+
+/**
+ * {@link sealPersonal} of a split's text under `nonce` (12 random bytes drawn for this seal alone:
+ * a nonce is never reused under a key). The `aes-gcm-seal.ts` format, `v1.` + base64(nonce ‖
+ * ciphertext ‖ tag), so that {@link openPersonal} opens it.
+ */
+export function sealSplit(key: Uint8Array, split: Pick<SplitEvent, 'personal' | 'plaintext'>, nonce: Uint8Array): string {
+  if (nonce.length !== NONCE_SIZE) throw new RangeError(`a nonce is ${NONCE_SIZE} bytes`);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: 16 });
+  cipher.setAAD(Buffer.from(aad(split.personal.commitment), 'utf8'));
+  const body = cipher.update(split.plaintext, 'utf8');
+  return `v1.${Buffer.concat([nonce, body, cipher.final(), cipher.getAuthTag()]).toString('base64')}`;
 }
 
 /** Opens a sealed disclosure and checks it against the commitment; undefined when it cannot be. */
@@ -160,7 +210,8 @@ export function disclosedEntry(entry: AuditEntry, personal: PersonalRef, disclos
 
 /** The canonical text of a {@link PersonalRef}, as stored in the `personal` column. */
 export function personalRefText(personal: PersonalRef): string {
-  return canonicalJson(personal);
+  // RFC 8785 of {commitment, fields} (members sorted, strings as JSON.stringify spells them).
+  return `{"commitment":${canonicalString(personal.commitment)},"fields":[${personal.fields.map(canonicalString).join(',')}]}`;
 }
 
 /** Parses the `personal` column; undefined when it is absent or malformed. */

@@ -3,35 +3,48 @@
  * Tree Hash of a whole list. Every other part of the audit log's Merkle core is built on these
  * three functions, so they are kept tiny and tested against the published vectors.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
 /** SHA-256 output length: every leaf, node and root hash has exactly this many bytes. */
 export const HASH_SIZE = 32;
 
-const LEAF_PREFIX = Uint8Array.of(0x00);
-const NODE_PREFIX = Uint8Array.of(0x01);
+const LEAF_PREFIX = 0x00;
+const NODE_PREFIX = 0x01;
 
-function sha256(...parts: readonly Uint8Array[]): Uint8Array {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part);
-  return new Uint8Array(hash.digest());
+/** SHA-256 of `data` as a plain Uint8Array (`crypto.hash`: one call, no Hash object per digest). */
+function sha256(data: Uint8Array | string): Uint8Array {
+  const digest = hash('sha256', data, 'buffer');
+  return new Uint8Array(digest.buffer, digest.byteOffset, digest.length);
 }
 
 /** `MTH({})`: the hash of an empty tree, SHA-256 of the empty string (RFC 9162 §2.1.1). */
 export function emptyRoot(): Uint8Array {
-  return sha256();
+  return sha256(new Uint8Array(0));
 }
 
 /** The leaf hash `SHA-256(0x00 ‖ data)` (RFC 9162 §2.1.1). */
 export function leafHash(data: Uint8Array): Uint8Array {
   // RFC 9162 §2.1.1: MTH({d(0)}) = HASH(0x00 || d(0)).
-  return sha256(LEAF_PREFIX, data);
+  const input = new Uint8Array(1 + data.length);
+  input[0] = LEAF_PREFIX;
+  input.set(data, 1);
+  return sha256(input);
+}
+
+/** {@link leafHash} of the UTF-8 bytes of `text`, without copying them first. */
+export function leafHashOfText(text: string): Uint8Array {
+  // U+0000 is the one byte 0x00 in UTF-8.
+  return sha256(`\u0000${text}`);
 }
 
 /** The interior node hash `SHA-256(0x01 ‖ left ‖ right)` (RFC 9162 §2.1.1). */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
   // RFC 9162 §2.1.1: MTH(D[n]) = HASH(0x01 || MTH(D[0:k]) || MTH(D[k:n])).
-  return sha256(NODE_PREFIX, left, right);
+  const input = new Uint8Array(1 + left.length + right.length);
+  input[0] = NODE_PREFIX;
+  input.set(left, 1);
+  input.set(right, 1 + left.length);
+  return sha256(input);
 }
 
 /** True when `value` is a 32-byte hash. */

@@ -84,7 +84,7 @@ export class PgAuditIntegrator {
     const stepped = await leader.transaction().execute(async (trx) => {
       const pending = await trx.selectFrom('audit_pending').selectAll().orderBy('seq').limit(STEP_ROWS).execute();
       if (pending.length === 0) return false;
-      const appended = await appendToTree(trx, this.#frontier, pending.map(onlyEntryColumns));
+      const appended = await appendToTree(trx, this.#frontier, pending.map(onlyEntryColumns), 'postgres');
       this.#frontier = appended.frontier;
       integrated = appended.entries;
       await trx

@@ -5,27 +5,129 @@
  * — is reloaded from the stored subtrees instead of forking the tree; the primary key on
  * `leaf_index` makes a duplicate index fail the transaction rather than the log.
  */
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { auditLeafHash } from '../../crypto/audit-leaf.js';
-import { CompactRange, type SubtreeHash, type SubtreeSource } from '../../crypto/merkle.js';
+import { CompactRange, type SubtreeHash, type SubtreeRef, type SubtreeSource } from '../../crypto/merkle.js';
 import { fromBase64, rowLeaf, toBase64 } from './audit-rows.js';
-import type { AuditEntryColumns, AuditEntryTable } from './audit-schema.js';
+import type { AuditEntryColumns, AuditEntryTable, AuditSubtreeTable } from './audit-schema.js';
 import type { RampartDatabase, RampartKysely } from './schema.js';
+import type { SqlDialectName } from './sql-database.js';
 
-// PostgreSQL allows 65,535 bound parameters per statement, SQLite 32,766: 19 columns × 500 rows.
+type Db = RampartKysely | Transaction<RampartDatabase>;
+
+// SQLite allows 32,766 bound parameters per statement: 19 columns × 500 rows.
 const ROWS_PER_INSERT = 500;
+// Subtrees asked for in one query: a proof and its root need about 2·log2(n) + log2(n).
+const SUBTREES_PER_SELECT = 300;
 
-/** The stored subtree hashes read through `db` (a transaction or the pool). */
-export function subtreeSource(db: RampartKysely | Transaction<RampartDatabase>): SubtreeSource {
-  return {
-    async subtree(start, size) {
-      const row = await db
+type ColumnType = 'bigint' | 'integer' | 'text';
+
+/** The columns of a queued entry (`audit_pending` without `seq`), with their PostgreSQL types. */
+const QUEUED_COLUMNS = [
+  ['timestamp', 'bigint'],
+  ['org', 'text'],
+  ['actor_type', 'text'],
+  ['actor_id', 'text'],
+  ['action', 'text'],
+  ['resource', 'text'],
+  ['result', 'text'],
+  ['reason', 'text'],
+  ['source_ip', 'text'],
+  ['request_id', 'text'],
+  ['user_agent', 'text'],
+  ['details', 'text'],
+  ['subject', 'text'],
+  ['format', 'integer'],
+  ['personal', 'text'],
+  ['sealed', 'text'],
+] as const satisfies readonly (readonly [keyof AuditEntryColumns, ColumnType])[];
+
+/** The columns an integration writes to `audit_entries` (`payload` starts null), in this order. */
+export const INTEGRATED_COLUMNS = [
+  ['leaf_index', 'bigint'],
+  ...QUEUED_COLUMNS,
+  ['leaf', 'text'],
+  ['leaf_hash', 'text'],
+] as const satisfies readonly (readonly [keyof AuditEntryTable, ColumnType])[];
+
+const SUBTREE_COLUMNS = [
+  ['start', 'bigint'],
+  ['size', 'bigint'],
+  ['hash', 'text'],
+] as const satisfies readonly (readonly [keyof AuditSubtreeTable, ColumnType])[];
+
+/**
+ * Inserts `rows` into `table` (the `columns` named). PostgreSQL: ONE statement whatever the number
+ * of rows, each column bound as one array and spread by `unnest`; SQLite: multi-row inserts of up
+ * to 500 rows. Values are always bound parameters.
+ */
+async function insertRows<T>(
+  trx: Transaction<RampartDatabase>,
+  dialect: SqlDialectName,
+  table: 'audit_entries' | 'audit_pending' | 'audit_subtrees',
+  columns: readonly (readonly [keyof T & string, ColumnType])[],
+  rows: readonly T[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const names = sql.join(columns.map(([name]) => sql.ref(name)));
+  if (dialect === 'postgres') {
+    const arrays = columns.map(([name, type]) => sql`${rows.map((row) => row[name])}::${sql.raw(type)}[]`);
+    await sql`insert into ${sql.table(table)} (${names}) select * from unnest(${sql.join(arrays)})`.execute(trx);
+    return;
+  }
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    const values = rows.slice(i, i + ROWS_PER_INSERT).map((row) => sql`(${sql.join(columns.map(([name]) => row[name]))})`);
+    await sql`insert into ${sql.table(table)} (${names}) values ${sql.join(values)}`.execute(trx);
+  }
+}
+
+/** Queues `rows` in `audit_pending` (PostgreSQL: for the elected integrator), in one statement there. */
+export function insertPending(
+  trx: Transaction<RampartDatabase>,
+  dialect: SqlDialectName,
+  rows: readonly AuditEntryColumns[],
+): Promise<void> {
+  return insertRows(trx, dialect, 'audit_pending', QUEUED_COLUMNS, rows);
+}
+
+/**
+ * The stored subtree hashes read through `db` (a transaction or the pool). The lookups asked for
+ * in one turn of the event loop — a proof's nodes, its root's parts and its leaf, which proof
+ * generation asks for all at once — are read in ONE query (`where (start, size) in (…)`).
+ */
+export function subtreeSource(db: Db): SubtreeSource {
+  let pending: { ref: SubtreeRef; resolve: (hash: Uint8Array) => void; reject: (error: unknown) => void }[] = [];
+  const run = async (batch: typeof pending): Promise<void> => {
+    const found = new Map<string, string>();
+    for (let i = 0; i < batch.length; i += SUBTREES_PER_SELECT) {
+      const refs = batch.slice(i, i + SUBTREES_PER_SELECT).map((item) => item.ref);
+      const rows = await db
         .selectFrom('audit_subtrees')
-        .select('hash')
-        .where('start', '=', start)
-        .where('size', '=', size)
-        .executeTakeFirst();
-      return row === undefined ? new Uint8Array(0) : fromBase64(row.hash);
+        .select(['start', 'size', 'hash'])
+        // An OR of primary-key lookups: SQLite (a multi-index OR) and PostgreSQL (a bitmap OR) both seek each one.
+        .where((eb) => eb.or(refs.map((ref) => eb.and([eb('start', '=', ref.start), eb('size', '=', ref.size)]))))
+        .execute();
+      for (const row of rows) found.set(`${Number(row.start)}+${Number(row.size)}`, row.hash);
+    }
+    for (const item of batch) {
+      const hash = found.get(`${item.ref.start}+${item.ref.size}`);
+      item.resolve(hash === undefined ? new Uint8Array(0) : fromBase64(hash));
+    }
+  };
+  return {
+    subtree(start, size) {
+      return new Promise<Uint8Array>((resolve, reject) => {
+        if (pending.length === 0) {
+          process.nextTick(() => {
+            const batch = pending;
+            pending = [];
+            run(batch).catch((error: unknown) => {
+              for (const item of batch) item.reject(error);
+            });
+          });
+        }
+        pending.push({ ref: { start, size }, resolve, reject });
+      });
     },
   };
 }
@@ -47,6 +149,7 @@ export async function appendToTree(
   trx: Transaction<RampartDatabase>,
   frontier: CompactRange | undefined,
   rows: readonly AuditEntryColumns[],
+  dialect: SqlDialectName = 'sqlite',
 ): Promise<{ frontier: CompactRange; entries: AuditEntryTable[] }> {
   const size = await integratedSize(trx);
   const next =
@@ -61,18 +164,13 @@ export async function appendToTree(
     subtrees.push(...next.append(hash));
     entries.push({ ...row, leaf_index: size + i, leaf, leaf_hash: toBase64(hash), payload: null });
   }
-  for (let i = 0; i < entries.length; i += ROWS_PER_INSERT) {
-    await trx
-      .insertInto('audit_entries')
-      .values(entries.slice(i, i + ROWS_PER_INSERT))
-      .execute();
-  }
-  const subtreeRows = subtrees.map((s) => ({ start: s.start, size: s.size, hash: toBase64(s.hash) }));
-  for (let i = 0; i < subtreeRows.length; i += ROWS_PER_INSERT * 4) {
-    await trx
-      .insertInto('audit_subtrees')
-      .values(subtreeRows.slice(i, i + ROWS_PER_INSERT * 4))
-      .execute();
-  }
+  await insertRows(trx, dialect, 'audit_entries', INTEGRATED_COLUMNS, entries);
+  await insertRows(
+    trx,
+    dialect,
+    'audit_subtrees',
+    SUBTREE_COLUMNS,
+    subtrees.map((s) => ({ start: s.start, size: s.size, hash: toBase64(s.hash) })),
+  );
   return { frontier: next, entries };
 }

@@ -5,7 +5,7 @@
  * is kept (the first signer's). Also the paged reads `rampart audit export` streams.
  */
 import { formatCheckpoint, signNote, vkey } from '../../crypto/signed-note.js';
-import { rootFromSource } from '../../crypto/merkle.js';
+import { rootFromSource, type SubtreeSource } from '../../crypto/merkle.js';
 import type { AuditEntry } from '../../domain/audit-entry.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Secret } from '../../domain/secret.js';
@@ -39,17 +39,44 @@ const toCheckpoint = (row: AuditCheckpointTable): AuditCheckpoint => ({
   createdAt: row.created_at,
 });
 
+/** Subtrees of at least this many leaves are cached by the ledger: few, and asked for by most proofs. */
+const CACHED_SUBTREE_MIN = 256;
+const CACHED_SUBTREES = 16_384;
+
+/**
+ * `source` with the hashes of its large subtrees kept in memory. A complete subtree of an
+ * append-only log never changes once stored, and the upper levels are the nodes most proofs
+ * share; the lower levels (most of the n·2 subtrees) are read each time. Bounded: when full,
+ * the oldest cached hash is dropped.
+ */
+function upperLevelCache(source: SubtreeSource): SubtreeSource {
+  const cache = new Map<string, Uint8Array>();
+  return {
+    async subtree(start, size) {
+      if (size < CACHED_SUBTREE_MIN) return source.subtree(start, size);
+      const key = `${start}+${size}`;
+      const cached = cache.get(key);
+      if (cached !== undefined) return Uint8Array.from(cached);
+      const hash = await source.subtree(start, size);
+      if (hash.length === 0) return hash; // not stored (yet): never cache an absence
+      if (cache.size >= CACHED_SUBTREES) cache.delete(cache.keys().next().value as string);
+      cache.set(key, Uint8Array.from(hash));
+      return hash;
+    },
+  };
+}
+
 export class SqlAuditLedger implements AuditLedger {
   readonly #database: SqlDatabase;
   readonly #keys: AuditKeys;
   readonly #clock: Clock;
-  readonly #source;
+  readonly #source: SubtreeSource;
 
   private constructor(database: SqlDatabase, keys: AuditKeys, clock: Clock) {
     this.#database = database;
     this.#keys = keys;
     this.#clock = clock;
-    this.#source = subtreeSource(database.db);
+    this.#source = upperLevelCache(subtreeSource(database.db));
   }
 
   /** Opens the ledger, creating the log's signing key on a deployment's first start. */

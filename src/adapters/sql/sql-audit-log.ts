@@ -7,24 +7,34 @@
  * default `synchronous_commit=on`), rejected with `audit_unavailable` when it could not be.
  *
  * Sequencing: on SQLite the batch is integrated at once — indices, leaves and subtree hashes are
- * written in the batch's own transaction. On PostgreSQL, where several instances write at once,
+ * written in the batch's own transaction, through prepared statements (`SqliteAuditStatements`). On PostgreSQL, where several instances write at once,
  * the batch goes to `audit_pending`, and the one elected {@link PgAuditIntegrator} gives the
  * entries their indices (see there).
  */
-import type { CompactRange } from '../../crypto/merkle.js';
+import { randomBytes } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import {
+  commitPersonal,
+  NONCE_SIZE,
+  personalRefText,
+  SALT_SIZE,
+  sealSplit,
+  takePersonal,
+  type TakenPersonal,
+} from '../../crypto/audit-personal.js';
 import { CanonicalJsonError } from '../../crypto/canonical-json.js';
+import type { CompactRange } from '../../crypto/merkle.js';
 import { auditEventSecretProblem } from '../../domain/audit-entry.js';
 import { DomainError } from '../../domain/errors.js';
+import type { Secret } from '../../domain/secret.js';
 import type { AuditEvent, AuditLog } from '../../ports/audit-log.js';
 import type { Clock } from '../../ports/clock.js';
 import { PgAuditIntegrator } from './audit-integrator.js';
 import { entryColumns } from './audit-rows.js';
-import type { Transaction } from 'kysely';
-import { personalRefText, sealPersonal, splitPersonal, type SplitEvent } from '../../crypto/audit-personal.js';
-import type { Secret } from '../../domain/secret.js';
 import type { AuditEntryColumns, AuditEntryTable } from './audit-schema.js';
-import { appendToTree, integratedSize } from './audit-tree-append.js';
+import { appendToTree, insertPending, integratedSize } from './audit-tree-append.js';
 import type { RampartDatabase } from './schema.js';
+import { SqliteAuditStatements, type AppendRow } from './sql-audit-sqlite.js';
 import { SqlAuditSubjects } from './sql-audit-subjects.js';
 import type { SqlDatabase } from './sql-database.js';
 
@@ -50,7 +60,8 @@ export interface SqlAuditLogOptions {
 
 interface Queued {
   readonly columns: AuditEntryColumns;
-  readonly split: SplitEvent | undefined;
+  /** The personal fields taken out, sealed with the batch (their salt and nonce drawn with it). */
+  readonly taken: TakenPersonal | undefined;
   resolve(): void;
   reject(error: unknown): void;
 }
@@ -77,6 +88,7 @@ export class SqlAuditLog implements AuditLog {
   #events = 0;
   readonly #subjects: SqlAuditSubjects | undefined;
   readonly #onIntegrated: ((rows: readonly AuditEntryTable[]) => void) | undefined;
+  #sqlite: SqliteAuditStatements | undefined;
 
   constructor(database: SqlDatabase, options: SqlAuditLogOptions) {
     this.#database = database;
@@ -103,26 +115,22 @@ export class SqlAuditLog implements AuditLog {
     const problem = auditEventSecretProblem(event);
     if (problem !== undefined) return Promise.reject(new DomainError('internal_error', `Audit event refused: ${problem}`));
     let columns: AuditEntryColumns;
-    let split: SplitEvent | undefined;
+    let taken: TakenPersonal | undefined;
     try {
       if (this.#subjects === undefined) {
         columns = entryColumns(event, this.#clock.now());
       } else {
-        split = splitPersonal(event);
-        const base = entryColumns(split?.event ?? event, this.#clock.now());
-        columns = {
-          ...base,
-          subject: split?.subject ?? base.subject,
-          format: 2,
-          personal: split === undefined ? null : personalRefText(split.personal),
-        };
+        taken = takePersonal(event);
+        columns = entryColumns(taken?.event ?? event, this.#clock.now());
+        columns.subject = taken?.subject ?? columns.subject;
+        columns.format = 2;
       }
     } catch (error) {
       if (!(error instanceof CanonicalJsonError)) throw error;
       return Promise.reject(new DomainError('internal_error', 'Audit event refused: details are not JSON', { cause: error }));
     }
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ columns, split, resolve, reject });
+      this.#queue.push({ columns, taken, resolve, reject });
       this.#schedule();
     });
   }
@@ -162,31 +170,67 @@ export class SqlAuditLog implements AuditLog {
     }
   }
 
-  /** Seals the batch's personal fields with their subjects' keys (created in `trx` when missing). */
-  async #sealed(trx: Transaction<RampartDatabase>, batch: readonly Queued[]): Promise<AuditEntryColumns[]> {
-    const subjects = this.#subjects;
-    const splits = batch.flatMap((item) => (item.split === undefined ? [] : [item.split]));
-    if (subjects === undefined || splits.length === 0) return batch.map((item) => item.columns);
-    const keys = await subjects.keysCreating(
-      trx,
-      splits.map((split) => split.subject),
-      this.#clock.now(),
-    );
-    return batch.map((item) => {
-      const split = item.split;
-      if (split === undefined) return item.columns;
-      const key = keys.get(split.subject);
+  /**
+   * The batch's rows, personal fields committed to and sealed with their subjects' `keys`: one
+   * random buffer per batch gives each entry its own salt and nonce (never reused under a key).
+   */
+  #sealed(batch: readonly Queued[], keys: ReadonlyMap<string, Buffer>): AppendRow[] {
+    const count = batch.reduce((n, item) => (item.taken === undefined ? n : n + 1), 0);
+    const random = count === 0 ? Buffer.alloc(0) : randomBytes(count * (SALT_SIZE + NONCE_SIZE));
+    let offset = 0;
+    return batch.map((item): AppendRow => {
+      const taken = item.taken;
+      if (taken === undefined) return { columns: item.columns };
+      const key = keys.get(taken.subject);
       if (key === undefined) throw new Error('a subject key could not be created');
-      return { ...item.columns, sealed: sealPersonal(key, split.personal, split.disclosure) };
+      const split = commitPersonal(taken, random.subarray(offset, offset + SALT_SIZE));
+      // The queued columns are this batch's alone (a failed batch is refused, never retried): filled in place.
+      item.columns.personal = personalRefText(split.personal);
+      item.columns.sealed = sealSplit(key, split, random.subarray(offset + SALT_SIZE, offset + SALT_SIZE + NONCE_SIZE));
+      offset += SALT_SIZE + NONCE_SIZE;
+      return { columns: item.columns, personal: split.personal };
     });
+  }
+
+  /** The subjects whose keys seal personal fields of `batch`. */
+  #subjectsOf(batch: readonly Queued[]): string[] {
+    return batch.flatMap((item) => (item.taken === undefined ? [] : [item.taken.subject]));
   }
 
   async #write(batch: readonly Queued[]): Promise<void> {
     const { db } = this.#database;
+    if (this.#integrator === undefined && this.#database.sqlite !== undefined) {
+      // SQLite: prepared statements, one immediate transaction (the subjects' new keys, the entries, their subtrees).
+      this.#sqlite ??= new SqliteAuditStatements(this.#database.sqlite);
+      const sqlite = this.#sqlite;
+      const subjects = this.#subjects;
+      const appended = await sqlite.transaction(db, () => {
+        const wanted = this.#subjectsOf(batch);
+        const keys =
+          subjects === undefined || wanted.length === 0
+            ? new Map<string, Buffer>()
+            : subjects.keysCreatingSync(sqlite, wanted, this.#clock.now());
+        return sqlite.append(this.#frontier, this.#sealed(batch, keys), this.#onIntegrated !== undefined);
+      });
+      this.#frontier = appended.frontier;
+      this.#notify(appended.entries);
+      return;
+    }
+    const keysIn = async (trx: Transaction<RampartDatabase>): Promise<Map<string, Buffer>> => {
+      const wanted = this.#subjectsOf(batch);
+      if (this.#subjects === undefined || wanted.length === 0) return new Map();
+      return this.#subjects.keysCreating(trx, wanted, this.#clock.now());
+    };
     if (this.#integrator === undefined) {
       let integrated: AuditEntryTable[] = [];
       this.#frontier = await db.transaction().execute(async (trx) => {
-        const appended = await appendToTree(trx, this.#frontier, await this.#sealed(trx, batch));
+        const rows = this.#sealed(batch, await keysIn(trx));
+        const appended = await appendToTree(
+          trx,
+          this.#frontier,
+          rows.map((row) => row.columns),
+          this.#database.dialect,
+        );
         integrated = appended.entries;
         return appended.frontier;
       });
@@ -195,10 +239,12 @@ export class SqlAuditLog implements AuditLog {
     }
     // One transaction: the subjects' new keys and the queued entries, atomic and durable when it commits.
     await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('audit_pending')
-        .values(await this.#sealed(trx, batch))
-        .execute();
+      const rows = this.#sealed(batch, await keysIn(trx));
+      await insertPending(
+        trx,
+        this.#database.dialect,
+        rows.map((row) => row.columns),
+      );
     });
     if (this.#integrator.leading) void this.#integrator.integrate().catch(this.#onError);
   }

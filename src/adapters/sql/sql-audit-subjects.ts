@@ -41,17 +41,56 @@ export type ReadEntry =
     }
   | { readonly index: number; readonly leafHash: string; readonly dropped: DroppedPayload; readonly timestamp: number };
 
+/** The subject-key reads and writes of a synchronous store (SQLite's prepared statements). */
+export interface SubjectKeyStatements {
+  sealedKey(subject: string): string | undefined;
+  insertKey(subject: string, sealedKey: string, createdAt: number): void;
+}
+
+/** How many unwrapped subject keys an instance keeps; the least recently used go first. */
+export const SUBJECT_KEY_CACHE_SIZE = 10_000;
+
 export class SqlAuditSubjects {
   readonly #wrapKey: Secret<Buffer> | undefined;
+  /**
+   * Unwrapped keys by subject, with the wrapped key they came from. An entry is used only when
+   * the row just read in the caller's transaction holds that same wrapped key: a key erased (or
+   * erased and made anew) by any instance is never used again, and is dropped when seen.
+   */
+  readonly #cache = new Map<string, { readonly sealed: string; readonly key: Buffer }>();
 
   /** Without `wrapKey` (an auditor's export) sealed fields read as erased. */
   constructor(wrapKey: Secret<Buffer> | undefined) {
     this.#wrapKey = wrapKey;
   }
 
-  #unwrap(subject: string, sealed: string): Buffer | undefined {
-    if (this.#wrapKey === undefined) return undefined;
-    return openAesGcm(this.#wrapKey.reveal(), sealed, keyAad(subject));
+  /** The key a stored row `sealed` holds for `subject`: from the cache when it is the same row, else unwrapped and cached. */
+  #key(subject: string, sealed: string | undefined): Buffer | undefined {
+    const cached = this.#cache.get(subject);
+    if (cached !== undefined) {
+      this.#cache.delete(subject);
+      if (cached.sealed === sealed) {
+        this.#cache.set(subject, cached); // most recently used last
+        return cached.key;
+      }
+    }
+    if (sealed === undefined || this.#wrapKey === undefined) return undefined;
+    const key = openAesGcm(this.#wrapKey.reveal(), sealed, keyAad(subject));
+    if (key === undefined) return undefined;
+    this.#cache.set(subject, { sealed, key });
+    if (this.#cache.size > SUBJECT_KEY_CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value as string);
+    return key;
+  }
+
+  /** How many unwrapped keys this instance holds (observable for tests of erasure). */
+  get cachedKeys(): number {
+    return this.#cache.size;
+  }
+
+  #newSealedKey(subject: string): string {
+    const wrapKey = this.#wrapKey;
+    if (wrapKey === undefined) throw new Error('sealing audit entries needs the master key');
+    return sealAesGcm(wrapKey.reveal(), randomBytes(32), keyAad(subject));
   }
 
   /** The existing keys of `subjects` (an erased or unknown subject has none). */
@@ -59,32 +98,40 @@ export class SqlAuditSubjects {
     const wanted = [...new Set(subjects)];
     const keys = new Map<string, Buffer>();
     for (let i = 0; i < wanted.length; i += 500) {
-      const rows = await db
-        .selectFrom('audit_subject_keys')
-        .select(['subject', 'sealed_key'])
-        .where('subject', 'in', wanted.slice(i, i + 500))
-        .execute();
-      for (const row of rows) {
-        const key = this.#unwrap(row.subject, row.sealed_key);
-        if (key !== undefined) keys.set(row.subject, key);
+      const chunk = wanted.slice(i, i + 500);
+      const rows = await db.selectFrom('audit_subject_keys').select(['subject', 'sealed_key']).where('subject', 'in', chunk).execute();
+      const stored = new Map(rows.map((row) => [row.subject, row.sealed_key]));
+      for (const subject of chunk) {
+        const key = this.#key(subject, stored.get(subject));
+        if (key !== undefined) keys.set(subject, key);
       }
+    }
+    return keys;
+  }
+
+  /** {@link keysCreating} on a synchronous store, inside the caller's transaction. */
+  keysCreatingSync(statements: SubjectKeyStatements, subjects: Iterable<string>, now: number): Map<string, Buffer> {
+    const keys = new Map<string, Buffer>();
+    for (const subject of new Set(subjects)) {
+      let key = this.#key(subject, statements.sealedKey(subject));
+      if (key === undefined) {
+        statements.insertKey(subject, this.#newSealedKey(subject), now);
+        // Another process may have made it first: use what is stored.
+        key = this.#key(subject, statements.sealedKey(subject));
+      }
+      if (key === undefined) throw new Error('a subject key could not be created');
+      keys.set(subject, key);
     }
     return keys;
   }
 
   /** The keys of `subjects`, creating the missing ones (within `trx`, so a key is durable with the first entry it seals). */
   async keysCreating(trx: Db, subjects: Iterable<string>, now: number): Promise<Map<string, Buffer>> {
-    const wrapKey = this.#wrapKey;
-    if (wrapKey === undefined) throw new Error('sealing audit entries needs the master key');
     const wanted = [...new Set(subjects)];
     const keys = await this.keys(trx, wanted);
     const missing = wanted.filter((subject) => !keys.has(subject));
     if (missing.length === 0) return keys;
-    const rows = missing.map((subject) => ({
-      subject,
-      sealed_key: sealAesGcm(wrapKey.reveal(), randomBytes(32), keyAad(subject)),
-      created_at: now,
-    }));
+    const rows = missing.map((subject) => ({ subject, sealed_key: this.#newSealedKey(subject), created_at: now }));
     for (let i = 0; i < rows.length; i += 500) {
       await trx
         .insertInto('audit_subject_keys')
@@ -103,7 +150,9 @@ export class SqlAuditSubjects {
    * and forgets the subject's known devices. Returns how many entries were affected.
    */
   async erase(db: RampartKysely, subject: string): Promise<number> {
-    return db.transaction().execute(async (trx) => {
+    // Forgotten here at once; other instances find the row gone in their next write and forget it then.
+    this.#cache.delete(subject);
+    const affected = await db.transaction().execute(async (trx) => {
       await trx.deleteFrom('audit_subject_keys').where('subject', '=', subject).execute();
       await trx.deleteFrom('audit_known_devices').where('subject', '=', subject).execute();
       await trx
@@ -121,6 +170,8 @@ export class SqlAuditSubjects {
       const dropped = await dropPayloads(trx, 'erased', { subject });
       return Number(sealed.numUpdatedRows) + dropped;
     });
+    this.#cache.delete(subject); // a write that ran meanwhile may have cached it again
+    return affected;
   }
 
   /** Retention: drops the payloads of entries recorded before `before` (ms), keeping their leaf hashes. */

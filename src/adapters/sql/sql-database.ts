@@ -23,6 +23,12 @@ export type SqlDialectName = 'sqlite' | 'postgres';
 export interface SqlDatabase {
   readonly dialect: SqlDialectName;
   readonly db: RampartKysely;
+  /**
+   * SQLite: the better-sqlite3 handle under `db`, for a hot path that runs prepared statements
+   * itself (the audit log's appends). Use it only while holding Kysely's connection
+   * (`db.connection().execute(…)`), so that no Kysely transaction is open on it meanwhile.
+   */
+  readonly sqlite?: BetterSqlite3.Database;
   /** Whether the database answers `select 1` within `timeoutMs`. Never throws. */
   ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
@@ -98,6 +104,7 @@ function openSqlite(file: string): SqlDatabase {
   return {
     dialect: 'sqlite',
     db,
+    sqlite: handle,
     ping: (timeoutMs = 1000) => withTimeout(sql`select 1`.execute(db), timeoutMs),
     close: () => db.destroy(),
   };

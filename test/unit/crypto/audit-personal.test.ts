@@ -7,14 +7,19 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { auditLeaf } from '../../../src/crypto/audit-leaf.js';
 import {
+  commitPersonal,
   disclosedEntry,
   disclosureMatches,
   ERASED,
   openPersonal,
   personalCommitment,
+  personalRefText,
   sealPersonal,
+  sealSplit,
   splitPersonal,
+  takePersonal,
 } from '../../../src/crypto/audit-personal.js';
+import { canonicalJson } from '../../../src/crypto/canonical-json.js';
 import type { AuditEntryFields } from '../../../src/domain/audit-entry.js';
 
 const event: AuditEntryFields = {
@@ -78,6 +83,31 @@ describe('audit personal fields', () => {
     expect(openPersonal(key, split.personal, sealed)).toEqual(split.disclosure);
     expect(openPersonal(randomBytes(32), split.personal, sealed)).toBeUndefined();
     expect(openPersonal(key, other.personal, sealed)).toBeUndefined();
+  });
+
+  it('commits under the salt given, from one canonical text that is also what the seal encrypts', () => {
+    const taken = takePersonal(event);
+    if (taken === undefined) throw new Error('nothing taken');
+    const salt = randomBytes(16);
+    const split = commitPersonal(taken, salt);
+    expect(split.disclosure.salt).toBe(salt.toString('base64'));
+    expect(split.plaintext).toBe(canonicalJson(split.disclosure));
+    expect(split.personal.commitment).toBe(personalCommitment(split.disclosure));
+    expect(commitPersonal(taken, randomBytes(16)).personal.commitment).not.toBe(split.personal.commitment);
+    expect(() => commitPersonal(taken, randomBytes(15))).toThrow(RangeError);
+    expect(personalRefText(split.personal)).toBe(canonicalJson(split.personal));
+  });
+
+  it('seals a split under the nonce given, openable by openPersonal; another nonce, another ciphertext', () => {
+    const split = splitPersonal(event);
+    if (split === undefined) throw new Error('nothing split');
+    const key = randomBytes(32);
+    const nonce = randomBytes(12);
+    const sealed = sealSplit(key, split, nonce);
+    expect(Buffer.from(sealed.slice('v1.'.length), 'base64').subarray(0, 12).equals(nonce)).toBe(true);
+    expect(openPersonal(key, split.personal, sealed)).toEqual(split.disclosure);
+    expect(sealSplit(key, split, randomBytes(12))).not.toBe(sealed);
+    expect(() => sealSplit(key, split, randomBytes(16))).toThrow(RangeError);
   });
 
   it('reads erased fields as [erased]', () => {
