@@ -10,6 +10,7 @@ import { InProcessRevocationBus } from './adapters/memory/in-process-revocation-
 import { RedisRevocationBus } from './adapters/redis/redis-revocation-bus.js';
 import { connectRedis } from './adapters/redis/redis-connection.js';
 import { SqlAccountStore } from './adapters/sql/sql-account-store.js';
+import { SqlCurrentUserReader } from './adapters/sql/sql-current-user-reader.js';
 import { SqlMfaStore } from './adapters/sql/sql-mfa-store.js';
 import { SqlPasswordTokenStore } from './adapters/sql/sql-password-token-store.js';
 import { SqlPlatformOwners } from './adapters/sql/sql-platform-owners.js';
@@ -73,6 +74,8 @@ export interface Identity extends BrowserSessions {
   readonly mfa: MfaEnrolment;
   /** The second step of a login of an enrolled user. */
   readonly mfaLogin: MfaLogin;
+  /** The one password hasher (its bounded queue is shared by every caller). */
+  readonly hasher: PasswordHasher;
   /** Spreads revocations (sessions, API keys, clients, authorization changes) to every instance. */
   readonly bus: RevocationBus;
   /** Purges session tombstones past the longest access-token lifetime (decision 004), on an unref'd timer. */
@@ -122,7 +125,7 @@ export async function composeIdentity(parts: IdentityParts): Promise<{ identity:
   const masterKey = masterKeyOf(config);
   const users = new SqlUserStore(db);
   const sessions = new SqlSessionStore(db);
-  const hasher = parts.hasher ?? new PasswordHasher();
+  const hasher = parts.hasher ?? new PasswordHasher({ maxWaitMs: config.loginMaxWaitMs });
   const tokens = new TokenService({
     store: new SqlSigningKeyStore(db, deriveKey(masterKey, 'signing-key-wrap')),
     clock,
@@ -200,7 +203,7 @@ export async function composeIdentity(parts: IdentityParts): Promise<{ identity:
     }),
     revoker,
     revocations,
-    currentUser: new CurrentUser(users, mfa),
+    currentUser: new CurrentUser(new SqlCurrentUserReader(db)),
     userStatus,
     authenticator: new BearerAuthenticator(tokens, revocations),
     userAdmin: new UserAdminService({
@@ -220,6 +223,7 @@ export async function composeIdentity(parts: IdentityParts): Promise<{ identity:
     registration: new SelfRegistration({ enabled: config.selfRegistration, users, hasher, policy, audit, clock }),
     mfa,
     mfaLogin,
+    hasher,
     ...browser,
     bus,
     tombstonePurge,

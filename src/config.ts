@@ -49,6 +49,8 @@ export interface RampartConfig {
   /** Whether platform admins and org owners/admins must enrol a second factor before anything else. */
   readonly mfaRequiredForAdmins: boolean;
   readonly loginRateLimit: number;
+  /** ms; 0: password hashes are bounded by the queue's length only. */
+  readonly loginMaxWaitMs: number;
   readonly rateLimit: number;
   /** `false`, or the proxies (addresses or CIDR ranges) whose `X-Forwarded-For` is honoured. */
   readonly trustProxy: false | readonly string[];
@@ -452,6 +454,14 @@ export const VARIABLES: readonly Variable<keyof RampartConfig>[] = [
     defaultText: '10',
     description: 'Login attempts per minute per (IP, account); 10× that per IP.',
     parse: integer(1, 100_000, 10),
+  },
+  {
+    key: 'loginMaxWaitMs',
+    env: 'RAMPART_LOGIN_MAX_WAIT_MS',
+    defaultText: '750',
+    description:
+      'Longest estimated time (ms) a password hash (a login, or any other password check or change) may wait in the hashing queue and run; past it the request is refused at once with 429 and Retry-After. 0: no bound in time (the queue still holds at most 64).',
+    parse: integer(0, 60_000, 750),
   },
   {
     key: 'rateLimit',

@@ -7,7 +7,10 @@
  * loop, but that pool also serves file and DNS work and has only UV_THREADPOOL_SIZE (default 4)
  * threads. So at most `maxConcurrent` hashes run — always fewer than the pool's threads — and at
  * most `maxQueued` wait; the next one is refused at once with `HasherBusyError`, which login turns
- * into 429 with Retry-After. Nothing else on the server waits behind hashes.
+ * into 429 with Retry-After. With `maxWaitMs` (RAMPART_LOGIN_MAX_WAIT_MS) a hash is also refused
+ * when the line ahead of it is estimated to take longer than that, and one still queued when it
+ * has waited that long is refused then, so a hash that runs never waited longer than the bound.
+ * Nothing else on the server waits behind hashes.
  *
  * Every password is NFC-normalised before hashing or verifying (see `domain/password-policy.ts`),
  * and input past {@link MAX_PASSWORD_BYTES} is never hashed.
@@ -19,7 +22,7 @@ import { verify as bcryptVerify } from '@node-rs/bcrypt';
 import { validationFailed } from '../domain/errors.js';
 import { normalisePassword } from '../domain/password-policy.js';
 import type { Secret } from '../domain/secret.js';
-import { BoundedWorkQueue } from './bounded-work-queue.js';
+import { BoundedWorkQueue, WorkExpiredError } from './bounded-work-queue.js';
 import { HasherBusyError } from './hasher-busy-error.js';
 
 /** argon2id cost parameters, as in the PHC string (`m=`, `t=`, `p=`). */
@@ -71,6 +74,8 @@ export interface PasswordHasherOptions {
   readonly maxConcurrent?: number;
   /** Hashes waiting for a slot before new ones are refused; 64 by default. */
   readonly maxQueued?: number;
+  /** Refuse a hash whose estimated wait and run pass this many ms; 0 (the default): no bound in time. */
+  readonly maxWaitMs?: number;
   /** The libuv pool size; by default UV_THREADPOOL_SIZE or libuv's 4. */
   readonly threadPoolSize?: number;
   readonly backend?: PasswordHashBackend;
@@ -90,6 +95,8 @@ const REFUSED: PasswordVerification = Object.freeze({ ok: false, needsRehash: fa
 /** argon2id hashing and verification behind a bounded semaphore and a bounded queue. */
 export class PasswordHasher {
   readonly parameters: Argon2Parameters;
+  /** The bound in time of a hash's wait and run, in ms; 0: none. */
+  readonly maxWaitMs: number;
   readonly #queue: BoundedWorkQueue;
   readonly #backend: PasswordHashBackend;
   readonly #dummyHash: string;
@@ -104,7 +111,9 @@ export class PasswordHasher {
         `maxConcurrent (${maxConcurrent}) must be below the libuv pool size (${poolSize}, UV_THREADPOOL_SIZE) so that file and DNS work never waits behind hashes`,
       );
     }
-    this.#queue = new BoundedWorkQueue({ maxConcurrent, maxQueued: options.maxQueued ?? 64, now: options.now });
+    const { maxWaitMs, now } = options;
+    this.#queue = new BoundedWorkQueue({ maxConcurrent, maxQueued: options.maxQueued ?? 64, maxWaitMs, now });
+    this.maxWaitMs = this.#queue.maxWaitMs;
     this.#backend = options.backend ?? nodeRsBackend;
     this.#dummyHash = dummyPhc(this.parameters);
     Object.freeze(this);
@@ -163,7 +172,10 @@ export class PasswordHasher {
       }
     });
     if (pending === undefined) throw new HasherBusyError(this.#queue.estimatedWaitMs() / 1000);
-    return pending;
+    // Queued, then dropped at its turn for having waited past maxWaitMs: the same refusal, later.
+    return pending.catch((error: unknown) => {
+      throw error instanceof WorkExpiredError ? new HasherBusyError(this.#queue.estimatedWaitMs() / 1000) : error;
+    });
   }
 
   #isCurrent(phc: string): boolean {

@@ -7,7 +7,7 @@
  * expired entry is never served), and the map is a bounded LRU that evicts the least recently
  * used entry when full. Revocation is not cached here: it is checked on every request.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { VerifiedAccessToken } from './access-token.js';
 import type { CryptoClock } from './crypto-clock.js';
 
@@ -28,7 +28,8 @@ interface Entry {
 
 /** The cache key of a token: base64url of its SHA-256. */
 export function tokenCacheKey(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('base64url');
+  // The one-shot form (UTF-8 for a string) costs half of a Hash object's on every request.
+  return hash('sha256', token, 'base64url');
 }
 
 export class VerifiedTokenCache {

@@ -10,7 +10,10 @@
  *    hammering does not lengthen the backoff (docs/decisions/003-identity-core.md);
  * 4. a wrong password counts a failure; a disabled account is refused with the same 401;
  * 5. success resets the count and rehashes a hash with old parameters (bcrypt imports, older
- *    argon2 costs); a full hasher queue answers 429 with Retry-After at once;
+ *    argon2 costs); a full hasher queue, or one whose estimated wait passes
+ *    RAMPART_LOGIN_MAX_WAIT_MS, answers 429 with Retry-After at once (and a hash still queued when
+ *    it has waited that long, at its turn), audited `hasher_busy`, the same for a known and an
+ *    unknown account;
  * 6. a user with a confirmed second factor gets an MFA challenge instead of a session
  *    (services/mfa-login.ts), which opens the session through {@link LoginService.grant};
  * 7. the session is a token session (access + refresh token, the refresh tokens bound to a DPoP
@@ -65,7 +68,7 @@ function invalidCredentials(): DomainError {
   return new DomainError('invalid_credentials', 'The email or password is not correct');
 }
 
-type FailureReason = 'unknown_account' | 'backoff' | 'wrong_password' | 'disabled' | 'rate_limited';
+type FailureReason = 'unknown_account' | 'backoff' | 'wrong_password' | 'disabled' | 'rate_limited' | 'hasher_busy';
 
 export class LoginService implements SessionGranter {
   readonly #o: LoginServiceOptions;
@@ -83,16 +86,18 @@ export class LoginService implements SessionGranter {
       throw error;
     }
     const user = await this.#o.users.findByEmail(email);
+    const hashing = <T>(work: () => Promise<T>): Promise<T> => this.#hashing(user, email, context, work);
     if (user === undefined || user.passwordHash === null) {
-      await this.#o.hasher.dummyVerify(request.password);
+      await hashing(() => this.#o.hasher.dummyVerify(request.password));
       return this.#refuse(user, email, 'unknown_account', context);
     }
     const now = this.#o.clock.now();
     if (user.nextLoginAt !== null && now < user.nextLoginAt) {
-      await this.#o.hasher.dummyVerify(request.password);
+      await hashing(() => this.#o.hasher.dummyVerify(request.password));
       return this.#refuse(user, email, 'backoff', context);
     }
-    const verification = await this.#o.hasher.verify(user.passwordHash, request.password);
+    const passwordHash = user.passwordHash;
+    const verification = await hashing(() => this.#o.hasher.verify(passwordHash, request.password));
     if (!verification.ok) {
       await this.#o.users.recordLoginFailure(user.id, now);
       return this.#refuse(user, email, 'wrong_password', context);
@@ -139,6 +144,16 @@ export class LoginService implements SessionGranter {
       subject: user.id,
     });
     return grant;
+  }
+
+  /** Runs a hash of this login; a refusal by the busy hasher (429) is audited before it is answered. */
+  async #hashing<T>(user: User | undefined, email: string, context: RequestContext, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'rate_limited') await this.#failed(user, email, 'hasher_busy', context);
+      throw error;
+    }
   }
 
   /** A rehash is an upgrade, not a condition of login: a busy hasher postpones it to the next one. */

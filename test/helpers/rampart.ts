@@ -29,10 +29,20 @@ export class LogCapture extends Writable {
  * The bootstrap admin most tests log in as owns the `system` org, so RAMPART_MFA_REQUIRED_FOR_ADMINS
  * (default true) would answer every admin route with `mfa_enrollment_required`. Tests run with it
  * off unless they set it: test/security/mfa-enforcement.test.ts sets it to true explicitly.
+ * RAMPART_LOGIN_MAX_WAIT_MS is off (0): suites log in in parallel on a loaded machine, where a
+ * hash may take far longer than in production; test/unit/crypto/bounded-work-queue.test.ts and
+ * test/integration/login-max-wait.test.ts prove the bound with injected durations.
  */
 export function testConfig(backend: BackendInstance | { env: Record<string, string> }, env: Record<string, string> = {}): RampartConfig {
   return loadConfig({
-    env: { RAMPART_LOG_LEVEL: 'info', RAMPART_PORT: '0', RAMPART_MFA_REQUIRED_FOR_ADMINS: 'false', ...backend.env, ...env },
+    env: {
+      RAMPART_LOG_LEVEL: 'info',
+      RAMPART_PORT: '0',
+      RAMPART_MFA_REQUIRED_FOR_ADMINS: 'false',
+      RAMPART_LOGIN_MAX_WAIT_MS: '0',
+      ...backend.env,
+      ...env,
+    },
   });
 }
 

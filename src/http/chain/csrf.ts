@@ -9,10 +9,11 @@
  * - MFA enforcement: a user who must enrol a second factor gets 403 `mfa_enrollment_required`
  *   on every authenticated route but the enrolment's own (services/mfa-enforcement.ts).
  */
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { clearSessionCookie, setSessionCookie } from '../../crypto/session-cookie.js';
 import { DomainError } from '../../domain/errors.js';
+import type { Principal } from '../../domain/principal.js';
 import type { CookieGrant } from '../../services/cookie-sessions.js';
 import { CSRF_HEADER, type CsrfPolicy } from '../../services/csrf.js';
 
@@ -48,32 +49,60 @@ function routeKey(request: FastifyRequest): string {
 }
 
 const browserSessions: FastifyPluginAsync<BrowserSessionLayerOptions> = async (app, options) => {
-  app.addHook('onRequest', async (request) => {
+  // Callback-style hooks with fast paths: only the enrolment check and a privilege change cost a promise.
+  app.addHook('onRequest', (request, _reply, done) => {
     const principal = request.principal;
     // Public routes do not act as the caller: a cookie there grants nothing to forge.
     const access = request.routeOptions.config.access;
-    if (principal === undefined || access === undefined || access === 'public') return;
-    if (principal.via === 'cookie') options.csrf.check(request.method, request.headers);
-    if (principal.type !== 'user' || MFA_ENROLMENT_ROUTES.has(routeKey(request))) return;
-    if (await options.mustEnrol(principal.id)) {
-      throw new DomainError('mfa_enrollment_required', 'Your role requires a second factor: enrol one at /api/v1/me/mfa/totp first');
+    if (principal === undefined || access === undefined || access === 'public') {
+      done();
+      return;
     }
+    try {
+      if (principal.via === 'cookie') options.csrf.check(request.method, request.headers);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    if (principal.type !== 'user' || MFA_ENROLMENT_ROUTES.has(routeKey(request))) {
+      done();
+      return;
+    }
+    options.mustEnrol(principal.id).then(
+      (must) =>
+        done(
+          must
+            ? new DomainError('mfa_enrollment_required', 'Your role requires a second factor: enrol one at /api/v1/me/mfa/totp first')
+            : undefined,
+        ),
+      (error: unknown) => done(error as Error),
+    );
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const principal = request.principal;
-    if (principal === undefined || reply.statusCode >= 300 || !PRIVILEGE_CHANGES.has(routeKey(request))) return payload;
+    if (principal === undefined || reply.statusCode >= 300 || !PRIVILEGE_CHANGES.has(routeKey(request))) {
+      done(null, payload);
+      return;
+    }
+    afterPrivilegeChange(request, reply, principal).then(
+      () => done(null, payload),
+      (error: unknown) => done(error as Error),
+    );
+  });
+
+  /** A privilege change succeeded: forget the cached factor state, and replace a cookie session. */
+  async function afterPrivilegeChange(request: FastifyRequest, reply: FastifyReply, principal: Principal): Promise<void> {
     options.forget(principal.id);
-    if (principal.via !== 'cookie' || principal.sessionId === undefined) return payload;
+    if (principal.via !== 'cookie' || principal.sessionId === undefined) return;
     const next = await options.rotate(principal.sessionId, principal.id);
     if (next === undefined) {
       reply.header('set-cookie', clearSessionCookie());
-      return payload;
+      return;
     }
     reply.header('set-cookie', setSessionCookie(next.cookie));
     reply.header(CSRF_HEADER, next.csrfToken.reveal());
-    return payload;
-  });
+  }
 };
 
 export default fp(browserSessions, { name: 'rampart-browser-sessions', fastify: '5.x' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BoundedWorkQueue } from '../../../src/crypto/bounded-work-queue.js';
+import { BoundedWorkQueue, WorkExpiredError } from '../../../src/crypto/bounded-work-queue.js';
 import { HasherBusyError } from '../../../src/crypto/hasher-busy-error.js';
 
 /** A task that finishes when the test calls the returned `finish`. */
@@ -64,7 +64,70 @@ describe('BoundedWorkQueue', () => {
     await Promise.all(running);
   });
 
+  it('with maxWaitMs, refuses at once a task whose estimated finish passes the bound, though the queue has room', async () => {
+    let now = 0;
+    const queue = new BoundedWorkQueue({ maxConcurrent: 1, maxQueued: 64, maxWaitMs: 750, initialTaskMs: 50, now: () => now });
+    // One measured task of 2,050 ms: the moving average becomes 0.8 × 50 + 0.2 × 2,050 = 450 ms.
+    const measured = manual('measured');
+    const first = queue.submit(measured.task);
+    now += 2050;
+    measured.finish();
+    await first;
+    const running = manual('running');
+    const held = queue.submit(running.task); // a free slot: runs whatever the estimate
+    expect(queue.estimatedWaitMs()).toBeCloseTo(900); // one ahead, then itself: 2 × 450 ms
+    let ran = false;
+    expect(queue.submit(() => ((ran = true), Promise.resolve('refused')))).toBeUndefined();
+    expect([queue.running, queue.queued, ran]).toEqual([1, 0, false]);
+    running.finish();
+    await held;
+    // The slot is free again: the next task runs, though one task alone is estimated at 450 ms.
+    expect(await queue.submit(() => Promise.resolve('runs'))).toBe('runs');
+  });
+
+  it('with maxWaitMs, queues a task whose estimated finish is within the bound', async () => {
+    let now = 0;
+    const queue = new BoundedWorkQueue({ maxConcurrent: 1, maxQueued: 64, maxWaitMs: 750, initialTaskMs: 300, now: () => now });
+    const running = manual('running');
+    const held = queue.submit(running.task);
+    const queued = queue.submit(() => Promise.resolve('queued')); // 2 × 300 = 600 ms ≤ 750 ms
+    expect(queued).toBeDefined();
+    expect(queue.submit(() => Promise.resolve('refused'))).toBeUndefined(); // 3 × 300 = 900 ms
+    now += 10;
+    running.finish();
+    expect(await Promise.all([held, queued])).toEqual(['running', 'queued']);
+  });
+
+  it('with maxWaitMs, rejects a queued task that waited past the bound when its turn comes, and runs the next', async () => {
+    let now = 0;
+    const queue = new BoundedWorkQueue({ maxConcurrent: 1, maxQueued: 64, maxWaitMs: 750, initialTaskMs: 100, now: () => now });
+    const running = manual('running');
+    const held = queue.submit(running.task);
+    let ran = false;
+    const late = queue.submit(() => ((ran = true), Promise.resolve('late')));
+    now += 500;
+    const fresh = queue.submit(() => Promise.resolve('fresh'));
+    now += 300; // the first queued task has waited 800 ms, the second 300 ms
+    running.finish();
+    await expect(late).rejects.toBeInstanceOf(WorkExpiredError);
+    expect(ran).toBe(false);
+    expect(await Promise.all([held, fresh])).toEqual(['running', 'fresh']);
+    expect([queue.running, queue.queued]).toEqual([0, 0]);
+  });
+
+  it('without maxWaitMs (or with 0), only maxQueued bounds the line', () => {
+    for (const maxWaitMs of [undefined, 0]) {
+      const queue = new BoundedWorkQueue({ maxConcurrent: 1, maxQueued: 3, maxWaitMs, initialTaskMs: 10_000 });
+      const held = [manual(1), manual(2), manual(3), manual(4)];
+      expect(held.map((t) => queue.submit(t.task) !== undefined)).toEqual([true, true, true, true]);
+      expect(queue.submit(() => Promise.resolve(5))).toBeUndefined();
+      held.forEach((t) => t.finish());
+    }
+  });
+
   it('refuses nonsensical bounds at construction', () => {
+    expect(() => new BoundedWorkQueue({ maxConcurrent: 1, maxQueued: 1, maxWaitMs: -1 })).toThrow(RangeError);
+    expect(() => new BoundedWorkQueue({ maxConcurrent: 1, maxQueued: 1, maxWaitMs: Number.NaN })).toThrow(RangeError);
     expect(() => new BoundedWorkQueue({ maxConcurrent: 0, maxQueued: 1 })).toThrow(RangeError);
     expect(() => new BoundedWorkQueue({ maxConcurrent: 1.5, maxQueued: 1 })).toThrow(RangeError);
     expect(() => new BoundedWorkQueue({ maxConcurrent: 1, maxQueued: Number.POSITIVE_INFINITY })).toThrow(RangeError);

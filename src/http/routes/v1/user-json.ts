@@ -13,6 +13,6 @@ export const UserJson = Type.Object(
   { additionalProperties: false },
 );
 
-export function userJson(user: User): Static<typeof UserJson> {
+export function userJson(user: Pick<User, 'id' | 'email' | 'name' | 'status' | 'createdAt'>): Static<typeof UserJson> {
   return { id: user.id, email: user.email, name: user.name, status: user.status, created_at: new Date(user.createdAt).toISOString() };
 }
