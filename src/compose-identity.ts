@@ -74,6 +74,8 @@ export interface Identity extends BrowserSessions {
   readonly mfa: MfaEnrolment;
   /** The second step of a login of an enrolled user. */
   readonly mfaLogin: MfaLogin;
+  /** Checks a second-factor code (TOTP or recovery code), spending it; for re-authentication. */
+  readonly factor: SecondFactor;
   /** The one password hasher (its bounded queue is shared by every caller). */
   readonly hasher: PasswordHasher;
   /** Spreads revocations (sessions, API keys, clients, authorization changes) to every instance. */
@@ -223,6 +225,7 @@ export async function composeIdentity(parts: IdentityParts): Promise<{ identity:
     registration: new SelfRegistration({ enabled: config.selfRegistration, users, hasher, policy, audit, clock }),
     mfa,
     mfaLogin,
+    factor,
     hasher,
     ...browser,
     bus,

@@ -18,6 +18,7 @@ import { composeIdentity, type Identity } from './compose-identity.js';
 import { composeSecrets, type Secrets } from './compose-secrets.js';
 import { composeTenancy, type Tenancy } from './compose-tenancy.js';
 import { composeApiKeys, type Credentials } from './compose-api-keys.js';
+import { composeMyData, type MyDataServices } from './compose-my-data.js';
 import type { PermissionRegistration } from './domain/permissions.js';
 import type { PasswordHasher } from './crypto/password-hasher.js';
 import type { BootstrapNotice } from './services/bootstrap-admin.js';
@@ -67,6 +68,8 @@ export interface Rampart {
   readonly tenancy: Tenancy;
   /** API keys and OAuth service clients, and their authenticators. */
   readonly credentials: Credentials;
+  /** The caller's data export and self-erasure (GDPR Art. 15/17/20). */
+  readonly myData: MyDataServices;
   /**
    * The bootstrap admin's one-time notice (its generated password), or `undefined`: given once,
    * to the first caller (`rampart serve` prints it on stderr), never logged.
@@ -234,6 +237,7 @@ export async function createRampart(config: RampartConfig, options: RampartOptio
     secrets,
     tenancy,
     credentials,
+    myData: composeMyData({ config, database, identity, credentials, audit, rateLimiter, clock }),
     takeBootstrapNotice() {
       const taken = notice;
       notice = undefined;

@@ -12,7 +12,8 @@
  *    to another org than the caller's (nothing is revealed across tenants);
  * 5. revocation answers 200 for unknown tokens (RFC 7009 §2.2) and revokes a token of the caller
  *    by its `jti`, at once on every instance.
- * Issuance and every failed client authentication of a known client are audited.
+ * Issuance, every introspection (a key use: the client and whether the token was active) and every
+ * failed client authentication of a known client are audited.
  */
 import { claimedAssertionClient, ClientAssertionError, verifyClientAssertion } from '../crypto/client-assertion.js';
 import { clientSecretMatches, hashClientSecret, isClientId } from '../crypto/client-secret.js';
@@ -114,6 +115,13 @@ export class OAuthService {
   /** RFC 7662 §2.2: the claims of an active token of the caller's org, else `{active:false}`. */
   async introspect(token: string, auth: ClientAuthentication, context: RequestContext): Promise<IntrospectionAnswer> {
     const caller = await this.authenticate(auth, context);
+    const answer = await this.#introspected(token, caller);
+    // A key use (spec "Audit"): who asked and whether the token was active — never the token.
+    await this.#audit(caller, 'oauth.introspect', 'success', context, { active: answer.active });
+    return answer;
+  }
+
+  async #introspected(token: string, caller: StoredServiceClient): Promise<IntrospectionAnswer> {
     const claims = await this.#verified(token);
     if (claims === undefined || claims.org !== caller.orgId) return INACTIVE;
     const revoked =

@@ -2,9 +2,10 @@
  * Platform user management (spec/api-v1.md, "Platform users"): create (with a password, or with a
  * one-time set-password token returned once), list by cursor, read, rename, disable/enable, erase,
  * revoke every session. Every change is audited with actor, target, IP and request id — never a
- * password or token. Erasure revokes every session first (store, local set, bus), then removes the
- * user leaving session tombstones (docs/decisions/004-user-deletion.md). Neither a disable nor an
- * erasure may remove the last active owner of the `system` org (409 `conflict`).
+ * password or token. Erasure is audited first (fail closed), revokes every session (store, local
+ * set, bus), then removes the user leaving session tombstones (docs/decisions/004-user-deletion.md).
+ * Neither a disable nor an erasure may remove the last active owner of the `system` org (409
+ * `conflict`).
  */
 import { hashPasswordToken, newPasswordToken } from '../crypto/password-token.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
@@ -110,13 +111,29 @@ export class UserAdminService {
   }
 
   async erase(id: string, actor: Actor): Promise<void> {
-    await this.get(id);
+    await this.eraseAccount(id, () => this.#audit('user.delete', id, actor, {}));
+  }
+
+  /**
+   * The erasure (GDPR Art. 17) that `DELETE /api/v1/users/{id}` and `DELETE /api/v1/me` share:
+   * the user is disabled through the guard (409 for the last active owner of `system`), then
+   * `record` writes the audit entry — when it rejects, the user is enabled again and nothing else
+   * changed (fail closed) — then every session is revoked on every instance (which also drops the
+   * user's API keys from every cache, through the bus), the account and its rows are deleted, and
+   * its personal fields erased from the audit log, which stays verifiable.
+   */
+  async eraseAccount(id: string, record: () => Promise<void>): Promise<void> {
+    const before = await this.get(id);
     // Disabled first, through the guard: a user who is no longer an active owner can go.
     await this.#disableUnlessLastOwner(id);
+    try {
+      await record();
+    } catch (error) {
+      if (before.status === 'active') await this.#o.users.setStatus(id, 'active', this.#o.clock.now());
+      throw error;
+    }
     await this.#o.revoker.revokeAllOfUser(id, 'user_deleted');
     if (!(await this.#o.accounts.erase(id, this.#o.clock.now()))) throw new DomainError('not_found', 'No such user');
-    await this.#audit('user.delete', id, actor, {});
-    // GDPR Art. 17: the user's personal fields in the audit log go too; the log stays verifiable.
     await this.#o.audit.eraseSubject?.(id);
   }
 

@@ -325,7 +325,12 @@ const FIXTURES: Readonly<Record<string, Fixture>> = {
       return form('/api/v1/oauth/introspect', { token: c.token }, { authorization: basic(c.id, c.secret) });
     },
     successStatus: 200,
-    gap: { success: "a client's authenticated introspection (a key use) records nothing (api keys & clients: oauth-service)" },
+  },
+  'DELETE /api/v1/me': {
+    success: async (ctx) => json((await ctx.user()).grant, 'DELETE', '/api/v1/me', { password: MEMBER_PASSWORD }),
+    successStatus: 202,
+    failure: async (ctx) => json((await ctx.user()).grant, 'DELETE', '/api/v1/me', { password: 'not the password, no' }),
+    failureStatus: 401,
   },
   'POST /api/v1/oauth/revoke': {
     success: async (ctx) => {
@@ -397,7 +402,7 @@ describe('every mutating route leaves an audit entry', () => {
   });
 
   const log = () => (ctx.server.rampart.audit as unknown as { inner: { integrate(): Promise<number | undefined> } }).inner;
-  const reader = () => ctx.server.rampart.database.db.selectFrom('audit_entries');
+  const reader = () => ctx.server.stored.db.selectFrom('audit_entries');
 
   /** Runs `request` and answers the entries integrated while it ran. */
   async function entriesOf(request: Request): Promise<{ status: number; body: string; entries: { action: string; result: string }[] }> {

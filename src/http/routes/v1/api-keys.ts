@@ -23,7 +23,8 @@ const CreateBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const KeyJson = Type.Object(
+/** An API key as answers show it: metadata, never the key or its hash. */
+export const KeyJson = Type.Object(
   {
     id: Type.String(),
     name: Type.String(),
@@ -72,7 +73,7 @@ function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
 
-function keyJson(key: ApiKey): Static<typeof KeyJson> {
+export function keyJson(key: ApiKey): Static<typeof KeyJson> {
   return {
     id: key.id,
     name: key.name,

@@ -10,6 +10,7 @@ import { discoveryRoutes } from './discovery.js';
 import { healthRoutes } from './health.js';
 import { meRoutes } from './me.js';
 import { meMfaRoutes } from './me-mfa.js';
+import { meDataRoutes } from './me-data.js';
 import { metricsRoutes } from './metrics.js';
 import { oauthRoutes } from './oauth.js';
 import { orgRoutes } from './orgs.js';
@@ -25,6 +26,7 @@ export async function registerRoutes(app: FastifyInstance, rampart: Rampart): Pr
   await authRoutes(app, rampart);
   await meRoutes(app, rampart.identity.currentUser);
   await meMfaRoutes(app, rampart);
+  await meDataRoutes(app, rampart);
   await auditRoutes(app, rampart.auditService);
   await orgAuditRoutes(app, rampart.auditService);
   await userRoutes(app, rampart);

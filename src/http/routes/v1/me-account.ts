@@ -2,6 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { secret } from '../../../domain/secret.js';
+import type { Session } from '../../../domain/session.js';
 import type { Rampart } from '../../../rampart.js';
 import { userActor } from './request-context.js';
 
@@ -9,7 +10,7 @@ const PasswordBody = Type.Object(
   { current_password: Type.String({ minLength: 1, maxLength: 1024 }), new_password: Type.String({ minLength: 1, maxLength: 1024 }) },
   { additionalProperties: false },
 );
-const SessionJson = Type.Object(
+export const SessionJson = Type.Object(
   {
     id: Type.String(),
     device_name: Type.Union([Type.String(), Type.Null()]),
@@ -21,6 +22,20 @@ const SessionJson = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** A session as the caller sees it; `current` when it is the one the request came with. */
+export function sessionJson(s: Session, currentSessionId: string | undefined): Static<typeof SessionJson> {
+  return {
+    id: s.id,
+    device_name: s.deviceName,
+    ip: s.ip,
+    user_agent: s.userAgent,
+    created_at: new Date(s.createdAt).toISOString(),
+    last_seen_at: new Date(s.lastSeenAt).toISOString(),
+    current: s.id === currentSessionId,
+  };
+}
+
 const SessionParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 
 export async function meAccountRoutes(app: FastifyInstance, rampart: Rampart): Promise<void> {
@@ -49,15 +64,7 @@ export async function meAccountRoutes(app: FastifyInstance, rampart: Rampart): P
     },
     async (request) => {
       const actor = userActor(request);
-      return (await mySessions.list(actor.userId)).map((s) => ({
-        id: s.id,
-        device_name: s.deviceName,
-        ip: s.ip,
-        user_agent: s.userAgent,
-        created_at: new Date(s.createdAt).toISOString(),
-        last_seen_at: new Date(s.lastSeenAt).toISOString(),
-        current: s.id === actor.sessionId,
-      }));
+      return (await mySessions.list(actor.userId)).map((s) => sessionJson(s, actor.sessionId));
     },
   );
 

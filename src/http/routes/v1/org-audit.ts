@@ -29,7 +29,8 @@ const Query = Type.Object(
   { additionalProperties: false },
 );
 
-const Entry = Type.Object(
+/** An audit entry as listings show it (spec/api-v1.md, "Audit"). */
+export const Entry = Type.Object(
   {
     index: Type.Integer({ description: "the entry's leaf index in the deployment-wide tree" }),
     timestamp: Type.String({ format: 'date-time' }),
