@@ -74,44 +74,39 @@ export function rowLeaf(row: AuditEntryColumns, index: number, personal = parseP
   return `${leaf}}`;
 }
 
+/** The PostgreSQL type of a column written with `unnest` (audit-tree-append.ts). */
+export type ColumnType = 'bigint' | 'integer' | 'text';
+
+/** The columns of an entry (`audit_pending` without `seq`), in table order, with their PostgreSQL types. */
+export const ENTRY_COLUMNS = [
+  ['timestamp', 'bigint'],
+  ['org', 'text'],
+  ['actor_type', 'text'],
+  ['actor_id', 'text'],
+  ['action', 'text'],
+  ['resource', 'text'],
+  ['result', 'text'],
+  ['reason', 'text'],
+  ['source_ip', 'text'],
+  ['request_id', 'text'],
+  ['user_agent', 'text'],
+  ['details', 'text'],
+  ['subject', 'text'],
+  ['format', 'integer'],
+  ['personal', 'text'],
+  ['sealed', 'text'],
+] as const satisfies readonly (readonly [keyof AuditEntryColumns, ColumnType])[];
+
+// Every column of AuditEntryColumns is listed: a column added to the type and not here fails to compile.
+type Unlisted = Exclude<keyof AuditEntryColumns, (typeof ENTRY_COLUMNS)[number][0]>;
+const everyColumnListed: [Unlisted] extends [never] ? true : never = true;
+void everyColumnListed;
+
 /** Only the entry columns of a row that has more (`seq`, `leaf`, …). */
 export function onlyEntryColumns(row: AuditEntryColumns): AuditEntryColumns {
-  const {
-    timestamp,
-    org,
-    actor_type,
-    actor_id,
-    action,
-    resource,
-    result,
-    reason,
-    source_ip,
-    request_id,
-    user_agent,
-    details,
-    subject,
-    format,
-    personal,
-    sealed,
-  } = row;
-  return {
-    timestamp,
-    org,
-    actor_type,
-    actor_id,
-    action,
-    resource,
-    result,
-    reason,
-    source_ip,
-    request_id,
-    user_agent,
-    details,
-    subject,
-    format,
-    personal,
-    sealed,
-  };
+  const columns: Record<string, unknown> = {};
+  for (const [name] of ENTRY_COLUMNS) columns[name] = row[name];
+  return columns as unknown as AuditEntryColumns;
 }
 
 export const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');

@@ -8,7 +8,7 @@
 import { sql, type Transaction } from 'kysely';
 import { auditLeafHash } from '../../crypto/audit-leaf.js';
 import { CompactRange, type SubtreeHash, type SubtreeRef, type SubtreeSource } from '../../crypto/merkle.js';
-import { fromBase64, rowLeaf, toBase64 } from './audit-rows.js';
+import { ENTRY_COLUMNS, fromBase64, rowLeaf, toBase64, type ColumnType } from './audit-rows.js';
 import type { AuditEntryColumns, AuditEntryTable, AuditSubtreeTable } from './audit-schema.js';
 import type { RampartDatabase, RampartKysely } from './schema.js';
 import type { SqlDialectName } from './sql-database.js';
@@ -20,32 +20,10 @@ const ROWS_PER_INSERT = 500;
 // Subtrees asked for in one query: a proof and its root need about 2·log2(n) + log2(n).
 const SUBTREES_PER_SELECT = 300;
 
-type ColumnType = 'bigint' | 'integer' | 'text';
-
-/** The columns of a queued entry (`audit_pending` without `seq`), with their PostgreSQL types. */
-const QUEUED_COLUMNS = [
-  ['timestamp', 'bigint'],
-  ['org', 'text'],
-  ['actor_type', 'text'],
-  ['actor_id', 'text'],
-  ['action', 'text'],
-  ['resource', 'text'],
-  ['result', 'text'],
-  ['reason', 'text'],
-  ['source_ip', 'text'],
-  ['request_id', 'text'],
-  ['user_agent', 'text'],
-  ['details', 'text'],
-  ['subject', 'text'],
-  ['format', 'integer'],
-  ['personal', 'text'],
-  ['sealed', 'text'],
-] as const satisfies readonly (readonly [keyof AuditEntryColumns, ColumnType])[];
-
 /** The columns an integration writes to `audit_entries` (`payload` starts null), in this order. */
 export const INTEGRATED_COLUMNS = [
   ['leaf_index', 'bigint'],
-  ...QUEUED_COLUMNS,
+  ...ENTRY_COLUMNS,
   ['leaf', 'text'],
   ['leaf_hash', 'text'],
 ] as const satisfies readonly (readonly [keyof AuditEntryTable, ColumnType])[];
@@ -87,7 +65,7 @@ export function insertPending(
   dialect: SqlDialectName,
   rows: readonly AuditEntryColumns[],
 ): Promise<void> {
-  return insertRows(trx, dialect, 'audit_pending', QUEUED_COLUMNS, rows);
+  return insertRows(trx, dialect, 'audit_pending', ENTRY_COLUMNS, rows);
 }
 
 /**
