@@ -55,6 +55,7 @@ describe('configuration', () => {
     ['RAMPART_PUBLIC_URL', 'ftp://x'],
     ['RAMPART_PUBLIC_URL', 'https://user:pw@example.com'],
     ['RAMPART_DATABASE_URL', 'mysql://x'],
+    ['RAMPART_DATABASE_MIGRATION_URL', 'mysql://x'],
     ['RAMPART_REDIS_URL', 'http://x'],
     ['RAMPART_MASTER_KEY', 'c2hvcnQ='],
     ['RAMPART_SELF_REGISTRATION', 'yes'],
@@ -88,6 +89,12 @@ describe('configuration', () => {
     expect(refused({ RAMPART_TLS_CERT: '/tmp/cert.pem' }).variable).toBe('RAMPART_TLS_KEY');
   });
 
+  it('needs RAMPART_DATABASE_URL (the working role) with RAMPART_DATABASE_MIGRATION_URL (the owner)', () => {
+    const error = refused({ RAMPART_DATABASE_MIGRATION_URL: 'postgres://owner:owner-pw-9@db.internal/rampart' });
+    expect(error.variable).toBe('RAMPART_DATABASE_MIGRATION_URL');
+    expect(error.message).not.toContain('owner-pw-9');
+  });
+
   it('refuses an absolute timeout shorter than the idle timeout', () => {
     const error = refused({ RAMPART_SESSION_IDLE_TIMEOUT: '3600', RAMPART_SESSION_ABSOLUTE_TIMEOUT: '600' });
     expect(error.variable).toBe('RAMPART_SESSION_ABSOLUTE_TIMEOUT');
@@ -119,6 +126,7 @@ describe('configuration', () => {
       env: {
         RAMPART_MASTER_KEY: key,
         RAMPART_DATABASE_URL: 'postgres://app:hunter2-db@db.internal:5432/rampart',
+        RAMPART_DATABASE_MIGRATION_URL: 'postgres://owner:hunter3-owner@db.internal:5432/rampart',
         RAMPART_BOOTSTRAP_ADMIN_PASSWORD: 'correct horse battery staple',
       },
     });
@@ -131,9 +139,11 @@ describe('configuration', () => {
     for (const output of outputs) {
       expect(output).not.toContain(key);
       expect(output).not.toContain('hunter2-db');
+      expect(output).not.toContain('hunter3-owner');
       expect(output).not.toContain('correct horse');
     }
     expect(describeConfig(config).RAMPART_DATABASE_URL).toBe('[redacted]');
+    expect(describeConfig(config).RAMPART_DATABASE_MIGRATION_URL).toBe('[redacted]');
     expect(config.databaseUrl?.reveal()).toContain('hunter2-db');
   });
 
