@@ -55,13 +55,13 @@ export default tseslint.config(
   // DESIGN.md principle 3: a TenantScope is a capability only the authorization layer mints.
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/http/chain/authorization.ts', 'src/domain/tenant-scope.ts'],
+    ignores: ['src/kernel/http/chain/authorization.ts', 'src/kernel/domain/tenant-scope.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',
         {
           selector: "ImportSpecifier[imported.name='mintTenantScope'], MemberExpression[property.name='mintTenantScope']",
-          message: 'tenant scope: only src/http/chain/authorization.ts (and tests) may mint a TenantScope',
+          message: 'tenant scope: only src/kernel/http/chain/authorization.ts (and tests) may mint a TenantScope',
         },
         {
           selector:

@@ -47,8 +47,8 @@ function event(n) {
 }
 
 async function openStore(kind, pgAdminUrl) {
-  const { openDatabase, migrateToLatest } = await dist('adapters/sql/sql-database.js');
-  const { Secret } = await dist('domain/secret.js');
+  const { openDatabase, migrateToLatest } = await dist('kernel/adapters/sql/sql-database.js');
+  const { Secret } = await dist('kernel/domain/secret.js');
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rampart-audit-bench-'));
   let url;
   let dropDb = async () => undefined;
@@ -89,7 +89,7 @@ async function openStore(kind, pgAdminUrl) {
 /** Records `count` events with up to `inFlight` outstanding; resolves with events/s once all are durable (and integrated). */
 async function appendRate(kind, count, options, pgAdminUrl) {
   const { SqlAuditLog } = await dist('adapters/sql/sql-audit-log.js');
-  const { Secret } = await dist('domain/secret.js');
+  const { Secret } = await dist('kernel/domain/secret.js');
   const store = await openStore(kind, pgAdminUrl);
   const log = new SqlAuditLog(store.database, { clock, integratePollMs: 50, subjectKeyWrap: new Secret(Buffer.alloc(32, 3)), ...options });
   try {
@@ -126,7 +126,7 @@ async function proofLatency(sizes, log) {
   const { SqlAuditLedger } = await dist('adapters/sql/sql-audit-ledger.js');
   const { AuditService } = await dist('services/audit-service.js');
   const { verifyInclusion, verifyConsistency } = await dist('crypto/merkle.js');
-  const { secret } = await dist('domain/secret.js');
+  const { secret } = await dist('kernel/domain/secret.js');
   const store = await openStore('sqlite');
   const results = [];
   try {

@@ -104,7 +104,7 @@ async function measure(fn, seconds, { minOps = 3 } = {}) {
 async function rampartAuthorizer(tenants) {
   const { TenantAuthorizer } = await dist('services/tenant-authorizer.js');
   const { PermissionRegistry } = await dist('domain/permissions.js');
-  const { InProcessRevocationBus } = await dist('adapters/memory/in-process-revocation-bus.js');
+  const { InProcessRevocationBus } = await dist('kernel/adapters/memory/in-process-revocation-bus.js');
   const orgs = new Map();
   for (let t = 0; t < tenants; t += 1) orgs.set(`org_${t}`, { id: `org_${t}`, slug: `t${t}`, name: `T${t}`, createdAt: 0 });
   const roleOf = (orgId, userId) => {
@@ -137,10 +137,10 @@ const CALLER_ORGS = 10;
  * tenants changes between runs. Returns a check function and the caller's org slugs.
  */
 async function rampartServer(tenants) {
-  const { loadConfig } = await dist('config.js');
+  const { loadConfig } = await dist('kernel/config.js');
   const { createRampart } = await dist('rampart.js');
   const { buildServer } = await dist('http/server.js');
-  const { createLogger } = await dist('adapters/log/pino-logger.js');
+  const { createLogger } = await dist('kernel/adapters/log/pino-logger.js');
   const { Writable } = await import('node:stream');
   const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'rampart-bench-authz-')), 'data');
   const password = 'bench passphrase that is long enough 1';

@@ -80,7 +80,7 @@ async function envelope(ops, size) {
 }
 
 async function sqliteStore() {
-  const { openDatabase, migrateToLatest } = await dist('adapters/sql/sql-database.js');
+  const { openDatabase, migrateToLatest } = await dist('kernel/adapters/sql/sql-database.js');
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rampart-secrets-bench-'));
   const database = openDatabase({ url: undefined, dataDir });
   await migrateToLatest(database);
@@ -96,10 +96,10 @@ async function sqliteStore() {
 async function service(ops, size) {
   const { SqlSecretBackend } = await dist('adapters/sql/sql-secret-backend.js');
   const { MasterKeyKek } = await dist('crypto/kek-master-key.js');
-  const { MemoryAuditLog } = await dist('adapters/memory/memory-audit-log.js');
+  const { MemoryAuditLog } = await dist('kernel/adapters/memory/memory-audit-log.js');
   const { SecretService } = await dist('services/secret-service.js');
-  const { secret } = await dist('domain/secret.js');
-  const { mintTenantScope } = await dist('domain/tenant-scope.js');
+  const { secret } = await dist('kernel/domain/secret.js');
+  const { mintTenantScope } = await dist('kernel/domain/tenant-scope.js');
   const store = await sqliteStore();
   try {
     const secrets = new SecretService({
@@ -123,10 +123,10 @@ async function service(ops, size) {
 }
 
 async function http(ops, size, connections) {
-  const { loadConfig } = await dist('config.js');
+  const { loadConfig } = await dist('kernel/config.js');
   const { createRampart } = await dist('rampart.js');
   const { buildServer } = await dist('http/server.js');
-  const { createLogger } = await dist('adapters/log/pino-logger.js');
+  const { createLogger } = await dist('kernel/adapters/log/pino-logger.js');
   const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'rampart-secrets-http-')), 'data');
   const config = loadConfig({
     env: {
@@ -189,7 +189,7 @@ async function rotation(count, log) {
   const { MasterKeyKek } = await dist('crypto/kek-master-key.js');
   const { KekRotation } = await dist('services/kek-rotation.js');
   const { dataKeyAad } = await dist('crypto/envelope.js');
-  const { secret } = await dist('domain/secret.js');
+  const { secret } = await dist('kernel/domain/secret.js');
   const store = await sqliteStore();
   try {
     const kek = new MasterKeyKek(secret(randomBytes(32)), 'environment');

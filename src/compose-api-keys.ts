@@ -5,12 +5,12 @@
  */
 import { SqlApiKeyStore } from './adapters/sql/sql-api-key-store.js';
 import { SqlClientStore } from './adapters/sql/sql-client-store.js';
-import type { SqlDatabase } from './adapters/sql/sql-database.js';
+import type { SqlDatabase } from './kernel/adapters/sql/sql-database.js';
 import type { Identity } from './compose-identity.js';
-import type { AuditLog } from './ports/audit-log.js';
-import type { Authenticator } from './ports/authenticator.js';
-import type { Authorizer } from './ports/authorizer.js';
-import type { Clock } from './ports/clock.js';
+import type { AuditLog } from './kernel/ports/audit-log.js';
+import type { Authenticator } from './kernel/ports/authenticator.js';
+import type { Authorizer } from './kernel/ports/authorizer.js';
+import type { Clock } from './kernel/ports/clock.js';
 import { ApiKeyAuthenticator } from './services/api-key-authenticator.js';
 import { ApiKeyRevocations } from './services/api-key-revocations.js';
 import { ApiKeyService } from './services/api-key-service.js';

@@ -6,9 +6,9 @@
 import type { Redis } from 'ioredis';
 import { MemoryDpopReplayCache } from './adapters/memory/dpop-replay-cache.js';
 import { RedisDpopReplayCache } from './adapters/redis/dpop-replay-cache.js';
-import type { RampartConfig } from './config.js';
-import type { AuditLog } from './ports/audit-log.js';
-import type { Clock } from './ports/clock.js';
+import type { RampartConfig } from './kernel/config.js';
+import type { AuditLog } from './kernel/ports/audit-log.js';
+import type { Clock } from './kernel/ports/clock.js';
 import type { SessionStore } from './ports/session-store.js';
 import type { UserStore } from './ports/user-store.js';
 import { CookieSessions } from './services/cookie-sessions.js';

@@ -4,16 +4,16 @@
  * Kept apart from `rampart.ts`.
  */
 import { SqlAuditSubjects } from './adapters/sql/sql-audit-subjects.js';
-import type { SqlDatabase } from './adapters/sql/sql-database.js';
+import type { SqlDatabase } from './kernel/adapters/sql/sql-database.js';
 import { SqlOrgOwnership } from './adapters/sql/sql-org-ownership.js';
 import { SqlPersonalData } from './adapters/sql/sql-personal-data.js';
-import type { RampartConfig } from './config.js';
+import type { RampartConfig } from './kernel/config.js';
 import { auditSubjectKeyWrap } from './compose-audit.js';
 import type { Credentials } from './compose-api-keys.js';
 import { masterKeyOf, type Identity } from './compose-identity.js';
-import type { AuditLog } from './ports/audit-log.js';
-import type { Clock } from './ports/clock.js';
-import type { RateLimiter } from './ports/rate-limiter.js';
+import type { AuditLog } from './kernel/ports/audit-log.js';
+import type { Clock } from './kernel/ports/clock.js';
+import type { RateLimiter } from './kernel/ports/rate-limiter.js';
 import { LoginLimiter } from './services/login-limiter.js';
 import { MyDataExport } from './services/my-data-export.js';
 import { SelfErasure } from './services/self-erasure.js';

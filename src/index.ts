@@ -8,17 +8,17 @@
  * await app.register(rampartPlugin, { rampart });
  * ```
  */
-export { loadConfig, describeConfig, ConfigError, VARIABLES, type RampartConfig, type LoadOptions } from './config.js';
+export { loadConfig, describeConfig, ConfigError, VARIABLES, type RampartConfig, type LoadOptions } from './kernel/config.js';
 export { createRampart, type Rampart, type RampartOptions } from './rampart.js';
 export { rampartPlugin, buildServer, type RampartPluginOptions } from './http/server.js';
 export { startServer, closeOnSignal, type RunningServer, type StartOptions } from './serve.js';
-export { DomainError, ERROR_CATALOG, ERROR_CODES, type ErrorCode } from './domain/errors.js';
-export { Secret, secret } from './domain/secret.js';
-export type { RouteAccess, PermissionAccess } from './domain/access.js';
-export type { Principal, AuthenticationResult, Decision } from './domain/principal.js';
-export type { Authenticator, CredentialRequest } from './ports/authenticator.js';
-export type { Authorizer, AuthorizationQuestion } from './ports/authorizer.js';
-export type { RateLimiter, RateLimitResult } from './ports/rate-limiter.js';
-export type { IdempotencyStore } from './ports/idempotency-store.js';
-export type { Clock } from './ports/clock.js';
+export { DomainError, ERROR_CATALOG, ERROR_CODES, type ErrorCode } from './kernel/domain/errors.js';
+export { Secret, secret } from './kernel/domain/secret.js';
+export type { RouteAccess, PermissionAccess } from './kernel/domain/access.js';
+export type { Principal, AuthenticationResult, Decision } from './kernel/domain/principal.js';
+export type { Authenticator, CredentialRequest } from './kernel/ports/authenticator.js';
+export type { Authorizer, AuthorizationQuestion } from './kernel/ports/authorizer.js';
+export type { RateLimiter, RateLimitResult } from './kernel/ports/rate-limiter.js';
+export type { IdempotencyStore } from './kernel/ports/idempotency-store.js';
+export type { Clock } from './kernel/ports/clock.js';
 export { VERSION } from './version.js';

@@ -4,15 +4,15 @@
  */
 import type { Redis } from 'ioredis';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { prepareDataDirectory } from './adapters/fs/data-directory.js';
-import { createLogger, type Logger } from './adapters/log/pino-logger.js';
-import { MemoryRateLimiter } from './adapters/memory/memory-rate-limiter.js';
-import { connectRedis, pingRedis } from './adapters/redis/redis-connection.js';
-import { RedisRateLimiter } from './adapters/redis/redis-rate-limiter.js';
-import { rlsWeakness, workingRolePosture } from './adapters/sql/rls-policies.js';
-import { migrateToLatest, openDatabase, type SqlDatabase } from './adapters/sql/sql-database.js';
-import { SqlIdempotencyStore } from './adapters/sql/sql-idempotency-store.js';
-import type { RampartConfig } from './config.js';
+import { prepareDataDirectory } from './kernel/adapters/fs/data-directory.js';
+import { createLogger, type Logger } from './kernel/adapters/log/pino-logger.js';
+import { MemoryRateLimiter } from './kernel/adapters/memory/memory-rate-limiter.js';
+import { connectRedis, pingRedis } from './kernel/adapters/redis/redis-connection.js';
+import { RedisRateLimiter } from './kernel/adapters/redis/redis-rate-limiter.js';
+import { rlsWeakness, workingRolePosture } from './kernel/adapters/sql/rls-policies.js';
+import { migrateToLatest, openDatabase, type SqlDatabase } from './kernel/adapters/sql/sql-database.js';
+import { SqlIdempotencyStore } from './kernel/adapters/sql/sql-idempotency-store.js';
+import type { RampartConfig } from './kernel/config.js';
 import { composeAudit } from './compose-audit.js';
 import { composeIdentity, type Identity } from './compose-identity.js';
 import { composeSecrets, type Secrets } from './compose-secrets.js';
@@ -22,14 +22,14 @@ import { composeMyData, type MyDataServices } from './compose-my-data.js';
 import type { PermissionRegistration } from './domain/permissions.js';
 import type { PasswordHasher } from './crypto/password-hasher.js';
 import type { BootstrapNotice } from './services/bootstrap-admin.js';
-import type { AuditLog } from './ports/audit-log.js';
+import type { AuditLog } from './kernel/ports/audit-log.js';
 import type { AuditService } from './services/audit-service.js';
-import type { Authenticator } from './ports/authenticator.js';
-import type { Authorizer } from './ports/authorizer.js';
-import { systemClock, type Clock } from './ports/clock.js';
-import type { IdempotencyStore } from './ports/idempotency-store.js';
-import type { RateLimiter } from './ports/rate-limiter.js';
-import type { ReadinessProbe } from './ports/readiness-probe.js';
+import type { Authenticator } from './kernel/ports/authenticator.js';
+import type { Authorizer } from './kernel/ports/authorizer.js';
+import { systemClock, type Clock } from './kernel/ports/clock.js';
+import type { IdempotencyStore } from './kernel/ports/idempotency-store.js';
+import type { RateLimiter } from './kernel/ports/rate-limiter.js';
+import type { ReadinessProbe } from './kernel/ports/readiness-probe.js';
 
 export interface RampartOptions {
   /** The logger to use; by default a redacting pino logger on stdout at RAMPART_LOG_LEVEL. */

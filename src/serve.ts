@@ -7,8 +7,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { initialiseDataDirectory } from './adapters/fs/initialise-data-directory.js';
-import type { RampartConfig } from './config.js';
+import { initialiseDataDirectory } from './kernel/adapters/fs/initialise-data-directory.js';
+import type { RampartConfig } from './kernel/config.js';
 import { buildRedirectServer, buildServer } from './http/server.js';
 import { createRampart, type Rampart, type RampartOptions } from './rampart.js';
 

@@ -4,11 +4,11 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { inspectDataDirectory } from '../adapters/fs/data-directory.js';
-import { masterKeyPath, readMasterKeyFile } from '../adapters/fs/master-key-file.js';
+import { inspectDataDirectory } from '../kernel/adapters/fs/data-directory.js';
+import { masterKeyPath, readMasterKeyFile } from '../kernel/adapters/fs/master-key-file.js';
 import { Pkcs11Kek } from '../adapters/pkcs11/pkcs11-kek.js';
-import type { RampartConfig } from '../config.js';
-import { Secret } from '../domain/secret.js';
+import type { RampartConfig } from '../kernel/config.js';
+import { Secret } from '../kernel/domain/secret.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 

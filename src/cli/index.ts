@@ -5,13 +5,13 @@
  * drivers.
  */
 import { Command } from 'commander';
-import { ConfigError, describeConfig, loadConfig, type RampartConfig } from '../config.js';
-import { DataDirectoryError } from '../adapters/fs/data-directory.js';
+import { ConfigError, describeConfig, loadConfig, type RampartConfig } from '../kernel/config.js';
+import { DataDirectoryError } from '../kernel/adapters/fs/data-directory.js';
 import { VERSION } from '../version.js';
 import { auditCommand } from './audit-command.js';
 import { clientCommand } from './commands/client-command.js';
 import { secretsCommand } from './commands/secrets-command.js';
-import { createOutput, type Output } from './output.js';
+import { createOutput, type Output } from '../kernel/cli/output.js';
 
 interface GlobalOptions {
   config?: string;

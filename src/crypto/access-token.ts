@@ -8,10 +8,10 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT, errors, jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS, type AccessTokenClaims } from '../domain/access-token.js';
-import { DomainError, ERROR_CATALOG } from '../domain/errors.js';
-import { secret, type Secret } from '../domain/secret.js';
+import { DomainError, ERROR_CATALOG } from '../kernel/domain/errors.js';
+import { secret, type Secret } from '../kernel/domain/secret.js';
 import { SIGNING_ALGORITHMS } from '../domain/signing-key.js';
-import type { CryptoClock } from './crypto-clock.js';
+import type { CryptoClock } from '../kernel/crypto/crypto-clock.js';
 import type { Keyring } from './keyring.js';
 
 /** RFC 9068 §2.1: the `typ` header of an access token. */

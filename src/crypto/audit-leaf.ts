@@ -11,9 +11,9 @@
  * (`crypto/audit-personal.ts`): the leaf commits to them without revealing them. The index is inside the leaf, so an entry moved to another
  * position no longer matches its leaf. The leaf hash is `SHA-256(0x00 ‖ leaf)` (RFC 9162 §2.1.1).
  */
-import type { AuditEntry } from '../domain/audit-entry.js';
+import type { AuditEntry } from '../kernel/domain/audit-entry.js';
 import type { PersonalRef } from './audit-personal.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../kernel/crypto/canonical-json.js';
 import { leafHashOfText } from './merkle-hasher.js';
 
 /** The JSON object whose canonical form is the leaf. */

@@ -14,9 +14,9 @@
  * and salt (an export made before erasure) can check them against the signed tree.
  */
 import { createCipheriv, hash, randomBytes } from 'node:crypto';
-import type { AuditEntry, AuditEntryFields } from '../domain/audit-entry.js';
-import { openAesGcm } from './aes-gcm-seal.js';
-import { canonicalJson, canonicalString } from './canonical-json.js';
+import type { AuditEntry, AuditEntryFields } from '../kernel/domain/audit-entry.js';
+import { openAesGcm } from '../kernel/crypto/aes-gcm-seal.js';
+import { canonicalJson, canonicalString } from '../kernel/crypto/canonical-json.js';
 
 /** What an erased (or unreadable) personal field reads as in listings and exports. */
 export const ERASED = '[erased]';

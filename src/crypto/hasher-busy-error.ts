@@ -3,7 +3,7 @@
  * 429 `rate_limited` with `Retry-After` at once (RFC 9110 §10.2.3, whole seconds), instead of
  * making the client wait behind a line of argon2id computations.
  */
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../kernel/domain/errors.js';
 
 /** The hasher is saturated; retry after {@link HasherBusyError.retryAfterSeconds}. */
 export class HasherBusyError extends DomainError {

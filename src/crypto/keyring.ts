@@ -20,7 +20,7 @@ import {
   type SigningKeyState,
 } from '../domain/signing-key.js';
 import type { CryptoKey } from 'jose';
-import type { CryptoClock } from './crypto-clock.js';
+import type { CryptoClock } from '../kernel/crypto/crypto-clock.js';
 import { fromRecord, generateSigningKey, toRecord, withState, type SigningKey } from './signing-key.js';
 
 /** The shortest safe retirement delay: the longest token lifetime plus clock tolerance. */

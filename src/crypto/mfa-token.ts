@@ -4,7 +4,7 @@
  * lookup.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { secret, type Secret } from '../domain/secret.js';
+import { secret, type Secret } from '../kernel/domain/secret.js';
 
 const SHAPE = /^mfa_[A-Za-z0-9_-]{43}$/;
 

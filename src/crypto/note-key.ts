@@ -5,7 +5,7 @@
  */
 import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { NoteError, noteRefusal, type NoteRefusal } from './note-error.js';
-import { decodeStrictBase64, encodeBase64 } from './strict-base64.js';
+import { decodeStrictBase64, encodeBase64 } from '../kernel/crypto/strict-base64.js';
 
 /** C2SP signed-note, "Signature types": 0x01 is Ed25519. */
 export const ED25519_SIGNATURE_TYPE = 0x01;

@@ -19,9 +19,9 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { hash as argon2Hash, parseOptions, verify as argon2Verify } from '@node-rs/argon2';
 import { verify as bcryptVerify } from '@node-rs/bcrypt';
-import { validationFailed } from '../domain/errors.js';
+import { validationFailed } from '../kernel/domain/errors.js';
 import { normalisePassword } from '../domain/password-policy.js';
-import type { Secret } from '../domain/secret.js';
+import type { Secret } from '../kernel/domain/secret.js';
 import { BoundedWorkQueue, WorkExpiredError } from './bounded-work-queue.js';
 import { HasherBusyError } from './hasher-busy-error.js';
 

@@ -1,6 +1,6 @@
 /** One-time set-password tokens: `pt_` + 256 random bits (base64url); stored only as SHA-256 hex. */
 import { createHash, randomBytes } from 'node:crypto';
-import { secret, type Secret } from '../domain/secret.js';
+import { secret, type Secret } from '../kernel/domain/secret.js';
 
 export const PASSWORD_TOKEN_PREFIX = 'pt_';
 

@@ -12,9 +12,9 @@
  * RETURNING …`), so of two concurrent uses of one code exactly one succeeds.
  */
 import { createHash } from 'node:crypto';
-import type { Secret } from '../domain/secret.js';
-import { secret } from '../domain/secret.js';
-import { randomString } from './random-string.js';
+import type { Secret } from '../kernel/domain/secret.js';
+import { secret } from '../kernel/domain/secret.js';
+import { randomString } from '../kernel/crypto/random-string.js';
 
 /** Crockford's base32 alphabet in lower case: 32 symbols, none easily mistaken for another. */
 export const RECOVERY_CODE_ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';

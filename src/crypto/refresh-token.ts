@@ -6,7 +6,7 @@
  * end with one token instead of a revoked session). The HMAC key comes from the master key (HKDF).
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { secret, type Secret } from '../domain/secret.js';
+import { secret, type Secret } from '../kernel/domain/secret.js';
 
 export const REFRESH_TOKEN_PREFIX = 'rt_';
 /** `rt_` + 43 base64url characters (32 bytes). */

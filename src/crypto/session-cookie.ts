@@ -8,7 +8,7 @@
  * sends, never stored, unguessable without the (HttpOnly) secret, and new with every new session id.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { secret, type Secret } from '../domain/secret.js';
+import { secret, type Secret } from '../kernel/domain/secret.js';
 
 export const SESSION_COOKIE_NAME = '__Host-rampart_session';
 

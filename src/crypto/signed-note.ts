@@ -8,7 +8,7 @@
 import { NoteError, noteRefusal, type NoteRefusal } from './note-error.js';
 import { ED25519_SIGNATURE_SIZE, isValidKeyName, signEd25519, verifyEd25519, type NoteSigner, type NoteVerifier } from './note-key.js';
 import { decodeNote, textProblem } from './note-text.js';
-import { decodeStrictBase64, encodeBase64 } from './strict-base64.js';
+import { decodeStrictBase64, encodeBase64 } from '../kernel/crypto/strict-base64.js';
 import { parseCheckpoint, type Checkpoint } from './tlog-checkpoint.js';
 
 export { NoteError, type NoteErrorCode, type NoteRefusal } from './note-error.js';

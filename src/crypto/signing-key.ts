@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { CompactSign, compactVerify, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { isSigningAlgorithm, type Jwk, type SigningAlgorithm, type SigningKeyRecord, type SigningKeyState } from '../domain/signing-key.js';
-import { secret, type Secret } from '../domain/secret.js';
+import { secret, type Secret } from '../kernel/domain/secret.js';
 
 /** A signing key in memory. Immutable: a state change makes a new value. */
 export interface SigningKey {

@@ -6,7 +6,7 @@
 import { HASH_SIZE } from './merkle-hasher.js';
 import { NoteError, noteRefusal, type NoteRefusal } from './note-error.js';
 import { textProblem } from './note-text.js';
-import { decodeStrictBase64, encodeBase64 } from './strict-base64.js';
+import { decodeStrictBase64, encodeBase64 } from '../kernel/crypto/strict-base64.js';
 
 /** A log's tree head as a checkpoint states it. */
 export interface Checkpoint {

@@ -3,9 +3,9 @@
  * for this purpose only, the user id in the associated data — a sealed secret copied onto another
  * user's row fails to open instead of giving that user a known second factor.
  */
-import { DomainError } from '../domain/errors.js';
-import { secret, type Secret } from '../domain/secret.js';
-import { openAesGcm, sealAesGcm } from './aes-gcm-seal.js';
+import { DomainError } from '../kernel/domain/errors.js';
+import { secret, type Secret } from '../kernel/domain/secret.js';
+import { openAesGcm, sealAesGcm } from '../kernel/crypto/aes-gcm-seal.js';
 
 function aad(userId: string): string {
   return `rampart/v1/totp-secret\0${userId}`;

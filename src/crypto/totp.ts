@@ -9,8 +9,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Secret as OtpSecret, TOTP } from 'otpauth';
-import type { Secret } from '../domain/secret.js';
-import { secret } from '../domain/secret.js';
+import type { Secret } from '../kernel/domain/secret.js';
+import { secret } from '../kernel/domain/secret.js';
 
 /** The issuer shown in authenticator apps. */
 export const TOTP_ISSUER = 'Rampart';

@@ -9,7 +9,7 @@
  */
 import { hash } from 'node:crypto';
 import type { VerifiedAccessToken } from './access-token.js';
-import type { CryptoClock } from './crypto-clock.js';
+import type { CryptoClock } from '../kernel/crypto/crypto-clock.js';
 
 /** About 100k entries × ~1 KiB of claims: tens of MB at most. */
 export const DEFAULT_VERIFIED_TOKEN_CACHE_SIZE = 100_000;

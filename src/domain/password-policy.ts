@@ -8,8 +8,8 @@
  * "é" typed as one code point or as "e" + U+0301 is the same password; `PasswordHasher` receives and
  * hashes that same NFC form.
  */
-import type { Secret } from './secret.js';
-import { secret } from './secret.js';
+import type { Secret } from '../kernel/domain/secret.js';
+import { secret } from '../kernel/domain/secret.js';
 
 /** The longest password accepted, in code points (spec: 12–128). */
 export const PASSWORD_MAX_LENGTH = 128;

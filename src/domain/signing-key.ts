@@ -3,7 +3,7 @@
  * store keeps. Pure: the key material is handled by `crypto/keyring.ts`, persistence by the
  * `SigningKeyStore` port. The life cycle is a rule of time, so it is decided here once.
  */
-import type { Secret } from './secret.js';
+import type { Secret } from '../kernel/domain/secret.js';
 
 /** JWS algorithms an access token may be signed with (RFC 7518 §3.1, RFC 8037 §3.1). */
 export const SIGNING_ALGORITHMS = Object.freeze(['EdDSA', 'ES256', 'RS256'] as const);

@@ -7,10 +7,10 @@
  */
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
-import type { RouteAccess } from '../domain/access.js';
-import { ERROR_CATALOG, ERROR_CODES } from '../domain/errors.js';
-import { IDEMPOTENCY_TTL_MS } from './chain/idempotency.js';
-import { PROBLEM_TYPE_BASE, STATUS_BY_CODE } from './problem.js';
+import type { RouteAccess } from '../kernel/domain/access.js';
+import { ERROR_CATALOG, ERROR_CODES } from '../kernel/domain/errors.js';
+import { IDEMPOTENCY_TTL_MS } from '../kernel/http/chain/idempotency.js';
+import { PROBLEM_TYPE_BASE, STATUS_BY_CODE } from '../kernel/http/problem.js';
 
 type JsonObject = Record<string, unknown>;
 

@@ -7,17 +7,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
-import { DomainError } from '../domain/errors.js';
-import { problem, PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
-import { allSecurityHeaders } from './chain/security-headers.js';
+import { DomainError } from '../kernel/domain/errors.js';
+import { problem, PROBLEM_CONTENT_TYPE, toProblem } from '../kernel/http/problem.js';
+import { allSecurityHeaders } from '../kernel/http/chain/security-headers.js';
 import { registerChain } from './chain/index.js';
-import { requestIdFrom } from './chain/request-id.js';
+import { requestIdFrom } from '../kernel/http/chain/request-id.js';
 import { registerOpenApi } from './openapi.js';
 import { registerRoutes } from './routes/v1/index.js';
 import { tlsOptions } from './tls.js';
 import type { Rampart } from '../rampart.js';
 import { VERSION } from '../version.js';
-import './fastify-types.js';
+import '../kernel/http/fastify-types.js';
 
 export interface RampartPluginOptions {
   readonly rampart: Rampart;

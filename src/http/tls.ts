@@ -8,7 +8,7 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createSecureContext, type SecureContextOptions, type TlsOptions } from 'node:tls';
-import { ConfigError } from '../config.js';
+import { ConfigError } from '../kernel/config.js';
 
 export const TLS_CIPHERS = [
   // TLS 1.3 (all AEAD, all forward-secret); TLS_AES_128_CCM_8_SHA256 deliberately absent.

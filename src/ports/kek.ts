@@ -3,7 +3,7 @@
  * (an AES key generated in, and never leaving, the token). Wrapping and unwrapping happen where the
  * KEK lives; only wrapped data keys reach the database.
  */
-import type { Secret } from '../domain/secret.js';
+import type { Secret } from '../kernel/domain/secret.js';
 
 export interface KekProvider {
   /** `master-key` or `pkcs11`: recorded with each KEK, reported by `rampart doctor`. */

@@ -8,7 +8,7 @@
  * management across orgs (`rampart keys rotate-kek`, `rampart secrets rewrap`), run by the system.
  */
 import type { DataKeyRecord, KekRecord, SecretSummary, SecretVersionRecord } from '../domain/secret-record.js';
-import type { TenantScope } from '../domain/tenant-scope.js';
+import type { TenantScope } from '../kernel/domain/tenant-scope.js';
 
 /** The ciphertext of a new version, sealed once its version number is known (the AAD binds it). */
 export interface SealedVersion {

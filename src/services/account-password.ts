@@ -6,17 +6,17 @@
  */
 import { hashPasswordToken } from '../crypto/password-token.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../kernel/domain/errors.js';
 import type { PasswordPolicy } from '../domain/password-policy.js';
-import type { Secret } from '../domain/secret.js';
+import type { Secret } from '../kernel/domain/secret.js';
 import type { AccountStore } from '../ports/account-store.js';
-import type { AuditLog } from '../ports/audit-log.js';
-import type { Clock } from '../ports/clock.js';
+import type { AuditLog } from '../kernel/ports/audit-log.js';
+import type { Clock } from '../kernel/ports/clock.js';
 import type { PasswordTokenStore } from '../ports/password-token-store.js';
 import type { SessionStore } from '../ports/session-store.js';
 import type { UserStore } from '../ports/user-store.js';
 import { requireAcceptablePassword } from './new-password.js';
-import { userAuditEvent, type RequestContext } from './request-context.js';
+import { userAuditEvent, type RequestContext } from '../kernel/domain/request-context.js';
 import type { SessionRevoker } from './session-revoker.js';
 
 export interface AccountPasswordOptions {

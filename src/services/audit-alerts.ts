@@ -19,9 +19,9 @@
  * is already durable. Alerts carry the triggering event's org, subject, source and request id.
  */
 import { createHash } from 'node:crypto';
-import type { AuditEvent, AuditLog } from '../ports/audit-log.js';
+import type { AuditEvent, AuditLog } from '../kernel/ports/audit-log.js';
 import type { AuditKnownDevices } from '../ports/audit-known-devices.js';
-import type { Clock } from '../ports/clock.js';
+import type { Clock } from '../kernel/ports/clock.js';
 
 export const ALERT_ACTION = 'security.alert';
 

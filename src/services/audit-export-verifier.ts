@@ -14,7 +14,7 @@
  */
 import { auditLeafHash } from '../crypto/audit-leaf.js';
 import { disclosureMatches, ERASED, type PersonalRef } from '../crypto/audit-personal.js';
-import { canonicalJson } from '../crypto/canonical-json.js';
+import { canonicalJson } from '../kernel/crypto/canonical-json.js';
 import { CompactRange, hashesEqual } from '../crypto/merkle.js';
 import { openCheckpoint, type Checkpoint, type NoteVerifier } from '../crypto/signed-note.js';
 

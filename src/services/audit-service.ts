@@ -6,12 +6,12 @@
  */
 import { consistencyProof, hashesEqual, inclusionProof, rootFromSource } from '../crypto/merkle.js';
 import { openCheckpoint, parseVkey } from '../crypto/signed-note.js';
-import { DomainError, validationFailed } from '../domain/errors.js';
+import { DomainError, validationFailed } from '../kernel/domain/errors.js';
 import type { AuditLedger } from '../ports/audit-ledger.js';
-import type { AuditLog } from '../ports/audit-log.js';
+import type { AuditLog } from '../kernel/ports/audit-log.js';
 import type { AuditForgetting, AuditListFilter, AuditListPage, AuditReader } from '../ports/audit-reader.js';
 import type { CheckpointWitness } from '../ports/checkpoint-witness.js';
-import type { Clock } from '../ports/clock.js';
+import type { Clock } from '../kernel/ports/clock.js';
 
 /** A tree head and the proof that ties something to it. Hashes are 32 bytes. */
 export interface AuditProof {

@@ -4,9 +4,9 @@
  * against this instance's revocation set — a Map lookup, no database read — which the revocation
  * bus keeps current on every instance. Credentials that are not a JWS (API keys, `rk_…`) are left to other authenticators.
  */
-import { DomainError } from '../domain/errors.js';
-import type { AuthenticationResult } from '../domain/principal.js';
-import type { Authenticator, CredentialRequest } from '../ports/authenticator.js';
+import { DomainError } from '../kernel/domain/errors.js';
+import type { AuthenticationResult } from '../kernel/domain/principal.js';
+import type { Authenticator, CredentialRequest } from '../kernel/ports/authenticator.js';
 import type { RevocationWatcher } from './revocation-watcher.js';
 import type { TokenService } from './token-service.js';
 

@@ -6,10 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
-import { newId } from '../crypto/random-id.js';
-import { secret, type Secret } from '../domain/secret.js';
+import { newId } from '../kernel/crypto/random-id.js';
+import { secret, type Secret } from '../kernel/domain/secret.js';
 import { normaliseEmail, SYSTEM_ORG_SLUG } from '../domain/user.js';
-import type { Clock } from '../ports/clock.js';
+import type { Clock } from '../kernel/ports/clock.js';
 import type { UserStore } from '../ports/user-store.js';
 
 export interface BootstrapAdminOptions {

@@ -8,8 +8,8 @@
  */
 import { MIN_REVOCATION_RETAIN_MS, RevocationSet } from '../domain/revocation-set.js';
 import type { ClientStore } from '../ports/client-store.js';
-import type { Clock } from '../ports/clock.js';
-import type { RevocationBus, RevocationEvent, RevocationListener, RevocationSubscription } from '../ports/revocation-bus.js';
+import type { Clock } from '../kernel/ports/clock.js';
+import type { RevocationBus, RevocationEvent, RevocationListener, RevocationSubscription } from '../kernel/ports/revocation-bus.js';
 
 const RETAIN_MS = MIN_REVOCATION_RETAIN_MS + 60_000;
 const PURGE_INTERVAL_MS = 60_000;

@@ -15,16 +15,16 @@
  */
 import { cookieSecretMatches, hashCookieSecret, newCookieSecret, readSessionCookie, sessionCookieValue } from '../crypto/session-cookie.js';
 import { csrfTokenOf } from '../crypto/session-cookie.js';
-import { newId } from '../crypto/random-id.js';
-import type { AuthenticationResult } from '../domain/principal.js';
-import type { Secret } from '../domain/secret.js';
+import { newId } from '../kernel/crypto/random-id.js';
+import type { AuthenticationResult } from '../kernel/domain/principal.js';
+import type { Secret } from '../kernel/domain/secret.js';
 import type { SessionRevokeReason } from '../domain/session.js';
 import { SYSTEM_ORG_SLUG, type User } from '../domain/user.js';
-import type { AuditLog } from '../ports/audit-log.js';
-import type { Authenticator, CredentialRequest } from '../ports/authenticator.js';
-import type { Clock } from '../ports/clock.js';
+import type { AuditLog } from '../kernel/ports/audit-log.js';
+import type { Authenticator, CredentialRequest } from '../kernel/ports/authenticator.js';
+import type { Clock } from '../kernel/ports/clock.js';
 import type { SessionStore, StoredSession } from '../ports/session-store.js';
-import type { RequestContext } from './request-context.js';
+import type { RequestContext } from '../kernel/domain/request-context.js';
 import type { RevocationWatcher } from './revocation-watcher.js';
 import type { SessionRevoker } from './session-revoker.js';
 

@@ -9,7 +9,7 @@
  * `Sec-Fetch-Site: same-origin` (a browser sends both honestly; only a forged request disagrees).
  */
 import { csrfTokenMatches, readSessionCookie } from '../crypto/session-cookie.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../kernel/domain/errors.js';
 
 export const CSRF_HEADER = 'x-rampart-csrf';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -1,5 +1,5 @@
 /** `GET /api/v1/me`: the caller's account, memberships and MFA status. */
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../kernel/domain/errors.js';
 import type { CallerRecord, CurrentUserReader } from '../ports/current-user-reader.js';
 
 export type CurrentUserView = CallerRecord;

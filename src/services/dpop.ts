@@ -11,8 +11,8 @@
  */
 import { DpopProofError, sameHtu, verifyDpopProof } from '../crypto/dpop.js';
 import { createHash } from 'node:crypto';
-import { DomainError } from '../domain/errors.js';
-import type { Clock } from '../ports/clock.js';
+import { DomainError } from '../kernel/domain/errors.js';
+import type { Clock } from '../kernel/ports/clock.js';
 import type { DpopReplayCache } from '../ports/dpop-replay-cache.js';
 
 /** How far `iat` may be from our clock, either way (RFC 9449 §11.1 leaves it to the server). */

@@ -6,9 +6,9 @@
  * Keys hold a SHA-256 of the email, never the address itself.
  */
 import { createHash } from 'node:crypto';
-import { DomainError } from '../domain/errors.js';
-import { RetryLaterError } from '../domain/retry-later-error.js';
-import type { RateLimiter, RateLimitResult } from '../ports/rate-limiter.js';
+import { DomainError } from '../kernel/domain/errors.js';
+import { RetryLaterError } from '../kernel/domain/retry-later-error.js';
+import type { RateLimiter, RateLimitResult } from '../kernel/ports/rate-limiter.js';
 
 const MINUTE = 60_000;
 

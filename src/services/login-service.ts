@@ -21,20 +21,20 @@
  *    (services/cookie-sessions.ts): a new id whatever cookie the browser held before.
  * Every attempt, both outcomes, is audited with IP, user agent and request id — never the password.
  */
-import { DomainError } from '../domain/errors.js';
-import type { Secret } from '../domain/secret.js';
+import { DomainError } from '../kernel/domain/errors.js';
+import type { Secret } from '../kernel/domain/secret.js';
 import { normaliseEmail, SYSTEM_ORG_SLUG, type User } from '../domain/user.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
 import { newRefreshToken, hashRefreshToken } from '../crypto/refresh-token.js';
-import { newId } from '../crypto/random-id.js';
-import type { AuditLog } from '../ports/audit-log.js';
-import type { Clock } from '../ports/clock.js';
+import { newId } from '../kernel/crypto/random-id.js';
+import type { AuditLog } from '../kernel/ports/audit-log.js';
+import type { Clock } from '../kernel/ports/clock.js';
 import type { SessionStore } from '../ports/session-store.js';
 import type { UserStore } from '../ports/user-store.js';
 import type { CookieGrant, CookieSessions } from './cookie-sessions.js';
 import type { LoginLimiter } from './login-limiter.js';
 import type { MfaChallenge, SessionBinding, SessionGranter } from './mfa-login.js';
-import type { RequestContext } from './request-context.js';
+import type { RequestContext } from '../kernel/domain/request-context.js';
 import type { FactorMethod } from './second-factor.js';
 import type { TokenGrant } from './token-grant.js';
 import type { TokenService } from './token-service.js';

@@ -7,13 +7,13 @@
 import { generateRecoveryCodes } from '../crypto/recovery-codes.js';
 import { generateTotpSecret, type Totp } from '../crypto/totp.js';
 import { openTotpSecret, sealTotpSecret } from '../crypto/totp-secret-seal.js';
-import { DomainError, validationFailed } from '../domain/errors.js';
-import type { Secret } from '../domain/secret.js';
-import type { AuditLog } from '../ports/audit-log.js';
-import type { Clock } from '../ports/clock.js';
+import { DomainError, validationFailed } from '../kernel/domain/errors.js';
+import type { Secret } from '../kernel/domain/secret.js';
+import type { AuditLog } from '../kernel/ports/audit-log.js';
+import type { Clock } from '../kernel/ports/clock.js';
 import type { MfaStore } from '../ports/mfa-store.js';
 import type { UserStore } from '../ports/user-store.js';
-import { userAuditEvent, type RequestContext } from './request-context.js';
+import { userAuditEvent, type RequestContext } from '../kernel/domain/request-context.js';
 import type { SecondFactor } from './second-factor.js';
 
 export interface MfaEnrolmentOptions {

@@ -10,14 +10,14 @@
  * 5. every attempt is audited — never the token or the code.
  */
 import { hashMfaToken, newMfaToken } from '../crypto/mfa-token.js';
-import { DomainError } from '../domain/errors.js';
-import type { Secret } from '../domain/secret.js';
+import { DomainError } from '../kernel/domain/errors.js';
+import type { Secret } from '../kernel/domain/secret.js';
 import { SYSTEM_ORG_SLUG, type User } from '../domain/user.js';
-import type { AuditLog } from '../ports/audit-log.js';
-import type { Clock } from '../ports/clock.js';
+import type { AuditLog } from '../kernel/ports/audit-log.js';
+import type { Clock } from '../kernel/ports/clock.js';
 import type { MfaStore } from '../ports/mfa-store.js';
 import type { UserStore } from '../ports/user-store.js';
-import type { RequestContext } from './request-context.js';
+import type { RequestContext } from '../kernel/domain/request-context.js';
 import { FACTOR_METHODS, type FactorMethod, type SecondFactor } from './second-factor.js';
 import type { CookieGrant } from './cookie-sessions.js';
 import type { TokenGrant } from './token-grant.js';

@@ -10,14 +10,14 @@
  * audited (`user.export`) before anything is read: when the log cannot record, nothing is given.
  */
 import type { ApiKey } from '../domain/api-key.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../kernel/domain/errors.js';
 import type { Membership, User } from '../domain/user.js';
-import type { AuditLog } from '../ports/audit-log.js';
-import type { Clock } from '../ports/clock.js';
+import type { AuditLog } from '../kernel/ports/audit-log.js';
+import type { Clock } from '../kernel/ports/clock.js';
 import type { PersonalAuditEntries, PersonalData, PersonalRecords } from '../ports/personal-data.js';
 import type { UserStore } from '../ports/user-store.js';
 import type { ApiKeyService } from './api-key-service.js';
-import { userAuditEvent, type RequestContext } from './request-context.js';
+import { userAuditEvent, type RequestContext } from '../kernel/domain/request-context.js';
 
 /** The most audit entries one export carries (newest first); a few MB of JSON at most. */
 export const EXPORT_AUDIT_LIMIT = 10_000;

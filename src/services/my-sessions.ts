@@ -3,12 +3,12 @@
  * id of another user answers 404 exactly like an unknown one, so ids of others are not revealed.
  * A revocation is audited before it is made: when the log cannot record it, nothing changes.
  */
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../kernel/domain/errors.js';
 import type { Session } from '../domain/session.js';
-import type { AuditLog } from '../ports/audit-log.js';
-import type { Clock } from '../ports/clock.js';
+import type { AuditLog } from '../kernel/ports/audit-log.js';
+import type { Clock } from '../kernel/ports/clock.js';
 import type { SessionStore } from '../ports/session-store.js';
-import { userAuditEvent, type RequestContext } from './request-context.js';
+import { userAuditEvent, type RequestContext } from '../kernel/domain/request-context.js';
 import type { SessionRevoker } from './session-revoker.js';
 
 export class MySessions {

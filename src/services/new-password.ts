@@ -1,7 +1,7 @@
 /** The password policy applied to every new password, as a 400 naming the field that failed. */
-import { validationFailed } from '../domain/errors.js';
+import { validationFailed } from '../kernel/domain/errors.js';
 import type { PasswordPolicy, PasswordRefusal } from '../domain/password-policy.js';
-import type { Secret } from '../domain/secret.js';
+import type { Secret } from '../kernel/domain/secret.js';
 
 const REASONS: Readonly<Record<PasswordRefusal, string>> = {
   too_short: 'is shorter than the minimum length',

@@ -9,9 +9,9 @@
  *    `owner` or `admin`; every other permission is denied (deny by default).
  */
 import { PLATFORM_PERMISSIONS } from '../domain/permissions.js';
-import type { Decision } from '../domain/principal.js';
+import type { Decision } from '../kernel/domain/principal.js';
 import { SYSTEM_ORG_SLUG } from '../domain/user.js';
-import type { AuthorizationQuestion, Authorizer } from '../ports/authorizer.js';
+import type { AuthorizationQuestion, Authorizer } from '../kernel/ports/authorizer.js';
 import type { UserStore } from '../ports/user-store.js';
 
 /** The `system` roles that hold the platform permissions (domain/permissions.ts). */

@@ -17,15 +17,15 @@
  * Every successful refresh is audited (`auth.refresh`).
  */
 import { hashRefreshToken, isRefreshTokenShape, sameHash, successorRefreshToken } from '../crypto/refresh-token.js';
-import { DomainError } from '../domain/errors.js';
-import type { Secret } from '../domain/secret.js';
+import { DomainError } from '../kernel/domain/errors.js';
+import type { Secret } from '../kernel/domain/secret.js';
 import type { RefreshTokenRecord } from '../domain/session.js';
 import { SYSTEM_ORG_SLUG } from '../domain/user.js';
-import type { AuditLog } from '../ports/audit-log.js';
-import type { Clock } from '../ports/clock.js';
+import type { AuditLog } from '../kernel/ports/audit-log.js';
+import type { Clock } from '../kernel/ports/clock.js';
 import type { SessionStore } from '../ports/session-store.js';
 import type { UserStore } from '../ports/user-store.js';
-import { userAuditEvent, type RequestContext } from './request-context.js';
+import { userAuditEvent, type RequestContext } from '../kernel/domain/request-context.js';
 import type { SessionRevoker } from './session-revoker.js';
 import type { TokenGrant } from './token-grant.js';
 import type { DpopService, DpopTarget } from './dpop.js';

@@ -5,8 +5,8 @@
  * load, so no revocation falls between the two. A resync (Redis came back) reloads from the store.
  */
 import { MIN_REVOCATION_RETAIN_MS, RevocationSet } from '../domain/revocation-set.js';
-import type { Clock } from '../ports/clock.js';
-import type { RevocationBus, RevocationEvent, RevocationListener, RevocationSubscription } from '../ports/revocation-bus.js';
+import type { Clock } from '../kernel/ports/clock.js';
+import type { RevocationBus, RevocationEvent, RevocationListener, RevocationSubscription } from '../kernel/ports/revocation-bus.js';
 import type { SessionStore } from '../ports/session-store.js';
 
 /** The set keeps ids this long; the reload looks back as far (plus a margin for clock skew). */

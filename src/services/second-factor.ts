@@ -9,8 +9,8 @@
 import { hashRecoveryCode } from '../crypto/recovery-codes.js';
 import type { Totp } from '../crypto/totp.js';
 import { openTotpSecret } from '../crypto/totp-secret-seal.js';
-import type { Secret } from '../domain/secret.js';
-import type { Clock } from '../ports/clock.js';
+import type { Secret } from '../kernel/domain/secret.js';
+import type { Clock } from '../kernel/ports/clock.js';
 import type { MfaStore } from '../ports/mfa-store.js';
 
 /** How a second factor was proven (the login answer's `methods`). */

@@ -16,17 +16,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DATA_KEY_MAX_ENCRYPTIONS, dataKeyAad, envelopeKeyId, openSecret, sealSecret } from '../crypto/envelope.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../kernel/domain/errors.js';
 import { isSecretName, SECRET_VALUE_MAX_BYTES, type DataKeyRecord, type SecretSummary } from '../domain/secret-record.js';
 import { SecretIntegrityError } from '../domain/secret-integrity.js';
-import { secret, type Secret } from '../domain/secret.js';
-import type { Principal } from '../domain/principal.js';
-import type { TenantScope } from '../domain/tenant-scope.js';
-import type { AuditLog } from '../ports/audit-log.js';
-import type { Clock } from '../ports/clock.js';
+import { secret, type Secret } from '../kernel/domain/secret.js';
+import type { Principal } from '../kernel/domain/principal.js';
+import type { TenantScope } from '../kernel/domain/tenant-scope.js';
+import type { AuditLog } from '../kernel/ports/audit-log.js';
+import type { Clock } from '../kernel/ports/clock.js';
 import type { KekProvider } from '../ports/kek.js';
 import type { SecretBackend, StaleVersion } from '../ports/secret-backend.js';
-import type { RequestContext } from './request-context.js';
+import type { RequestContext } from '../kernel/domain/request-context.js';
 
 /** Encryptions reserved from the database at a time (a crash wastes at most this many per org). */
 export const RESERVATION_BLOCK = 1024;

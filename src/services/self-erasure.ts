@@ -17,15 +17,15 @@
  *    user before anything is removed (fail closed). Refusals are audited as failures.
  */
 import type { PasswordHasher } from '../crypto/password-hasher.js';
-import { DomainError } from '../domain/errors.js';
-import type { Secret } from '../domain/secret.js';
+import { DomainError } from '../kernel/domain/errors.js';
+import type { Secret } from '../kernel/domain/secret.js';
 import { SYSTEM_ORG_SLUG, type User } from '../domain/user.js';
-import type { AuditLog } from '../ports/audit-log.js';
-import type { Clock } from '../ports/clock.js';
+import type { AuditLog } from '../kernel/ports/audit-log.js';
+import type { Clock } from '../kernel/ports/clock.js';
 import type { OrgOwnership } from '../ports/org-ownership.js';
 import type { UserStore } from '../ports/user-store.js';
 import type { LoginLimiter } from './login-limiter.js';
-import { userAuditEvent, type RequestContext } from './request-context.js';
+import { userAuditEvent, type RequestContext } from '../kernel/domain/request-context.js';
 import type { SecondFactor } from './second-factor.js';
 import type { UserAdminService } from './user-admin.js';
 

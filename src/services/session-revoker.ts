@@ -5,8 +5,8 @@
  * revoked in the store, and other instances pick it up at their next resync or start).
  */
 import type { SessionRevokeReason } from '../domain/session.js';
-import type { Clock } from '../ports/clock.js';
-import type { RevocationBus } from '../ports/revocation-bus.js';
+import type { Clock } from '../kernel/ports/clock.js';
+import type { RevocationBus } from '../kernel/ports/revocation-bus.js';
 import type { SessionStore } from '../ports/session-store.js';
 import type { RevocationWatcher } from './revocation-watcher.js';
 

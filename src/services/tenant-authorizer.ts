@@ -14,13 +14,13 @@
 import { decide, rolePermissions, type DecisionOrg, type DecisionResource, type DecisionSubject } from '../domain/decide.js';
 import type { Org } from '../domain/org.js';
 import { BUILTIN_ROLE_NAMES, type PermissionRegistry } from '../domain/permissions.js';
-import type { Decision, Principal } from '../domain/principal.js';
+import type { Decision, Principal } from '../kernel/domain/principal.js';
 import { SYSTEM_ORG_SLUG } from '../domain/user.js';
-import type { AuditLog } from '../ports/audit-log.js';
-import type { AuthorizationQuestion, Authorizer, AuthorizerDecision } from '../ports/authorizer.js';
-import type { Clock } from '../ports/clock.js';
+import type { AuditLog } from '../kernel/ports/audit-log.js';
+import type { AuthorizationQuestion, Authorizer, AuthorizerDecision } from '../kernel/ports/authorizer.js';
+import type { Clock } from '../kernel/ports/clock.js';
 import type { OrgStore } from '../ports/org-store.js';
-import type { RevocationBus, RevocationSubscription } from '../ports/revocation-bus.js';
+import type { RevocationBus, RevocationSubscription } from '../kernel/ports/revocation-bus.js';
 import type { UserStore } from '../ports/user-store.js';
 import { PlatformAuthorizer } from './platform-authorizer.js';
 

@@ -1,5 +1,5 @@
 /** What a successful login or refresh hands the client (spec/api-v1.md, "Authentication"). */
-import type { Secret } from '../domain/secret.js';
+import type { Secret } from '../kernel/domain/secret.js';
 import type { User } from '../domain/user.js';
 
 export interface TokenGrant {

@@ -12,7 +12,7 @@ import { signAccessToken, type SignedAccessToken, type VerifiedAccessToken } fro
 import { CachedVerifier } from '../crypto/cached-verifier.js';
 import { Keyring, type JsonWebKeySet, type KeyringOptions, type VerificationKey } from '../crypto/keyring.js';
 import { signingKeyStateAt, type SigningAlgorithm } from '../domain/signing-key.js';
-import type { Clock } from '../ports/clock.js';
+import type { Clock } from '../kernel/ports/clock.js';
 import type { SigningKeyStore } from '../ports/signing-key-store.js';
 
 export interface TokenServiceOptions {

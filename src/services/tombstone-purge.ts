@@ -6,7 +6,7 @@
  * skew between instances), so an instance that reloads its set never misses one that still counts.
  */
 import { MIN_REVOCATION_RETAIN_MS } from '../domain/revocation-set.js';
-import type { Clock } from '../ports/clock.js';
+import type { Clock } from '../kernel/ports/clock.js';
 import type { SessionTombstones } from '../ports/session-tombstones.js';
 
 /** How long a tombstone is kept after its session's revocation: the longest token life, plus a minute. */

@@ -9,19 +9,19 @@
  */
 import { hashPasswordToken, newPasswordToken } from '../crypto/password-token.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
-import { newId } from '../crypto/random-id.js';
-import { DomainError } from '../domain/errors.js';
+import { newId } from '../kernel/crypto/random-id.js';
+import { DomainError } from '../kernel/domain/errors.js';
 import type { PasswordPolicy } from '../domain/password-policy.js';
-import type { Secret } from '../domain/secret.js';
+import type { Secret } from '../kernel/domain/secret.js';
 import { normaliseEmail, SYSTEM_ORG_SLUG, type User } from '../domain/user.js';
 import type { AccountStore } from '../ports/account-store.js';
-import type { AuditLog } from '../ports/audit-log.js';
-import type { Clock } from '../ports/clock.js';
+import type { AuditLog } from '../kernel/ports/audit-log.js';
+import type { Clock } from '../kernel/ports/clock.js';
 import type { PasswordTokenStore } from '../ports/password-token-store.js';
 import type { PlatformOwners } from '../ports/platform-owners.js';
 import type { UserStore } from '../ports/user-store.js';
 import { requireAcceptablePassword } from './new-password.js';
-import type { RequestContext } from './request-context.js';
+import type { RequestContext } from '../kernel/domain/request-context.js';
 import type { SessionRevoker } from './session-revoker.js';
 import type { UserStatusService } from './user-status.js';
 

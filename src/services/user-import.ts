@@ -5,10 +5,10 @@
  * any other bad line fails with its line number and a reason that never quotes the hash.
  */
 import { storedHashProblem } from '../crypto/password-hasher.js';
-import { newId } from '../crypto/random-id.js';
-import { DomainError } from '../domain/errors.js';
+import { newId } from '../kernel/crypto/random-id.js';
+import { DomainError } from '../kernel/domain/errors.js';
 import { normaliseEmail } from '../domain/user.js';
-import type { Clock } from '../ports/clock.js';
+import type { Clock } from '../kernel/ports/clock.js';
 import type { UserStore } from '../ports/user-store.js';
 
 export interface ImportReport {

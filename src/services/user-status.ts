@@ -3,9 +3,9 @@
  * instance (store, then the revocation bus): their access tokens stop working within a second and
  * their refresh tokens are refused.
  */
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../kernel/domain/errors.js';
 import type { UserStatus } from '../domain/user.js';
-import type { Clock } from '../ports/clock.js';
+import type { Clock } from '../kernel/ports/clock.js';
 import type { UserStore } from '../ports/user-store.js';
 import type { SessionRevoker } from './session-revoker.js';
 

@@ -7,10 +7,10 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditLeaf, auditLeafHash } from '../../src/crypto/audit-leaf.js';
 import { rootFromLeafHashes } from '../../src/crypto/merkle.js';
-import { DomainError } from '../../src/domain/errors.js';
+import { DomainError } from '../../src/kernel/domain/errors.js';
 import { rowEntry } from '../../src/adapters/sql/audit-rows.js';
 import { SqlAuditLedger } from '../../src/adapters/sql/sql-audit-ledger.js';
-import { secret } from '../../src/domain/secret.js';
+import { secret } from '../../src/kernel/domain/secret.js';
 import { backends } from '../helpers/backends.js';
 import { auditEvent, auditStore, type AuditStore } from '../helpers/audit.js';
 

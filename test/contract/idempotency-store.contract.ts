@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IdempotencyBegin, IdempotencyClaim, IdempotencyStore, StoredResponse } from '../../src/ports/idempotency-store.js';
+import type { IdempotencyBegin, IdempotencyClaim, IdempotencyStore, StoredResponse } from '../../src/kernel/ports/idempotency-store.js';
 
 /**
  * A fresh, empty store, seen through two instances that share it. One per suite: cases keep apart

@@ -2,11 +2,11 @@
  * The IdempotencyStore contract on every adapter: the memory reference, and SqlIdempotencyStore on
  * SQLite and on PostgreSQL — each through two database handles, as two instances would.
  */
-import { prepareDataDirectory } from '../../src/adapters/fs/data-directory.js';
-import { MemoryIdempotencyStore } from '../../src/adapters/memory/memory-idempotency-store.js';
-import { migrateToLatest, openDatabase } from '../../src/adapters/sql/sql-database.js';
-import { SqlIdempotencyStore } from '../../src/adapters/sql/sql-idempotency-store.js';
-import { Secret } from '../../src/domain/secret.js';
+import { prepareDataDirectory } from '../../src/kernel/adapters/fs/data-directory.js';
+import { MemoryIdempotencyStore } from '../../src/kernel/adapters/memory/memory-idempotency-store.js';
+import { migrateToLatest, openDatabase } from '../../src/kernel/adapters/sql/sql-database.js';
+import { SqlIdempotencyStore } from '../../src/kernel/adapters/sql/sql-idempotency-store.js';
+import { Secret } from '../../src/kernel/domain/secret.js';
 import { backends } from '../helpers/backends.js';
 import { idempotencyStoreContract } from './idempotency-store.contract.js';
 

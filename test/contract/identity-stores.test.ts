@@ -10,7 +10,7 @@ import { SqlSessionStore } from '../../src/adapters/sql/sql-session-store.js';
 import { SqlSigningKeyStore } from '../../src/adapters/sql/sql-signing-key-store.js';
 import { SqlUserStore } from '../../src/adapters/sql/sql-user-store.js';
 import { Keyring } from '../../src/crypto/keyring.js';
-import { secret } from '../../src/domain/secret.js';
+import { secret } from '../../src/kernel/domain/secret.js';
 import type { SigningKeyStore } from '../../src/ports/signing-key-store.js';
 import { backends } from '../helpers/backends.js';
 import { FakeClock } from '../helpers/fake-clock.js';

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RateLimiter, RateLimitResult } from '../../src/ports/rate-limiter.js';
+import type { RateLimiter, RateLimitResult } from '../../src/kernel/ports/rate-limiter.js';
 
 /** One limiter under test, and the instances that share its store. */
 export interface RateLimiterFixture {

@@ -7,10 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectRedis } from '../../src/adapters/redis/redis-connection.js';
-import { RedisRevocationBus } from '../../src/adapters/redis/redis-revocation-bus.js';
-import { Secret } from '../../src/domain/secret.js';
-import type { RevocationEvent } from '../../src/ports/revocation-bus.js';
+import { connectRedis } from '../../src/kernel/adapters/redis/redis-connection.js';
+import { RedisRevocationBus } from '../../src/kernel/adapters/redis/redis-revocation-bus.js';
+import { Secret } from '../../src/kernel/domain/secret.js';
+import type { RevocationEvent } from '../../src/kernel/ports/revocation-bus.js';
 import { readyRedis } from '../helpers/redis.js';
 import { REDIS_URL, redisAvailable } from '../helpers/services.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';

@@ -4,7 +4,7 @@
  * concurrent failure, and the backoff deadline of domain/user.ts.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DomainError } from '../../src/domain/errors.js';
+import { DomainError } from '../../src/kernel/domain/errors.js';
 import { loginBackoffMs } from '../../src/domain/user.js';
 import type { NewUser, UserStore } from '../../src/ports/user-store.js';
 

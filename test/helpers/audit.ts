@@ -2,12 +2,12 @@
  * Audit log fixtures: a migrated store on a backend, SqlAuditLog instances over their own
  * database handles (as separate instances would have), and events to record.
  */
-import { prepareDataDirectory } from '../../src/adapters/fs/data-directory.js';
+import { prepareDataDirectory } from '../../src/kernel/adapters/fs/data-directory.js';
 import { SqlAuditLedger } from '../../src/adapters/sql/sql-audit-ledger.js';
 import { SqlAuditLog, type SqlAuditLogOptions } from '../../src/adapters/sql/sql-audit-log.js';
-import { migrateToLatest, openDatabase, type SqlDatabase } from '../../src/adapters/sql/sql-database.js';
-import { secret } from '../../src/domain/secret.js';
-import type { AuditEvent } from '../../src/ports/audit-log.js';
+import { migrateToLatest, openDatabase, type SqlDatabase } from '../../src/kernel/adapters/sql/sql-database.js';
+import { secret } from '../../src/kernel/domain/secret.js';
+import type { AuditEvent } from '../../src/kernel/ports/audit-log.js';
 import type { Backend, BackendInstance } from './backends.js';
 import { FakeClock } from './fake-clock.js';
 

@@ -1,5 +1,5 @@
 /** A {@link Clock} that only moves when a test moves it: time-based rules are tested without sleeps. */
-import type { Clock } from '../../src/ports/clock.js';
+import type { Clock } from '../../src/kernel/ports/clock.js';
 
 export class FakeClock implements Clock {
   #now: number;

@@ -1,8 +1,8 @@
 /** Assertions on RFC 9457 problem answers, as spec/api-v1.md "Conventions" defines them. */
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import { ERROR_CATALOG, type ErrorCode } from '../../src/domain/errors.js';
-import { PROBLEM_TYPE_BASE, STATUS_BY_CODE, type Problem } from '../../src/http/problem.js';
+import { ERROR_CATALOG, type ErrorCode } from '../../src/kernel/domain/errors.js';
+import { PROBLEM_TYPE_BASE, STATUS_BY_CODE, type Problem } from '../../src/kernel/http/problem.js';
 
 /** The members every problem carries; `errors` is the one extension Rampart adds (validation). */
 export const PROBLEM_FIELDS = ['code', 'detail', 'request_id', 'status', 'title', 'type'];

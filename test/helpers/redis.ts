@@ -3,8 +3,8 @@
  * of every key a test wrote, so the shared Redis holds nothing of a run once it ends.
  */
 import type { Redis } from 'ioredis';
-import { connectRedis } from '../../src/adapters/redis/redis-connection.js';
-import { Secret } from '../../src/domain/secret.js';
+import { connectRedis } from '../../src/kernel/adapters/redis/redis-connection.js';
+import { Secret } from '../../src/kernel/domain/secret.js';
 import { REDIS_URL } from './services.js';
 
 /** A connection with Rampart's settings, once it is ready (commands are not queued before). */

@@ -1,7 +1,7 @@
 /** A migrated database of a fresh backend instance, for store contract suites. */
-import { prepareDataDirectory } from '../../src/adapters/fs/data-directory.js';
-import { migrateToLatest, openDatabase, type SqlDatabase } from '../../src/adapters/sql/sql-database.js';
-import { Secret } from '../../src/domain/secret.js';
+import { prepareDataDirectory } from '../../src/kernel/adapters/fs/data-directory.js';
+import { migrateToLatest, openDatabase, type SqlDatabase } from '../../src/kernel/adapters/sql/sql-database.js';
+import { Secret } from '../../src/kernel/domain/secret.js';
 import type { Backend } from './backends.js';
 
 export interface MigratedStore {

@@ -4,8 +4,8 @@
  * a table added by a later migration cannot be forgotten.
  */
 import { sql } from 'kysely';
-import { withSystem } from '../../src/adapters/sql/rls-scope.js';
-import type { SqlDatabase } from '../../src/adapters/sql/sql-database.js';
+import { withSystem } from '../../src/kernel/adapters/sql/rls-scope.js';
+import type { SqlDatabase } from '../../src/kernel/adapters/sql/sql-database.js';
 
 /** Column names that hold a user id (`subject`: the audit log's person; `actor_id`, `created_by`: who acted). */
 export const USER_COLUMNS: readonly string[] = Object.freeze(['user_id', 'subject', 'actor_id', 'created_by']);

@@ -13,7 +13,7 @@ import { SqlAuditSubjects } from '../../src/adapters/sql/sql-audit-subjects.js';
 import { auditSubjectKeyWrap } from '../../src/compose-audit.js';
 import { masterKeyOf } from '../../src/compose-identity.js';
 import { inclusionProof, rootFromLeafHashes, rootFromSource, verifyInclusion } from '../../src/crypto/merkle.js';
-import type { Secret } from '../../src/domain/secret.js';
+import type { Secret } from '../../src/kernel/domain/secret.js';
 import { auditEvent, auditStore, type AuditStore } from '../helpers/audit.js';
 import { backends } from '../helpers/backends.js';
 import { testConfig } from '../helpers/rampart.js';

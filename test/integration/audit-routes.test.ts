@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyConsistency, verifyInclusion } from '../../src/crypto/merkle.js';
 import { openCheckpoint, parseVkey } from '../../src/crypto/signed-note.js';
-import type { Authenticator } from '../../src/ports/authenticator.js';
+import type { Authenticator } from '../../src/kernel/ports/authenticator.js';
 import type { AlertingAuditLog } from '../../src/services/audit-alerts.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { auditEvent } from '../helpers/audit.js';

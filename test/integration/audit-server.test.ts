@@ -7,7 +7,7 @@
 import { statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEvent } from '../../src/ports/audit-log.js';
+import type { AuditEvent } from '../../src/kernel/ports/audit-log.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { ADMIN_ENV, login, loginRequest, refreshRequest, type Grant } from '../helpers/identity.js';
 import { as, createUser, MEMBER_PASSWORD, orgWithOwner, userWithRole, type OrgBody, type OrgUser } from '../helpers/orgs.js';

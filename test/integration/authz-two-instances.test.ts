@@ -6,7 +6,7 @@
  * second instance would keep its cached role for 30 s (CACHE_TTL_MS).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RevocationEvent } from '../../src/ports/revocation-bus.js';
+import type { RevocationEvent } from '../../src/kernel/ports/revocation-bus.js';
 import { postgresBackend, type BackendInstance } from '../helpers/backends.js';
 import { ADMIN_ENV, login } from '../helpers/identity.js';
 import { as, orgWithOwner, userWithRole, type OrgBody, type OrgUser } from '../helpers/orgs.js';

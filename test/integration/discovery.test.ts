@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../../src/ports/clock.js';
+import type { Clock } from '../../src/kernel/ports/clock.js';
 import { sqliteBackend, type BackendInstance } from '../helpers/backends.js';
 import { expectProblem } from '../helpers/problems.js';
 import { testServer, type TestServer } from '../helpers/rampart.js';

@@ -5,9 +5,9 @@
  * later. Durations are injected (a hasher clock the fake backend advances), never measured.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryAuditLog } from '../../src/adapters/memory/memory-audit-log.js';
+import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
 import { nodeRsBackend, PasswordHasher } from '../../src/crypto/password-hasher.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/kernel/config.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { ADMIN_EMAIL, ADMIN_ENV, ADMIN_PASSWORD, loginRequest } from '../helpers/identity.js';
 import { expectProblem } from '../helpers/problems.js';

@@ -12,11 +12,11 @@
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryAuditLog } from '../../src/adapters/memory/memory-audit-log.js';
+import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
 import { runAuditExport, verifyExportFile } from '../../src/cli/commands/audit.js';
-import type { Output } from '../../src/cli/output.js';
-import { DomainError } from '../../src/domain/errors.js';
-import type { AuditEvent } from '../../src/ports/audit-log.js';
+import type { Output } from '../../src/kernel/cli/output.js';
+import { DomainError } from '../../src/kernel/domain/errors.js';
+import type { AuditEvent } from '../../src/kernel/ports/audit-log.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { ORIGIN } from '../helpers/browser.js';
 import { FakeClock } from '../helpers/fake-clock.js';

@@ -4,7 +4,7 @@
  * time; recovery codes; disabling; `/me`'s MFA status; and the audit trail (never a code or secret).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryAuditLog } from '../../src/adapters/memory/memory-audit-log.js';
+import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { ADMIN_EMAIL, ADMIN_ENV, ADMIN_PASSWORD, login, loginRequest, me, type Grant } from '../helpers/identity.js';

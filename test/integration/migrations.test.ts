@@ -5,14 +5,14 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { prepareDataDirectory } from '../../src/adapters/fs/data-directory.js';
-import { MIGRATIONS } from '../../src/adapters/sql/migrations/index.js';
-import { migrateTo, migrateToLatest, openDatabase, type SqlDatabase } from '../../src/adapters/sql/sql-database.js';
+import { prepareDataDirectory } from '../../src/kernel/adapters/fs/data-directory.js';
+import { MIGRATIONS } from '../../src/migrations/index.js';
+import { migrateTo, migrateToLatest, openDatabase, type SqlDatabase } from '../../src/kernel/adapters/sql/sql-database.js';
 import { SqlAuditLog } from '../../src/adapters/sql/sql-audit-log.js';
-import { SqlIdempotencyStore } from '../../src/adapters/sql/sql-idempotency-store.js';
+import { SqlIdempotencyStore } from '../../src/kernel/adapters/sql/sql-idempotency-store.js';
 import { SqlSessionStore } from '../../src/adapters/sql/sql-session-store.js';
 import { SqlUserStore } from '../../src/adapters/sql/sql-user-store.js';
-import { Secret } from '../../src/domain/secret.js';
+import { Secret } from '../../src/kernel/domain/secret.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 
 /**
@@ -194,7 +194,7 @@ const STEPS: readonly UpgradeStep[] = [
     async check(database) {
       const now = Date.UTC(2026, 0, 1);
       const { SqlOrgStore } = await import('../../src/adapters/sql/sql-org-store.js');
-      const { mintTenantScope } = await import('../../src/domain/tenant-scope.js');
+      const { mintTenantScope } = await import('../../src/kernel/domain/tenant-scope.js');
       const orgs = new SqlOrgStore(database.db, database.dialect);
       // The org and its owner of 0003 are intact; custom roles are versioned from 1.
       expect(await orgs.resolve('acme')).toEqual({ id: 'org_t', slug: 'acme', name: 'Acme', createdAt: now });
@@ -249,7 +249,7 @@ const STEPS: readonly UpgradeStep[] = [
       const now = Date.UTC(2026, 0, 1);
       const { SqlApiKeyStore } = await import('../../src/adapters/sql/sql-api-key-store.js');
       const { SqlClientStore } = await import('../../src/adapters/sql/sql-client-store.js');
-      const { mintTenantScope } = await import('../../src/domain/tenant-scope.js');
+      const { mintTenantScope } = await import('../../src/kernel/domain/tenant-scope.js');
       const keys = new SqlApiKeyStore(database.db);
       const key = {
         id: 'key_1',
@@ -294,9 +294,9 @@ const STEPS: readonly UpgradeStep[] = [
     async check(database) {
       const { SqlSecretBackend } = await import('../../src/adapters/sql/sql-secret-backend.js');
       const { MasterKeyKek } = await import('../../src/crypto/kek-master-key.js');
-      const { MemoryAuditLog } = await import('../../src/adapters/memory/memory-audit-log.js');
+      const { MemoryAuditLog } = await import('../../src/kernel/adapters/memory/memory-audit-log.js');
       const { SecretService } = await import('../../src/services/secret-service.js');
-      const { mintTenantScope } = await import('../../src/domain/tenant-scope.js');
+      const { mintTenantScope } = await import('../../src/kernel/domain/tenant-scope.js');
       const org = await database.db.selectFrom('orgs').selectAll().where('id', '=', 'org_s').executeTakeFirstOrThrow();
       expect(org.slug).toBe('vault');
       const secrets = new SecretService({

@@ -6,11 +6,11 @@
  */
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryAuditLog } from '../../src/adapters/memory/memory-audit-log.js';
+import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
 import { NON_TENANT_ORG_TABLES, TENANT_TABLES } from '../../src/adapters/sql/tenant-tables.js';
-import type { SqlDatabase } from '../../src/adapters/sql/sql-database.js';
-import { DomainError } from '../../src/domain/errors.js';
-import type { AuditEvent } from '../../src/ports/audit-log.js';
+import type { SqlDatabase } from '../../src/kernel/adapters/sql/sql-database.js';
+import { DomainError } from '../../src/kernel/domain/errors.js';
+import type { AuditEvent } from '../../src/kernel/ports/audit-log.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { expectProblem } from '../helpers/problems.js';
 import { ADMIN_ENV, login, type Grant } from '../helpers/identity.js';

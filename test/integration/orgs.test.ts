@@ -5,7 +5,7 @@
  * and audited with before and after, effective permissions name their role.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryAuditLog } from '../../src/adapters/memory/memory-audit-log.js';
+import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { ADMIN_ENV, login, type Grant } from '../helpers/identity.js';
 import { as, createOrg, createUser, orgWithOwner, uniqueSlug, userWithRole, type OrgBody, type OrgUser } from '../helpers/orgs.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Type } from '@sinclair/typebox';
-import { MAX_JSON_DEPTH } from '../../src/http/chain/body-limit.js';
+import { MAX_JSON_DEPTH } from '../../src/kernel/http/chain/body-limit.js';
 import { sqliteBackend, type BackendInstance } from '../helpers/backends.js';
 import { expectProblem } from '../helpers/problems.js';
 import { listeningPort, rawExchange } from '../helpers/raw-http.js';

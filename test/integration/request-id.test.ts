@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestIdFrom } from '../../src/http/chain/request-id.js';
+import { requestIdFrom } from '../../src/kernel/http/chain/request-id.js';
 import { sqliteBackend, type BackendInstance } from '../helpers/backends.js';
 import { listeningPort, rawExchange } from '../helpers/raw-http.js';
 import { testServer, type TestServer } from '../helpers/rampart.js';

@@ -5,14 +5,14 @@
  * under its org's newest key and the retired keys are then deleted; every version still reveals.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryAuditLog } from '../../src/adapters/memory/memory-audit-log.js';
-import { prepareDataDirectory } from '../../src/adapters/fs/data-directory.js';
-import { migrateToLatest, openDatabase, type SqlDatabase } from '../../src/adapters/sql/sql-database.js';
+import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
+import { prepareDataDirectory } from '../../src/kernel/adapters/fs/data-directory.js';
+import { migrateToLatest, openDatabase, type SqlDatabase } from '../../src/kernel/adapters/sql/sql-database.js';
 import { SqlSecretBackend } from '../../src/adapters/sql/sql-secret-backend.js';
 import { MasterKeyKek } from '../../src/crypto/kek-master-key.js';
-import { secret } from '../../src/domain/secret.js';
-import { mintTenantScope } from '../../src/domain/tenant-scope.js';
-import { systemClock } from '../../src/ports/clock.js';
+import { secret } from '../../src/kernel/domain/secret.js';
+import { mintTenantScope } from '../../src/kernel/domain/tenant-scope.js';
+import { systemClock } from '../../src/kernel/ports/clock.js';
 import { SecretService } from '../../src/services/secret-service.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 

@@ -7,7 +7,7 @@
  */
 import * as pkcs11js from 'pkcs11js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryAuditLog } from '../../src/adapters/memory/memory-audit-log.js';
+import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { ADMIN_ENV, login, type Grant } from '../helpers/identity.js';
 import { as, orgWithOwner, type OrgBody, type OrgUser } from '../helpers/orgs.js';

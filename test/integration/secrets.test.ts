@@ -6,8 +6,8 @@
  * encryption bound and `rewrap` moves old versions onto the newest key.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryAuditLog } from '../../src/adapters/memory/memory-audit-log.js';
-import { mintTenantScope } from '../../src/domain/tenant-scope.js';
+import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
+import { mintTenantScope } from '../../src/kernel/domain/tenant-scope.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { ADMIN_ENV, login, type Grant } from '../helpers/identity.js';
 import { as, orgWithOwner, userWithRole, type OrgBody, type OrgUser } from '../helpers/orgs.js';

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryAuditLog } from '../../src/adapters/memory/memory-audit-log.js';
+import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
 import { hashClientSecret } from '../../src/crypto/client-secret.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { FakeClock } from '../helpers/fake-clock.js';

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/adapters/log/pino-logger.js';
+import { createLogger } from '../../src/kernel/adapters/log/pino-logger.js';
 import { startServer } from '../../src/serve.js';
 import { backends, sqliteBackend, type BackendInstance } from '../helpers/backends.js';
 import { cleanEnv, startChild, type Child } from '../helpers/processes.js';

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { Authenticator, CredentialRequest } from '../../src/ports/authenticator.js';
-import type { AuthenticationResult } from '../../src/domain/principal.js';
+import type { Authenticator, CredentialRequest } from '../../src/kernel/ports/authenticator.js';
+import type { AuthenticationResult } from '../../src/kernel/domain/principal.js';
 import { buildServer } from '../../src/http/server.js';
 import { createRampart } from '../../src/rampart.js';
-import { createLogger } from '../../src/adapters/log/pino-logger.js';
+import { createLogger } from '../../src/kernel/adapters/log/pino-logger.js';
 import { sqliteBackend, type BackendInstance } from '../helpers/backends.js';
 import { expectProblem } from '../helpers/problems.js';
 import { LogCapture, testConfig, testServer, type TestServer } from '../helpers/rampart.js';

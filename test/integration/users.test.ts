@@ -6,7 +6,7 @@
  * too; a set-password token is single use, also under a concurrent double spend.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryAuditLog } from '../../src/adapters/memory/memory-audit-log.js';
+import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { ADMIN_ENV, ADMIN_PASSWORD, login, loginRequest, me, type Grant } from '../helpers/identity.js';

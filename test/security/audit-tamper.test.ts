@@ -15,7 +15,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rowEntry } from '../../src/adapters/sql/audit-rows.js';
 import type { SqlAuditLog } from '../../src/adapters/sql/sql-audit-log.js';
 import { runAuditExport, verifyExportFile } from '../../src/cli/commands/audit.js';
-import type { Output } from '../../src/cli/output.js';
+import type { Output } from '../../src/kernel/cli/output.js';
 import { auditLeaf, auditLeafHash } from '../../src/crypto/audit-leaf.js';
 import { backends } from '../helpers/backends.js';
 import { cleanEnv } from '../helpers/processes.js';

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SQLITE_FILE } from '../../src/adapters/sql/sql-database.js';
+import { SQLITE_FILE } from '../../src/kernel/adapters/sql/sql-database.js';
 import { hashApiKey } from '../../src/crypto/api-key-secret.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { ADMIN_ENV, login } from '../helpers/identity.js';

@@ -4,10 +4,10 @@
  * fails, loudly at start too; a role owning the tables is warned about (it could switch RLS off).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rlsWeakness, workingRolePosture } from '../../src/adapters/sql/rls-policies.js';
-import { migrateToLatest, openDatabase, type SqlDatabase } from '../../src/adapters/sql/sql-database.js';
-import { prepareDataDirectory } from '../../src/adapters/fs/data-directory.js';
-import { Secret } from '../../src/domain/secret.js';
+import { rlsWeakness, workingRolePosture } from '../../src/kernel/adapters/sql/rls-policies.js';
+import { migrateToLatest, openDatabase, type SqlDatabase } from '../../src/kernel/adapters/sql/sql-database.js';
+import { prepareDataDirectory } from '../../src/kernel/adapters/fs/data-directory.js';
+import { Secret } from '../../src/kernel/domain/secret.js';
 import { postgresBackend, sqliteBackend, type BackendInstance } from '../helpers/backends.js';
 import { testServer } from '../helpers/rampart.js';
 import { postgresAvailable } from '../helpers/services.js';

@@ -9,7 +9,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryAuditLog } from '../../src/adapters/memory/memory-audit-log.js';
+import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
 import { hashRefreshToken } from '../../src/crypto/refresh-token.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { FakeClock } from '../helpers/fake-clock.js';

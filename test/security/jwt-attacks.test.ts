@@ -23,7 +23,7 @@ import { CompactSign, exportJWK, generateKeyPair, type CryptoKey, type JWK } fro
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signAccessToken, verifyAccessToken } from '../../src/crypto/access-token.js';
 import { Keyring } from '../../src/crypto/keyring.js';
-import { DomainError, ERROR_CATALOG, type ErrorCode } from '../../src/domain/errors.js';
+import { DomainError, ERROR_CATALOG, type ErrorCode } from '../../src/kernel/domain/errors.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
 const ISSUER = 'https://rampart.example';

@@ -6,9 +6,9 @@
 // every line written.
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redact, redactUrl } from '../../src/domain/redaction.js';
-import { REDACTED, Secret, secret } from '../../src/domain/secret.js';
-import { createLogger } from '../../src/adapters/log/pino-logger.js';
+import { redact, redactUrl } from '../../src/kernel/domain/redaction.js';
+import { REDACTED, Secret, secret } from '../../src/kernel/domain/secret.js';
+import { createLogger } from '../../src/kernel/adapters/log/pino-logger.js';
 import { sqliteBackend, type BackendInstance } from '../helpers/backends.js';
 import { LogCapture, testServer, type TestServer } from '../helpers/rampart.js';
 

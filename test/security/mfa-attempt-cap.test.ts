@@ -8,7 +8,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashMfaToken } from '../../src/crypto/mfa-token.js';
-import { secret } from '../../src/domain/secret.js';
+import { secret } from '../../src/kernel/domain/secret.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { ADMIN_EMAIL, ADMIN_ENV, ADMIN_PASSWORD, login, loginRequest } from '../helpers/identity.js';

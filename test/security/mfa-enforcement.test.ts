@@ -10,7 +10,7 @@
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/kernel/config.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { cookieLogin, ORIGIN } from '../helpers/browser.js';
 import { FakeClock } from '../helpers/fake-clock.js';

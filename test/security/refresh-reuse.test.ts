@@ -11,7 +11,7 @@
  * same successor refresh token and the session lives.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryAuditLog } from '../../src/adapters/memory/memory-audit-log.js';
+import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
 import { hashRefreshToken } from '../../src/crypto/refresh-token.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { FakeClock } from '../helpers/fake-clock.js';

@@ -7,7 +7,7 @@
  * log or the logs. The stored rows are left as they were.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryAuditLog } from '../../src/adapters/memory/memory-audit-log.js';
+import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
 import { NONCE_BYTES, TAG_BYTES } from '../../src/crypto/envelope.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { ADMIN_ENV, login, type Grant } from '../helpers/identity.js';

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SQLITE_FILE } from '../../src/adapters/sql/sql-database.js';
+import { SQLITE_FILE } from '../../src/kernel/adapters/sql/sql-database.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { cookieLogin } from '../helpers/browser.js';
 import { ADMIN_ENV, ADMIN_PASSWORD, login, refreshRequest, type Grant } from '../helpers/identity.js';

@@ -1,12 +1,12 @@
 // The error codes are the contract (spec/api-v1.md, "Conventions"): the catalog in
-// src/domain/errors.ts, the status mapper in src/http/problem.ts, the published OpenAPI document
+// src/kernel/domain/errors.ts, the status mapper in src/kernel/http/problem.ts, the published OpenAPI document
 // and the spec must name the same codes with the same statuses. A code added in one place only
 // fails here, naming the place that lags behind.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CATALOG } from '../../src/domain/errors.js';
-import { STATUS_BY_CODE } from '../../src/http/problem.js';
+import { ERROR_CATALOG } from '../../src/kernel/domain/errors.js';
+import { STATUS_BY_CODE } from '../../src/kernel/http/problem.js';
 import { sqliteBackend, type BackendInstance } from '../helpers/backends.js';
 import { testServer, type TestServer } from '../helpers/rampart.js';
 
@@ -56,7 +56,7 @@ describe('error catalog drift', () => {
     await store.cleanup();
   });
 
-  it('maps exactly the catalog’s codes to a status (src/http/problem.ts)', () => {
+  it('maps exactly the catalog’s codes to a status (src/kernel/http/problem.ts)', () => {
     expect(Object.keys(STATUS_BY_CODE).sort()).toEqual(catalogCodes);
     for (const status of Object.values(STATUS_BY_CODE)) expect(status >= 400 && status <= 599, String(status)).toBe(true);
   });

@@ -2,7 +2,7 @@
  * The reference {@link SigningKeyStore}: one process, no persistence. It is the executable
  * specification of the port's guarantees that the SQL adapter will be tested against.
  */
-import { DomainError } from '../../domain/errors.js';
+import { DomainError } from '../../kernel/domain/errors.js';
 import { isForwardTransition, type SigningKeyRecord } from '../../domain/signing-key.js';
 import type { SigningKeyStateChange, SigningKeyStore } from '../../ports/signing-key-store.js';
 

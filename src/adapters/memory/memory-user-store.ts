@@ -3,7 +3,7 @@
  * SQL adapter is tested against (test/contract/user-store.contract.ts). Each method does its work
  * synchronously, so it is atomic within the process.
  */
-import { DomainError } from '../../domain/errors.js';
+import { DomainError } from '../../kernel/domain/errors.js';
 import { loginBackoffMs, type Membership, type Org, type User, type UserStatus } from '../../domain/user.js';
 import type { NewUser, UserStore } from '../../ports/user-store.js';
 

@@ -12,7 +12,7 @@ import type { CompactRange } from '../../crypto/merkle.js';
 import { appendToTree } from './audit-tree-append.js';
 import { onlyEntryColumns } from './audit-rows.js';
 import type { AuditEntryTable } from './audit-schema.js';
-import type { RampartDatabase, RampartKysely } from './schema.js';
+import type { RampartDatabase, RampartKysely } from '../../kernel/adapters/sql/schema.js';
 
 /** The advisory lock key of the audit integrator ("RAMPAUDT" read as ASCII would overflow; any fixed bigint will do). */
 export const AUDIT_INTEGRATOR_LOCK = 7_263_551_901;

@@ -4,8 +4,8 @@
  * standard base64 in the database.
  */
 import { parsePersonalRef, personalRefText } from '../../crypto/audit-personal.js';
-import { canonicalJson, canonicalString } from '../../crypto/canonical-json.js';
-import type { AuditActorType, AuditEntry, AuditEntryFields } from '../../domain/audit-entry.js';
+import { canonicalJson, canonicalString } from '../../kernel/crypto/canonical-json.js';
+import type { AuditActorType, AuditEntry, AuditEntryFields } from '../../kernel/domain/audit-entry.js';
 import type { AuditEntryColumns } from './audit-schema.js';
 
 /** The columns of `event` recorded at `timestamp`. Throws `CanonicalJsonError` on details that are not JSON. */

@@ -10,8 +10,8 @@ import { auditLeafHash } from '../../crypto/audit-leaf.js';
 import { CompactRange, type SubtreeHash, type SubtreeRef, type SubtreeSource } from '../../crypto/merkle.js';
 import { ENTRY_COLUMNS, fromBase64, rowLeaf, toBase64, type ColumnType } from './audit-rows.js';
 import type { AuditEntryColumns, AuditEntryTable, AuditSubtreeTable } from './audit-schema.js';
-import type { RampartDatabase, RampartKysely } from './schema.js';
-import type { SqlDialectName } from './sql-database.js';
+import type { RampartDatabase, RampartKysely } from '../../kernel/adapters/sql/schema.js';
+import type { SqlDialectName } from '../../kernel/adapters/sql/sql-database.js';
 
 type Db = RampartKysely | Transaction<RampartDatabase>;
 

@@ -5,8 +5,8 @@
  */
 import type { User } from '../../domain/user.js';
 import type { AccountStore, UserPageQuery } from '../../ports/account-store.js';
-import type { RampartKysely } from './schema.js';
-import { withSystem } from './rls-scope.js';
+import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
+import { withSystem } from '../../kernel/adapters/sql/rls-scope.js';
 
 export class SqlAccountStore implements AccountStore {
   readonly #db: RampartKysely;

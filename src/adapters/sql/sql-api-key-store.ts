@@ -2,8 +2,8 @@
 import type { ApiKey } from '../../domain/api-key.js';
 import type { ApiKeyMatch, ApiKeyStore, NewApiKey } from '../../ports/api-key-store.js';
 import type { ApiKeyTable } from './credential-schema.js';
-import { withSystem, type TenantTransaction } from './rls-scope.js';
-import type { RampartKysely } from './schema.js';
+import { withSystem, type TenantTransaction } from '../../kernel/adapters/sql/rls-scope.js';
+import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
 
 function parseScopes(text: string): readonly string[] {
   const value: unknown = JSON.parse(text);

@@ -7,12 +7,12 @@
  * reads the winner's key.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { openAesGcm, sealAesGcm } from '../../crypto/aes-gcm-seal.js';
+import { openAesGcm, sealAesGcm } from '../../kernel/crypto/aes-gcm-seal.js';
 import { noteSigner, noteVerifier, type NoteSigner, type NoteVerifier } from '../../crypto/signed-note.js';
-import type { Secret } from '../../domain/secret.js';
-import type { Clock } from '../../ports/clock.js';
+import type { Secret } from '../../kernel/domain/secret.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import type { AuditKeyTable } from './audit-schema.js';
-import type { RampartKysely } from './schema.js';
+import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
 
 export const AUDIT_KEY_ID = 'audit-checkpoint-1';
 

@@ -3,7 +3,7 @@
  * a subject deletes its rows (`SqlAuditSubjects.erase`).
  */
 import type { AuditKnownDevices, DeviceSighting } from '../../ports/audit-known-devices.js';
-import type { RampartKysely } from './schema.js';
+import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
 
 export class SqlAuditKnownDevices implements AuditKnownDevices {
   readonly #db: RampartKysely;

@@ -6,16 +6,16 @@
  */
 import { formatCheckpoint, signNote, vkey } from '../../crypto/signed-note.js';
 import { rootFromSource, type SubtreeSource } from '../../crypto/merkle.js';
-import type { AuditEntry } from '../../domain/audit-entry.js';
-import { DomainError } from '../../domain/errors.js';
-import type { Secret } from '../../domain/secret.js';
+import type { AuditEntry } from '../../kernel/domain/audit-entry.js';
+import { DomainError } from '../../kernel/domain/errors.js';
+import type { Secret } from '../../kernel/domain/secret.js';
 import type { AuditCheckpoint, AuditLedger } from '../../ports/audit-ledger.js';
-import type { Clock } from '../../ports/clock.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import { fromBase64, rowEntry, toBase64 } from './audit-rows.js';
 import type { AuditCheckpointTable } from './audit-schema.js';
 import { integratedSize, subtreeSource } from './audit-tree-append.js';
 import { loadAuditKeys, type AuditKeys } from './sql-audit-key-store.js';
-import type { SqlDatabase } from './sql-database.js';
+import type { SqlDatabase } from '../../kernel/adapters/sql/sql-database.js';
 
 /** An entry as stored: the entry, its leaf text and leaf hash as the database holds them. */
 export interface StoredAuditEntry {

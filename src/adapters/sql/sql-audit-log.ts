@@ -22,21 +22,21 @@ import {
   takePersonal,
   type TakenPersonal,
 } from '../../crypto/audit-personal.js';
-import { CanonicalJsonError } from '../../crypto/canonical-json.js';
+import { CanonicalJsonError } from '../../kernel/crypto/canonical-json.js';
 import type { CompactRange } from '../../crypto/merkle.js';
-import { auditEventSecretProblem } from '../../domain/audit-entry.js';
-import { DomainError } from '../../domain/errors.js';
-import type { Secret } from '../../domain/secret.js';
-import type { AuditEvent, AuditLog } from '../../ports/audit-log.js';
-import type { Clock } from '../../ports/clock.js';
+import { auditEventSecretProblem } from '../../kernel/domain/audit-entry.js';
+import { DomainError } from '../../kernel/domain/errors.js';
+import type { Secret } from '../../kernel/domain/secret.js';
+import type { AuditEvent, AuditLog } from '../../kernel/ports/audit-log.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import { PgAuditIntegrator } from './audit-integrator.js';
 import { entryColumns } from './audit-rows.js';
 import type { AuditEntryColumns, AuditEntryTable } from './audit-schema.js';
 import { appendToTree, insertPending, integratedSize } from './audit-tree-append.js';
-import type { RampartDatabase } from './schema.js';
+import type { RampartDatabase } from '../../kernel/adapters/sql/schema.js';
 import { SqliteAuditStatements, type AppendRow } from './sql-audit-sqlite.js';
 import { SqlAuditSubjects } from './sql-audit-subjects.js';
-import type { SqlDatabase } from './sql-database.js';
+import type { SqlDatabase } from '../../kernel/adapters/sql/sql-database.js';
 
 export interface SqlAuditLogOptions {
   readonly clock: Clock;

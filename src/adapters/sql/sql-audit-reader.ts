@@ -6,7 +6,7 @@
  */
 import { auditEntryView, droppedEntryView } from '../../crypto/audit-leaf.js';
 import type { AuditForgetting, AuditEntryView, AuditListFilter, AuditListPage, AuditReader } from '../../ports/audit-reader.js';
-import type { RampartKysely } from './schema.js';
+import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
 import { SqlAuditSubjects, type ReadEntry } from './sql-audit-subjects.js';
 
 export function readEntryView(read: ReadEntry): AuditEntryView {

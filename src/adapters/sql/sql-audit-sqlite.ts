@@ -14,7 +14,7 @@ import { fromBase64, rowLeaf, toBase64 } from './audit-rows.js';
 import type { AuditEntryColumns, AuditEntryTable } from './audit-schema.js';
 import { INTEGRATED_COLUMNS } from './audit-tree-append.js';
 import type { SubjectKeyStatements } from './sql-audit-subjects.js';
-import type { RampartKysely } from './schema.js';
+import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
 
 /** A row to append, with its personal-field reference when the caller already has it parsed. */
 export interface AppendRow {

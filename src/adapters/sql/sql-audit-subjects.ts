@@ -9,13 +9,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import { openAesGcm, sealAesGcm } from '../../crypto/aes-gcm-seal.js';
+import { openAesGcm, sealAesGcm } from '../../kernel/crypto/aes-gcm-seal.js';
 import { disclosedEntry, openPersonal, parsePersonalRef, type PersonalDisclosure, type PersonalRef } from '../../crypto/audit-personal.js';
-import type { AuditEntry } from '../../domain/audit-entry.js';
-import type { Secret } from '../../domain/secret.js';
+import type { AuditEntry } from '../../kernel/domain/audit-entry.js';
+import type { Secret } from '../../kernel/domain/secret.js';
 import { rowEntry } from './audit-rows.js';
 import type { AuditEntryTable } from './audit-schema.js';
-import type { RampartDatabase, RampartKysely } from './schema.js';
+import type { RampartDatabase, RampartKysely } from '../../kernel/adapters/sql/schema.js';
 
 type Db = RampartKysely | Transaction<RampartDatabase>;
 

@@ -5,13 +5,13 @@
  * `(client_id, jti)` already there fails, so exactly one caller wins.
  */
 import type { ServiceClient, StoredServiceClient } from '../../domain/service-client.js';
-import type { TenantScope } from '../../domain/tenant-scope.js';
+import type { TenantScope } from '../../kernel/domain/tenant-scope.js';
 import type { ClientRevocationRecord, ClientStore, NewServiceClient } from '../../ports/client-store.js';
 import type { ServiceClientTable } from './credential-schema.js';
-import { withSystem, withTenant } from './rls-scope.js';
-import type { SqlDialectName } from './sql-database.js';
-import type { RampartKysely } from './schema.js';
-import { isUniqueViolation } from './unique-violation.js';
+import { withSystem, withTenant } from '../../kernel/adapters/sql/rls-scope.js';
+import type { SqlDialectName } from '../../kernel/adapters/sql/sql-database.js';
+import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
+import { isUniqueViolation } from '../../kernel/adapters/sql/unique-violation.js';
 
 function parseJson(text: string | null): unknown {
   return text === null ? null : JSON.parse(text);

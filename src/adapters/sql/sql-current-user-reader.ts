@@ -9,9 +9,9 @@
  */
 import type { CompiledQuery } from 'kysely';
 import type { CallerAccount, CallerRecord, CurrentUserReader } from '../../ports/current-user-reader.js';
-import { withSystem } from './rls-scope.js';
-import type { RampartKysely } from './schema.js';
-import { dialectOf, type SqlDialectName } from './sql-database.js';
+import { withSystem } from '../../kernel/adapters/sql/rls-scope.js';
+import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
+import { dialectOf, type SqlDialectName } from '../../kernel/adapters/sql/sql-database.js';
 
 /** The statement, compiled for `db`'s dialect with a placeholder user id. */
 function compileCallerQuery(db: RampartKysely) {

@@ -6,8 +6,8 @@
  */
 import { sql } from 'kysely';
 import type { ChallengeClaim, MfaStore, TotpEnrolment } from '../../ports/mfa-store.js';
-import type { RampartKysely } from './schema.js';
-import { isUniqueViolation } from './unique-violation.js';
+import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
+import { isUniqueViolation } from '../../kernel/adapters/sql/unique-violation.js';
 
 export class SqlMfaStore implements MfaStore {
   readonly #db: RampartKysely;

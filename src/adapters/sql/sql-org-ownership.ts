@@ -4,8 +4,8 @@
  */
 import { sql } from 'kysely';
 import type { OrgOwnership, SoleOwnership } from '../../ports/org-ownership.js';
-import { withSystem } from './rls-scope.js';
-import type { RampartKysely } from './schema.js';
+import { withSystem } from '../../kernel/adapters/sql/rls-scope.js';
+import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
 
 export class SqlOrgOwnership implements OrgOwnership {
   readonly #db: RampartKysely;

@@ -4,15 +4,15 @@
  * (`update orgs set name = name`), so concurrent demotions of two owners run one after the other
  * and the second sees the first; the check and the change share the transaction.
  */
-import { DomainError } from '../../domain/errors.js';
+import { DomainError } from '../../kernel/domain/errors.js';
 import type { CustomRole, Member, Org, OrgMembership, RoleVersion } from '../../domain/org.js';
-import type { TenantScope } from '../../domain/tenant-scope.js';
+import type { TenantScope } from '../../kernel/domain/tenant-scope.js';
 import type { OrgStore, OwnerGuardedOutcome } from '../../ports/org-store.js';
-import { withSystem, withTenant, type TenantTransaction } from './rls-scope.js';
-import type { SqlDialectName } from './sql-database.js';
-import type { RampartKysely } from './schema.js';
+import { withSystem, withTenant, type TenantTransaction } from '../../kernel/adapters/sql/rls-scope.js';
+import type { SqlDialectName } from '../../kernel/adapters/sql/sql-database.js';
+import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
 import { TENANT_TABLES } from './tenant-tables.js';
-import { isUniqueViolation } from './unique-violation.js';
+import { isUniqueViolation } from '../../kernel/adapters/sql/unique-violation.js';
 
 const OWNER = 'owner';
 

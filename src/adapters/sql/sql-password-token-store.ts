@@ -4,7 +4,7 @@
  * so the database picks the single winner.
  */
 import type { PasswordTokenStore } from '../../ports/password-token-store.js';
-import type { RampartKysely } from './schema.js';
+import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
 
 export class SqlPasswordTokenStore implements PasswordTokenStore {
   readonly #db: RampartKysely;

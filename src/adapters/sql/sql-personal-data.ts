@@ -4,10 +4,10 @@
  * with the subjects' keys; fields of another person are withheld (see {@link ownEntryView}).
  */
 import { auditEntryView } from '../../crypto/audit-leaf.js';
-import type { AuditEntry } from '../../domain/audit-entry.js';
+import type { AuditEntry } from '../../kernel/domain/audit-entry.js';
 import type { AuditEntryView } from '../../ports/audit-reader.js';
 import type { PersonalAuditEntries, PersonalData, PersonalRecords } from '../../ports/personal-data.js';
-import type { RampartKysely } from './schema.js';
+import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
 import { readEntryView } from './sql-audit-reader.js';
 import type { ReadEntry, SqlAuditSubjects } from './sql-audit-subjects.js';
 

@@ -7,8 +7,8 @@
  */
 import { SYSTEM_ORG_SLUG } from '../../domain/user.js';
 import type { GuardedDisable, PlatformOwners } from '../../ports/platform-owners.js';
-import type { RampartKysely } from './schema.js';
-import { withSystem } from './rls-scope.js';
+import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
+import { withSystem } from '../../kernel/adapters/sql/rls-scope.js';
 
 const OWNER_ROLE = 'owner';
 

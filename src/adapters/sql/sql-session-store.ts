@@ -1,7 +1,7 @@
 import type { RevokedSession } from '../../domain/revocation-set.js';
 import type { RefreshTokenRecord, Session, SessionRevokeReason } from '../../domain/session.js';
 import type { NewSession, RotationResult, SessionStore, StoredSession } from '../../ports/session-store.js';
-import type { RampartKysely, RefreshTokenTable, SessionTable } from './schema.js';
+import type { RampartKysely, RefreshTokenTable, SessionTable } from '../../kernel/adapters/sql/schema.js';
 
 function toSession(row: SessionTable): StoredSession {
   return Object.freeze({

@@ -1,6 +1,6 @@
 /** {@link SessionTombstones} on the shared database: one bound DELETE on the indexed `revoked_at`. */
 import type { SessionTombstones } from '../../ports/session-tombstones.js';
-import type { RampartKysely } from './schema.js';
+import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
 
 export class SqlSessionTombstones implements SessionTombstones {
   readonly #db: RampartKysely;

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { DomainError } from '../../domain/errors.js';
-import { secret, type Secret } from '../../domain/secret.js';
+import { DomainError } from '../../kernel/domain/errors.js';
+import { secret, type Secret } from '../../kernel/domain/secret.js';
 import {
   isForwardTransition,
   isSigningAlgorithm,
@@ -9,8 +9,8 @@ import {
   type SigningKeyState,
 } from '../../domain/signing-key.js';
 import type { SigningKeyStateChange, SigningKeyStore } from '../../ports/signing-key-store.js';
-import type { RampartKysely, SigningKeyTable } from './schema.js';
-import { isUniqueViolation } from './unique-violation.js';
+import type { RampartKysely, SigningKeyTable } from '../../kernel/adapters/sql/schema.js';
+import { isUniqueViolation } from '../../kernel/adapters/sql/unique-violation.js';
 
 const FORMAT = 'v1';
 const IV_BYTES = 12; // NIST SP 800-38D §8.2: 96-bit IVs, random per encryption

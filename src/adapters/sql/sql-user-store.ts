@@ -1,9 +1,9 @@
-import { DomainError } from '../../domain/errors.js';
+import { DomainError } from '../../kernel/domain/errors.js';
 import { loginBackoffMs, type Membership, type Org, type User, type UserStatus } from '../../domain/user.js';
 import type { NewUser, UserStore } from '../../ports/user-store.js';
-import type { RampartKysely, UserTable } from './schema.js';
-import { isUniqueViolation } from './unique-violation.js';
-import { withSystem } from './rls-scope.js';
+import type { RampartKysely, UserTable } from '../../kernel/adapters/sql/schema.js';
+import { isUniqueViolation } from '../../kernel/adapters/sql/unique-violation.js';
+import { withSystem } from '../../kernel/adapters/sql/rls-scope.js';
 
 function toUser(row: UserTable): User {
   return Object.freeze({

@@ -1,7 +1,7 @@
 /** `rampart client …` (commands/client.ts): an org's OAuth service clients, managed by the operator. */
 import { Command } from 'commander';
-import type { RampartConfig } from '../../config.js';
-import type { Output } from '../output.js';
+import type { RampartConfig } from '../../kernel/config.js';
+import type { Output } from '../../kernel/cli/output.js';
 
 type Run = (command: Command, action: (config: RampartConfig, out: Output) => Promise<number>) => Promise<number>;
 

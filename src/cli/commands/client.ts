@@ -5,13 +5,13 @@
  * that stdout holds only the result; a client secret is printed once.
  */
 import { readFileSync } from 'node:fs';
-import { createLogger } from '../../adapters/log/pino-logger.js';
-import type { RampartConfig } from '../../config.js';
-import { DomainError } from '../../domain/errors.js';
+import { createLogger } from '../../kernel/adapters/log/pino-logger.js';
+import type { RampartConfig } from '../../kernel/config.js';
+import { DomainError } from '../../kernel/domain/errors.js';
 import { normaliseEmail } from '../../domain/user.js';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod, type PublicJwk, type ServiceClient } from '../../domain/service-client.js';
 import { createRampart, type Rampart } from '../../rampart.js';
-import type { Output } from '../output.js';
+import type { Output } from '../../kernel/cli/output.js';
 import type { ClientCreateOptions } from './client-command.js';
 
 function clientJson(client: ServiceClient): Record<string, unknown> {

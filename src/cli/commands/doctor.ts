@@ -6,13 +6,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Migrator } from 'kysely';
-import { connectRedis, pingRedis } from '../../adapters/redis/redis-connection.js';
-import { migrationProvider } from '../../adapters/sql/migrations/index.js';
-import { rlsWeakness, workingRolePosture } from '../../adapters/sql/rls-policies.js';
-import { openDatabase, SQLITE_FILE } from '../../adapters/sql/sql-database.js';
-import type { RampartConfig } from '../../config.js';
+import { connectRedis, pingRedis } from '../../kernel/adapters/redis/redis-connection.js';
+import { migrationProvider } from '../../migrations/index.js';
+import { rlsWeakness, workingRolePosture } from '../../kernel/adapters/sql/rls-policies.js';
+import { openDatabase, SQLITE_FILE } from '../../kernel/adapters/sql/sql-database.js';
+import type { RampartConfig } from '../../kernel/config.js';
 import { postureChecks, type Check } from '../doctor.js';
-import type { Output } from '../output.js';
+import type { Output } from '../../kernel/cli/output.js';
 
 async function checkDatabase(config: RampartConfig): Promise<Check> {
   const name = 'database';

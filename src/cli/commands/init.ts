@@ -1,7 +1,7 @@
-import type { RampartConfig } from '../../config.js';
-import { initialiseDataDirectory } from '../../adapters/fs/initialise-data-directory.js';
-import { masterKeyPath } from '../../adapters/fs/master-key-file.js';
-import type { Output } from '../output.js';
+import type { RampartConfig } from '../../kernel/config.js';
+import { initialiseDataDirectory } from '../../kernel/adapters/fs/initialise-data-directory.js';
+import { masterKeyPath } from '../../kernel/adapters/fs/master-key-file.js';
+import type { Output } from '../../kernel/cli/output.js';
 
 /** `rampart init`: the data directory (0700) and, without RAMPART_MASTER_KEY, the key file (0600). */
 export async function runInit(config: RampartConfig, out: Output): Promise<number> {

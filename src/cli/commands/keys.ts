@@ -3,19 +3,19 @@
  * active one to `retiring` (it keeps verifying, and stays in the JWKS, for an hour). Running
  * instances pick the new key up at their next key reload (30 s); no request fails across it.
  */
-import { prepareDataDirectory } from '../../adapters/fs/data-directory.js';
-import { createLogger } from '../../adapters/log/pino-logger.js';
-import { migrateToLatest, openDatabase } from '../../adapters/sql/sql-database.js';
+import { prepareDataDirectory } from '../../kernel/adapters/fs/data-directory.js';
+import { createLogger } from '../../kernel/adapters/log/pino-logger.js';
+import { migrateToLatest, openDatabase } from '../../kernel/adapters/sql/sql-database.js';
 import { SqlSecretBackend } from '../../adapters/sql/sql-secret-backend.js';
 import { composeAudit, type Auditing } from '../../compose-audit.js';
 import { signingKeyStore } from '../../compose-identity.js';
 import { kekProviderOf } from '../../compose-secrets.js';
-import type { RampartConfig } from '../../config.js';
-import { systemClock } from '../../ports/clock.js';
+import type { RampartConfig } from '../../kernel/config.js';
+import { systemClock } from '../../kernel/ports/clock.js';
 import { SYSTEM_ORG_SLUG } from '../../domain/user.js';
 import { KekRotation } from '../../services/kek-rotation.js';
 import { TokenService } from '../../services/token-service.js';
-import type { Output } from '../output.js';
+import type { Output } from '../../kernel/cli/output.js';
 
 export async function runKeysRotate(config: RampartConfig, out: Output): Promise<number> {
   prepareDataDirectory(config.dataDir);

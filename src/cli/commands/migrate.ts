@@ -1,9 +1,9 @@
 import { Migrator } from 'kysely';
-import { prepareDataDirectory } from '../../adapters/fs/data-directory.js';
-import { migrationProvider } from '../../adapters/sql/migrations/index.js';
-import { asSchemaOwner, openDatabase } from '../../adapters/sql/sql-database.js';
-import type { RampartConfig } from '../../config.js';
-import type { Output } from '../output.js';
+import { prepareDataDirectory } from '../../kernel/adapters/fs/data-directory.js';
+import { migrationProvider } from '../../migrations/index.js';
+import { asSchemaOwner, openDatabase } from '../../kernel/adapters/sql/sql-database.js';
+import type { RampartConfig } from '../../kernel/config.js';
+import type { Output } from '../../kernel/cli/output.js';
 
 /** `rampart migrate`: applies pending migrations one at a time, with progress. */
 export async function runMigrate(config: RampartConfig, out: Output): Promise<number> {

@@ -1,7 +1,7 @@
 /** `rampart secrets …` (commands/secrets.ts): its code is loaded only when run, as every command's is. */
 import { Command } from 'commander';
-import type { RampartConfig } from '../../config.js';
-import type { Output } from '../output.js';
+import type { RampartConfig } from '../../kernel/config.js';
+import type { Output } from '../../kernel/cli/output.js';
 
 type Run = (command: Command, action: (config: RampartConfig, out: Output) => Promise<number>) => Promise<number>;
 

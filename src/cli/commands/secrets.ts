@@ -10,15 +10,15 @@
  *   versions are refused by reveal from then on.
  * Each run is audited (`secrets.*` actions, actor `system`).
  */
-import { prepareDataDirectory } from '../../adapters/fs/data-directory.js';
-import { createLogger } from '../../adapters/log/pino-logger.js';
-import { migrateToLatest, openDatabase } from '../../adapters/sql/sql-database.js';
+import { prepareDataDirectory } from '../../kernel/adapters/fs/data-directory.js';
+import { createLogger } from '../../kernel/adapters/log/pino-logger.js';
+import { migrateToLatest, openDatabase } from '../../kernel/adapters/sql/sql-database.js';
 import { composeAudit, type Auditing } from '../../compose-audit.js';
 import { composeSecrets, type Secrets } from '../../compose-secrets.js';
-import type { RampartConfig } from '../../config.js';
+import type { RampartConfig } from '../../kernel/config.js';
 import { SYSTEM_ORG_SLUG } from '../../domain/user.js';
-import { systemClock } from '../../ports/clock.js';
-import type { Output } from '../output.js';
+import { systemClock } from '../../kernel/ports/clock.js';
+import type { Output } from '../../kernel/cli/output.js';
 
 async function withSecrets(config: RampartConfig, work: (secrets: Secrets, auditing: Auditing) => Promise<number>): Promise<number> {
   prepareDataDirectory(config.dataDir);

@@ -2,9 +2,9 @@
  * `rampart serve`: files are created private (umask 077), the server starts, and SIGTERM or
  * SIGINT drain in-flight requests before the stores close ({@link closeOnSignal}).
  */
-import type { RampartConfig } from '../../config.js';
+import type { RampartConfig } from '../../kernel/config.js';
 import { closeOnSignal, startServer } from '../../serve.js';
-import type { Output } from '../output.js';
+import type { Output } from '../../kernel/cli/output.js';
 
 /** Runs the server; resolves with the exit code once a signal has stopped it. */
 export async function runServe(config: RampartConfig, out: Output): Promise<number> {

@@ -4,13 +4,13 @@
  * when any line failed.
  */
 import { readFileSync } from 'node:fs';
-import { prepareDataDirectory } from '../../adapters/fs/data-directory.js';
-import { migrateToLatest, openDatabase } from '../../adapters/sql/sql-database.js';
+import { prepareDataDirectory } from '../../kernel/adapters/fs/data-directory.js';
+import { migrateToLatest, openDatabase } from '../../kernel/adapters/sql/sql-database.js';
 import { SqlUserStore } from '../../adapters/sql/sql-user-store.js';
-import type { RampartConfig } from '../../config.js';
-import { systemClock } from '../../ports/clock.js';
+import type { RampartConfig } from '../../kernel/config.js';
+import { systemClock } from '../../kernel/ports/clock.js';
 import { UserImport } from '../../services/user-import.js';
-import type { Output } from '../output.js';
+import type { Output } from '../../kernel/cli/output.js';
 
 export async function runUserImport(config: RampartConfig, out: Output, file: string): Promise<number> {
   const lines = readFileSync(file, 'utf8').split(/\r?\n/);

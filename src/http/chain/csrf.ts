@@ -12,8 +12,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { clearSessionCookie, setSessionCookie } from '../../crypto/session-cookie.js';
-import { DomainError } from '../../domain/errors.js';
-import type { Principal } from '../../domain/principal.js';
+import { DomainError } from '../../kernel/domain/errors.js';
+import type { Principal } from '../../kernel/domain/principal.js';
 import type { CookieGrant } from '../../services/cookie-sessions.js';
 import { CSRF_HEADER, type CsrfPolicy } from '../../services/csrf.js';
 

@@ -1,7 +1,7 @@
 /** AES-256-GCM sealing of the audit signing key: round trip, and refusal of any other key, AAD or a changed byte. */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { openAesGcm, sealAesGcm } from '../../../src/crypto/aes-gcm-seal.js';
+import { openAesGcm, sealAesGcm } from '../../../src/kernel/crypto/aes-gcm-seal.js';
 
 describe('sealAesGcm / openAesGcm', () => {
   const key = randomBytes(32);

@@ -19,8 +19,8 @@ import {
   splitPersonal,
   takePersonal,
 } from '../../../src/crypto/audit-personal.js';
-import { canonicalJson } from '../../../src/crypto/canonical-json.js';
-import type { AuditEntryFields } from '../../../src/domain/audit-entry.js';
+import { canonicalJson } from '../../../src/kernel/crypto/canonical-json.js';
+import type { AuditEntryFields } from '../../../src/kernel/domain/audit-entry.js';
 
 const event: AuditEntryFields = {
   org: 'system',

@@ -1,6 +1,6 @@
 /** RFC 8785 canonical JSON: the RFC's own examples, its number table, and the refusals. */
 import { describe, expect, it } from 'vitest';
-import { CanonicalJsonError, canonicalJson, canonicalJsonBytes } from '../../../src/crypto/canonical-json.js';
+import { CanonicalJsonError, canonicalJson, canonicalJsonBytes } from '../../../src/kernel/crypto/canonical-json.js';
 
 const fromBits = (hex: string): number => new DataView(Uint8Array.from(Buffer.from(hex, 'hex')).buffer).getFloat64(0);
 

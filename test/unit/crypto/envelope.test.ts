@@ -13,7 +13,7 @@ import {
 } from '../../../src/crypto/envelope.js';
 import { MasterKeyKek, unwrapWithKey, wrapWithKey } from '../../../src/crypto/kek-master-key.js';
 import { SecretIntegrityError } from '../../../src/domain/secret-integrity.js';
-import { secret } from '../../../src/domain/secret.js';
+import { secret } from '../../../src/kernel/domain/secret.js';
 
 interface GcmCase {
   id: string;

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { hash as bcryptHash } from '@node-rs/bcrypt';
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../../../src/domain/errors.js';
-import { secret } from '../../../src/domain/secret.js';
+import { DomainError } from '../../../src/kernel/domain/errors.js';
+import { secret } from '../../../src/kernel/domain/secret.js';
 import { HasherBusyError } from '../../../src/crypto/hasher-busy-error.js';
 import {
   MAX_PASSWORD_BYTES,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { commonPasswords } from '../../../src/crypto/common-passwords.js';
 import { PasswordPolicy } from '../../../src/domain/password-policy.js';
-import { secret } from '../../../src/domain/secret.js';
+import { secret } from '../../../src/kernel/domain/secret.js';
 
 const policy = new PasswordPolicy({ commonPasswords: commonPasswords() });
 const check = (password: string) => policy.check(secret(password));

@@ -7,8 +7,8 @@ import {
   RECOVERY_CODE_ALPHABET,
   RECOVERY_CODE_COUNT,
 } from '../../../src/crypto/recovery-codes.js';
-import { randomString } from '../../../src/crypto/random-string.js';
-import { secret } from '../../../src/domain/secret.js';
+import { randomString } from '../../../src/kernel/crypto/random-string.js';
+import { secret } from '../../../src/kernel/domain/secret.js';
 
 const USER = 'usr_01J9Z3N0Q4';
 const FORMAT = /^[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}$/;

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { CompactSign, calculateJwkThumbprint, compactVerify, importJWK, type CryptoKey } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { fromRecord } from '../../../src/crypto/signing-key.js';
-import { secret } from '../../../src/domain/secret.js';
+import { secret } from '../../../src/kernel/domain/secret.js';
 
 interface Vector {
   source: string;

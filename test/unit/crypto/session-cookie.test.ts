@@ -11,7 +11,7 @@ import {
   sessionCookieValue,
   setSessionCookie,
 } from '../../../src/crypto/session-cookie.js';
-import { secret } from '../../../src/domain/secret.js';
+import { secret } from '../../../src/kernel/domain/secret.js';
 
 const ID = `ses_${'0a'.repeat(16)}`;
 const SECRET = 'S'.repeat(43);

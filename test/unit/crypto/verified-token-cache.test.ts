@@ -5,7 +5,7 @@ import { signAccessToken, verifyAccessToken, type VerifiedAccessToken } from '..
 import { CachedVerifier } from '../../../src/crypto/cached-verifier.js';
 import { Keyring } from '../../../src/crypto/keyring.js';
 import { VerifiedTokenCache, tokenCacheKey } from '../../../src/crypto/verified-token-cache.js';
-import { DomainError } from '../../../src/domain/errors.js';
+import { DomainError } from '../../../src/kernel/domain/errors.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 
 const ISSUER = 'https://rampart.example';

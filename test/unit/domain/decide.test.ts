@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { decide, type DecisionOrg, type DecisionSubject } from '../../../src/domain/decide.js';
 import { BUILTIN_ROLE_NAMES, PermissionConfigurationError, PermissionRegistry } from '../../../src/domain/permissions.js';
-import type { Principal } from '../../../src/domain/principal.js';
+import type { Principal } from '../../../src/kernel/domain/principal.js';
 
 const registry = new PermissionRegistry([{ name: 'vm.export', grantedTo: ['operator'] }]);
 const roles = new Map<string, ReadonlySet<string>>(BUILTIN_ROLE_NAMES.map((name) => [name, registry.builtin(name)]));

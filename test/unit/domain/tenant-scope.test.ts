@@ -5,7 +5,7 @@
  * directive itself would be an error and the type-check would fail.
  */
 import { describe, expect, it } from 'vitest';
-import { mintTenantScope } from '../../../src/domain/tenant-scope.js';
+import { mintTenantScope } from '../../../src/kernel/domain/tenant-scope.js';
 import type { OrgStore } from '../../../src/ports/org-store.js';
 
 // Never called: these functions exist only for the compiler to check them.

@@ -1,8 +1,8 @@
 /** The CSRF rule (services/csrf.ts) on its own: which header combinations pass. */
 import { describe, expect, it } from 'vitest';
 import { csrfTokenOf } from '../../../src/crypto/session-cookie.js';
-import { DomainError } from '../../../src/domain/errors.js';
-import { secret } from '../../../src/domain/secret.js';
+import { DomainError } from '../../../src/kernel/domain/errors.js';
+import { secret } from '../../../src/kernel/domain/secret.js';
 import { MemoryDpopReplayCache } from '../../../src/adapters/memory/dpop-replay-cache.js';
 import { CsrfPolicy } from '../../../src/services/csrf.js';
 

@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MemoryUserStore } from '../../../src/adapters/memory/memory-user-store.js';
-import type { Principal } from '../../../src/domain/principal.js';
+import type { Principal } from '../../../src/kernel/domain/principal.js';
 import { PlatformAuthorizer } from '../../../src/services/platform-authorizer.js';
 
 const NOW = Date.UTC(2026, 0, 1);

@@ -7,7 +7,7 @@
 import { CompactSign, decodeProtectedHeader, importJWK, type CryptoKey } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { MemorySigningKeyStore } from '../../../src/adapters/memory/memory-signing-key-store.js';
-import { loadConfig, ConfigError } from '../../../src/config.js';
+import { loadConfig, ConfigError } from '../../../src/kernel/config.js';
 import { DEFAULT_RETIRE_AFTER_SECONDS } from '../../../src/crypto/keyring.js';
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../../../src/domain/signing-key.js';
 import { TokenService } from '../../../src/services/token-service.js';

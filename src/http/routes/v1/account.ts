@@ -5,9 +5,9 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { secret } from '../../../domain/secret.js';
+import { secret } from '../../../kernel/domain/secret.js';
 import type { Rampart } from '../../../rampart.js';
-import { requestContext } from './request-context.js';
+import { requestContext } from '../../../kernel/http/request-context.js';
 import { UserJson, userJson } from './user-json.js';
 
 const RegisterBody = Type.Object(

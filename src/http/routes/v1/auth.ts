@@ -9,11 +9,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { clearSessionCookie, setSessionCookie } from '../../../crypto/session-cookie.js';
-import { DomainError } from '../../../domain/errors.js';
-import { secret } from '../../../domain/secret.js';
+import { DomainError } from '../../../kernel/domain/errors.js';
+import { secret } from '../../../kernel/domain/secret.js';
 import type { CookieGrant } from '../../../services/cookie-sessions.js';
 import type { SessionBinding } from '../../../services/mfa-login.js';
-import type { RequestContext } from '../../../services/request-context.js';
+import type { RequestContext } from '../../../kernel/domain/request-context.js';
 import type { TokenGrant } from '../../../services/token-grant.js';
 import type { Rampart } from '../../../rampart.js';
 import { UserJson, userJson } from './user-json.js';

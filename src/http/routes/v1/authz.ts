@@ -6,7 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Rampart } from '../../../rampart.js';
-import { OrgParam, tenancyActor } from './org-params.js';
+import { OrgParam, tenancyActor } from '../../../kernel/http/org-params.js';
 
 const CheckBody = Type.Object(
   {

@@ -1,10 +1,10 @@
 /** The caller's password and sessions (spec/api-v1.md, "The caller"). */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { secret } from '../../../domain/secret.js';
+import { secret } from '../../../kernel/domain/secret.js';
 import type { Session } from '../../../domain/session.js';
 import type { Rampart } from '../../../rampart.js';
-import { userActor } from './request-context.js';
+import { userActor } from '../../../kernel/http/request-context.js';
 
 const PasswordBody = Type.Object(
   { current_password: Type.String({ minLength: 1, maxLength: 1024 }), new_password: Type.String({ minLength: 1, maxLength: 1024 }) },

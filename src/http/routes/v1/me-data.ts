@@ -8,13 +8,13 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { clearSessionCookie } from '../../../crypto/session-cookie.js';
-import { secret } from '../../../domain/secret.js';
+import { secret } from '../../../kernel/domain/secret.js';
 import type { Rampart } from '../../../rampart.js';
 import { EXPORT_AUDIT_LIMIT, type MyData } from '../../../services/my-data-export.js';
 import { KeyJson, keyJson } from './api-keys.js';
 import { SessionJson, sessionJson } from './me-account.js';
 import { Entry } from './org-audit.js';
-import { userActor } from './request-context.js';
+import { userActor } from '../../../kernel/http/request-context.js';
 import { UserJson, userJson } from './user-json.js';
 
 /**

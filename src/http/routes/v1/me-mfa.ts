@@ -5,9 +5,9 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { secret } from '../../../domain/secret.js';
+import { secret } from '../../../kernel/domain/secret.js';
 import type { Rampart } from '../../../rampart.js';
-import { userActor } from './request-context.js';
+import { userActor } from '../../../kernel/http/request-context.js';
 
 const CodeBody = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 const Started = Type.Object({ secret: Type.String(), otpauth_url: Type.String() }, { additionalProperties: false });

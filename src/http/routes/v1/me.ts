@@ -1,7 +1,7 @@
 /** `GET /api/v1/me`: the caller's account, memberships and MFA status (spec/api-v1.md, "The caller"). */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { DomainError } from '../../../domain/errors.js';
+import { DomainError } from '../../../kernel/domain/errors.js';
 import type { CurrentUser } from '../../../services/current-user.js';
 import { UserJson, userJson } from './user-json.js';
 

@@ -10,10 +10,10 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { validationFailed } from '../../../domain/errors.js';
+import { validationFailed } from '../../../kernel/domain/errors.js';
 import { SYSTEM_ORG_SLUG } from '../../../domain/user.js';
 import type { AuditService } from '../../../services/audit-service.js';
-import { OrgParam, scopeOf } from './org-params.js';
+import { OrgParam, scopeOf } from '../../../kernel/http/org-params.js';
 
 const Params = Type.Object({ org: OrgParam }, { additionalProperties: false });
 const Query = Type.Object(

@@ -6,12 +6,12 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { validationFailed } from '../../../domain/errors.js';
-import { secret } from '../../../domain/secret.js';
+import { validationFailed } from '../../../kernel/domain/errors.js';
+import { secret } from '../../../kernel/domain/secret.js';
 import type { Rampart } from '../../../rampart.js';
 import { accountRoutes } from './account.js';
 import { meAccountRoutes } from './me-account.js';
-import { userActor } from './request-context.js';
+import { userActor } from '../../../kernel/http/request-context.js';
 import { UserJson, userJson } from './user-json.js';
 
 const MANAGE = { permission: 'users.manage', scope: 'platform' } as const;

@@ -3,7 +3,7 @@
  * `/.well-known/openid-configuration` (OpenID Connect Discovery 1.0 §3 / RFC 8414 §2 metadata).
  */
 import type { FastifyInstance } from 'fastify';
-import type { RampartConfig } from '../../../config.js';
+import type { RampartConfig } from '../../../kernel/config.js';
 import type { TokenService } from '../../../services/token-service.js';
 
 export async function wellKnownRoutes(app: FastifyInstance, config: RampartConfig, tokens: TokenService): Promise<void> {

@@ -15,9 +15,9 @@ import {
   ensurePrivateFile,
   inspectDataDirectory,
   prepareDataDirectory,
-} from '../../../../src/adapters/fs/data-directory.js';
-import { createLogger } from '../../../../src/adapters/log/pino-logger.js';
-import { loadConfig } from '../../../../src/config.js';
+} from '../../../../src/kernel/adapters/fs/data-directory.js';
+import { createLogger } from '../../../../src/kernel/adapters/log/pino-logger.js';
+import { loadConfig } from '../../../../src/kernel/config.js';
 import { startServer } from '../../../../src/serve.js';
 import { LogCapture } from '../../../helpers/rampart.js';
 

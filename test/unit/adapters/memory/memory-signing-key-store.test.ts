@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MemorySigningKeyStore } from '../../../../src/adapters/memory/memory-signing-key-store.js';
 import { Keyring } from '../../../../src/crypto/keyring.js';
-import { DomainError } from '../../../../src/domain/errors.js';
+import { DomainError } from '../../../../src/kernel/domain/errors.js';
 import type { SigningKeyRecord } from '../../../../src/domain/signing-key.js';
 import { FakeClock } from '../../../helpers/fake-clock.js';
 

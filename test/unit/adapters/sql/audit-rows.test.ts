@@ -9,7 +9,7 @@ import { entryColumns, rowEntry, rowLeaf } from '../../../../src/adapters/sql/au
 import type { AuditEntryColumns } from '../../../../src/adapters/sql/audit-schema.js';
 import { auditLeaf } from '../../../../src/crypto/audit-leaf.js';
 import { parsePersonalRef, personalRefText } from '../../../../src/crypto/audit-personal.js';
-import { CanonicalJsonError, canonicalJson } from '../../../../src/crypto/canonical-json.js';
+import { CanonicalJsonError, canonicalJson } from '../../../../src/kernel/crypto/canonical-json.js';
 
 const reference = (row: AuditEntryColumns, index: number): string => auditLeaf(rowEntry(row, index), parsePersonalRef(row.personal));
 

@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteStatementCache } from '../../../../src/adapters/sql/sqlite-statement-cache.js';
+import { SqliteStatementCache } from '../../../../src/kernel/adapters/sql/sqlite-statement-cache.js';
 
 interface Db {
   items: { id: number; name: string };

@@ -5,7 +5,7 @@
  * are under row-level security on PostgreSQL (rls-policies.ts).
  */
 import { sql, type Kysely, type Migration } from 'kysely';
-import { enableTenantRowLevelSecurity } from '../rls-policies.js';
+import { enableTenantRowLevelSecurity } from '../kernel/adapters/sql/rls-policies.js';
 
 export const migration0010: Migration = {
   async up(db: Kysely<unknown>) {

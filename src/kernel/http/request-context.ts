@@ -1,8 +1,8 @@
 /** The audit context of a request (IP, user agent, request id) and its calling user. */
 import type { FastifyRequest } from 'fastify';
-import { DomainError } from '../../../domain/errors.js';
-import type { RequestContext } from '../../../services/request-context.js';
-import type { Actor } from '../../../services/user-admin.js';
+import { DomainError } from '../domain/errors.js';
+import type { RequestContext } from '../domain/request-context.js';
+import type { Actor } from '../../services/user-admin.js';
 
 export function requestContext(request: FastifyRequest): RequestContext {
   const agent = request.headers['user-agent'];

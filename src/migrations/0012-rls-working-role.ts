@@ -13,7 +13,13 @@
  * A no-op on SQLite.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
-import { createTenantPolicies, disableRowLevelSecurity, enableTenantRowLevelSecurity, isPostgres, TENANT_ROLE } from '../rls-policies.js';
+import {
+  createTenantPolicies,
+  disableRowLevelSecurity,
+  enableTenantRowLevelSecurity,
+  isPostgres,
+  TENANT_ROLE,
+} from '../kernel/adapters/sql/rls-policies.js';
 
 /** Tables exempt from RLS until this migration. */
 const NEWLY_COVERED = ['memberships', 'api_keys'] as const;

@@ -10,7 +10,7 @@ import type { AuditEntryFields } from '../domain/audit-entry.js';
 export type AuditActor = AuditEntryFields['actor'];
 
 /**
- * One event, as a service reports it (the fields are defined once, in `domain/audit-entry.ts`).
+ * One event, as a service reports it (the fields are defined once, in `kernel/domain/audit-entry.ts`).
  * `org` is the org the event belongs to — platform events (logins, user management) use the
  * `system` org; `subject` is the user whose personal data the entry holds, so that erasing the
  * subject (GDPR Art. 17) leaves the log verifiable. Never holds a password, token, key or secret.

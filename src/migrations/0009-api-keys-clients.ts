@@ -17,7 +17,7 @@
  * row-level security of 0007-tenancy. `api_keys` belong to a user (a key may span no org at all).
  */
 import { type Kysely, type Migration } from 'kysely';
-import { enableTenantRowLevelSecurity } from '../rls-policies.js';
+import { enableTenantRowLevelSecurity } from '../kernel/adapters/sql/rls-policies.js';
 
 export const migration0009: Migration = {
   async up(db: Kysely<unknown>) {

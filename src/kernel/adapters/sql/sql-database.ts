@@ -14,7 +14,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationRe
 import pg from 'pg';
 import type { Secret } from '../../domain/secret.js';
 import { ensurePrivateFile } from '../fs/data-directory.js';
-import { migrationProvider } from './migrations/index.js';
+import { migrationProvider } from '../../../migrations/index.js';
 import { TENANT_ROLE } from './rls-policies.js';
 import type { RampartDatabase, RampartKysely } from './schema.js';
 import { SqliteStatementCache } from './sqlite-statement-cache.js';

@@ -6,7 +6,7 @@
  * security (docs/decisions/006-tenancy.md): see `rls-policies.ts`.
  */
 import type { Kysely, Migration } from 'kysely';
-import { applyRowLevelSecurity, dropRowLevelSecurity } from '../rls-policies.js';
+import { applyRowLevelSecurity, dropRowLevelSecurity } from '../kernel/adapters/sql/rls-policies.js';
 
 export const migration0007: Migration = {
   async up(db: Kysely<unknown>) {

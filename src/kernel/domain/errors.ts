@@ -1,7 +1,7 @@
 /**
  * The error code catalog: the stable, machine-readable `code` of every problem Rampart returns.
  * Codes are the contract (spec/api-v1.md, "Conventions"); titles are for people and may change.
- * `http/problem.ts` maps each code to its HTTP status, and a drift test keeps this catalog, that
+ * `kernel/http/problem.ts` maps each code to its HTTP status, and a drift test keeps this catalog, that
  * mapper, the OpenAPI document and the spec identical.
  */
 export const ERROR_CATALOG = {
