@@ -88,7 +88,7 @@ async function openStore(kind, pgAdminUrl) {
 
 /** Records `count` events with up to `inFlight` outstanding; resolves with events/s once all are durable (and integrated). */
 async function appendRate(kind, count, options, pgAdminUrl) {
-  const { SqlAuditLog } = await dist('adapters/sql/sql-audit-log.js');
+  const { SqlAuditLog } = await dist('audit/adapters/sql-audit-log.js');
   const { Secret } = await dist('kernel/domain/secret.js');
   const store = await openStore(kind, pgAdminUrl);
   const log = new SqlAuditLog(store.database, { clock, integratePollMs: 50, subjectKeyWrap: new Secret(Buffer.alloc(32, 3)), ...options });
@@ -121,11 +121,11 @@ async function appendRate(kind, count, options, pgAdminUrl) {
  * times random proofs through `AuditService` and the `SqlAuditLedger` the server uses.
  */
 async function proofLatency(sizes, log) {
-  const { SqliteAuditStatements } = await dist('adapters/sql/sql-audit-sqlite.js');
-  const { entryColumns } = await dist('adapters/sql/audit-rows.js');
-  const { SqlAuditLedger } = await dist('adapters/sql/sql-audit-ledger.js');
-  const { AuditService } = await dist('services/audit-service.js');
-  const { verifyInclusion, verifyConsistency } = await dist('crypto/merkle.js');
+  const { SqliteAuditStatements } = await dist('audit/adapters/sql-audit-sqlite.js');
+  const { entryColumns } = await dist('audit/adapters/audit-rows.js');
+  const { SqlAuditLedger } = await dist('audit/adapters/sql-audit-ledger.js');
+  const { AuditService } = await dist('audit/services/audit-service.js');
+  const { verifyInclusion, verifyConsistency } = await dist('audit/crypto/merkle.js');
   const { secret } = await dist('kernel/domain/secret.js');
   const store = await openStore('sqlite');
   const results = [];
@@ -191,7 +191,7 @@ async function proofLatency(sizes, log) {
 }
 
 async function signingRate() {
-  const { formatCheckpoint, signNote, noteSigner } = await dist('crypto/signed-note.js');
+  const { formatCheckpoint, signNote, noteSigner } = await dist('audit/crypto/signed-note.js');
   const { privateKey } = generateKeyPairSync('ed25519');
   const signer = noteSigner('bench/rampart/audit', privateKey);
   const rootHash = new Uint8Array(randomBytes(32));

@@ -3,12 +3,12 @@
  * the self-erasure (`DELETE /api/v1/me`), wired from identity, the credentials and the database.
  * Kept apart from `rampart.ts`.
  */
-import { SqlAuditSubjects } from './adapters/sql/sql-audit-subjects.js';
+import { SqlAuditSubjects } from './audit/adapters/sql-audit-subjects.js';
 import type { SqlDatabase } from './kernel/adapters/sql/sql-database.js';
 import { SqlOrgOwnership } from './adapters/sql/sql-org-ownership.js';
 import { SqlPersonalData } from './adapters/sql/sql-personal-data.js';
 import type { RampartConfig } from './kernel/config.js';
-import { auditSubjectKeyWrap } from './compose-audit.js';
+import { auditSubjectKeyWrap } from './audit/compose.js';
 import type { Credentials } from './compose-api-keys.js';
 import { masterKeyOf, type Identity } from './compose-identity.js';
 import type { AuditLog } from './kernel/ports/audit-log.js';

@@ -13,7 +13,7 @@ import { rlsWeakness, workingRolePosture } from './kernel/adapters/sql/rls-polic
 import { migrateToLatest, openDatabase, type SqlDatabase } from './kernel/adapters/sql/sql-database.js';
 import { SqlIdempotencyStore } from './kernel/adapters/sql/sql-idempotency-store.js';
 import type { RampartConfig } from './kernel/config.js';
-import { composeAudit } from './compose-audit.js';
+import { composeAudit } from './audit/compose.js';
 import { composeIdentity, type Identity } from './compose-identity.js';
 import { composeSecrets, type Secrets } from './compose-secrets.js';
 import { composeTenancy, type Tenancy } from './compose-tenancy.js';
@@ -23,7 +23,7 @@ import type { PermissionRegistration } from './domain/permissions.js';
 import type { PasswordHasher } from './crypto/password-hasher.js';
 import type { BootstrapNotice } from './services/bootstrap-admin.js';
 import type { AuditLog } from './kernel/ports/audit-log.js';
-import type { AuditService } from './services/audit-service.js';
+import type { AuditService } from './audit/services/audit-service.js';
 import type { Authenticator } from './kernel/ports/authenticator.js';
 import type { Authorizer } from './kernel/ports/authorizer.js';
 import { systemClock, type Clock } from './kernel/ports/clock.js';

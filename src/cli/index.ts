@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { ConfigError, describeConfig, loadConfig, type RampartConfig } from '../kernel/config.js';
 import { DataDirectoryError } from '../kernel/adapters/fs/data-directory.js';
 import { VERSION } from '../version.js';
-import { auditCommand } from './audit-command.js';
+import { auditCommand } from '../audit/cli/audit-command.js';
 import { clientCommand } from './commands/client-command.js';
 import { secretsCommand } from './commands/secrets-command.js';
 import { createOutput, type Output } from '../kernel/cli/output.js';

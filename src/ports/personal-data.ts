@@ -4,7 +4,7 @@
  * password hash, token hash, key hash, TOTP secret or recovery-code hash.
  */
 import type { Session } from '../domain/session.js';
-import type { AuditEntryView } from './audit-reader.js';
+import type { AuditEntryView } from '../audit/ports/audit-reader.js';
 
 /** A set-password token's life (the token itself is stored as a hash and never read back). */
 export interface PasswordTokenRecord {

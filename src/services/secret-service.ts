@@ -249,7 +249,7 @@ export class SecretService {
     error: SecretIntegrityError,
   ): Promise<never> {
     this.#o.onAlert({ kind: 'secret_integrity_failed', orgId: scope.orgId, name, version, reason: error.message });
-    // The audit log's alert rules turn this event into a `security.alert` entry (services/audit-alerts.ts).
+    // The audit log's alert rules turn this event into a `security.alert` entry (audit/services/audit-alerts.ts).
     await this.#record(scope, 'secret.integrity_failed', name, context, {
       reason: 'integrity_failed',
       details: version === undefined ? {} : { version },

@@ -5,11 +5,11 @@
  */
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auditLeaf, auditLeafHash } from '../../src/crypto/audit-leaf.js';
-import { rootFromLeafHashes } from '../../src/crypto/merkle.js';
+import { auditLeaf, auditLeafHash } from '../../src/audit/crypto/audit-leaf.js';
+import { rootFromLeafHashes } from '../../src/audit/crypto/merkle.js';
 import { DomainError } from '../../src/kernel/domain/errors.js';
-import { rowEntry } from '../../src/adapters/sql/audit-rows.js';
-import { SqlAuditLedger } from '../../src/adapters/sql/sql-audit-ledger.js';
+import { rowEntry } from '../../src/audit/adapters/audit-rows.js';
+import { SqlAuditLedger } from '../../src/audit/adapters/sql-audit-ledger.js';
 import { secret } from '../../src/kernel/domain/secret.js';
 import { backends } from '../helpers/backends.js';
 import { auditEvent, auditStore, type AuditStore } from '../helpers/audit.js';

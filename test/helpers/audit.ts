@@ -3,8 +3,8 @@
  * database handles (as separate instances would have), and events to record.
  */
 import { prepareDataDirectory } from '../../src/kernel/adapters/fs/data-directory.js';
-import { SqlAuditLedger } from '../../src/adapters/sql/sql-audit-ledger.js';
-import { SqlAuditLog, type SqlAuditLogOptions } from '../../src/adapters/sql/sql-audit-log.js';
+import { SqlAuditLedger } from '../../src/audit/adapters/sql-audit-ledger.js';
+import { SqlAuditLog, type SqlAuditLogOptions } from '../../src/audit/adapters/sql-audit-log.js';
 import { migrateToLatest, openDatabase, type SqlDatabase } from '../../src/kernel/adapters/sql/sql-database.js';
 import { secret } from '../../src/kernel/domain/secret.js';
 import type { AuditEvent } from '../../src/kernel/ports/audit-log.js';

@@ -6,13 +6,13 @@
  */
 import { type KyselyPlugin } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { subtreeSource } from '../../src/adapters/sql/audit-tree-append.js';
-import { SqlAuditLog } from '../../src/adapters/sql/sql-audit-log.js';
-import { SqlAuditReader } from '../../src/adapters/sql/sql-audit-reader.js';
-import { SqlAuditSubjects } from '../../src/adapters/sql/sql-audit-subjects.js';
-import { auditSubjectKeyWrap } from '../../src/compose-audit.js';
+import { subtreeSource } from '../../src/audit/adapters/audit-tree-append.js';
+import { SqlAuditLog } from '../../src/audit/adapters/sql-audit-log.js';
+import { SqlAuditReader } from '../../src/audit/adapters/sql-audit-reader.js';
+import { SqlAuditSubjects } from '../../src/audit/adapters/sql-audit-subjects.js';
+import { auditSubjectKeyWrap } from '../../src/audit/compose.js';
 import { masterKeyOf } from '../../src/compose-identity.js';
-import { inclusionProof, rootFromLeafHashes, rootFromSource, verifyInclusion } from '../../src/crypto/merkle.js';
+import { inclusionProof, rootFromLeafHashes, rootFromSource, verifyInclusion } from '../../src/audit/crypto/merkle.js';
 import type { Secret } from '../../src/kernel/domain/secret.js';
 import { auditEvent, auditStore, type AuditStore } from '../helpers/audit.js';
 import { backends } from '../helpers/backends.js';

@@ -4,7 +4,7 @@
  * when the instance holding the lock goes away, another takes over and continues the same tree.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { rootFromLeafHashes } from '../../src/crypto/merkle.js';
+import { rootFromLeafHashes } from '../../src/audit/crypto/merkle.js';
 import { postgresBackend } from '../helpers/backends.js';
 import { postgresAvailable } from '../helpers/services.js';
 import { auditEvent, auditStore, type AuditStore } from '../helpers/audit.js';

@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyConsistency, verifyInclusion } from '../../src/crypto/merkle.js';
-import { openCheckpoint, parseVkey } from '../../src/crypto/signed-note.js';
+import { verifyConsistency, verifyInclusion } from '../../src/audit/crypto/merkle.js';
+import { openCheckpoint, parseVkey } from '../../src/audit/crypto/signed-note.js';
 import type { Authenticator } from '../../src/kernel/ports/authenticator.js';
-import type { AlertingAuditLog } from '../../src/services/audit-alerts.js';
+import type { AlertingAuditLog } from '../../src/audit/services/audit-alerts.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { auditEvent } from '../helpers/audit.js';
 import { expectProblem } from '../helpers/problems.js';

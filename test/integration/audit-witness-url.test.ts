@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/kernel/config.js';
-import type { AlertingAuditLog } from '../../src/services/audit-alerts.js';
+import type { AlertingAuditLog } from '../../src/audit/services/audit-alerts.js';
 import { auditEvent } from '../helpers/audit.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { testServer, type TestServer } from '../helpers/rampart.js';

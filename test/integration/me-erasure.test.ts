@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
-import { runAuditExport, verifyExportFile } from '../../src/cli/commands/audit.js';
+import { runAuditExport, verifyExportFile } from '../../src/audit/cli/audit.js';
 import type { Output } from '../../src/kernel/cli/output.js';
 import { DomainError } from '../../src/kernel/domain/errors.js';
 import type { AuditEvent } from '../../src/kernel/ports/audit-log.js';

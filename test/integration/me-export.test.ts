@@ -8,9 +8,9 @@
  */
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqlAuditSubjects } from '../../src/adapters/sql/sql-audit-subjects.js';
+import { SqlAuditSubjects } from '../../src/audit/adapters/sql-audit-subjects.js';
 import { SqlPersonalData } from '../../src/adapters/sql/sql-personal-data.js';
-import { auditSubjectKeyWrap } from '../../src/compose-audit.js';
+import { auditSubjectKeyWrap } from '../../src/audit/compose.js';
 import { masterKeyOf } from '../../src/compose-identity.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { FakeClock } from '../helpers/fake-clock.js';

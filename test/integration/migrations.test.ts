@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { prepareDataDirectory } from '../../src/kernel/adapters/fs/data-directory.js';
 import { MIGRATIONS } from '../../src/migrations/index.js';
 import { migrateTo, migrateToLatest, openDatabase, type SqlDatabase } from '../../src/kernel/adapters/sql/sql-database.js';
-import { SqlAuditLog } from '../../src/adapters/sql/sql-audit-log.js';
+import { SqlAuditLog } from '../../src/audit/adapters/sql-audit-log.js';
 import { SqlIdempotencyStore } from '../../src/kernel/adapters/sql/sql-idempotency-store.js';
 import { SqlSessionStore } from '../../src/adapters/sql/sql-session-store.js';
 import { SqlUserStore } from '../../src/adapters/sql/sql-user-store.js';
@@ -317,7 +317,7 @@ const STEPS: readonly UpgradeStep[] = [
     from: '0010-secrets',
     async seed(db) {
       // An entry of the 0004 schema: every field in its leaf (format 1), with its subtree.
-      const { auditLeaf, auditLeafHash } = await import('../../src/crypto/audit-leaf.js');
+      const { auditLeaf, auditLeafHash } = await import('../../src/audit/crypto/audit-leaf.js');
       const entry = {
         index: 0,
         timestamp: Date.UTC(2026, 0, 1),
@@ -339,9 +339,9 @@ const STEPS: readonly UpgradeStep[] = [
       await sql`insert into audit_subtrees (start, size, hash) values (${0}, ${1}, ${hash})`.execute(db);
     },
     async check(database) {
-      const { SqlAuditSubjects } = await import('../../src/adapters/sql/sql-audit-subjects.js');
-      const { SqlAuditReader } = await import('../../src/adapters/sql/sql-audit-reader.js');
-      const { auditLeafHash } = await import('../../src/crypto/audit-leaf.js');
+      const { SqlAuditSubjects } = await import('../../src/audit/adapters/sql-audit-subjects.js');
+      const { SqlAuditReader } = await import('../../src/audit/adapters/sql-audit-reader.js');
+      const { auditLeafHash } = await import('../../src/audit/crypto/audit-leaf.js');
       const old = await database.db.selectFrom('audit_entries').selectAll().executeTakeFirstOrThrow();
       expect(old).toMatchObject({ format: 1, personal: null, sealed: null, payload: null, source_ip: '198.51.100.1' });
       expect(Buffer.from(auditLeafHash(old.leaf)).toString('base64')).toBe(old.leaf_hash);

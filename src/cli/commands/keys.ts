@@ -7,7 +7,7 @@ import { prepareDataDirectory } from '../../kernel/adapters/fs/data-directory.js
 import { createLogger } from '../../kernel/adapters/log/pino-logger.js';
 import { migrateToLatest, openDatabase } from '../../kernel/adapters/sql/sql-database.js';
 import { SqlSecretBackend } from '../../adapters/sql/sql-secret-backend.js';
-import { composeAudit, type Auditing } from '../../compose-audit.js';
+import { composeAudit, type Auditing } from '../../audit/compose.js';
 import { signingKeyStore } from '../../compose-identity.js';
 import { kekProviderOf } from '../../compose-secrets.js';
 import type { RampartConfig } from '../../kernel/config.js';

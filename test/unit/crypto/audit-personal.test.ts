@@ -1,11 +1,11 @@
 /**
- * Sealing of audit entries' personal fields (crypto/audit-personal.ts): which fields are taken
+ * Sealing of audit entries' personal fields (audit/crypto/audit-personal.ts): which fields are taken
  * out, that the commitment binds values and salt, that a sealed value opens only under its key and
  * for its own commitment, and that an erased disclosure reads `[erased]`.
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { auditLeaf } from '../../../src/crypto/audit-leaf.js';
+import { auditLeaf } from '../../../src/audit/crypto/audit-leaf.js';
 import {
   commitPersonal,
   disclosedEntry,
@@ -18,7 +18,7 @@ import {
   sealSplit,
   splitPersonal,
   takePersonal,
-} from '../../../src/crypto/audit-personal.js';
+} from '../../../src/audit/crypto/audit-personal.js';
 import { canonicalJson } from '../../../src/kernel/crypto/canonical-json.js';
 import type { AuditEntryFields } from '../../../src/kernel/domain/audit-entry.js';
 

@@ -4,7 +4,7 @@
  * refused with a code.
  */
 import { describe, expect, it } from 'vitest';
-import { CompactRange, MerkleError, rootFromLeafHashes, type SubtreeHash } from '../../../src/crypto/merkle.js';
+import { CompactRange, MerkleError, rootFromLeafHashes, type SubtreeHash } from '../../../src/audit/crypto/merkle.js';
 import { MemorySubtreeStore, syntheticLeaf } from './merkle-test-helpers.js';
 
 const leaves = Array.from({ length: 40 }, (_, i) => syntheticLeaf(i));

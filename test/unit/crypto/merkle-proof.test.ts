@@ -17,7 +17,7 @@ import {
   rootFromSourceSync,
   verifyConsistency,
   verifyInclusion,
-} from '../../../src/crypto/merkle.js';
+} from '../../../src/audit/crypto/merkle.js';
 import { LazySyntheticSource, UniformSource, lookupBound, syntheticLeaf } from './merkle-test-helpers.js';
 
 function codeOf(run: () => unknown): string {

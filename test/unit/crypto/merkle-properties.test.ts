@@ -14,7 +14,7 @@ import {
   rootFromLeafHashes,
   verifyConsistency,
   verifyInclusion,
-} from '../../../src/crypto/merkle.js';
+} from '../../../src/audit/crypto/merkle.js';
 import { MemorySubtreeStore, syntheticLeaf } from './merkle-test-helpers.js';
 
 const MAX = 300;

@@ -3,7 +3,7 @@
  * the appender (what the SQL adapter will do), and lazy synthetic sources that count lookups.
  */
 import { readFileSync } from 'node:fs';
-import { CompactRange, isAlignedSubtree, leafHash, nodeHash, type SyncSubtreeSource } from '../../../src/crypto/merkle.js';
+import { CompactRange, isAlignedSubtree, leafHash, nodeHash, type SyncSubtreeSource } from '../../../src/audit/crypto/merkle.js';
 
 export interface InclusionCase {
   readonly file: string;

@@ -9,7 +9,7 @@ import {
   rootFromLeafHashes,
   verifyConsistency,
   verifyInclusion,
-} from '../../../src/crypto/merkle.js';
+} from '../../../src/audit/crypto/merkle.js';
 import { MemorySubtreeStore, syntheticLeaf } from './merkle-test-helpers.js';
 
 const leaves = Array.from({ length: 11 }, (_, i) => syntheticLeaf(i));

@@ -16,7 +16,7 @@ import {
   rootFromSourceSync,
   verifyConsistency,
   verifyInclusion,
-} from '../../../src/crypto/merkle.js';
+} from '../../../src/audit/crypto/merkle.js';
 import { MemorySubtreeStore, ascii, fromBase64, fromHex, toHex, vectors } from './merkle-test-helpers.js';
 
 const MERKLE_CODES = [

@@ -19,7 +19,7 @@ import {
   vkey,
   type NoteSigner,
   type NoteVerifier,
-} from '../../../src/crypto/signed-note.js';
+} from '../../../src/audit/crypto/signed-note.js';
 import { vectors } from './merkle-test-helpers.js';
 
 const example = vectors.signed_note_example;

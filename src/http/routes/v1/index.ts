@@ -2,8 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Rampart } from '../../../rampart.js';
 import { apiKeyRoutes } from './api-keys.js';
-import { auditRoutes } from './audit.js';
-import { orgAuditRoutes } from './org-audit.js';
+import { auditRoutes } from '../../../audit/routes/audit.js';
+import { orgAuditRoutes } from '../../../audit/routes/org-audit.js';
 import { authRoutes } from './auth.js';
 import { clientRoutes } from './clients.js';
 import { discoveryRoutes } from './discovery.js';

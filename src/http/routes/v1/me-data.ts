@@ -13,7 +13,7 @@ import type { Rampart } from '../../../rampart.js';
 import { EXPORT_AUDIT_LIMIT, type MyData } from '../../../services/my-data-export.js';
 import { KeyJson, keyJson } from './api-keys.js';
 import { SessionJson, sessionJson } from './me-account.js';
-import { Entry } from './org-audit.js';
+import { Entry } from '../../../audit/routes/org-audit.js';
 import { userActor } from '../../../kernel/http/request-context.js';
 import { UserJson, userJson } from './user-json.js';
 
@@ -139,7 +139,7 @@ function exportJson(data: MyData, currentSessionId: string | undefined): Static<
     })),
     known_devices: records.knownDevices.map((d) => ({ fingerprint: d.fingerprint, first_seen: new Date(d.firstSeen).toISOString() })),
     audit: {
-      // The reader's views are the listing's Entry shape (crypto/audit-leaf.ts `auditEntryView`), plus `withheld`.
+      // The reader's views are the listing's Entry shape (audit/crypto/audit-leaf.ts `auditEntryView`), plus `withheld`.
       entries: data.audit.entries as Static<typeof Export>['audit']['entries'],
       truncated: data.audit.truncated,
       limit: EXPORT_AUDIT_LIMIT,

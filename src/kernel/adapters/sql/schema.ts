@@ -4,7 +4,7 @@
  * integers, JSON is text. Each table is created by a migration in `migrations/`.
  */
 import type { Kysely } from 'kysely';
-import type { AuditTables } from '../../../adapters/sql/audit-schema.js';
+import type { AuditTables } from '../../../audit/adapters/audit-tables.js';
 import type { SecretTables } from '../../../adapters/sql/sql-secret-schema.js';
 import type { CredentialTables } from '../../../adapters/sql/credential-schema.js';
 

@@ -5,10 +5,10 @@
  * nested details, numbers, escapes and non-ASCII text — and refuse what canonical JSON refuses.
  */
 import { describe, expect, it } from 'vitest';
-import { entryColumns, rowEntry, rowLeaf } from '../../../../src/adapters/sql/audit-rows.js';
-import type { AuditEntryColumns } from '../../../../src/adapters/sql/audit-schema.js';
-import { auditLeaf } from '../../../../src/crypto/audit-leaf.js';
-import { parsePersonalRef, personalRefText } from '../../../../src/crypto/audit-personal.js';
+import { entryColumns, rowEntry, rowLeaf } from '../../../../src/audit/adapters/audit-rows.js';
+import type { AuditEntryColumns } from '../../../../src/audit/adapters/audit-tables.js';
+import { auditLeaf } from '../../../../src/audit/crypto/audit-leaf.js';
+import { parsePersonalRef, personalRefText } from '../../../../src/audit/crypto/audit-personal.js';
 import { CanonicalJsonError, canonicalJson } from '../../../../src/kernel/crypto/canonical-json.js';
 
 const reference = (row: AuditEntryColumns, index: number): string => auditLeaf(rowEntry(row, index), parsePersonalRef(row.personal));

@@ -1,0 +1,181 @@
+/**
+ * The audit part of the composition root: the tamper-evident log (group commit, sequencing and
+ * integration on the shared database, personal fields sealed per subject), its ledger and signing
+ * key, the alert rules in front of it, the witnesses (file, URL), the SIEM sink, the AuditService
+ * behind the routes, and the checkpoint and retention schedules. Kept apart from `rampart.ts`.
+ */
+import { hkdfSync } from 'node:crypto';
+import { Counter, type Metric } from 'prom-client';
+import { AuditSinkFile } from './adapters/audit-sink-file.js';
+import { WitnessFile } from './adapters/witness-file.js';
+import type { Logger } from '../kernel/adapters/log/pino-logger.js';
+import type { AuditEntryTable } from './adapters/audit-tables.js';
+import { SqlAuditKnownDevices } from './adapters/sql-audit-known-devices.js';
+import { SqlAuditLedger } from './adapters/sql-audit-ledger.js';
+import { SqlAuditLog } from './adapters/sql-audit-log.js';
+import { readEntryView, SqlAuditReader } from './adapters/sql-audit-reader.js';
+import { SqlAuditSubjects } from './adapters/sql-audit-subjects.js';
+import type { SqlDatabase } from '../kernel/adapters/sql/sql-database.js';
+import { WitnessUrl } from './adapters/witness-url.js';
+import { masterKeyOf } from '../compose-identity.js';
+import type { RampartConfig } from '../kernel/config.js';
+import { secret, type Secret } from '../kernel/domain/secret.js';
+import type { AuditLog } from '../kernel/ports/audit-log.js';
+import type { CheckpointWitness } from './ports/checkpoint-witness.js';
+import type { Clock } from '../kernel/ports/clock.js';
+import type { ReadinessProbe } from '../kernel/ports/readiness-probe.js';
+import { AlertingAuditLog } from './services/audit-alerts.js';
+import { AuditService } from './services/audit-service.js';
+
+export interface Auditing {
+  readonly log: AuditLog;
+  readonly service: AuditService;
+  /** `audit_witness`, when a witness URL is configured: fails once the database was found behind the witness. */
+  readonly readiness: readonly ReadinessProbe[];
+  /** The SIEM sink's counters, for the metrics registry. */
+  readonly metrics: readonly Metric[];
+  /** Stops the schedules, closes the log (its queue written, the integrator lock handed over) and the sink. */
+  close(): Promise<void>;
+}
+
+const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
+
+/** The log's origin for a new deployment: `<public host>/rampart/audit` (C2SP tlog-checkpoint). */
+export function auditOrigin(config: Pick<RampartConfig, 'publicUrl'>): string {
+  return `${new URL(config.publicUrl).host}/rampart/audit`;
+}
+
+/** The key that seals the audit signing key: HKDF-SHA-256 of the master key for this one purpose (RFC 5869). */
+export function auditKeyWrapKey(masterKey: Secret<Buffer>): Secret<Buffer> {
+  return secret(Buffer.from(hkdfSync('sha256', masterKey.reveal(), Buffer.alloc(0), 'rampart/v1/audit-key-wrap', 32)));
+}
+
+/** The key that wraps the per-subject keys of personal fields: HKDF-SHA-256 of the master key (`audit-subject-key-wrap`). */
+export function auditSubjectKeyWrap(masterKey: Secret<Buffer>): Secret<Buffer> {
+  return secret(Buffer.from(hkdfSync('sha256', masterKey.reveal(), Buffer.alloc(0), 'rampart/v1/audit-subject-key-wrap', 32)));
+}
+
+export async function composeAudit(
+  config: RampartConfig,
+  database: SqlDatabase,
+  clock: Clock,
+  logger: Logger,
+  override?: AuditLog,
+): Promise<Auditing> {
+  const masterKey = masterKeyOf(config);
+  const ledger = await SqlAuditLedger.open(database, { kek: auditKeyWrapKey(masterKey), origin: auditOrigin(config), clock });
+  const subjectKeyWrap = auditSubjectKeyWrap(masterKey);
+  const subjects = new SqlAuditSubjects(subjectKeyWrap);
+  const reader = new SqlAuditReader(database.db, subjects);
+  const onError = (what: string) => (error: unknown) => logger.error({ err: error }, what);
+
+  const sink =
+    config.auditSinkFile === undefined
+      ? undefined
+      : new AuditSinkFile(config.auditSinkFile, { onError: onError('audit sink write failed') });
+  const onIntegrated =
+    sink === undefined
+      ? undefined
+      : (rows: readonly AuditEntryTable[]) => {
+          subjects
+            .read(database.db, rows)
+            .then((read) => sink.offer(read.map(readEntryView)))
+            .catch(onError('audit sink read failed'));
+        };
+  const sqlLog =
+    override === undefined
+      ? new SqlAuditLog(database, {
+          clock,
+          onError: onError('audit log write failed'),
+          subjectKeyWrap,
+          ...(onIntegrated === undefined ? {} : { onIntegrated }),
+        })
+      : undefined;
+  // Alert rules sit in front of the real log; a log given by a test of another part is used as is.
+  const log: AuditLog =
+    sqlLog === undefined
+      ? (override as AuditLog)
+      : new AlertingAuditLog(sqlLog, {
+          clock,
+          devices: new SqlAuditKnownDevices(database.db),
+          accountThreshold: config.auditAlertLoginFailures,
+          addressThreshold: config.auditAlertLoginFailures * 4,
+          warn: (fields, message) => logger.warn(fields, message),
+          onError: onError('audit alert rule failed'),
+        });
+
+  const witnesses: CheckpointWitness[] = [];
+  if (config.auditWitnessFile !== undefined) witnesses.push(new WitnessFile(config.auditWitnessFile));
+  const witnessUrl = config.auditWitnessUrl === undefined ? undefined : new WitnessUrl(config.auditWitnessUrl);
+  if (witnessUrl !== undefined) witnesses.push(witnessUrl);
+  const service = new AuditService(ledger, {
+    witnesses,
+    reader,
+    forgetting: reader,
+    log,
+    clock,
+    onWitnessError: onError('audit checkpoint witness push failed'),
+    ...(config.auditRetentionDays === undefined ? {} : { retentionDays: config.auditRetentionDays }),
+  });
+
+  // A database restored from an old backup (or rolled back on purpose) is behind the witness:
+  // say so loudly, and keep /readyz failing, since the log has lost entries it had signed.
+  let witnessProblem: string | undefined;
+  const readiness: ReadinessProbe[] = [];
+  if (witnessUrl !== undefined) {
+    try {
+      const check = await service.checkWitness(await witnessUrl.latest());
+      if (!check.ok) witnessProblem = check.problem;
+    } catch (error) {
+      logger.warn({ err: error }, 'the audit witness could not be read at startup; the log was not compared with it');
+    }
+    if (witnessProblem !== undefined)
+      logger.error({ problem: witnessProblem }, 'AUDIT LOG ROLLBACK DETECTED: the database is behind its witness');
+    readiness.push({ name: 'audit_witness', check: () => Promise.resolve(witnessProblem === undefined) });
+  }
+
+  const schedule = setInterval(() => {
+    service.issueCheckpoint().catch(onError('audit checkpoint failed'));
+  }, config.auditCheckpointInterval * 1000);
+  schedule.unref();
+  const prune = (): void => {
+    service
+      .prune()
+      .then(({ expired }) => {
+        if (expired > 0) logger.info({ expired }, 'audit retention dropped entry payloads');
+      })
+      .catch(onError('audit retention failed'));
+  };
+  const retention = config.auditRetentionDays === undefined ? undefined : setInterval(prune, RETENTION_INTERVAL_MS);
+  retention?.unref();
+
+  const metrics: Metric[] = [];
+  if (sink !== undefined) {
+    let counted = 0;
+    metrics.push(
+      new Counter({
+        name: 'rampart_audit_sink_dropped_total',
+        help: 'Audit entries the SIEM sink file dropped (buffer full or write failed); the durable log has them all',
+        registers: [],
+        collect() {
+          const dropped = sink.dropped;
+          if (dropped > counted) this.inc(dropped - counted);
+          counted = dropped;
+        },
+      }),
+    );
+  }
+
+  return {
+    log,
+    service,
+    readiness,
+    metrics,
+    async close() {
+      clearInterval(schedule);
+      if (retention !== undefined) clearInterval(retention);
+      await sqlLog?.close();
+      await sink?.close();
+    },
+  };
+}
