@@ -3,7 +3,7 @@
  *
  * - raw AES-256-GCM of a value of the same size with node:crypto (fresh 96-bit nonce each time):
  *   seals/s and opens/s — the reference;
- * - the envelope in process (`crypto/envelope.ts`: the same AES-256-GCM, plus the AAD that binds
+ * - the envelope in process (`secrets/crypto/envelope.ts`: the same AES-256-GCM, plus the AAD that binds
  *   org, name, version and key id, and the `rampart:v1:<dk>:` framing), data key unwrapped once;
  *   goal: ≥ 50% of raw;
  * - the secret service in process on SQLite (`SecretService.put`/`reveal`: the store's transaction,
@@ -63,7 +63,7 @@ function rawGcm(ops, size) {
 }
 
 async function envelope(ops, size) {
-  const { sealSecret, openSecret } = await dist('crypto/envelope.js');
+  const { sealSecret, openSecret } = await dist('secrets/crypto/envelope.js');
   const key = randomBytes(32);
   const value = randomBytes(size);
   const binding = { orgId: 'org_bench', name: 'bench-secret', version: 1 };
@@ -94,10 +94,10 @@ async function sqliteStore() {
 }
 
 async function service(ops, size) {
-  const { SqlSecretBackend } = await dist('adapters/sql/sql-secret-backend.js');
-  const { MasterKeyKek } = await dist('crypto/kek-master-key.js');
+  const { SqlSecretBackend } = await dist('secrets/adapters/sql-secret-backend.js');
+  const { MasterKeyKek } = await dist('secrets/crypto/kek-master-key.js');
   const { MemoryAuditLog } = await dist('kernel/adapters/memory/memory-audit-log.js');
-  const { SecretService } = await dist('services/secret-service.js');
+  const { SecretService } = await dist('secrets/services/secret-service.js');
   const { secret } = await dist('kernel/domain/secret.js');
   const { mintTenantScope } = await dist('kernel/domain/tenant-scope.js');
   const store = await sqliteStore();
@@ -185,10 +185,10 @@ async function http(ops, size, connections) {
 }
 
 async function rotation(count, log) {
-  const { SqlSecretBackend } = await dist('adapters/sql/sql-secret-backend.js');
-  const { MasterKeyKek } = await dist('crypto/kek-master-key.js');
-  const { KekRotation } = await dist('services/kek-rotation.js');
-  const { dataKeyAad } = await dist('crypto/envelope.js');
+  const { SqlSecretBackend } = await dist('secrets/adapters/sql-secret-backend.js');
+  const { MasterKeyKek } = await dist('secrets/crypto/kek-master-key.js');
+  const { KekRotation } = await dist('secrets/services/kek-rotation.js');
+  const { dataKeyAad } = await dist('secrets/crypto/envelope.js');
   const { secret } = await dist('kernel/domain/secret.js');
   const store = await sqliteStore();
   try {

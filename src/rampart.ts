@@ -15,7 +15,7 @@ import { SqlIdempotencyStore } from './kernel/adapters/sql/sql-idempotency-store
 import type { RampartConfig } from './kernel/config.js';
 import { composeAudit } from './audit/compose.js';
 import { composeIdentity, type Identity } from './compose-identity.js';
-import { composeSecrets, type Secrets } from './compose-secrets.js';
+import { composeSecrets, type Secrets } from './secrets/compose.js';
 import { composeTenancy, type Tenancy } from './compose-tenancy.js';
 import { composeApiKeys, type Credentials } from './compose-api-keys.js';
 import { composeMyData, type MyDataServices } from './compose-my-data.js';

@@ -10,7 +10,7 @@ import { DataDirectoryError } from '../kernel/adapters/fs/data-directory.js';
 import { VERSION } from '../version.js';
 import { auditCommand } from '../audit/cli/audit-command.js';
 import { clientCommand } from './commands/client-command.js';
-import { secretsCommand } from './commands/secrets-command.js';
+import { secretsCommand } from '../secrets/cli/secrets-command.js';
 import { createOutput, type Output } from '../kernel/cli/output.js';
 
 interface GlobalOptions {

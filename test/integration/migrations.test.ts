@@ -292,10 +292,10 @@ const STEPS: readonly UpgradeStep[] = [
       await sql`insert into orgs (id, slug, name, created_at) values (${'org_s'}, ${'vault'}, ${'Vault'}, ${now})`.execute(db);
     },
     async check(database) {
-      const { SqlSecretBackend } = await import('../../src/adapters/sql/sql-secret-backend.js');
-      const { MasterKeyKek } = await import('../../src/crypto/kek-master-key.js');
+      const { SqlSecretBackend } = await import('../../src/secrets/adapters/sql-secret-backend.js');
+      const { MasterKeyKek } = await import('../../src/secrets/crypto/kek-master-key.js');
       const { MemoryAuditLog } = await import('../../src/kernel/adapters/memory/memory-audit-log.js');
-      const { SecretService } = await import('../../src/services/secret-service.js');
+      const { SecretService } = await import('../../src/secrets/services/secret-service.js');
       const { mintTenantScope } = await import('../../src/kernel/domain/tenant-scope.js');
       const org = await database.db.selectFrom('orgs').selectAll().where('id', '=', 'org_s').executeTakeFirstOrThrow();
       expect(org.slug).toBe('vault');

@@ -12,12 +12,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
 import { prepareDataDirectory } from '../../src/kernel/adapters/fs/data-directory.js';
 import { migrateToLatest, openDatabase, type SqlDatabase } from '../../src/kernel/adapters/sql/sql-database.js';
-import { SqlSecretBackend } from '../../src/adapters/sql/sql-secret-backend.js';
-import { MasterKeyKek } from '../../src/crypto/kek-master-key.js';
+import { SqlSecretBackend } from '../../src/secrets/adapters/sql-secret-backend.js';
+import { MasterKeyKek } from '../../src/secrets/crypto/kek-master-key.js';
 import { secret } from '../../src/kernel/domain/secret.js';
 import { mintTenantScope } from '../../src/kernel/domain/tenant-scope.js';
 import { systemClock } from '../../src/kernel/ports/clock.js';
-import { SecretService } from '../../src/services/secret-service.js';
+import { SecretService } from '../../src/secrets/services/secret-service.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { cleanEnv } from '../helpers/processes.js';
 

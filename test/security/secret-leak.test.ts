@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SQLITE_FILE } from '../../src/kernel/adapters/sql/sql-database.js';
-import { dataKeyAad } from '../../src/crypto/envelope.js';
+import { dataKeyAad } from '../../src/secrets/crypto/envelope.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { ADMIN_ENV, login } from '../helpers/identity.js';
 import { as, orgWithOwner } from '../helpers/orgs.js';

@@ -8,7 +8,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
-import { NONCE_BYTES, TAG_BYTES } from '../../src/crypto/envelope.js';
+import { NONCE_BYTES, TAG_BYTES } from '../../src/secrets/crypto/envelope.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { ADMIN_ENV, login, type Grant } from '../helpers/identity.js';
 import { as, orgWithOwner, type OrgBody, type OrgUser } from '../helpers/orgs.js';

@@ -6,14 +6,14 @@
 import { prepareDataDirectory } from '../../kernel/adapters/fs/data-directory.js';
 import { createLogger } from '../../kernel/adapters/log/pino-logger.js';
 import { migrateToLatest, openDatabase } from '../../kernel/adapters/sql/sql-database.js';
-import { SqlSecretBackend } from '../../adapters/sql/sql-secret-backend.js';
+import { SqlSecretBackend } from '../../secrets/adapters/sql-secret-backend.js';
 import { composeAudit, type Auditing } from '../../audit/compose.js';
 import { signingKeyStore } from '../../compose-identity.js';
-import { kekProviderOf } from '../../compose-secrets.js';
+import { kekProviderOf } from '../../secrets/compose.js';
 import type { RampartConfig } from '../../kernel/config.js';
 import { systemClock } from '../../kernel/ports/clock.js';
 import { SYSTEM_ORG_SLUG } from '../../domain/user.js';
-import { KekRotation } from '../../services/kek-rotation.js';
+import { KekRotation } from '../../secrets/services/kek-rotation.js';
 import { TokenService } from '../../services/token-service.js';
 import type { Output } from '../../kernel/cli/output.js';
 
@@ -41,7 +41,7 @@ export async function runKeysRotate(config: RampartConfig, out: Output): Promise
 
 /**
  * `rampart keys rotate-kek`: moves every data key onto a new key-encryption key while servers keep
- * serving (services/kek-rotation.ts); progress on stderr, the result on stdout (`--json`). After a
+ * serving (secrets/services/kek-rotation.ts); progress on stderr, the result on stdout (`--json`). After a
  * crash, running it again resumes the interrupted rotation and finishes it. Audited as
  * `secrets.kek.rotate` in the `system` org.
  */

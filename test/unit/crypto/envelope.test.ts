@@ -10,9 +10,9 @@ import {
   NONCE_BYTES,
   openSecret,
   sealSecret,
-} from '../../../src/crypto/envelope.js';
-import { MasterKeyKek, unwrapWithKey, wrapWithKey } from '../../../src/crypto/kek-master-key.js';
-import { SecretIntegrityError } from '../../../src/domain/secret-integrity.js';
+} from '../../../src/secrets/crypto/envelope.js';
+import { MasterKeyKek, unwrapWithKey, wrapWithKey } from '../../../src/secrets/crypto/kek-master-key.js';
+import { SecretIntegrityError } from '../../../src/secrets/domain/secret-integrity.js';
 import { secret } from '../../../src/kernel/domain/secret.js';
 
 interface GcmCase {

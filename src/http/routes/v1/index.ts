@@ -14,7 +14,7 @@ import { meDataRoutes } from './me-data.js';
 import { metricsRoutes } from './metrics.js';
 import { oauthRoutes } from './oauth.js';
 import { orgRoutes } from './orgs.js';
-import { secretRoutes } from './secrets.js';
+import { secretRoutes } from '../../../secrets/routes/secrets.js';
 import { userRoutes } from './users.js';
 import { wellKnownRoutes } from './well-known.js';
 

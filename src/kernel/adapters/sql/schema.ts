@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { AuditTables } from '../../../audit/adapters/audit-tables.js';
-import type { SecretTables } from '../../../adapters/sql/sql-secret-schema.js';
+import type { SecretTables } from '../../../secrets/adapters/secret-tables.js';
 import type { CredentialTables } from '../../../adapters/sql/credential-schema.js';
 
 export interface RampartMetaTable {

@@ -2,7 +2,7 @@
  * `rampart secrets …`: key management of the secrets (issue 7) that runs beside live servers.
  * - `rotate-data-keys [--org <org id>]`: retires the active data key of every org (or one); the
  *   next write of each org creates a fresh one. Instances holding a reservation on the old key use
- *   it for at most one reservation block (services/secret-service.ts).
+ *   it for at most one reservation block (secrets/services/secret-service.ts).
  * - `rewrap`: re-seals every version stored under a retired data key under its org's active key,
  *   then deletes the retired keys nothing refers to any more. Resumable: each version is a
  *   compare-and-set.
@@ -14,7 +14,7 @@ import { prepareDataDirectory } from '../../kernel/adapters/fs/data-directory.js
 import { createLogger } from '../../kernel/adapters/log/pino-logger.js';
 import { migrateToLatest, openDatabase } from '../../kernel/adapters/sql/sql-database.js';
 import { composeAudit, type Auditing } from '../../audit/compose.js';
-import { composeSecrets, type Secrets } from '../../compose-secrets.js';
+import { composeSecrets, type Secrets } from '../compose.js';
 import type { RampartConfig } from '../../kernel/config.js';
 import { SYSTEM_ORG_SLUG } from '../../domain/user.js';
 import { systemClock } from '../../kernel/ports/clock.js';

@@ -1,7 +1,7 @@
 /**
  * The secret service (issue 7; spec/api-v1.md, "Secrets"): named, versioned values of an org,
  * sealed with envelope encryption — AES-256-GCM under the org's data key, the data key wrapped by
- * the KEK (`ports/kek.ts`), which never lives in the database. The rest of Rampart keeps every field
+ * the KEK (`secrets/ports/kek.ts`), which never lives in the database. The rest of Rampart keeps every field
  * it must encrypt here.
  *
  * - Data keys: one active per org, created on the first write; encryptions are reserved from the
@@ -16,17 +16,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DATA_KEY_MAX_ENCRYPTIONS, dataKeyAad, envelopeKeyId, openSecret, sealSecret } from '../crypto/envelope.js';
-import { DomainError } from '../kernel/domain/errors.js';
+import { DomainError } from '../../kernel/domain/errors.js';
 import { isSecretName, SECRET_VALUE_MAX_BYTES, type DataKeyRecord, type SecretSummary } from '../domain/secret-record.js';
 import { SecretIntegrityError } from '../domain/secret-integrity.js';
-import { secret, type Secret } from '../kernel/domain/secret.js';
-import type { Principal } from '../kernel/domain/principal.js';
-import type { TenantScope } from '../kernel/domain/tenant-scope.js';
-import type { AuditLog } from '../kernel/ports/audit-log.js';
-import type { Clock } from '../kernel/ports/clock.js';
+import { secret, type Secret } from '../../kernel/domain/secret.js';
+import type { Principal } from '../../kernel/domain/principal.js';
+import type { TenantScope } from '../../kernel/domain/tenant-scope.js';
+import type { AuditLog } from '../../kernel/ports/audit-log.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import type { KekProvider } from '../ports/kek.js';
 import type { SecretBackend, StaleVersion } from '../ports/secret-backend.js';
-import type { RequestContext } from '../kernel/domain/request-context.js';
+import type { RequestContext } from '../../kernel/domain/request-context.js';
 
 /** Encryptions reserved from the database at a time (a crash wastes at most this many per org). */
 export const RESERVATION_BLOCK = 1024;

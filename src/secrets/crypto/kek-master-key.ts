@@ -7,7 +7,7 @@
  */
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { SecretIntegrityError } from '../domain/secret-integrity.js';
-import { secret, type Secret } from '../kernel/domain/secret.js';
+import { secret, type Secret } from '../../kernel/domain/secret.js';
 import { gcmDecrypt, gcmEncrypt, NONCE_BYTES, TAG_BYTES } from './envelope.js';
 
 const KEK_ID = /^kek_[A-Za-z0-9_-]{1,64}$/;

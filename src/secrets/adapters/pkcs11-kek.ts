@@ -11,9 +11,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as pkcs11js from 'pkcs11js';
-import { SecretIntegrityError } from '../../domain/secret-integrity.js';
+import { SecretIntegrityError } from '../domain/secret-integrity.js';
 import { secret, type Secret } from '../../kernel/domain/secret.js';
-import type { KekProvider } from '../../ports/kek.js';
+import type { KekProvider } from '../ports/kek.js';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;

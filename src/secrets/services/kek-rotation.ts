@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { dataKeyAad } from '../crypto/envelope.js';
 import { SecretIntegrityError } from '../domain/secret-integrity.js';
-import type { Clock } from '../kernel/ports/clock.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import type { KekProvider } from '../ports/kek.js';
 import type { DataKeyRewrap, SecretBackend } from '../ports/secret-backend.js';
 

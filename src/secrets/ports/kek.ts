@@ -3,7 +3,7 @@
  * (an AES key generated in, and never leaving, the token). Wrapping and unwrapping happen where the
  * KEK lives; only wrapped data keys reach the database.
  */
-import type { Secret } from '../kernel/domain/secret.js';
+import type { Secret } from '../../kernel/domain/secret.js';
 
 export interface KekProvider {
   /** `master-key` or `pkcs11`: recorded with each KEK, reported by `rampart doctor`. */
@@ -14,7 +14,7 @@ export interface KekProvider {
   has(kekId: string): Promise<boolean>;
   /** Wraps `key` under `kekId`, bound to `aad`. */
   wrap(kekId: string, key: Secret<Buffer>, aad: Uint8Array): Promise<string>;
-  /** Unwraps; rejects with a `SecretIntegrityError` (domain/secret-integrity.ts) when `wrapped` fails authentication. */
+  /** Unwraps; rejects with a `SecretIntegrityError` (secrets/domain/secret-integrity.ts) when `wrapped` fails authentication. */
   unwrap(kekId: string, wrapped: string, aad: Uint8Array): Promise<Secret<Buffer>>;
   /** Destroys the material of a retired KEK (a no-op for a derived one). */
   destroy(kekId: string): Promise<void>;

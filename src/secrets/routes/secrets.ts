@@ -6,11 +6,11 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { SECRET_NAME_PATTERN, SECRET_VALUE_MAX_BYTES, type SecretSummary } from '../../../domain/secret-record.js';
-import { secret } from '../../../kernel/domain/secret.js';
-import type { Rampart } from '../../../rampart.js';
-import { OrgParam, scopeOf } from '../../../kernel/http/org-params.js';
-import { requestContext } from '../../../kernel/http/request-context.js';
+import { SECRET_NAME_PATTERN, SECRET_VALUE_MAX_BYTES, type SecretSummary } from '../domain/secret-record.js';
+import { secret } from '../../kernel/domain/secret.js';
+import type { Rampart } from '../../rampart.js';
+import { OrgParam, scopeOf } from '../../kernel/http/org-params.js';
+import { requestContext } from '../../kernel/http/request-context.js';
 
 const SecretName = Type.String({
   minLength: 1,

@@ -1,6 +1,6 @@
 /**
  * Where secrets and their keys are stored. The built-in backend is the SQL database
- * (`adapters/sql/sql-secret-backend.ts`); an external store (Vault KV, a cloud secret manager)
+ * (`secrets/adapters/sql-secret-backend.ts`); an external store (Vault KV, a cloud secret manager)
  * implements the same port. A backend stores ciphertext and wrapped keys only: sealing and
  * opening happen in the secret service, with keys the backend never sees in clear.
  *
@@ -8,7 +8,7 @@
  * management across orgs (`rampart keys rotate-kek`, `rampart secrets rewrap`), run by the system.
  */
 import type { DataKeyRecord, KekRecord, SecretSummary, SecretVersionRecord } from '../domain/secret-record.js';
-import type { TenantScope } from '../kernel/domain/tenant-scope.js';
+import type { TenantScope } from '../../kernel/domain/tenant-scope.js';
 
 /** The ciphertext of a new version, sealed once its version number is known (the AAD binds it). */
 export interface SealedVersion {

@@ -12,13 +12,13 @@
  */
 import { sql } from 'kysely';
 import { DomainError } from '../../kernel/domain/errors.js';
-import type { DataKeyRecord, KekRecord, SecretSummary, SecretVersionRecord } from '../../domain/secret-record.js';
+import type { DataKeyRecord, KekRecord, SecretSummary, SecretVersionRecord } from '../domain/secret-record.js';
 import type { TenantScope } from '../../kernel/domain/tenant-scope.js';
-import type { DataKeyRewrap, SealedVersion, SecretBackend, StaleVersion } from '../../ports/secret-backend.js';
+import type { DataKeyRewrap, SealedVersion, SecretBackend, StaleVersion } from '../ports/secret-backend.js';
 import { withSystem, withTenant, type TenantTransaction } from '../../kernel/adapters/sql/rls-scope.js';
 import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
 import type { SqlDialectName } from '../../kernel/adapters/sql/sql-database.js';
-import type { SecretDataKeyTable, SecretTable } from './sql-secret-schema.js';
+import type { SecretDataKeyTable, SecretTable } from './secret-tables.js';
 import { isUniqueViolation } from '../../kernel/adapters/sql/unique-violation.js';
 
 function summary(row: SecretTable): SecretSummary {

@@ -2,15 +2,15 @@
  * The secrets part of the composition root (issue 7): the KEK source chosen by
  * `RAMPART_KEK_SOURCE`, the built-in SQL backend, the secret service and KEK rotation.
  */
-import { Pkcs11Kek } from './adapters/pkcs11/pkcs11-kek.js';
-import type { SqlDatabase } from './kernel/adapters/sql/sql-database.js';
-import { SqlSecretBackend } from './adapters/sql/sql-secret-backend.js';
-import type { Logger } from './kernel/adapters/log/pino-logger.js';
-import type { RampartConfig } from './kernel/config.js';
-import { masterKeyOf } from './compose-identity.js';
+import { Pkcs11Kek } from './adapters/pkcs11-kek.js';
+import type { SqlDatabase } from '../kernel/adapters/sql/sql-database.js';
+import { SqlSecretBackend } from './adapters/sql-secret-backend.js';
+import type { Logger } from '../kernel/adapters/log/pino-logger.js';
+import type { RampartConfig } from '../kernel/config.js';
+import { masterKeyOf } from '../compose-identity.js';
 import { MasterKeyKek } from './crypto/kek-master-key.js';
-import type { AuditLog } from './kernel/ports/audit-log.js';
-import type { Clock } from './kernel/ports/clock.js';
+import type { AuditLog } from '../kernel/ports/audit-log.js';
+import type { Clock } from '../kernel/ports/clock.js';
 import type { KekProvider } from './ports/kek.js';
 import type { SecretBackend } from './ports/secret-backend.js';
 import { KekRotation } from './services/kek-rotation.js';
