@@ -10,11 +10,11 @@ import { SqlPersonalData } from './adapters/sql/sql-personal-data.js';
 import type { RampartConfig } from './kernel/config.js';
 import { auditSubjectKeyWrap } from './audit/compose.js';
 import type { Credentials } from './compose-api-keys.js';
-import { masterKeyOf, type Identity } from './compose-identity.js';
+import { masterKeyOf, type Identity } from './identity/compose.js';
 import type { AuditLog } from './kernel/ports/audit-log.js';
 import type { Clock } from './kernel/ports/clock.js';
 import type { RateLimiter } from './kernel/ports/rate-limiter.js';
-import { LoginLimiter } from './services/login-limiter.js';
+import { LoginLimiter } from './identity/accounts/services/login-limiter.js';
 import { MyDataExport } from './services/my-data-export.js';
 import { SelfErasure } from './services/self-erasure.js';
 

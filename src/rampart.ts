@@ -14,14 +14,14 @@ import { migrateToLatest, openDatabase, type SqlDatabase } from './kernel/adapte
 import { SqlIdempotencyStore } from './kernel/adapters/sql/sql-idempotency-store.js';
 import type { RampartConfig } from './kernel/config.js';
 import { composeAudit } from './audit/compose.js';
-import { composeIdentity, type Identity } from './compose-identity.js';
+import { composeIdentity, type Identity } from './identity/compose.js';
 import { composeSecrets, type Secrets } from './secrets/compose.js';
 import { composeTenancy, type Tenancy } from './compose-tenancy.js';
 import { composeApiKeys, type Credentials } from './compose-api-keys.js';
 import { composeMyData, type MyDataServices } from './compose-my-data.js';
 import type { PermissionRegistration } from './domain/permissions.js';
-import type { PasswordHasher } from './crypto/password-hasher.js';
-import type { BootstrapNotice } from './services/bootstrap-admin.js';
+import type { PasswordHasher } from './identity/accounts/crypto/password-hasher.js';
+import type { BootstrapNotice } from './identity/accounts/services/bootstrap-admin.js';
 import type { AuditLog } from './kernel/ports/audit-log.js';
 import type { AuditService } from './audit/services/audit-service.js';
 import type { Authenticator } from './kernel/ports/authenticator.js';

@@ -17,7 +17,7 @@ import { readEntryView, SqlAuditReader } from './adapters/sql-audit-reader.js';
 import { SqlAuditSubjects } from './adapters/sql-audit-subjects.js';
 import type { SqlDatabase } from '../kernel/adapters/sql/sql-database.js';
 import { WitnessUrl } from './adapters/witness-url.js';
-import { masterKeyOf } from '../compose-identity.js';
+import { masterKeyOf } from '../identity/compose.js';
 import type { RampartConfig } from '../kernel/config.js';
 import { secret, type Secret } from '../kernel/domain/secret.js';
 import type { AuditLog } from '../kernel/ports/audit-log.js';

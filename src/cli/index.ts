@@ -121,7 +121,7 @@ export function buildCli(): Command {
     .option('--json', 'print results as JSON')
     .action(async (file: string, _options: unknown, command: Command) => {
       process.exitCode = await run(command, async (config, out) =>
-        (await import('./commands/user-import.js')).runUserImport(config, out, file),
+        (await import('../identity/accounts/cli/user-import-command.js')).runUserImport(config, out, file),
       );
     });
   return program;

@@ -11,11 +11,11 @@
  */
 import type { ApiKey } from '../domain/api-key.js';
 import { DomainError } from '../kernel/domain/errors.js';
-import type { Membership, User } from '../domain/user.js';
+import type { Membership, User } from '../identity/accounts/domain/user.js';
 import type { AuditLog } from '../kernel/ports/audit-log.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { PersonalAuditEntries, PersonalData, PersonalRecords } from '../ports/personal-data.js';
-import type { UserStore } from '../ports/user-store.js';
+import type { UserStore } from '../identity/accounts/ports/user-store.js';
 import type { ApiKeyService } from './api-key-service.js';
 import { userAuditEvent, type RequestContext } from '../kernel/domain/request-context.js';
 

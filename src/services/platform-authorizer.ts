@@ -10,9 +10,9 @@
  */
 import { PLATFORM_PERMISSIONS } from '../domain/permissions.js';
 import type { Decision } from '../kernel/domain/principal.js';
-import { SYSTEM_ORG_SLUG } from '../domain/user.js';
+import { SYSTEM_ORG_SLUG } from '../identity/accounts/domain/user.js';
 import type { AuthorizationQuestion, Authorizer } from '../kernel/ports/authorizer.js';
-import type { UserStore } from '../ports/user-store.js';
+import type { UserStore } from '../identity/accounts/ports/user-store.js';
 
 /** The `system` roles that hold the platform permissions (domain/permissions.ts). */
 const PLATFORM_ROLES: ReadonlySet<string> = new Set(['owner', 'admin']);

@@ -15,13 +15,13 @@ import { decide, rolePermissions, type DecisionOrg, type DecisionResource, type 
 import type { Org } from '../domain/org.js';
 import { BUILTIN_ROLE_NAMES, type PermissionRegistry } from '../domain/permissions.js';
 import type { Decision, Principal } from '../kernel/domain/principal.js';
-import { SYSTEM_ORG_SLUG } from '../domain/user.js';
+import { SYSTEM_ORG_SLUG } from '../identity/accounts/domain/user.js';
 import type { AuditLog } from '../kernel/ports/audit-log.js';
 import type { AuthorizationQuestion, Authorizer, AuthorizerDecision } from '../kernel/ports/authorizer.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { OrgStore } from '../ports/org-store.js';
 import type { RevocationBus, RevocationSubscription } from '../kernel/ports/revocation-bus.js';
-import type { UserStore } from '../ports/user-store.js';
+import type { UserStore } from '../identity/accounts/ports/user-store.js';
 import { PlatformAuthorizer } from './platform-authorizer.js';
 
 export const CACHE_TTL_MS = 30_000;

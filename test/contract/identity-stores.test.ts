@@ -3,15 +3,15 @@
  * adapters on SQLite and PostgreSQL — two connections to one database acting as two instances.
  */
 import { describe, expect, it } from 'vitest';
-import { MemorySessionStore } from '../../src/adapters/memory/memory-session-store.js';
-import { MemorySigningKeyStore } from '../../src/adapters/memory/memory-signing-key-store.js';
-import { MemoryUserStore } from '../../src/adapters/memory/memory-user-store.js';
-import { SqlSessionStore } from '../../src/adapters/sql/sql-session-store.js';
-import { SqlSigningKeyStore } from '../../src/adapters/sql/sql-signing-key-store.js';
-import { SqlUserStore } from '../../src/adapters/sql/sql-user-store.js';
-import { Keyring } from '../../src/crypto/keyring.js';
+import { MemorySessionStore } from '../../src/identity/sessions/adapters/memory-session-store.js';
+import { MemorySigningKeyStore } from '../../src/identity/tokens/adapters/memory-signing-key-store.js';
+import { MemoryUserStore } from '../../src/identity/accounts/adapters/memory-user-store.js';
+import { SqlSessionStore } from '../../src/identity/sessions/adapters/sql-session-store.js';
+import { SqlSigningKeyStore } from '../../src/identity/tokens/adapters/sql-signing-key-store.js';
+import { SqlUserStore } from '../../src/identity/accounts/adapters/sql-user-store.js';
+import { Keyring } from '../../src/identity/tokens/crypto/keyring.js';
 import { secret } from '../../src/kernel/domain/secret.js';
-import type { SigningKeyStore } from '../../src/ports/signing-key-store.js';
+import type { SigningKeyStore } from '../../src/identity/tokens/ports/signing-key-store.js';
 import { backends } from '../helpers/backends.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { migratedStore } from '../helpers/sql-store.js';

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqlOrgStore } from '../../src/adapters/sql/sql-org-store.js';
-import { SqlUserStore } from '../../src/adapters/sql/sql-user-store.js';
+import { SqlUserStore } from '../../src/identity/accounts/adapters/sql-user-store.js';
 import { DomainError } from '../../src/kernel/domain/errors.js';
 import { mintTenantScope, type TenantScope } from '../../src/kernel/domain/tenant-scope.js';
 import { backends } from '../helpers/backends.js';

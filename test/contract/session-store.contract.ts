@@ -1,11 +1,11 @@
 /**
- * The SessionStore contract (src/ports/session-store.ts), run on every adapter: rotation is
+ * The SessionStore contract (src/identity/sessions/ports/session-store.ts), run on every adapter: rotation is
  * atomic (exactly one of N concurrent rotations wins, on any number of instances), a token is
  * spent only while unspent, unexpired and its session live, and revocation is idempotent.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SessionStore } from '../../src/ports/session-store.js';
-import type { UserStore } from '../../src/ports/user-store.js';
+import type { SessionStore } from '../../src/identity/sessions/ports/session-store.js';
+import type { UserStore } from '../../src/identity/accounts/ports/user-store.js';
 
 export interface SessionStoreSubject {
   /** Several handles on one store (instances); the first is used for setup. */

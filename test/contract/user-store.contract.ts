@@ -1,12 +1,12 @@
 /**
- * The UserStore contract (src/ports/user-store.ts), run on every adapter: unique emails, a
+ * The UserStore contract (src/identity/accounts/ports/user-store.ts), run on every adapter: unique emails, a
  * bootstrap that happens once even when instances race, failure counting that loses no
- * concurrent failure, and the backoff deadline of domain/user.ts.
+ * concurrent failure, and the backoff deadline of identity/accounts/domain/user.ts.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/kernel/domain/errors.js';
-import { loginBackoffMs } from '../../src/domain/user.js';
-import type { NewUser, UserStore } from '../../src/ports/user-store.js';
+import { loginBackoffMs } from '../../src/identity/accounts/domain/user.js';
+import type { NewUser, UserStore } from '../../src/identity/accounts/ports/user-store.js';
 
 export interface UserStoreSubject {
   /** Several handles on one store (instances). */

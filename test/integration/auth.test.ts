@@ -6,7 +6,7 @@
 import { hash as bcryptHash } from '@node-rs/bcrypt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
-import { nodeRsBackend, PasswordHasher } from '../../src/crypto/password-hasher.js';
+import { nodeRsBackend, PasswordHasher } from '../../src/identity/accounts/crypto/password-hasher.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { ADMIN_EMAIL, ADMIN_ENV, ADMIN_PASSWORD, login, loginRequest, me, refreshRequest } from '../helpers/identity.js';

@@ -4,10 +4,10 @@
  * confirmed or not — on SQLite and PostgreSQL, and it must never carry the password hash.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqlCurrentUserReader } from '../../src/adapters/sql/sql-current-user-reader.js';
-import { SqlMfaStore } from '../../src/adapters/sql/sql-mfa-store.js';
+import { SqlCurrentUserReader } from '../../src/identity/accounts/adapters/sql-current-user-reader.js';
+import { SqlMfaStore } from '../../src/identity/mfa/adapters/sql-mfa-store.js';
 import { SqlOrgStore } from '../../src/adapters/sql/sql-org-store.js';
-import { SqlUserStore } from '../../src/adapters/sql/sql-user-store.js';
+import { SqlUserStore } from '../../src/identity/accounts/adapters/sql-user-store.js';
 import { backends } from '../helpers/backends.js';
 import { migratedStore, type MigratedStore } from '../helpers/sql-store.js';
 

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqlSigningKeyStore } from '../../src/adapters/sql/sql-signing-key-store.js';
+import { SqlSigningKeyStore } from '../../src/identity/tokens/adapters/sql-signing-key-store.js';
 import { deriveKey } from '../../src/kernel/crypto/derive-key.js';
 import { secret } from '../../src/kernel/domain/secret.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';

@@ -10,8 +10,8 @@ import { MIGRATIONS } from '../../src/migrations/index.js';
 import { migrateTo, migrateToLatest, openDatabase, type SqlDatabase } from '../../src/kernel/adapters/sql/sql-database.js';
 import { SqlAuditLog } from '../../src/audit/adapters/sql-audit-log.js';
 import { SqlIdempotencyStore } from '../../src/kernel/adapters/sql/sql-idempotency-store.js';
-import { SqlSessionStore } from '../../src/adapters/sql/sql-session-store.js';
-import { SqlUserStore } from '../../src/adapters/sql/sql-user-store.js';
+import { SqlSessionStore } from '../../src/identity/sessions/adapters/sql-session-store.js';
+import { SqlUserStore } from '../../src/identity/accounts/adapters/sql-user-store.js';
 import { Secret } from '../../src/kernel/domain/secret.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 
@@ -138,8 +138,8 @@ const STEPS: readonly UpgradeStep[] = [
     },
     async check(database) {
       const now = Date.UTC(2026, 0, 1);
-      const { SqlPasswordTokenStore } = await import('../../src/adapters/sql/sql-password-token-store.js');
-      const { SqlAccountStore } = await import('../../src/adapters/sql/sql-account-store.js');
+      const { SqlPasswordTokenStore } = await import('../../src/identity/accounts/adapters/sql-password-token-store.js');
+      const { SqlAccountStore } = await import('../../src/identity/accounts/adapters/sql-account-store.js');
       const tokens = new SqlPasswordTokenStore(database.db);
       await tokens.issue('c'.repeat(64), 'usr_1', now, now + 1000);
       expect(await tokens.consume('c'.repeat(64), now + 1)).toBe('usr_1');
@@ -159,8 +159,8 @@ const STEPS: readonly UpgradeStep[] = [
     },
     async check(database) {
       const now = Date.UTC(2026, 0, 1);
-      const { SqlMfaStore } = await import('../../src/adapters/sql/sql-mfa-store.js');
-      const { SqlAccountStore } = await import('../../src/adapters/sql/sql-account-store.js');
+      const { SqlMfaStore } = await import('../../src/identity/mfa/adapters/sql-mfa-store.js');
+      const { SqlAccountStore } = await import('../../src/identity/accounts/adapters/sql-account-store.js');
       const mfa = new SqlMfaStore(database.db);
       expect(await mfa.findTotp('usr_mfa')).toBeUndefined();
       expect(await mfa.startTotp('usr_mfa', 'v1.sealed', now)).toBe(true);

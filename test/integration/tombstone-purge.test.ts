@@ -5,9 +5,9 @@
  * the fake clock; the composition's purge runs on a timer.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqlSessionTombstones } from '../../src/adapters/sql/sql-session-tombstones.js';
-import { MAX_ACCESS_TOKEN_TTL_SECONDS } from '../../src/domain/access-token.js';
-import { TOMBSTONE_RETAIN_MS, TombstonePurge } from '../../src/services/tombstone-purge.js';
+import { SqlSessionTombstones } from '../../src/identity/sessions/adapters/sql-session-tombstones.js';
+import { MAX_ACCESS_TOKEN_TTL_SECONDS } from '../../src/identity/tokens/domain/access-token.js';
+import { TOMBSTONE_RETAIN_MS, TombstonePurge } from '../../src/identity/sessions/services/tombstone-purge.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { ADMIN_ENV, login, type Grant } from '../helpers/identity.js';

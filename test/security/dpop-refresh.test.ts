@@ -10,7 +10,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type Crypt
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
-import { hashRefreshToken } from '../../src/crypto/refresh-token.js';
+import { hashRefreshToken } from '../../src/identity/tokens/crypto/refresh-token.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { ADMIN_EMAIL, ADMIN_ENV, ADMIN_PASSWORD, type Grant } from '../helpers/identity.js';

@@ -21,8 +21,8 @@
 import { createHmac, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { CompactSign, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { signAccessToken, verifyAccessToken } from '../../src/crypto/access-token.js';
-import { Keyring } from '../../src/crypto/keyring.js';
+import { signAccessToken, verifyAccessToken } from '../../src/identity/tokens/crypto/access-token.js';
+import { Keyring } from '../../src/identity/tokens/crypto/keyring.js';
 import { DomainError, ERROR_CATALOG, type ErrorCode } from '../../src/kernel/domain/errors.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 

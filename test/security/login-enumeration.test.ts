@@ -7,7 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
-import { nodeRsBackend, PasswordHasher } from '../../src/crypto/password-hasher.js';
+import { nodeRsBackend, PasswordHasher } from '../../src/identity/accounts/crypto/password-hasher.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { ADMIN_EMAIL, ADMIN_ENV, loginRequest } from '../helpers/identity.js';
 import { expectProblem } from '../helpers/problems.js';

@@ -7,7 +7,7 @@
  * parallel bursts never get more than five checks, and the stored attempts stay at five.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hashMfaToken } from '../../src/crypto/mfa-token.js';
+import { hashMfaToken } from '../../src/identity/mfa/crypto/mfa-token.js';
 import { secret } from '../../src/kernel/domain/secret.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { FakeClock } from '../helpers/fake-clock.js';

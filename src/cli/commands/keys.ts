@@ -8,13 +8,13 @@ import { createLogger } from '../../kernel/adapters/log/pino-logger.js';
 import { migrateToLatest, openDatabase } from '../../kernel/adapters/sql/sql-database.js';
 import { SqlSecretBackend } from '../../secrets/adapters/sql-secret-backend.js';
 import { composeAudit, type Auditing } from '../../audit/compose.js';
-import { signingKeyStore } from '../../compose-identity.js';
+import { signingKeyStore } from '../../identity/compose.js';
 import { kekProviderOf } from '../../secrets/compose.js';
 import type { RampartConfig } from '../../kernel/config.js';
 import { systemClock } from '../../kernel/ports/clock.js';
-import { SYSTEM_ORG_SLUG } from '../../domain/user.js';
+import { SYSTEM_ORG_SLUG } from '../../identity/accounts/domain/user.js';
 import { KekRotation } from '../../secrets/services/kek-rotation.js';
-import { TokenService } from '../../services/token-service.js';
+import { TokenService } from '../../identity/tokens/services/token-service.js';
 import type { Output } from '../../kernel/cli/output.js';
 
 export async function runKeysRotate(config: RampartConfig, out: Output): Promise<number> {

@@ -26,7 +26,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyPluginOptions } from 'fastify';
 import type { Rampart } from '../../rampart.js';
 import authentication from '../../kernel/http/chain/authentication.js';
-import browserSessions from './csrf.js';
+import browserSessions from '../../identity/browser/routes/browser-layer.js';
 import authorization from '../../kernel/http/chain/authorization.js';
 import bodyLimit from '../../kernel/http/chain/body-limit.js';
 import cors from '../../kernel/http/chain/cors.js';

@@ -1,4 +1,4 @@
-import { SYSTEM_ORG_SLUG } from '../../domain/user.js';
+import { SYSTEM_ORG_SLUG } from '../../identity/accounts/domain/user.js';
 import type { AuditEvent } from '../ports/audit-log.js';
 
 /** Who is asking, as far as the audit log needs it: never a credential. */

@@ -2,7 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/errors.js';
 import type { RequestContext } from '../domain/request-context.js';
-import type { Actor } from '../../services/user-admin.js';
+import type { Actor } from '../../identity/accounts/services/user-admin.js';
 
 export function requestContext(request: FastifyRequest): RequestContext {
   const agent = request.headers['user-agent'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BoundedWorkQueue, WorkExpiredError } from '../../../src/crypto/bounded-work-queue.js';
-import { HasherBusyError } from '../../../src/crypto/hasher-busy-error.js';
+import { BoundedWorkQueue, WorkExpiredError } from '../../../src/identity/accounts/crypto/bounded-work-queue.js';
+import { HasherBusyError } from '../../../src/identity/accounts/crypto/hasher-busy-error.js';
 
 /** A task that finishes when the test calls the returned `finish`. */
 function manual<T>(value: T): { task: () => Promise<T>; finish: () => void } {

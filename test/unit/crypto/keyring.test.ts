@@ -1,12 +1,12 @@
 import { inspect } from 'node:util';
 import { decodeProtectedHeader } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { signAccessToken, verifyAccessToken } from '../../../src/crypto/access-token.js';
-import { Keyring, MIN_RETIRE_AFTER_SECONDS } from '../../../src/crypto/keyring.js';
-import { fromRecord, generateSigningKey, toRecord } from '../../../src/crypto/signing-key.js';
+import { signAccessToken, verifyAccessToken } from '../../../src/identity/tokens/crypto/access-token.js';
+import { Keyring, MIN_RETIRE_AFTER_SECONDS } from '../../../src/identity/tokens/crypto/keyring.js';
+import { fromRecord, generateSigningKey, toRecord } from '../../../src/identity/tokens/crypto/signing-key.js';
 import { DomainError } from '../../../src/kernel/domain/errors.js';
 import { secret } from '../../../src/kernel/domain/secret.js';
-import { SIGNING_ALGORITHMS, type SigningAlgorithm, type SigningKeyRecord } from '../../../src/domain/signing-key.js';
+import { SIGNING_ALGORITHMS, type SigningAlgorithm, type SigningKeyRecord } from '../../../src/identity/tokens/domain/signing-key.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 
 const ISSUER = 'https://rampart.example';

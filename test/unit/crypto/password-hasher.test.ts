@@ -4,14 +4,14 @@ import { hash as bcryptHash } from '@node-rs/bcrypt';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../../src/kernel/domain/errors.js';
 import { secret } from '../../../src/kernel/domain/secret.js';
-import { HasherBusyError } from '../../../src/crypto/hasher-busy-error.js';
+import { HasherBusyError } from '../../../src/identity/accounts/crypto/hasher-busy-error.js';
 import {
   MAX_PASSWORD_BYTES,
   nodeRsBackend,
   PasswordHasher,
   type Argon2Parameters,
   type PasswordHashBackend,
-} from '../../../src/crypto/password-hasher.js';
+} from '../../../src/identity/accounts/crypto/password-hasher.js';
 
 // Cheap parameters wherever the test is not about the parameters: the machine is shared.
 const CHEAP: Argon2Parameters = { memoryCost: 1024, timeCost: 1, parallelism: 1 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { commonPasswords } from '../../../src/crypto/common-passwords.js';
-import { PasswordPolicy } from '../../../src/domain/password-policy.js';
+import { commonPasswords } from '../../../src/identity/accounts/crypto/common-passwords.js';
+import { PasswordPolicy } from '../../../src/identity/accounts/domain/password-policy.js';
 import { secret } from '../../../src/kernel/domain/secret.js';
 
 const policy = new PasswordPolicy({ commonPasswords: commonPasswords() });

@@ -6,7 +6,7 @@ import {
   normaliseRecoveryCode,
   RECOVERY_CODE_ALPHABET,
   RECOVERY_CODE_COUNT,
-} from '../../../src/crypto/recovery-codes.js';
+} from '../../../src/identity/mfa/crypto/recovery-codes.js';
 import { randomString } from '../../../src/kernel/crypto/random-string.js';
 import { secret } from '../../../src/kernel/domain/secret.js';
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { CompactSign, calculateJwkThumbprint, compactVerify, importJWK, type CryptoKey } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { fromRecord } from '../../../src/crypto/signing-key.js';
+import { fromRecord } from '../../../src/identity/tokens/crypto/signing-key.js';
 import { secret } from '../../../src/kernel/domain/secret.js';
 
 interface Vector {

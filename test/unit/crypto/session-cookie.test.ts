@@ -10,7 +10,7 @@ import {
   readSessionCookie,
   sessionCookieValue,
   setSessionCookie,
-} from '../../../src/crypto/session-cookie.js';
+} from '../../../src/identity/browser/crypto/session-cookie.js';
 import { secret } from '../../../src/kernel/domain/secret.js';
 
 const ID = `ses_${'0a'.repeat(16)}`;

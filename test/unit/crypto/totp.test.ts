@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Secret as OtpSecret, TOTP } from 'otpauth';
 import { describe, expect, it } from 'vitest';
-import { acceptStep, generateTotpSecret, Totp, type TotpAlgorithm } from '../../../src/crypto/totp.js';
+import { acceptStep, generateTotpSecret, Totp, type TotpAlgorithm } from '../../../src/identity/mfa/crypto/totp.js';
 import { secret } from '../../../src/kernel/domain/secret.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 

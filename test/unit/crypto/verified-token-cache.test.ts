@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { signAccessToken, verifyAccessToken, type VerifiedAccessToken } from '../../../src/crypto/access-token.js';
-import { CachedVerifier } from '../../../src/crypto/cached-verifier.js';
-import { Keyring } from '../../../src/crypto/keyring.js';
-import { VerifiedTokenCache, tokenCacheKey } from '../../../src/crypto/verified-token-cache.js';
+import { signAccessToken, verifyAccessToken, type VerifiedAccessToken } from '../../../src/identity/tokens/crypto/access-token.js';
+import { CachedVerifier } from '../../../src/identity/tokens/crypto/cached-verifier.js';
+import { Keyring } from '../../../src/identity/tokens/crypto/keyring.js';
+import { VerifiedTokenCache, tokenCacheKey } from '../../../src/identity/tokens/crypto/verified-token-cache.js';
 import { DomainError } from '../../../src/kernel/domain/errors.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 

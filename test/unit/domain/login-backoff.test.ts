@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loginBackoffMs, MAX_LOGIN_BACKOFF_MS, normaliseEmail } from '../../../src/domain/user.js';
+import { loginBackoffMs, MAX_LOGIN_BACKOFF_MS, normaliseEmail } from '../../../src/identity/accounts/domain/user.js';
 
 describe('loginBackoffMs', () => {
   it('is free for the first 5 failures, then doubles from 1 s', () => {

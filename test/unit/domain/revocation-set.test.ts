@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MIN_REVOCATION_RETAIN_MS, RevocationSet } from '../../../src/domain/revocation-set.js';
+import { MIN_REVOCATION_RETAIN_MS, RevocationSet } from '../../../src/identity/sessions/domain/revocation-set.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const RETAIN = 20 * 60_000;

@@ -1,10 +1,10 @@
-/** The CSRF rule (services/csrf.ts) on its own: which header combinations pass. */
+/** The CSRF rule (identity/browser/services/csrf-policy.ts) on its own: which header combinations pass. */
 import { describe, expect, it } from 'vitest';
-import { csrfTokenOf } from '../../../src/crypto/session-cookie.js';
+import { csrfTokenOf } from '../../../src/identity/browser/crypto/session-cookie.js';
 import { DomainError } from '../../../src/kernel/domain/errors.js';
 import { secret } from '../../../src/kernel/domain/secret.js';
-import { MemoryDpopReplayCache } from '../../../src/adapters/memory/dpop-replay-cache.js';
-import { CsrfPolicy } from '../../../src/services/csrf.js';
+import { MemoryDpopReplayCache } from '../../../src/identity/browser/adapters/memory-dpop-replay-cache.js';
+import { CsrfPolicy } from '../../../src/identity/browser/services/csrf-policy.js';
 
 const policy = new CsrfPolicy('https://rampart.example.test/base', ['https://app.example.test']);
 const SECRET = 'S'.repeat(43);

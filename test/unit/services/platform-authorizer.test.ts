@@ -4,7 +4,7 @@
  * permission, a non-user principal, a disabled or unknown user — is denied with a reason.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MemoryUserStore } from '../../../src/adapters/memory/memory-user-store.js';
+import { MemoryUserStore } from '../../../src/identity/accounts/adapters/memory-user-store.js';
 import type { Principal } from '../../../src/kernel/domain/principal.js';
 import { PlatformAuthorizer } from '../../../src/services/platform-authorizer.js';
 

@@ -4,19 +4,19 @@ import type { Rampart } from '../../../rampart.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { auditRoutes } from '../../../audit/routes/audit.js';
 import { orgAuditRoutes } from '../../../audit/routes/org-audit.js';
-import { authRoutes } from './auth.js';
+import { authRoutes } from '../../../identity/accounts/routes/auth.js';
 import { clientRoutes } from './clients.js';
 import { discoveryRoutes } from './discovery.js';
 import { healthRoutes } from './health.js';
-import { meRoutes } from './me.js';
-import { meMfaRoutes } from './me-mfa.js';
+import { meRoutes } from '../../../identity/accounts/routes/me.js';
+import { meMfaRoutes } from '../../../identity/mfa/routes/me-mfa.js';
 import { meDataRoutes } from './me-data.js';
 import { metricsRoutes } from './metrics.js';
 import { oauthRoutes } from './oauth.js';
 import { orgRoutes } from './orgs.js';
 import { secretRoutes } from '../../../secrets/routes/secrets.js';
-import { userRoutes } from './users.js';
-import { wellKnownRoutes } from './well-known.js';
+import { userRoutes } from '../../../identity/accounts/routes/users.js';
+import { wellKnownRoutes } from '../../../identity/tokens/routes/well-known.js';
 
 export async function registerRoutes(app: FastifyInstance, rampart: Rampart): Promise<void> {
   await healthRoutes(app, rampart.readiness);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InProcessRevocationBus } from '../../../../src/kernel/adapters/memory/in-process-revocation-bus.js';
-import { RevocationSet } from '../../../../src/domain/revocation-set.js';
+import { RevocationSet } from '../../../../src/identity/sessions/domain/revocation-set.js';
 import type { RevocationEvent, RevocationListener } from '../../../../src/kernel/ports/revocation-bus.js';
 
 const T0 = Date.UTC(2026, 0, 1);

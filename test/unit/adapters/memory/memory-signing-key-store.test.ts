@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MemorySigningKeyStore } from '../../../../src/adapters/memory/memory-signing-key-store.js';
-import { Keyring } from '../../../../src/crypto/keyring.js';
+import { MemorySigningKeyStore } from '../../../../src/identity/tokens/adapters/memory-signing-key-store.js';
+import { Keyring } from '../../../../src/identity/tokens/crypto/keyring.js';
 import { DomainError } from '../../../../src/kernel/domain/errors.js';
-import type { SigningKeyRecord } from '../../../../src/domain/signing-key.js';
+import type { SigningKeyRecord } from '../../../../src/identity/tokens/domain/signing-key.js';
 import { FakeClock } from '../../../helpers/fake-clock.js';
 
 async function rejection(promise: Promise<unknown>): Promise<DomainError> {

@@ -1,0 +1,257 @@
+/**
+ * Password hashing: argon2id (RFC 9106) at the OWASP parameters m=19456 KiB, t=2, p=1, written
+ * into the PHC string so that a change of parameters is detected at login and the hash upgraded.
+ * bcrypt hashes (`$2a$`, `$2b$`) of imported users are verified too and always flagged for upgrade.
+ *
+ * Why a queue: @node-rs/argon2 and @node-rs/bcrypt compute on the libuv thread pool, off the event
+ * loop, but that pool also serves file and DNS work and has only UV_THREADPOOL_SIZE (default 4)
+ * threads. So at most `maxConcurrent` hashes run — always fewer than the pool's threads — and at
+ * most `maxQueued` wait; the next one is refused at once with `HasherBusyError`, which login turns
+ * into 429 with Retry-After. With `maxWaitMs` (RAMPART_LOGIN_MAX_WAIT_MS) a hash is also refused
+ * when the line ahead of it is estimated to take longer than that, and one still queued when it
+ * has waited that long is refused then, so a hash that runs never waited longer than the bound.
+ * Nothing else on the server waits behind hashes.
+ *
+ * Every password is NFC-normalised before hashing or verifying (see `identity/accounts/domain/password-policy.ts`),
+ * and input past {@link MAX_PASSWORD_BYTES} is never hashed.
+ */
+import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { hash as argon2Hash, parseOptions, verify as argon2Verify } from '@node-rs/argon2';
+import { verify as bcryptVerify } from '@node-rs/bcrypt';
+import { validationFailed } from '../../../kernel/domain/errors.js';
+import { normalisePassword } from '../domain/password-policy.js';
+import type { Secret } from '../../../kernel/domain/secret.js';
+import { BoundedWorkQueue, WorkExpiredError } from './bounded-work-queue.js';
+import { HasherBusyError } from './hasher-busy-error.js';
+
+/** argon2id cost parameters, as in the PHC string (`m=`, `t=`, `p=`). */
+export interface Argon2Parameters {
+  /** Memory in KiB. */
+  readonly memoryCost: number;
+  /** Passes over memory. */
+  readonly timeCost: number;
+  /** Lanes. */
+  readonly parallelism: number;
+}
+
+/** OWASP Password Storage Cheat Sheet: argon2id, 19 MiB, 2 passes, 1 lane. */
+export const OWASP_ARGON2ID: Argon2Parameters = Object.freeze({ memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+
+/** The longest input the hasher accepts, in UTF-8 bytes of the NFC form (the policy stops at 128 code points). */
+export const MAX_PASSWORD_BYTES = 1024;
+
+// @node-rs/argon2 declares Algorithm and Version as ambient const enums, which isolatedModules
+// cannot read: these are their values for argon2id and version 0x13 (RFC 9106 §3.1).
+const ARGON2ID = 2;
+const VERSION_0X13 = 1;
+const OUTPUT_LEN = 32;
+const SALT_LEN = 16;
+// A stored hash can name any cost; these ceilings stop one row from pinning a thread for minutes.
+const CEILING = Object.freeze({ memoryCost: 262_144, timeCost: 16, parallelism: 16, bcryptCost: 16 });
+const BCRYPT = /^\$2[ab]\$(\d\d)\$[./A-Za-z0-9]{53}$/;
+
+/** The primitives the hasher calls; injectable so tests can count or pace calls. */
+export interface PasswordHashBackend {
+  argon2Hash(password: Uint8Array, parameters: Argon2Parameters): Promise<string>;
+  argon2Verify(phc: string, password: Uint8Array): Promise<boolean>;
+  bcryptVerify(password: Uint8Array, hash: string): Promise<boolean>;
+}
+
+/** The real primitives: @node-rs/argon2 and @node-rs/bcrypt, asynchronous on the libuv pool. */
+export const nodeRsBackend: PasswordHashBackend = Object.freeze({
+  argon2Hash: (password: Uint8Array, p: Argon2Parameters) =>
+    argon2Hash(password, { algorithm: ARGON2ID, version: VERSION_0X13, outputLen: OUTPUT_LEN, ...p }),
+  argon2Verify: (phc: string, password: Uint8Array) => argon2Verify(phc, password),
+  bcryptVerify: (password: Uint8Array, hash: string) => bcryptVerify(password, hash),
+});
+
+/** Construction options; every one has a secure default. */
+export interface PasswordHasherOptions {
+  /** argon2id parameters for new hashes; {@link OWASP_ARGON2ID} by default (lower them only in tests). */
+  readonly parameters?: Argon2Parameters;
+  /** Hashes running at once; by default the CPU count, capped below the libuv pool size. */
+  readonly maxConcurrent?: number;
+  /** Hashes waiting for a slot before new ones are refused; 64 by default. */
+  readonly maxQueued?: number;
+  /** Refuse a hash whose estimated wait and run pass this many ms; 0 (the default): no bound in time. */
+  readonly maxWaitMs?: number;
+  /** The libuv pool size; by default UV_THREADPOOL_SIZE or libuv's 4. */
+  readonly threadPoolSize?: number;
+  readonly backend?: PasswordHashBackend;
+  /** A monotonic clock in ms for the Retry-After estimate; `performance.now` by default. */
+  readonly now?: () => number;
+}
+
+/** The outcome of a verification; `needsRehash` is only ever true when `ok` is. */
+export interface PasswordVerification {
+  readonly ok: boolean;
+  /** The hash is bcrypt or has other argon2 parameters: store `hash(password)` now. */
+  readonly needsRehash: boolean;
+}
+
+const REFUSED: PasswordVerification = Object.freeze({ ok: false, needsRehash: false });
+
+/** argon2id hashing and verification behind a bounded semaphore and a bounded queue. */
+export class PasswordHasher {
+  readonly parameters: Argon2Parameters;
+  /** The bound in time of a hash's wait and run, in ms; 0: none. */
+  readonly maxWaitMs: number;
+  readonly #queue: BoundedWorkQueue;
+  readonly #backend: PasswordHashBackend;
+  readonly #dummyHash: string;
+
+  constructor(options: PasswordHasherOptions = {}) {
+    this.parameters = checkParameters(options.parameters ?? OWASP_ARGON2ID);
+    const poolSize = options.threadPoolSize ?? libuvPoolSize();
+    if (!Number.isSafeInteger(poolSize) || poolSize < 1) throw new RangeError(`threadPoolSize must be an integer ≥ 1, got ${poolSize}`);
+    const maxConcurrent = options.maxConcurrent ?? Math.max(1, Math.min(availableParallelism(), poolSize - 1));
+    if (maxConcurrent >= poolSize) {
+      throw new RangeError(
+        `maxConcurrent (${maxConcurrent}) must be below the libuv pool size (${poolSize}, UV_THREADPOOL_SIZE) so that file and DNS work never waits behind hashes`,
+      );
+    }
+    const { maxWaitMs, now } = options;
+    this.#queue = new BoundedWorkQueue({ maxConcurrent, maxQueued: options.maxQueued ?? 64, maxWaitMs, now });
+    this.maxWaitMs = this.#queue.maxWaitMs;
+    this.#backend = options.backend ?? nodeRsBackend;
+    this.#dummyHash = dummyPhc(this.parameters);
+    Object.freeze(this);
+  }
+
+  /** Hashes running and waiting now (for metrics and tests). */
+  get load(): { readonly running: number; readonly queued: number } {
+    return { running: this.#queue.running, queued: this.#queue.queued };
+  }
+
+  /**
+   * A new argon2id PHC string of the NFC form of `password`. Rejects with `HasherBusyError` when
+   * the queue is full, and with `validation_failed` (`password: too_long`) past {@link MAX_PASSWORD_BYTES}.
+   */
+  async hash(password: Secret<string>): Promise<string> {
+    const nfc = boundedNfc(password);
+    if (nfc === undefined) throw validationFailed([{ field: 'password', reason: 'too_long' }]);
+    return this.#run(nfc, (bytes) => this.#backend.argon2Hash(bytes, this.parameters));
+  }
+
+  /**
+   * Checks `password` against a stored argon2 PHC string or bcrypt hash. Input past
+   * {@link MAX_PASSWORD_BYTES} is refused without hashing. Rejects with `HasherBusyError` when the
+   * queue is full, and with a `TypeError` (naming no value) for a stored hash of another format.
+   */
+  async verify(storedHash: string, password: Secret<string>): Promise<PasswordVerification> {
+    const scheme = schemeOf(storedHash);
+    const nfc = boundedNfc(password);
+    if (nfc === undefined) return REFUSED;
+    const ok = await this.#run(nfc, (bytes) =>
+      scheme === 'bcrypt' ? this.#backend.bcryptVerify(bytes, storedHash) : this.#backend.argon2Verify(storedHash, bytes),
+    );
+    if (!ok) return REFUSED;
+    return { ok: true, needsRehash: scheme === 'bcrypt' || !this.#isCurrent(storedHash) };
+  }
+
+  /**
+   * For an unknown account: one real argon2id verification at the current parameters against a
+   * hash that matches no password, through the same queue, so the caller's answer costs the same
+   * time as a wrong password's. Always `false`; the caller answers exactly as for a wrong password.
+   */
+  async dummyVerify(password: Secret<string>): Promise<false> {
+    const nfc = boundedNfc(password);
+    if (nfc === undefined) return false;
+    await this.#run(nfc, (bytes) => this.#backend.argon2Verify(this.#dummyHash, bytes));
+    return false;
+  }
+
+  #run<T>(nfc: string, work: (bytes: Buffer) => Promise<T>): Promise<T> {
+    const pending = this.#queue.submit(async () => {
+      const bytes = Buffer.from(nfc, 'utf8');
+      try {
+        return await work(bytes);
+      } finally {
+        bytes.fill(0);
+      }
+    });
+    if (pending === undefined) throw new HasherBusyError(this.#queue.estimatedWaitMs() / 1000);
+    // Queued, then dropped at its turn for having waited past maxWaitMs: the same refusal, later.
+    return pending.catch((error: unknown) => {
+      throw error instanceof WorkExpiredError ? new HasherBusyError(this.#queue.estimatedWaitMs() / 1000) : error;
+    });
+  }
+
+  #isCurrent(phc: string): boolean {
+    const found = parseOptions(phc);
+    const want = this.parameters;
+    return (
+      found.algorithm === ARGON2ID &&
+      found.version === VERSION_0X13 &&
+      found.memoryCost === want.memoryCost &&
+      found.timeCost === want.timeCost &&
+      found.parallelism === want.parallelism &&
+      found.outputLen === OUTPUT_LEN
+    );
+  }
+}
+
+/** The NFC form, or `undefined` when it is longer than the hasher accepts. */
+function boundedNfc(password: Secret<string>): string | undefined {
+  const raw = password.reveal();
+  // Refused before normalising when already past the cap in UTF-16 units: normalising costs time
+  // linear in the input, and no password the policy accepts (≤ 128 code points) comes near it.
+  if (raw.length > MAX_PASSWORD_BYTES) return undefined;
+  const nfc = normalisePassword(password).reveal();
+  return Buffer.byteLength(nfc, 'utf8') > MAX_PASSWORD_BYTES ? undefined : nfc;
+}
+
+function schemeOf(stored: string): 'argon2' | 'bcrypt' {
+  const bcrypt = BCRYPT.exec(stored);
+  if (bcrypt !== null) {
+    if (Number(bcrypt[1]) > CEILING.bcryptCost) throw new TypeError('stored bcrypt hash exceeds the cost ceiling');
+    return 'bcrypt';
+  }
+  if (/^\$argon2(id|i|d)\$/.test(stored)) {
+    const p = parseOptions(stored);
+    if (p.memoryCost > CEILING.memoryCost || p.timeCost > CEILING.timeCost || p.parallelism > CEILING.parallelism) {
+      throw new TypeError('stored argon2 hash exceeds the cost ceiling');
+    }
+    return 'argon2';
+  }
+  throw new TypeError('unsupported password hash format');
+}
+
+function checkParameters(p: Argon2Parameters): Argon2Parameters {
+  const integer = (name: string, value: number, min: number, max: number): void => {
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      throw new RangeError(`argon2 ${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
+    }
+  };
+  integer('parallelism', p.parallelism, 1, CEILING.parallelism);
+  // RFC 9106 §3.1: memory is at least 8 KiB per lane.
+  integer('memoryCost', p.memoryCost, 8 * p.parallelism, CEILING.memoryCost);
+  integer('timeCost', p.timeCost, 1, CEILING.timeCost);
+  return Object.freeze({ memoryCost: p.memoryCost, timeCost: p.timeCost, parallelism: p.parallelism });
+}
+
+function libuvPoolSize(): number {
+  const configured = Number(process.env.UV_THREADPOOL_SIZE);
+  // libuv reads the variable as an integer and clamps it to 1–1024; anything else means 4.
+  return Number.isInteger(configured) && configured > 0 ? Math.min(configured, 1024) : 4;
+}
+
+/** A PHC string at the given parameters whose salt and digest are random: it matches no password. */
+function dummyPhc(p: Argon2Parameters): string {
+  const b64 = (bytes: Buffer): string => bytes.toString('base64').replace(/=+$/, '');
+  return `$argon2id$v=19$m=${p.memoryCost},t=${p.timeCost},p=${p.parallelism}$${b64(randomBytes(SALT_LEN))}$${b64(randomBytes(OUTPUT_LEN))}`;
+}
+
+/**
+ * Why `stored` cannot be verified by {@link PasswordHasher.verify} (unsupported format, or a cost
+ * past the ceiling), or `undefined`: `rampart user import` checks each hash with it, never rehashing.
+ */
+export function storedHashProblem(stored: string): string | undefined {
+  try {
+    schemeOf(stored);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : 'unsupported password hash format';
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * `/api/v1/auth/*`: password login, its MFA step, refresh-token rotation and logout (spec/api-v1.md,
+ * "Authentication"). Each route is a schema and one service call. Answers that carry tokens opt
+ * out of Idempotency-Key replay (a stored answer would hold them in clear) and are `no-store`.
+ * `mode: "cookie"` opens a browser session (`__Host-rampart_session`, see
+ * docs/decisions/007-browser-sessions.md); a `DPoP` header on a token login binds the session's
+ * refresh tokens to that key (RFC 9449).
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { clearSessionCookie, setSessionCookie } from '../../browser/crypto/session-cookie.js';
+import { DomainError } from '../../../kernel/domain/errors.js';
+import { secret } from '../../../kernel/domain/secret.js';
+import type { CookieGrant } from '../../browser/services/cookie-sessions.js';
+import type { SessionBinding } from '../../mfa/services/mfa-login.js';
+import type { RequestContext } from '../../../kernel/domain/request-context.js';
+import type { TokenGrant } from '../../tokens/services/token-grant.js';
+import type { Rampart } from '../../../rampart.js';
+import { UserJson, userJson } from './user-json.js';
+
+const LoginBody = Type.Object(
+  {
+    email: Type.String({ minLength: 3, maxLength: 254 }),
+    password: Type.String({ minLength: 1, maxLength: 1024 }),
+    device_name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    mode: Type.Optional(Type.Union([Type.Literal('token'), Type.Literal('cookie')])),
+  },
+  { additionalProperties: false },
+);
+
+const MfaVerifyBody = Type.Object(
+  {
+    mfa_token: Type.String({ minLength: 1, maxLength: 200 }),
+    code: Type.String({ minLength: 1, maxLength: 64 }),
+    mode: Type.Optional(Type.Union([Type.Literal('token'), Type.Literal('cookie')])),
+  },
+  { additionalProperties: false },
+);
+
+/** A cookie login's answer: the session cookie is in `Set-Cookie`, never in the body. */
+const CookieLogin = Type.Object(
+  {
+    session_id: Type.String(),
+    csrf_token: Type.String({ description: 'The value of the X-Rampart-CSRF header for this session' }),
+    user: UserJson,
+  },
+  { additionalProperties: false },
+);
+
+const CsrfToken = Type.Object({ csrf_token: Type.String() }, { additionalProperties: false });
+
+/** The login answer of an account with a second factor: no tokens yet. */
+const MfaRequired = Type.Object(
+  {
+    mfa_required: Type.Literal(true),
+    mfa_token: Type.String(),
+    methods: Type.Array(Type.Union([Type.Literal('totp'), Type.Literal('recovery_code')])),
+  },
+  { additionalProperties: false },
+);
+
+const RefreshBody = Type.Object({ refresh_token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+
+const Grant = Type.Object(
+  {
+    access_token: Type.String(),
+    token_type: Type.Literal('Bearer'),
+    expires_in: Type.Integer(),
+    refresh_token: Type.String(),
+    session_id: Type.String(),
+    user: UserJson,
+  },
+  { additionalProperties: false },
+);
+
+function contextOf(request: FastifyRequest): RequestContext {
+  const agent = request.headers['user-agent'];
+  return { ip: request.ip, userAgent: typeof agent === 'string' ? agent : undefined, requestId: request.requestId };
+}
+
+function grantJson(grant: TokenGrant): Static<typeof Grant> {
+  return {
+    access_token: grant.accessToken.reveal(),
+    token_type: 'Bearer',
+    expires_in: grant.expiresIn,
+    refresh_token: grant.refreshToken.reveal(),
+    session_id: grant.sessionId,
+    user: userJson(grant.user),
+  };
+}
+
+const MINUTE = 60_000;
+
+function cookieLoginJson(grant: CookieGrant): Static<typeof CookieLogin> {
+  return { session_id: grant.sessionId, csrf_token: grant.csrfToken.reveal(), user: userJson(grant.user) };
+}
+
+function headerOf(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  // A repeated header is not one proof: treated as a wrong one.
+  return Array.isArray(value) ? '' : value;
+}
+
+export async function authRoutes(app: FastifyInstance, rampart: Rampart): Promise<void> {
+  const { identity, config } = rampart;
+  const urlOf = (path: string): string => new URL(path, config.publicUrl).href;
+
+  /**
+   * The session a login (or its MFA step) opens. Cookie mode: the request must come from an
+   * allowed origin (login CSRF), and a session cookie the browser already holds is revoked
+   * (fixation). Token mode with a `DPoP` header: the proof's key binds the refresh tokens.
+   */
+  async function bindingOf(request: FastifyRequest, mode: 'token' | 'cookie' | undefined, path: string): Promise<SessionBinding> {
+    if (mode === 'cookie') {
+      if (!identity.csrf.originAllowed(request.headers)) {
+        throw new DomainError('csrf_failed', 'A cookie login needs an allowed Origin or Sec-Fetch-Site: same-origin');
+      }
+      return { mode: 'cookie' };
+    }
+    const proof = headerOf(request, 'dpop');
+    if (proof === undefined) return { mode: 'token' };
+    return { mode: 'token', dpopJkt: await identity.dpop.verify(proof, { method: 'POST', url: urlOf(path) }) };
+  }
+
+  async function answer(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    grant: TokenGrant | CookieGrant,
+  ): Promise<Static<typeof Grant> | Static<typeof CookieLogin>> {
+    if (!('kind' in grant)) return grantJson(grant);
+    // Fixation: whatever session cookie came with the login is dead now; the new one replaces it.
+    await identity.cookieSessions.endPresented(request.headers.cookie, 'privilege_change');
+    reply.header('set-cookie', setSessionCookie(grant.cookie));
+    return cookieLoginJson(grant);
+  }
+
+  app.post<{ Body: Static<typeof LoginBody> }>(
+    '/api/v1/auth/login',
+    {
+      // The route's own per-caller window; the per-(IP, account) limit is the login service's.
+      config: { access: 'public', idempotency: false, rateLimit: { max: config.loginRateLimit * 10, windowMs: MINUTE } },
+      schema: {
+        summary: 'Password login: an access token and a rotating refresh token, or (mode "cookie") a browser session',
+        description:
+          'A wrong email and a wrong password get the same 401 `invalid_credentials`. During an account backoff (after 5 consecutive failures) the answer is that same 401. Past the login rate limits, 429 with Retry-After. ' +
+          'With `mode: "cookie"` the answer sets `__Host-rampart_session` (HttpOnly; Secure; SameSite=Strict; Path=/; a new session id at every login, idle and absolute timeouts RAMPART_SESSION_IDLE_TIMEOUT / RAMPART_SESSION_ABSOLUTE_TIMEOUT) and returns `{session_id, csrf_token, user}`; the request needs an allowed `Origin` (or `Sec-Fetch-Site: same-origin`), else 403 `csrf_failed`. ' +
+          'With a `DPoP` header (RFC 9449 proof, htm POST, htu this URL) a token login binds the refresh tokens to the proof key: every refresh then needs a fresh proof by that key (401 `dpop_invalid` otherwise).',
+        tags: ['auth'],
+        body: LoginBody,
+        response: { 200: Type.Union([Grant, CookieLogin, MfaRequired]) },
+      },
+    },
+    async (request, reply) => {
+      const { email, password, device_name: deviceName, mode } = request.body;
+      const binding = await bindingOf(request, mode, '/api/v1/auth/login');
+      const outcome = await identity.login.login(
+        { email, password: secret(password), binding, ...(deviceName === undefined ? {} : { deviceName }) },
+        contextOf(request),
+      );
+      if ('mfaToken' in outcome) return { mfa_required: true, mfa_token: outcome.mfaToken.reveal(), methods: [...outcome.methods] };
+      return answer(request, reply, outcome);
+    },
+  );
+
+  app.post<{ Body: Static<typeof MfaVerifyBody> }>(
+    '/api/v1/auth/mfa/verify',
+    {
+      config: { access: 'public', idempotency: false, rateLimit: { max: config.loginRateLimit * 10, windowMs: MINUTE } },
+      schema: {
+        summary: 'The second step of a login: a TOTP code or a recovery code for the mfa_token',
+        description:
+          'A wrong, replayed or used code is 401 `invalid_credentials`. After 5 attempts, or 5 minutes, or once used, the mfa_token is 401 `token_invalid`: log in again. ' +
+          'The session opens here: `mode: "cookie"` (and its Origin check) and a `DPoP` header (htu this URL) work as on the login.',
+        tags: ['auth'],
+        body: MfaVerifyBody,
+        response: { 200: Type.Union([Grant, CookieLogin]) },
+      },
+    },
+    async (request, reply) => {
+      const binding = await bindingOf(request, request.body.mode, '/api/v1/auth/mfa/verify');
+      const grant = await identity.mfaLogin.verify(secret(request.body.mfa_token), secret(request.body.code), contextOf(request), binding);
+      return answer(request, reply, grant);
+    },
+  );
+
+  app.post<{ Body: Static<typeof RefreshBody> }>(
+    '/api/v1/auth/refresh',
+    {
+      config: { access: 'public', idempotency: false, rateLimit: { max: config.rateLimit, windowMs: MINUTE } },
+      schema: {
+        summary: 'Rotate a refresh token: a new access token and refresh token; the old one is spent',
+        description:
+          `Presenting a spent refresh token revokes the whole session (401 \`session_revoked\`), except within RAMPART_REFRESH_REUSE_GRACE (${config.refreshReuseGrace} s here) of its rotation, when the same successor is returned. ` +
+          'A session whose login carried a DPoP proof needs a fresh proof by the same key in the `DPoP` header (htm POST, htu this URL, iat within 60 s, a jti never used before); without it 401 `dpop_invalid`, and nothing changes.',
+        tags: ['auth'],
+        body: RefreshBody,
+        response: { 200: Grant },
+      },
+    },
+    async (request) =>
+      grantJson(
+        await identity.refresh.refresh(secret(request.body.refresh_token), contextOf(request), {
+          proof: headerOf(request, 'dpop'),
+          target: { method: 'POST', url: urlOf('/api/v1/auth/refresh') },
+        }),
+      ),
+  );
+
+  app.get(
+    '/api/v1/auth/csrf',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        summary: "The CSRF token of the caller's browser session (the X-Rampart-CSRF header value)",
+        description: 'Only for a cookie-authenticated caller; a bearer caller needs no CSRF token (403 `forbidden`).',
+        tags: ['auth'],
+        response: { 200: CsrfToken },
+      },
+    },
+    async (request) => {
+      const token = request.principal?.via === 'cookie' ? identity.cookieSessions.csrfTokenFor(request.headers.cookie) : undefined;
+      if (token === undefined) throw new DomainError('forbidden', 'Only a browser session has a CSRF token');
+      return { csrf_token: token.reveal() };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/logout',
+    {
+      config: { access: 'authenticated' },
+      schema: { summary: 'Revoke the current session, at once on every instance', tags: ['auth'], response: { 204: Type.Null() } },
+    },
+    async (request, reply) => {
+      const principal = request.principal;
+      const sessionId = principal?.sessionId;
+      if (principal === undefined || sessionId === undefined) throw new DomainError('forbidden', 'This credential has no session to end');
+      await identity.revoker.revoke(sessionId, 'logout');
+      await identity.cookieSessions.record('auth.logout', principal.id, sessionId, contextOf(request), {
+        mode: principal.via === 'cookie' ? 'cookie' : 'token',
+      });
+      if (principal.via === 'cookie') reply.header('set-cookie', clearSessionCookie());
+      return reply.code(204).send();
+    },
+  );
+}

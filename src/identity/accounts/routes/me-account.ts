@@ -1,0 +1,88 @@
+/** The caller's password and sessions (spec/api-v1.md, "The caller"). */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { secret } from '../../../kernel/domain/secret.js';
+import type { Session } from '../../sessions/domain/session.js';
+import type { Rampart } from '../../../rampart.js';
+import { userActor } from '../../../kernel/http/request-context.js';
+
+const PasswordBody = Type.Object(
+  { current_password: Type.String({ minLength: 1, maxLength: 1024 }), new_password: Type.String({ minLength: 1, maxLength: 1024 }) },
+  { additionalProperties: false },
+);
+export const SessionJson = Type.Object(
+  {
+    id: Type.String(),
+    device_name: Type.Union([Type.String(), Type.Null()]),
+    ip: Type.Union([Type.String(), Type.Null()]),
+    user_agent: Type.Union([Type.String(), Type.Null()]),
+    created_at: Type.String({ format: 'date-time' }),
+    last_seen_at: Type.String({ format: 'date-time' }),
+    current: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
+/** A session as the caller sees it; `current` when it is the one the request came with. */
+export function sessionJson(s: Session, currentSessionId: string | undefined): Static<typeof SessionJson> {
+  return {
+    id: s.id,
+    device_name: s.deviceName,
+    ip: s.ip,
+    user_agent: s.userAgent,
+    created_at: new Date(s.createdAt).toISOString(),
+    last_seen_at: new Date(s.lastSeenAt).toISOString(),
+    current: s.id === currentSessionId,
+  };
+}
+
+const SessionParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+
+export async function meAccountRoutes(app: FastifyInstance, rampart: Rampart): Promise<void> {
+  const { accountPassword, mySessions } = rampart.identity;
+  const tags = ['me'];
+
+  app.post<{ Body: Static<typeof PasswordBody> }>(
+    '/api/v1/me/password',
+    {
+      config: { access: 'authenticated', idempotency: false },
+      schema: { summary: 'Change the password; every other session is revoked', tags, body: PasswordBody, response: { 204: Type.Null() } },
+    },
+    async (request, reply) => {
+      const actor = userActor(request);
+      const { current_password: current, new_password: next } = request.body;
+      await accountPassword.change(actor.userId, actor.sessionId, secret(current), secret(next), actor);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/api/v1/me/sessions',
+    {
+      config: { access: 'authenticated' },
+      schema: { summary: "The caller's live sessions", tags, response: { 200: Type.Array(SessionJson) } },
+    },
+    async (request) => {
+      const actor = userActor(request);
+      return (await mySessions.list(actor.userId)).map((s) => sessionJson(s, actor.sessionId));
+    },
+  );
+
+  app.delete<{ Params: Static<typeof SessionParams> }>(
+    '/api/v1/me/sessions/:id',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        summary: "Revoke one of the caller's sessions (another user's id: 404)",
+        tags,
+        params: SessionParams,
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      const actor = userActor(request);
+      await mySessions.revoke(actor.userId, request.params.id, actor);
+      return reply.code(204).send();
+    },
+  );
+}

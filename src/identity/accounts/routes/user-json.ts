@@ -1,0 +1,18 @@
+/** The JSON form of a user in answers (spec conventions: snake_case, RFC 3339 times). Never the hash. */
+import { Type, type Static } from '@sinclair/typebox';
+import type { User } from '../domain/user.js';
+
+export const UserJson = Type.Object(
+  {
+    id: Type.String(),
+    email: Type.String(),
+    name: Type.Union([Type.String(), Type.Null()]),
+    status: Type.Union([Type.Literal('active'), Type.Literal('disabled')]),
+    created_at: Type.String({ format: 'date-time' }),
+  },
+  { additionalProperties: false },
+);
+
+export function userJson(user: Pick<User, 'id' | 'email' | 'name' | 'status' | 'createdAt'>): Static<typeof UserJson> {
+  return { id: user.id, email: user.email, name: user.name, status: user.status, created_at: new Date(user.createdAt).toISOString() };
+}

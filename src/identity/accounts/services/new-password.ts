@@ -1,0 +1,16 @@
+/** The password policy applied to every new password, as a 400 naming the field that failed. */
+import { validationFailed } from '../../../kernel/domain/errors.js';
+import type { PasswordPolicy, PasswordRefusal } from '../domain/password-policy.js';
+import type { Secret } from '../../../kernel/domain/secret.js';
+
+const REASONS: Readonly<Record<PasswordRefusal, string>> = {
+  too_short: 'is shorter than the minimum length',
+  too_long: 'is longer than 128 characters',
+  common: 'is a common or breached password',
+};
+
+/** Throws `validation_failed` naming `field` when the policy refuses `password`. */
+export function requireAcceptablePassword(policy: PasswordPolicy, password: Secret<string>, field: string): void {
+  const result = policy.check(password);
+  if (!result.ok) throw validationFailed([{ field, reason: REASONS[result.reason] }]);
+}

@@ -1,0 +1,56 @@
+/**
+ * The CSRF rule for cookie-authenticated requests (spec/api-v1.md, "Conventions"). A request of
+ * an unsafe method (anything but GET, HEAD, OPTIONS) is accepted when:
+ * 1. `Origin` is the origin of RAMPART_PUBLIC_URL or one of RAMPART_CORS_ORIGINS; or
+ * 2. there is no `Origin` and `Sec-Fetch-Site: same-origin`; or
+ * 3. `X-Rampart-CSRF` carries the session's CSRF token (returned at cookie login and by
+ *    `GET /api/v1/auth/csrf`), whatever the origin headers say — an attacker's page cannot read it.
+ * Otherwise 403 `csrf_failed`. A present `Origin` that is not allowed is refused even with
+ * `Sec-Fetch-Site: same-origin` (a browser sends both honestly; only a forged request disagrees).
+ */
+import { csrfTokenMatches, readSessionCookie } from '../crypto/session-cookie.js';
+import { DomainError } from '../../../kernel/domain/errors.js';
+
+export const CSRF_HEADER = 'x-rampart-csrf';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+type Headers = Readonly<Record<string, string | string[] | undefined>>;
+
+function single(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+export class CsrfPolicy {
+  readonly #origins: ReadonlySet<string>;
+
+  constructor(publicUrl: string, corsOrigins: readonly string[]) {
+    this.#origins = new Set([new URL(publicUrl).origin, ...corsOrigins.map((origin) => new URL(origin).origin)]);
+  }
+
+  static isSafe(method: string): boolean {
+    return SAFE_METHODS.has(method.toUpperCase());
+  }
+
+  /** Whether the origin headers alone show the request comes from an allowed origin. */
+  originAllowed(headers: Headers): boolean {
+    const origin = single(headers.origin);
+    if (origin !== undefined) return this.#origins.has(origin);
+    return single(headers['sec-fetch-site']) === 'same-origin';
+  }
+
+  /** Throws 403 `csrf_failed` unless a cookie-authenticated request of `method` passes (see above). */
+  check(method: string, headers: Headers): void {
+    if (CsrfPolicy.isSafe(method)) return;
+    const token = single(headers[CSRF_HEADER]);
+    if (token !== undefined) {
+      const cookie = readSessionCookie(single(headers.cookie));
+      if (typeof cookie !== 'string' && csrfTokenMatches(cookie.secret, token)) return;
+      throw new DomainError('csrf_failed', 'The X-Rampart-CSRF header does not match this session');
+    }
+    if (this.originAllowed(headers)) return;
+    throw new DomainError(
+      'csrf_failed',
+      'A cookie-authenticated change needs an allowed Origin, Sec-Fetch-Site: same-origin or the X-Rampart-CSRF header',
+    );
+  }
+}

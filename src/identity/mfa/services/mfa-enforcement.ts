@@ -1,0 +1,58 @@
+/**
+ * "MFA is required for platform admins and for org owners and admins unless the configuration
+ * says otherwise" (issue 4, item 8; docs/decisions/005-mfa.md, 007-browser-sessions.md). A user
+ * holding the role `owner` or `admin` in any org (the built-in `system` org's owners and admins
+ * are the platform admins) without a confirmed second factor must enrol before anything else:
+ * every route but the enrolment's own answers 403 `mfa_enrollment_required`.
+ *
+ * The answer per user is cached for {@link MFA_ENFORCEMENT_TTL_MS}, so an authenticated request
+ * costs no database read; this instance forgets a user at once when their factor or role changes
+ * here (`forget`), other instances within the TTL.
+ */
+import type { UserStore } from '../../accounts/ports/user-store.js';
+
+/** Roles whose holders must have a second factor. */
+export const MFA_REQUIRED_ROLES: ReadonlySet<string> = new Set(['owner', 'admin']);
+export const MFA_ENFORCEMENT_TTL_MS = 5_000;
+
+export interface MfaEnforcementOptions {
+  readonly enabled: boolean;
+  readonly users: Pick<UserStore, 'memberships'>;
+  readonly factor: { isEnabled(userId: string): Promise<boolean> };
+  readonly clock: { now(): number };
+  readonly cacheSize?: number;
+}
+
+export class MfaEnforcement {
+  readonly #o: MfaEnforcementOptions;
+  readonly #cache = new Map<string, { readonly mustEnrol: boolean; readonly until: number }>();
+  readonly #max: number;
+
+  constructor(options: MfaEnforcementOptions) {
+    this.#o = options;
+    this.#max = options.cacheSize ?? 50_000;
+  }
+
+  get enabled(): boolean {
+    return this.#o.enabled;
+  }
+
+  /** Whether `userId` holds a role that needs a second factor and has none confirmed. */
+  async mustEnrol(userId: string): Promise<boolean> {
+    if (!this.#o.enabled) return false;
+    const now = this.#o.clock.now();
+    const cached = this.#cache.get(userId);
+    if (cached !== undefined && cached.until > now) return cached.mustEnrol;
+    const memberships = await this.#o.users.memberships(userId);
+    const privileged = memberships.some((membership) => MFA_REQUIRED_ROLES.has(membership.role));
+    const mustEnrol = privileged && !(await this.#o.factor.isEnabled(userId));
+    if (this.#cache.size >= this.#max) this.#cache.clear();
+    this.#cache.set(userId, { mustEnrol, until: now + MFA_ENFORCEMENT_TTL_MS });
+    return mustEnrol;
+  }
+
+  /** Drops what this instance knows of `userId` (their factor or roles changed). */
+  forget(userId: string): void {
+    this.#cache.delete(userId);
+  }
+}

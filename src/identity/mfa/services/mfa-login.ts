@@ -1,0 +1,131 @@
+/**
+ * The second step of a login (spec/api-v1.md, "Authentication"). Rules, in order:
+ * 1. a correct password of a user with confirmed TOTP opens no session: it creates a challenge,
+ *    whose `mfa_token` (256 random bits, stored as SHA-256) lives 5 minutes;
+ * 2. each verify first spends one of the challenge's 5 attempts (one guarded UPDATE), so no more
+ *    than 5 codes are ever checked against a token, however many requests race; an unknown,
+ *    expired, used or spent token is 401 `token_invalid`;
+ * 3. a wrong, replayed or used code is 401 `invalid_credentials`;
+ * 4. a right code consumes the challenge (one winner) and opens the session, as a login would;
+ * 5. every attempt is audited — never the token or the code.
+ */
+import { hashMfaToken, newMfaToken } from '../crypto/mfa-token.js';
+import { DomainError } from '../../../kernel/domain/errors.js';
+import type { Secret } from '../../../kernel/domain/secret.js';
+import { SYSTEM_ORG_SLUG, type User } from '../../accounts/domain/user.js';
+import type { AuditLog } from '../../../kernel/ports/audit-log.js';
+import type { Clock } from '../../../kernel/ports/clock.js';
+import type { MfaStore } from '../ports/mfa-store.js';
+import type { UserStore } from '../../accounts/ports/user-store.js';
+import type { RequestContext } from '../../../kernel/domain/request-context.js';
+import { FACTOR_METHODS, type FactorMethod, type SecondFactor } from './second-factor.js';
+import type { CookieGrant } from '../../browser/services/cookie-sessions.js';
+import type { TokenGrant } from '../../tokens/services/token-grant.js';
+
+/** Five wrong codes invalidate the token (issue 4, item 8). */
+export const MFA_MAX_ATTEMPTS = 5;
+/** The `mfa_token` lifetime. */
+export const MFA_TOKEN_TTL_MS = 5 * 60_000;
+
+/** The login answer of a user who must still prove a second factor. */
+export interface MfaChallenge {
+  readonly mfaRequired: true;
+  readonly mfaToken: Secret<string>;
+  readonly methods: readonly FactorMethod[];
+}
+
+/**
+ * What kind of session a login opens: a token session (its refresh tokens bound to the DPoP key
+ * of that thumbprint, when given) or a browser (cookie) session.
+ */
+export type SessionBinding = { readonly mode: 'token'; readonly dpopJkt?: string } | { readonly mode: 'cookie' };
+
+/** Opens the session once both factors are proven (the login service's own path). */
+export interface SessionGranter {
+  grant(
+    user: User,
+    deviceName: string | undefined,
+    context: RequestContext,
+    method: FactorMethod,
+    binding?: SessionBinding,
+  ): Promise<TokenGrant | CookieGrant>;
+}
+
+export interface MfaLoginOptions {
+  readonly store: MfaStore;
+  readonly users: UserStore;
+  readonly factor: SecondFactor;
+  readonly granter: SessionGranter;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+}
+
+function tokenInvalid(): DomainError {
+  return new DomainError('token_invalid', 'The MFA token is not valid: log in again');
+}
+
+export class MfaLogin {
+  readonly #o: MfaLoginOptions;
+
+  constructor(options: MfaLoginOptions) {
+    this.#o = Object.freeze({ ...options });
+  }
+
+  /** A challenge for `user` when a second factor is enrolled, else `undefined`. */
+  async challenge(user: User, deviceName: string | undefined, context: RequestContext): Promise<MfaChallenge | undefined> {
+    if ((await this.#o.store.findTotp(user.id))?.confirmed !== true) return undefined;
+    const token = newMfaToken();
+    const hash = hashMfaToken(token);
+    if (hash === null) throw new Error('a new mfa token does not have the mfa token shape');
+    const now = this.#o.clock.now();
+    await this.#o.store.createChallenge(hash, { userId: user.id, deviceName: deviceName ?? null }, now, now + MFA_TOKEN_TTL_MS);
+    await this.#record(user.id, 'auth.mfa.challenge', context);
+    return Object.freeze({ mfaRequired: true, mfaToken: token, methods: FACTOR_METHODS });
+  }
+
+  /**
+   * The second step; `binding` is chosen on this request (the session opens here: a DPoP proof
+   * or `mode: "cookie"` belongs on it, whatever the first step carried).
+   */
+  async verify(
+    mfaToken: Secret<string>,
+    code: Secret<string>,
+    context: RequestContext,
+    binding?: SessionBinding,
+  ): Promise<TokenGrant | CookieGrant> {
+    const hash = hashMfaToken(mfaToken);
+    const now = this.#o.clock.now();
+    const claim = hash === null ? undefined : await this.#o.store.spendAttempt(hash, now, MFA_MAX_ATTEMPTS);
+    if (hash === null || claim === undefined) {
+      await this.#record(null, 'auth.mfa.verify', context, 'token_invalid');
+      throw tokenInvalid();
+    }
+    const method = await this.#o.factor.check(claim.userId, code);
+    if (method === null) {
+      await this.#record(claim.userId, 'auth.mfa.verify', context, 'wrong_code');
+      throw new DomainError('invalid_credentials', 'The code is not correct');
+    }
+    const user = await this.#o.users.findById(claim.userId);
+    const consumed = await this.#o.store.consumeChallenge(hash, this.#o.clock.now());
+    if (consumed === undefined || user === undefined || user.status !== 'active') {
+      await this.#record(claim.userId, 'auth.mfa.verify', context, consumed === undefined ? 'token_invalid' : 'disabled');
+      throw tokenInvalid();
+    }
+    return this.#o.granter.grant(user, claim.deviceName ?? undefined, context, method, binding);
+  }
+
+  async #record(userId: string | null, action: string, context: RequestContext, reason?: string): Promise<void> {
+    await this.#o.audit.record({
+      org: SYSTEM_ORG_SLUG,
+      actor: { type: 'user', id: userId },
+      action,
+      resource: userId ?? 'unknown_challenge',
+      result: reason === undefined ? 'success' : 'failure',
+      ...(reason === undefined ? {} : { reason }),
+      sourceIp: context.ip,
+      requestId: context.requestId,
+      ...(context.userAgent === undefined ? {} : { userAgent: context.userAgent }),
+      ...(userId === null ? {} : { subject: userId }),
+    });
+  }
+}

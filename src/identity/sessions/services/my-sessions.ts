@@ -1,0 +1,39 @@
+/**
+ * The caller's sessions (spec/api-v1.md, "The caller"): list the live ones, revoke one. A session
+ * id of another user answers 404 exactly like an unknown one, so ids of others are not revealed.
+ * A revocation is audited before it is made: when the log cannot record it, nothing changes.
+ */
+import { DomainError } from '../../../kernel/domain/errors.js';
+import type { Session } from '../domain/session.js';
+import type { AuditLog } from '../../../kernel/ports/audit-log.js';
+import type { Clock } from '../../../kernel/ports/clock.js';
+import type { SessionStore } from '../ports/session-store.js';
+import { userAuditEvent, type RequestContext } from '../../../kernel/domain/request-context.js';
+import type { SessionRevoker } from './session-revoker.js';
+
+export class MySessions {
+  readonly #sessions: SessionStore;
+  readonly #revoker: SessionRevoker;
+  readonly #clock: Clock;
+  readonly #audit: AuditLog;
+
+  constructor(sessions: SessionStore, revoker: SessionRevoker, clock: Clock, audit: AuditLog) {
+    this.#sessions = sessions;
+    this.#revoker = revoker;
+    this.#clock = clock;
+    this.#audit = audit;
+  }
+
+  list(userId: string): Promise<readonly Session[]> {
+    return this.#sessions.listLive(userId, this.#clock.now());
+  }
+
+  async revoke(userId: string, sessionId: string, context: RequestContext): Promise<void> {
+    const session = await this.#sessions.find(sessionId);
+    if (session === undefined || session.userId !== userId || session.revokedAt !== null) {
+      throw new DomainError('not_found', 'No such session');
+    }
+    await this.#audit.record(userAuditEvent({ userId, action: 'session.revoke', resource: sessionId, context }));
+    await this.#revoker.revoke(sessionId, 'logout');
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * `Authorization: Bearer <access JWT>` (RFC 6750 §2.1). The signature is verified once per token
+ * (then served from the verified-token cache until `exp`); the session is checked on every request
+ * against this instance's revocation set — a Map lookup, no database read — which the revocation
+ * bus keeps current on every instance. Credentials that are not a JWS (API keys, `rk_…`) are left to other authenticators.
+ */
+import { DomainError } from '../../../kernel/domain/errors.js';
+import type { AuthenticationResult } from '../../../kernel/domain/principal.js';
+import type { Authenticator, CredentialRequest } from '../../../kernel/ports/authenticator.js';
+import type { RevocationWatcher } from '../../sessions/services/revocation-watcher.js';
+import type { TokenService } from './token-service.js';
+
+/** RFC 6750 §2.1: `Bearer` (case-insensitive scheme, RFC 9110 §11.1), one space, the token. */
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+const JWS_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+export class BearerAuthenticator implements Authenticator {
+  readonly name = 'bearer';
+  readonly #tokens: Pick<TokenService, 'verify'>;
+  readonly #revocations: Pick<RevocationWatcher, 'isRevoked'>;
+
+  constructor(tokens: Pick<TokenService, 'verify'>, revocations: Pick<RevocationWatcher, 'isRevoked'>) {
+    this.#tokens = tokens;
+    this.#revocations = revocations;
+  }
+
+  async authenticate(request: CredentialRequest): Promise<AuthenticationResult> {
+    const header = request.authorization;
+    if (header === undefined || !/^bearer /i.test(header)) return { outcome: 'none' };
+    const token = BEARER.exec(header)?.[1];
+    if (token === undefined) return { outcome: 'rejected', code: 'token_invalid', detail: 'The Authorization header is malformed' };
+    // Only a compact JWS (RFC 7515 §7.1: three base64url parts) is ours; anything else — an API
+    // key (`rk_…`), a host application's own token — is left to the other authenticators.
+    if (!JWS_SHAPE.test(token)) return { outcome: 'none' };
+    try {
+      const { claims } = await this.#tokens.verify(token);
+      // A service client's token (RFC 9068 `client_id`) is the client-token authenticator's.
+      if (claims.client_id !== undefined) return { outcome: 'none' };
+      if (this.#revocations.isRevoked(claims.sid)) {
+        return { outcome: 'rejected', code: 'session_revoked', detail: 'The session of this token has been revoked' };
+      }
+      const scopes = claims.scope === undefined ? {} : { scopes: claims.scope.split(' ').filter((s) => s !== '') };
+      return { outcome: 'authenticated', principal: { type: 'user', id: claims.sub, sessionId: claims.sid, via: 'bearer', ...scopes } };
+    } catch (error) {
+      if (error instanceof DomainError && (error.code === 'token_expired' || error.code === 'token_invalid')) {
+        return { outcome: 'rejected', code: error.code, detail: error.detail };
+      }
+      throw error;
+    }
+  }
+}

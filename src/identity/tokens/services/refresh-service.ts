@@ -1,0 +1,158 @@
+/**
+ * Refresh-token rotation with reuse detection (spec/api-v1.md, "Authentication"; RFC 9700 §4.14.2).
+ * Every use spends the token and yields its successor in one atomic store statement. A spent
+ * token presented again means two parties hold it — the client and a thief — so the whole
+ * session is revoked (401 `session_revoked`, audited as `auth.refresh_reuse`).
+ *
+ * RAMPART_REFRESH_REUSE_GRACE (default 0): within that many seconds of the rotation, a replay of
+ * the token just rotated — while its successor is still unspent — gets the same successor back
+ * (derived, never stored: identity/tokens/crypto/refresh-token.ts) with a fresh access token, so two tabs racing
+ * to refresh do not log the user out. With grace 0 such a race revokes the session: the loser
+ * presents a spent token, which is exactly what a replayed stolen token looks like.
+ *
+ * DPoP binding (RFC 9449): a session opened with a DPoP proof has its refresh tokens bound to that
+ * key's thumbprint. Its refresh needs a fresh proof by the same key (identity/browser/services/dpop.ts); the proof
+ * is checked before anything else — a thief holding the token but not the key is refused with
+ * 401 `dpop_invalid` and changes nothing: no rotation, no reuse detection, no revocation.
+ * Every successful refresh is audited (`auth.refresh`).
+ */
+import { hashRefreshToken, isRefreshTokenShape, sameHash, successorRefreshToken } from '../crypto/refresh-token.js';
+import { DomainError } from '../../../kernel/domain/errors.js';
+import type { Secret } from '../../../kernel/domain/secret.js';
+import type { RefreshTokenRecord } from '../../sessions/domain/session.js';
+import { SYSTEM_ORG_SLUG } from '../../accounts/domain/user.js';
+import type { AuditLog } from '../../../kernel/ports/audit-log.js';
+import type { Clock } from '../../../kernel/ports/clock.js';
+import type { SessionStore } from '../../sessions/ports/session-store.js';
+import type { UserStore } from '../../accounts/ports/user-store.js';
+import { userAuditEvent, type RequestContext } from '../../../kernel/domain/request-context.js';
+import type { SessionRevoker } from '../../sessions/services/session-revoker.js';
+import type { TokenGrant } from './token-grant.js';
+import type { DpopService, DpopTarget } from '../../browser/services/dpop.js';
+import type { TokenService } from './token-service.js';
+
+/** The DPoP side of a refresh request: the `DPoP` header and what the proof must be made for. */
+export interface RefreshProof {
+  readonly proof: string | undefined;
+  readonly target: DpopTarget;
+}
+
+export interface RefreshServiceOptions {
+  readonly users: UserStore;
+  readonly sessions: SessionStore;
+  readonly tokens: TokenService;
+  readonly revoker: SessionRevoker;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  /** The HMAC key successors are derived with (HKDF of the master key). */
+  readonly successorKey: Secret<Buffer>;
+  readonly refreshTtlSeconds: number;
+  /** Seconds; 0 disables the grace. */
+  readonly reuseGraceSeconds: number;
+  /** Checks DPoP proofs of bound sessions; without it, a bound session cannot be refreshed. */
+  readonly dpop?: Pick<DpopService, 'verify'>;
+}
+
+export class RefreshService {
+  readonly #o: RefreshServiceOptions;
+
+  constructor(options: RefreshServiceOptions) {
+    this.#o = options;
+  }
+
+  async refresh(presented: Secret<string>, context: RequestContext, dpop?: RefreshProof): Promise<TokenGrant> {
+    const token = presented.reveal();
+    if (!isRefreshTokenShape(token)) throw new DomainError('token_invalid', 'The refresh token is not valid');
+    const oldHash = hashRefreshToken(token);
+    const bound = await this.#o.sessions.findByRefreshToken(oldHash);
+    if (bound?.dpopJkt !== null && bound?.dpopJkt !== undefined) {
+      if (this.#o.dpop === undefined || dpop === undefined) throw new DomainError('dpop_invalid', 'This refresh token needs a DPoP proof');
+      try {
+        await this.#o.dpop.verify(dpop.proof, dpop.target, bound.dpopJkt);
+      } catch (error) {
+        if (error instanceof DomainError && error.code === 'dpop_invalid')
+          await this.#audit('auth.refresh', bound.id, bound.userId, context, 'dpop_invalid');
+        throw error;
+      }
+    }
+    const successor = successorRefreshToken(this.#o.successorKey, token);
+    const newHash = hashRefreshToken(successor.reveal());
+    const now = this.#o.clock.now();
+    const result = await this.#o.sessions.rotateRefreshToken(oldHash, newHash, now, now + this.#o.refreshTtlSeconds * 1000);
+    switch (result.outcome) {
+      case 'rotated':
+        return this.#granted(await this.#grant(result.session.id, result.session.userId, successor), context);
+      case 'spent':
+        return this.#replayed(result.token, newHash, successor, now, context);
+      case 'session_ended':
+        throw new DomainError('session_revoked', 'The session of this refresh token has ended');
+      case 'expired':
+        throw new DomainError('token_expired', 'The refresh token has expired');
+      case 'unknown':
+        throw new DomainError('token_invalid', 'The refresh token is not valid');
+    }
+  }
+
+  async #replayed(
+    spent: RefreshTokenRecord,
+    newHash: string,
+    successor: Secret<string>,
+    now: number,
+    context: RequestContext,
+  ): Promise<TokenGrant> {
+    const graceMs = this.#o.reuseGraceSeconds * 1000;
+    if (
+      graceMs > 0 &&
+      spent.spentAt !== null &&
+      now - spent.spentAt < graceMs &&
+      spent.successorHash !== null &&
+      sameHash(spent.successorHash, newHash)
+    ) {
+      const [next, session] = await Promise.all([this.#o.sessions.findRefreshToken(newHash), this.#o.sessions.find(spent.sessionId)]);
+      if (next !== undefined && next.spentAt === null && session !== undefined && session.revokedAt === null && session.expiresAt > now) {
+        return this.#granted(await this.#grant(session.id, session.userId, successor), context, 'reuse_grace');
+      }
+    }
+    // RFC 9700 §4.14.2: reuse of a spent refresh token invalidates the whole session.
+    await this.#o.revoker.revoke(spent.sessionId, 'refresh_reuse');
+    await this.#o.audit.record({
+      org: SYSTEM_ORG_SLUG,
+      actor: { type: 'system', id: null },
+      action: 'auth.refresh_reuse',
+      resource: spent.sessionId,
+      result: 'failure',
+      reason: 'session_revoked',
+      sourceIp: context.ip,
+      requestId: context.requestId,
+      ...(context.userAgent === undefined ? {} : { userAgent: context.userAgent }),
+    });
+    throw new DomainError('session_revoked', 'This refresh token was already used; the session has been revoked');
+  }
+
+  /** Audits a successful refresh; the answer leaves only once the entry is durable. */
+  async #granted(grant: TokenGrant, context: RequestContext, path?: string): Promise<TokenGrant> {
+    await this.#audit('auth.refresh', grant.sessionId, grant.user.id, context, undefined, path === undefined ? undefined : { path });
+    return grant;
+  }
+
+  async #audit(
+    action: string,
+    sessionId: string,
+    userId: string,
+    context: RequestContext,
+    reason?: string,
+    details?: Record<string, string>,
+  ): Promise<void> {
+    await this.#o.audit.record(userAuditEvent({ userId, action, resource: sessionId, context, reason, details }));
+  }
+
+  async #grant(sessionId: string, userId: string, refreshToken: Secret<string>): Promise<TokenGrant> {
+    const user = await this.#o.users.findById(userId);
+    if (user === undefined || user.status !== 'active') {
+      await this.#o.revoker.revoke(sessionId, user === undefined ? 'user_deleted' : 'user_disabled');
+      throw new DomainError('session_revoked', 'The session has ended');
+    }
+    const access = await this.#o.tokens.issue({ userId: user.id, email: user.email, sessionId });
+    return Object.freeze({ accessToken: access.token, expiresIn: access.expiresIn, refreshToken, sessionId, user });
+  }
+}

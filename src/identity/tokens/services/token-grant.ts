@@ -1,0 +1,12 @@
+/** What a successful login or refresh hands the client (spec/api-v1.md, "Authentication"). */
+import type { Secret } from '../../../kernel/domain/secret.js';
+import type { User } from '../../accounts/domain/user.js';
+
+export interface TokenGrant {
+  readonly accessToken: Secret<string>;
+  /** Seconds. */
+  readonly expiresIn: number;
+  readonly refreshToken: Secret<string>;
+  readonly sessionId: string;
+  readonly user: User;
+}

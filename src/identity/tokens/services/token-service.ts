@@ -1,0 +1,151 @@
+/**
+ * Access tokens: the keyring persisted through the {@link SigningKeyStore}, signing (RFC 9068
+ * profile, `iss` = RAMPART_PUBLIC_URL, `aud` = the configured audience, which is RAMPART_PUBLIC_URL
+ * — Rampart is the resource server of its own tokens), verification once per token through the
+ * {@link CachedVerifier}, and the JWKS.
+ *
+ * Several instances share one store: each reloads the keyring from it periodically (and `rampart
+ * keys rotate` writes there), so a key added anywhere is published and accepted everywhere while
+ * the key it replaced keeps verifying until it retires — no request fails across a rotation.
+ */
+import { signAccessToken, type SignedAccessToken, type VerifiedAccessToken } from '../crypto/access-token.js';
+import { CachedVerifier } from '../crypto/cached-verifier.js';
+import { Keyring, type JsonWebKeySet, type KeyringOptions, type VerificationKey } from '../crypto/keyring.js';
+import { signingKeyStateAt, type SigningAlgorithm } from '../domain/signing-key.js';
+import type { Clock } from '../../../kernel/ports/clock.js';
+import type { SigningKeyStore } from '../ports/signing-key-store.js';
+
+export interface TokenServiceOptions {
+  readonly store: SigningKeyStore;
+  readonly clock: Clock;
+  /** `iss`, compared exactly. */
+  readonly issuer: string;
+  /** `aud` of every token, and the audience a token must name to be accepted here. */
+  readonly audience: string;
+  /** Access-token lifetime in seconds (≤ 900). */
+  readonly ttlSeconds: number;
+  /**
+   * The algorithm of keys this service generates (RAMPART_ACCESS_TOKEN_ALG; EdDSA by default). It
+   * applies at the next {@link TokenService.rotate}: existing keys keep their own algorithm, and
+   * each token is verified with its key's algorithm only.
+   */
+  readonly algorithm?: SigningAlgorithm;
+}
+
+/** What a signed token says about its holder. */
+export interface AccessTokenSubject {
+  readonly userId: string;
+  readonly email: string;
+  readonly sessionId: string;
+}
+
+export class TokenService {
+  readonly #options: TokenServiceOptions;
+  #keyring: Keyring;
+  readonly #verifier: CachedVerifier;
+
+  constructor(options: TokenServiceOptions) {
+    this.#options = options;
+    this.#keyring = new Keyring(this.#keyringOptions());
+    // The verifier reads whichever keyring is current: a reload swaps it under the cache.
+    const keyring = {
+      verificationKey: (kid: string): VerificationKey | undefined => this.#keyring.verificationKey(kid),
+      isVerifying: (kid: string): boolean => this.#keyring.isVerifying(kid),
+    };
+    this.#verifier = new CachedVerifier({ issuer: options.issuer, audience: options.audience, keyring, clock: options.clock });
+  }
+
+  /** Loads the keys from the store; generates and stores the first one when none signs. */
+  async start(): Promise<void> {
+    await this.reload();
+    if (!this.#hasActiveKey()) await this.rotate();
+  }
+
+  /** Re-reads the store (keys added or retired by another instance or the CLI). */
+  async reload(): Promise<void> {
+    const now = this.#options.clock.now();
+    // Retired keys are history: they are never loaded, so they can never verify.
+    const records = (await this.#options.store.list()).filter((r) => signingKeyStateAt(r.state, r.retire_after, now) !== 'retired');
+    this.#keyring = await Keyring.fromRecords(records, this.#keyringOptions());
+  }
+
+  #keyringOptions(): KeyringOptions {
+    const { clock, algorithm } = this.#options;
+    return algorithm === undefined ? { clock } : { clock, algorithm };
+  }
+
+  /** Adds a new active key and demotes the active one to retiring, in the store and here. */
+  async rotate(): Promise<string> {
+    await this.reload();
+    const rotation = await this.#keyring.rotate();
+    await this.#options.store.save(rotation.added);
+    for (const record of rotation.retiring) {
+      await this.#options.store.update(record.kid, { state: record.state, retire_after: record.retire_after });
+    }
+    return rotation.added.kid;
+  }
+
+  #hasActiveKey(): boolean {
+    try {
+      this.#keyring.signingKey();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** A new access token for a session (claims of spec/api-v1.md "Authentication"). */
+  issue(subject: AccessTokenSubject): Promise<SignedAccessToken> {
+    return signAccessToken(
+      {
+        issuer: this.#options.issuer,
+        subject: subject.userId,
+        audience: this.#options.audience,
+        sessionId: subject.sessionId,
+        email: subject.email,
+        ttlSeconds: this.#options.ttlSeconds,
+      },
+      this.#keyring,
+    );
+  }
+
+  /**
+   * A token for an OAuth service client (RFC 6749 §4.4.3, RFC 9068): `sub` and `client_id` are the
+   * client id, `sid` too (a client's tokens die with it), `scope` and `org` as granted.
+   */
+  issueForClient(grant: { readonly clientId: string; readonly org: string; readonly scope: string }): Promise<SignedAccessToken> {
+    return signAccessToken(
+      {
+        issuer: this.#options.issuer,
+        subject: grant.clientId,
+        audience: this.#options.audience,
+        sessionId: grant.clientId,
+        clientId: grant.clientId,
+        scope: grant.scope,
+        org: grant.org,
+        ttlSeconds: this.#options.ttlSeconds,
+      },
+      this.#keyring,
+    );
+  }
+
+  /** The issuer (`iss`) of every token: RAMPART_PUBLIC_URL. */
+  get issuer(): string {
+    return this.#options.issuer;
+  }
+
+  /** Verifies (once per token, then from the cache); rejects with `token_expired` / `token_invalid`. */
+  verify(token: string): Promise<VerifiedAccessToken> {
+    return this.#verifier.verify(token);
+  }
+
+  /** RFC 7517 JWK Set: active and retiring keys. */
+  jwks(): JsonWebKeySet {
+    return this.#keyring.jwks();
+  }
+
+  /** The algorithm of each published key (for the discovery document). */
+  algorithms(): string[] {
+    return [...new Set(this.#keyring.jwks().keys.map((key) => key.alg ?? ''))].filter((alg) => alg !== '');
+  }
+}
