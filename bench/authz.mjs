@@ -102,8 +102,8 @@ async function measure(fn, seconds, { minOps = 3 } = {}) {
 
 /** Rampart's authorizer over in-memory facts (the bench measures the decision, not a store). */
 async function rampartAuthorizer(tenants) {
-  const { TenantAuthorizer } = await dist('services/tenant-authorizer.js');
-  const { PermissionRegistry } = await dist('domain/permissions.js');
+  const { TenantAuthorizer } = await dist('tenancy/services/tenant-authorizer.js');
+  const { PermissionRegistry } = await dist('tenancy/domain/permissions.js');
   const { InProcessRevocationBus } = await dist('kernel/adapters/memory/in-process-revocation-bus.js');
   const orgs = new Map();
   for (let t = 0; t < tenants; t += 1) orgs.set(`org_${t}`, { id: `org_${t}`, slug: `t${t}`, name: `T${t}`, createdAt: 0 });
@@ -223,7 +223,7 @@ async function rampartServer(tenants) {
  * @returns {Promise<{rows: {label: string, opsPerSecond: number, detail: string}[], ratios: {label: string, value: number, goal: string, met: boolean}[], valid: boolean, problems: string[]}>}
  */
 export async function runAuthzBench(seconds = Number(process.env.BENCH_AUTHZ_SECONDS ?? 3), log = () => {}) {
-  const { decide } = await dist('domain/decide.js');
+  const { decide } = await dist('tenancy/domain/decide.js');
   const TENANTS = 100;
   const asked = questions(TENANTS, 4096);
   const problems = [];

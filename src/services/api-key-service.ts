@@ -15,7 +15,7 @@
 import { apiKeyPrefix, hashApiKey, newApiKey, newApiKeyId } from '../crypto/api-key-secret.js';
 import { MAX_ROTATION_GRACE_SECONDS, type ApiKey } from '../domain/api-key.js';
 import { DomainError, validationFailed } from '../kernel/domain/errors.js';
-import { PLATFORM_PERMISSIONS } from '../domain/permissions.js';
+import { PLATFORM_PERMISSIONS } from '../tenancy/domain/permissions.js';
 import type { Principal } from '../kernel/domain/principal.js';
 import type { Secret } from '../kernel/domain/secret.js';
 import { SYSTEM_ORG_SLUG } from '../identity/accounts/domain/user.js';

@@ -1,10 +1,10 @@
 /**
- * The OrgStore contract (src/ports/org-store.ts) on every backend, with two handles acting as two
+ * The OrgStore contract (src/tenancy/ports/org-store.ts) on every backend, with two handles acting as two
  * instances: unique slugs, the atomic last-owner rule under concurrent demotions and removals,
  * exactly one new version per concurrent `putRole`, and scoped methods that never reach another org.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqlOrgStore } from '../../src/adapters/sql/sql-org-store.js';
+import { SqlOrgStore } from '../../src/tenancy/adapters/sql-org-store.js';
 import { SqlUserStore } from '../../src/identity/accounts/adapters/sql-user-store.js';
 import { DomainError } from '../../src/kernel/domain/errors.js';
 import { mintTenantScope, type TenantScope } from '../../src/kernel/domain/tenant-scope.js';

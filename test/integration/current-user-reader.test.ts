@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqlCurrentUserReader } from '../../src/identity/accounts/adapters/sql-current-user-reader.js';
 import { SqlMfaStore } from '../../src/identity/mfa/adapters/sql-mfa-store.js';
-import { SqlOrgStore } from '../../src/adapters/sql/sql-org-store.js';
+import { SqlOrgStore } from '../../src/tenancy/adapters/sql-org-store.js';
 import { SqlUserStore } from '../../src/identity/accounts/adapters/sql-user-store.js';
 import { backends } from '../helpers/backends.js';
 import { migratedStore, type MigratedStore } from '../helpers/sql-store.js';

@@ -193,7 +193,7 @@ const STEPS: readonly UpgradeStep[] = [
     },
     async check(database) {
       const now = Date.UTC(2026, 0, 1);
-      const { SqlOrgStore } = await import('../../src/adapters/sql/sql-org-store.js');
+      const { SqlOrgStore } = await import('../../src/tenancy/adapters/sql-org-store.js');
       const { mintTenantScope } = await import('../../src/kernel/domain/tenant-scope.js');
       const orgs = new SqlOrgStore(database.db, database.dialect);
       // The org and its owner of 0003 are intact; custom roles are versioned from 1.

@@ -6,7 +6,7 @@
  * for operators) reaches owner, admin and operator only; platform permissions no org role grants.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILTIN_PERMISSIONS } from '../../src/domain/permissions.js';
+import { BUILTIN_PERMISSIONS } from '../../src/tenancy/domain/permissions.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { ADMIN_ENV, login, type Grant } from '../helpers/identity.js';
 import { as, orgWithOwner, userWithRole, type OrgBody, type OrgUser } from '../helpers/orgs.js';

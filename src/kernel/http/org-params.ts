@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/errors.js';
 import type { TenantScope } from '../domain/tenant-scope.js';
-import type { TenancyActor } from '../../services/org-events.js';
+import type { TenancyActor } from '../../tenancy/services/org-events.js';
 import { requestContext } from './request-context.js';
 
 /** The `{org}` path parameter: an org id (`org_…`) or a slug. */

@@ -1,12 +1,12 @@
 /**
- * The pure decision (domain/decide.ts) and the permission registry (domain/permissions.ts): deny
+ * The pure decision (tenancy/domain/decide.ts) and the permission registry (tenancy/domain/permissions.ts): deny
  * by default, hidden denies for what the caller cannot see, an API key's or service client's
  * authority as `scopes ∩ its owner's permissions`, confinement to one org, and configuration errors
  * at registration for unknown permissions.
  */
 import { describe, expect, it } from 'vitest';
-import { decide, type DecisionOrg, type DecisionSubject } from '../../../src/domain/decide.js';
-import { BUILTIN_ROLE_NAMES, PermissionConfigurationError, PermissionRegistry } from '../../../src/domain/permissions.js';
+import { decide, type DecisionOrg, type DecisionSubject } from '../../../src/tenancy/domain/decide.js';
+import { BUILTIN_ROLE_NAMES, PermissionConfigurationError, PermissionRegistry } from '../../../src/tenancy/domain/permissions.js';
 import type { Principal } from '../../../src/kernel/domain/principal.js';
 
 const registry = new PermissionRegistry([{ name: 'vm.export', grantedTo: ['operator'] }]);

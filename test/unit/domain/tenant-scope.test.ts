@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { mintTenantScope } from '../../../src/kernel/domain/tenant-scope.js';
-import type { OrgStore } from '../../../src/ports/org-store.js';
+import type { OrgStore } from '../../../src/tenancy/ports/org-store.js';
 
 // Never called: these functions exist only for the compiler to check them.
 export function _withoutScope(store: OrgStore): void {

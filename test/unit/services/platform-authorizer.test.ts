@@ -6,7 +6,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MemoryUserStore } from '../../../src/identity/accounts/adapters/memory-user-store.js';
 import type { Principal } from '../../../src/kernel/domain/principal.js';
-import { PlatformAuthorizer } from '../../../src/services/platform-authorizer.js';
+import { PlatformAuthorizer } from '../../../src/tenancy/services/platform-authorizer.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 const user = (id: string): Principal => ({ type: 'user', id, via: 'bearer' });

@@ -13,7 +13,7 @@ import { meMfaRoutes } from '../../../identity/mfa/routes/me-mfa.js';
 import { meDataRoutes } from './me-data.js';
 import { metricsRoutes } from './metrics.js';
 import { oauthRoutes } from './oauth.js';
-import { orgRoutes } from './orgs.js';
+import { orgRoutes } from '../../../tenancy/routes/orgs.js';
 import { secretRoutes } from '../../../secrets/routes/secrets.js';
 import { userRoutes } from '../../../identity/accounts/routes/users.js';
 import { wellKnownRoutes } from '../../../identity/tokens/routes/well-known.js';

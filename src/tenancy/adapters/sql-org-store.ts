@@ -5,9 +5,9 @@
  * and the second sees the first; the check and the change share the transaction.
  */
 import { DomainError } from '../../kernel/domain/errors.js';
-import type { CustomRole, Member, Org, OrgMembership, RoleVersion } from '../../domain/org.js';
+import type { CustomRole, Member, Org, OrgMembership, RoleVersion } from '../domain/org.js';
 import type { TenantScope } from '../../kernel/domain/tenant-scope.js';
-import type { OrgStore, OwnerGuardedOutcome } from '../../ports/org-store.js';
+import type { OrgStore, OwnerGuardedOutcome } from '../ports/org-store.js';
 import { withSystem, withTenant, type TenantTransaction } from '../../kernel/adapters/sql/rls-scope.js';
 import type { SqlDialectName } from '../../kernel/adapters/sql/sql-database.js';
 import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';

@@ -9,11 +9,11 @@
  *    role above their own;
  * 4. reading the history needs `roles.manage` or `audit.read`.
  */
-import { DomainError } from '../kernel/domain/errors.js';
+import { DomainError } from '../../kernel/domain/errors.js';
 import type { RoleVersion } from '../domain/org.js';
 import { isBuiltinRole, PermissionConfigurationError, type PermissionRegistry } from '../domain/permissions.js';
-import type { TenantScope } from '../kernel/domain/tenant-scope.js';
-import type { Clock } from '../kernel/ports/clock.js';
+import type { TenantScope } from '../../kernel/domain/tenant-scope.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import type { OrgStore } from '../ports/org-store.js';
 import type { OrgEvents, TenancyActor } from './org-events.js';
 import type { TenantAuthorizer } from './tenant-authorizer.js';

@@ -5,8 +5,8 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Rampart } from '../../../rampart.js';
-import { OrgParam, tenancyActor } from '../../../kernel/http/org-params.js';
+import type { Rampart } from '../../rampart.js';
+import { OrgParam, tenancyActor } from '../../kernel/http/org-params.js';
 
 const CheckBody = Type.Object(
   {

@@ -5,9 +5,9 @@
  *    404, as everywhere); the subject is then judged as that user with its whole role;
  * 3. the answer is the pure `decide()`'s: deny by default, an unknown permission denied.
  */
-import { DomainError } from '../kernel/domain/errors.js';
+import { DomainError } from '../../kernel/domain/errors.js';
 import type { DecisionResource } from '../domain/decide.js';
-import type { Principal } from '../kernel/domain/principal.js';
+import type { Principal } from '../../kernel/domain/principal.js';
 import type { TenantAuthorizer } from './tenant-authorizer.js';
 
 export interface AuthzQuestion {

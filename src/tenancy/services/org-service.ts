@@ -4,13 +4,13 @@
  * every row of the org in every tenant table in one transaction (the store's guarantee), then is
  * audited; the audit log keeps the org's earlier entries (append-only, deployment-wide).
  */
-import { newId } from '../kernel/crypto/random-id.js';
-import { DomainError } from '../kernel/domain/errors.js';
+import { newId } from '../../kernel/crypto/random-id.js';
+import { DomainError } from '../../kernel/domain/errors.js';
 import { isSlug, slugFromName, type Org, type OrgMembership } from '../domain/org.js';
-import type { Principal } from '../kernel/domain/principal.js';
-import type { TenantScope } from '../kernel/domain/tenant-scope.js';
-import { SYSTEM_ORG_SLUG } from '../identity/accounts/domain/user.js';
-import type { Clock } from '../kernel/ports/clock.js';
+import type { Principal } from '../../kernel/domain/principal.js';
+import type { TenantScope } from '../../kernel/domain/tenant-scope.js';
+import { SYSTEM_ORG_SLUG } from '../../identity/accounts/domain/user.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import type { OrgStore } from '../ports/org-store.js';
 import type { OrgEvents, TenancyActor } from './org-events.js';
 import { actingUser } from './tenant-authorizer.js';

@@ -9,12 +9,12 @@
  *    `owner` or `admin`; every other permission is denied (deny by default).
  */
 import { PLATFORM_PERMISSIONS } from '../domain/permissions.js';
-import type { Decision } from '../kernel/domain/principal.js';
-import { SYSTEM_ORG_SLUG } from '../identity/accounts/domain/user.js';
-import type { AuthorizationQuestion, Authorizer } from '../kernel/ports/authorizer.js';
-import type { UserStore } from '../identity/accounts/ports/user-store.js';
+import type { Decision } from '../../kernel/domain/principal.js';
+import { SYSTEM_ORG_SLUG } from '../../identity/accounts/domain/user.js';
+import type { AuthorizationQuestion, Authorizer } from '../../kernel/ports/authorizer.js';
+import type { UserStore } from '../../identity/accounts/ports/user-store.js';
 
-/** The `system` roles that hold the platform permissions (domain/permissions.ts). */
+/** The `system` roles that hold the platform permissions (tenancy/domain/permissions.ts). */
 const PLATFORM_ROLES: ReadonlySet<string> = new Set(['owner', 'admin']);
 
 function deny(reason: string): Decision {

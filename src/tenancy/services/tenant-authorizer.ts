@@ -3,7 +3,7 @@
  * 1. platform permissions go to the {@link PlatformAuthorizer} (owners and admins of `system`);
  * 2. `{org}` is resolved by id (`org_…`) or slug; an org that does not exist is hidden (404);
  * 3. the acting user is the principal, or for an API key or service client its owner; the pure
- *    `decide()` (domain/decide.ts) rules on that user's role, the credential's scopes and its
+ *    `decide()` (tenancy/domain/decide.ts) rules on that user's role, the credential's scopes and its
  *    confinement; a non-member is hidden (404), a member without the permission is refused (403).
  *
  * Per (acting user, org) the membership and the account's state are cached, and per org its role
@@ -14,14 +14,14 @@
 import { decide, rolePermissions, type DecisionOrg, type DecisionResource, type DecisionSubject } from '../domain/decide.js';
 import type { Org } from '../domain/org.js';
 import { BUILTIN_ROLE_NAMES, type PermissionRegistry } from '../domain/permissions.js';
-import type { Decision, Principal } from '../kernel/domain/principal.js';
-import { SYSTEM_ORG_SLUG } from '../identity/accounts/domain/user.js';
-import type { AuditLog } from '../kernel/ports/audit-log.js';
-import type { AuthorizationQuestion, Authorizer, AuthorizerDecision } from '../kernel/ports/authorizer.js';
-import type { Clock } from '../kernel/ports/clock.js';
+import type { Decision, Principal } from '../../kernel/domain/principal.js';
+import { SYSTEM_ORG_SLUG } from '../../identity/accounts/domain/user.js';
+import type { AuditLog } from '../../kernel/ports/audit-log.js';
+import type { AuthorizationQuestion, Authorizer, AuthorizerDecision } from '../../kernel/ports/authorizer.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import type { OrgStore } from '../ports/org-store.js';
-import type { RevocationBus, RevocationSubscription } from '../kernel/ports/revocation-bus.js';
-import type { UserStore } from '../identity/accounts/ports/user-store.js';
+import type { RevocationBus, RevocationSubscription } from '../../kernel/ports/revocation-bus.js';
+import type { UserStore } from '../../identity/accounts/ports/user-store.js';
 import { PlatformAuthorizer } from './platform-authorizer.js';
 
 export const CACHE_TTL_MS = 30_000;

@@ -2,14 +2,14 @@
  * The tenancy part of the composition root: the org store, the permission registry, the tenant
  * authorizer (which replaces the platform-only one) and the org, member, role and authz services.
  */
-import type { SqlDatabase } from './kernel/adapters/sql/sql-database.js';
-import { SqlOrgStore } from './adapters/sql/sql-org-store.js';
+import type { SqlDatabase } from '../kernel/adapters/sql/sql-database.js';
+import { SqlOrgStore } from './adapters/sql-org-store.js';
 import { PermissionRegistry, type PermissionRegistration } from './domain/permissions.js';
-import type { AuditLog } from './kernel/ports/audit-log.js';
-import type { Clock } from './kernel/ports/clock.js';
+import type { AuditLog } from '../kernel/ports/audit-log.js';
+import type { Clock } from '../kernel/ports/clock.js';
 import type { OrgStore } from './ports/org-store.js';
-import type { RevocationBus } from './kernel/ports/revocation-bus.js';
-import type { UserStore } from './identity/accounts/ports/user-store.js';
+import type { RevocationBus } from '../kernel/ports/revocation-bus.js';
+import type { UserStore } from '../identity/accounts/ports/user-store.js';
 import { AuthzCheck } from './services/authz-check.js';
 import { MemberService } from './services/member-service.js';
 import { OrgEvents } from './services/org-events.js';

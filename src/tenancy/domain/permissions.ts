@@ -12,7 +12,7 @@
  * 4. Platform permissions (`users.manage`, `metrics.read`) are never granted by an org role; owners
  *    and admins of the built-in `system` org hold them.
  */
-import { isPermissionName } from '../kernel/domain/access.js';
+import { isPermissionName } from '../../kernel/domain/access.js';
 
 /** Rampart's org-scoped permissions. */
 export const BUILTIN_PERMISSIONS = Object.freeze([

@@ -6,9 +6,9 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { ROLE_NAME_PATTERN } from '../../../domain/org.js';
-import type { Rampart } from '../../../rampart.js';
-import { OrgParam, scopeOf, tenancyActor } from '../../../kernel/http/org-params.js';
+import { ROLE_NAME_PATTERN } from '../domain/org.js';
+import type { Rampart } from '../../rampart.js';
+import { OrgParam, scopeOf, tenancyActor } from '../../kernel/http/org-params.js';
 
 const PermissionName = Type.String({ minLength: 3, maxLength: 128, pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$' });
 const OrgParams = Type.Object({ org: OrgParam }, { additionalProperties: false });

@@ -6,11 +6,11 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { SLUG_PATTERN, type Org } from '../../../domain/org.js';
-import type { Rampart } from '../../../rampart.js';
+import { SLUG_PATTERN, type Org } from '../domain/org.js';
+import type { Rampart } from '../../rampart.js';
 import { authzRoutes } from './authz.js';
 import { memberRoutes } from './members.js';
-import { OrgParam, scopeOf, tenancyActor } from '../../../kernel/http/org-params.js';
+import { OrgParam, scopeOf, tenancyActor } from '../../kernel/http/org-params.js';
 import { roleRoutes } from './roles.js';
 
 const OrgParams = Type.Object({ org: OrgParam }, { additionalProperties: false });

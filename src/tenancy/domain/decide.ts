@@ -9,7 +9,7 @@
  * 7. an API key or service client also needs the permission among its scopes: its authority is
  *    `scopes ∩ its owner's permissions`, evaluated at every decision.
  */
-import type { Decision, Principal } from '../kernel/domain/principal.js';
+import type { Decision, Principal } from '../../kernel/domain/principal.js';
 import { PLATFORM_PERMISSIONS } from './permissions.js';
 
 /** Who asks: the principal, and the user whose membership bounds it (itself, or the credential's owner). */

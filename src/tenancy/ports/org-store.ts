@@ -4,7 +4,7 @@
  * scope exists (resolving `{org}`, reading a caller's membership to decide) are named for it.
  */
 import type { CustomRole, Member, Org, OrgMembership, RoleVersion } from '../domain/org.js';
-import type { TenantScope } from '../kernel/domain/tenant-scope.js';
+import type { TenantScope } from '../../kernel/domain/tenant-scope.js';
 
 /** The outcome of a change guarded by the last-owner rule. */
 export type OwnerGuardedOutcome = 'done' | 'not_found' | 'last_owner';

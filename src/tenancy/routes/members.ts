@@ -5,10 +5,10 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { validationFailed } from '../../../kernel/domain/errors.js';
-import { ROLE_NAME_PATTERN, type Member } from '../../../domain/org.js';
-import type { Rampart } from '../../../rampart.js';
-import { OrgParam, scopeOf, tenancyActor } from '../../../kernel/http/org-params.js';
+import { validationFailed } from '../../kernel/domain/errors.js';
+import { ROLE_NAME_PATTERN, type Member } from '../domain/org.js';
+import type { Rampart } from '../../rampart.js';
+import { OrgParam, scopeOf, tenancyActor } from '../../kernel/http/org-params.js';
 
 const Role = Type.String({ minLength: 1, maxLength: 64, pattern: ROLE_NAME_PATTERN });
 const UserId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_]+$' });

@@ -2,9 +2,9 @@
  * Organisations, members and custom roles as data, and the naming rules for slugs and role names.
  * Pure: no I/O, no clock.
  */
-import type { Org } from '../identity/accounts/domain/user.js';
+import type { Org } from '../../identity/accounts/domain/user.js';
 
-export type { Org } from '../identity/accounts/domain/user.js';
+export type { Org } from '../../identity/accounts/domain/user.js';
 
 /** A member of an org, with the account's email for display. */
 export interface Member {
