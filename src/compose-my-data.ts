@@ -9,7 +9,7 @@ import { SqlOrgOwnership } from './adapters/sql/sql-org-ownership.js';
 import { SqlPersonalData } from './adapters/sql/sql-personal-data.js';
 import type { RampartConfig } from './kernel/config.js';
 import { auditSubjectKeyWrap } from './audit/compose.js';
-import type { Credentials } from './compose-api-keys.js';
+import type { Credentials } from './credentials/compose.js';
 import { masterKeyOf, type Identity } from './identity/compose.js';
 import type { AuditLog } from './kernel/ports/audit-log.js';
 import type { Clock } from './kernel/ports/clock.js';

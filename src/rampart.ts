@@ -17,7 +17,7 @@ import { composeAudit } from './audit/compose.js';
 import { composeIdentity, type Identity } from './identity/compose.js';
 import { composeSecrets, type Secrets } from './secrets/compose.js';
 import { composeTenancy, type Tenancy } from './tenancy/compose.js';
-import { composeApiKeys, type Credentials } from './compose-api-keys.js';
+import { composeApiKeys, type Credentials } from './credentials/compose.js';
 import { composeMyData, type MyDataServices } from './compose-my-data.js';
 import type { PermissionRegistration } from './tenancy/domain/permissions.js';
 import type { PasswordHasher } from './identity/accounts/crypto/password-hasher.js';

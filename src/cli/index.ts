@@ -9,7 +9,7 @@ import { ConfigError, describeConfig, loadConfig, type RampartConfig } from '../
 import { DataDirectoryError } from '../kernel/adapters/fs/data-directory.js';
 import { VERSION } from '../version.js';
 import { auditCommand } from '../audit/cli/audit-command.js';
-import { clientCommand } from './commands/client-command.js';
+import { clientCommand } from '../credentials/cli/client-command.js';
 import { secretsCommand } from '../secrets/cli/secrets-command.js';
 import { createOutput, type Output } from '../kernel/cli/output.js';
 

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
-import { hashApiKey } from '../../src/crypto/api-key-secret.js';
+import { hashApiKey } from '../../src/credentials/crypto/api-key-secret.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { ADMIN_ENV, login, type Grant } from '../helpers/identity.js';

@@ -247,8 +247,8 @@ const STEPS: readonly UpgradeStep[] = [
     },
     async check(database) {
       const now = Date.UTC(2026, 0, 1);
-      const { SqlApiKeyStore } = await import('../../src/adapters/sql/sql-api-key-store.js');
-      const { SqlClientStore } = await import('../../src/adapters/sql/sql-client-store.js');
+      const { SqlApiKeyStore } = await import('../../src/credentials/adapters/sql-api-key-store.js');
+      const { SqlClientStore } = await import('../../src/credentials/adapters/sql-client-store.js');
       const { mintTenantScope } = await import('../../src/kernel/domain/tenant-scope.js');
       const keys = new SqlApiKeyStore(database.db);
       const key = {

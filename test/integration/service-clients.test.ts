@@ -10,7 +10,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
-import { hashClientSecret } from '../../src/crypto/client-secret.js';
+import { hashClientSecret } from '../../src/credentials/crypto/client-secret.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { ADMIN_ENV, login, type Grant } from '../helpers/identity.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SQLITE_FILE } from '../../src/kernel/adapters/sql/sql-database.js';
-import { hashApiKey } from '../../src/crypto/api-key-secret.js';
+import { hashApiKey } from '../../src/credentials/crypto/api-key-secret.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { ADMIN_ENV, login } from '../helpers/identity.js';
 import { as, orgWithOwner } from '../helpers/orgs.js';

@@ -11,7 +11,7 @@ import { clearSessionCookie } from '../../../identity/browser/crypto/session-coo
 import { secret } from '../../../kernel/domain/secret.js';
 import type { Rampart } from '../../../rampart.js';
 import { EXPORT_AUDIT_LIMIT, type MyData } from '../../../services/my-data-export.js';
-import { KeyJson, keyJson } from './api-keys.js';
+import { KeyJson, keyJson } from '../../../credentials/routes/api-keys.js';
 import { SessionJson, sessionJson } from '../../../identity/accounts/routes/me-account.js';
 import { Entry } from '../../../audit/routes/org-audit.js';
 import { userActor } from '../../../kernel/http/request-context.js';

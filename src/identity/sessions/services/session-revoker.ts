@@ -39,7 +39,7 @@ export class SessionRevoker {
     for (const id of ids) this.#watcher.revokeLocally(id, now);
     await Promise.all(ids.map((id) => this.#bus.publish({ kind: 'session', id, revokedAt: now })));
     // Every instance drops the user's API keys from its key cache and reads them (and the user's
-    // status) again: a disabled or erased owner's keys stop with the sessions (compose-api-keys.ts).
+    // status) again: a disabled or erased owner's keys stop with the sessions (credentials/compose.ts).
     await this.#bus.publish({ kind: 'api_key', id: userId, revokedAt: now });
     return ids;
   }

@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { AuditTables } from '../../../audit/adapters/audit-tables.js';
 import type { SecretTables } from '../../../secrets/adapters/secret-tables.js';
-import type { CredentialTables } from '../../../adapters/sql/credential-schema.js';
+import type { CredentialTables } from '../../../credentials/adapters/credential-tables.js';
 
 export interface RampartMetaTable {
   key: string;

@@ -9,7 +9,7 @@ import { createLogger } from '../../kernel/adapters/log/pino-logger.js';
 import type { RampartConfig } from '../../kernel/config.js';
 import { DomainError } from '../../kernel/domain/errors.js';
 import { normaliseEmail } from '../../identity/accounts/domain/user.js';
-import { CLIENT_AUTH_METHODS, type ClientAuthMethod, type PublicJwk, type ServiceClient } from '../../domain/service-client.js';
+import { CLIENT_AUTH_METHODS, type ClientAuthMethod, type PublicJwk, type ServiceClient } from '../domain/service-client.js';
 import { createRampart, type Rampart } from '../../rampart.js';
 import type { Output } from '../../kernel/cli/output.js';
 import type { ClientCreateOptions } from './client-command.js';

@@ -6,10 +6,10 @@
  * never collide, a `jti` being 128 random bits in base64url. Start order follows the bus's
  * contract: subscribe, then load. A resync reloads from the store.
  */
-import { MIN_REVOCATION_RETAIN_MS, RevocationSet } from '../identity/sessions/domain/revocation-set.js';
+import { MIN_REVOCATION_RETAIN_MS, RevocationSet } from '../../identity/sessions/domain/revocation-set.js';
 import type { ClientStore } from '../ports/client-store.js';
-import type { Clock } from '../kernel/ports/clock.js';
-import type { RevocationBus, RevocationEvent, RevocationListener, RevocationSubscription } from '../kernel/ports/revocation-bus.js';
+import type { Clock } from '../../kernel/ports/clock.js';
+import type { RevocationBus, RevocationEvent, RevocationListener, RevocationSubscription } from '../../kernel/ports/revocation-bus.js';
 
 const RETAIN_MS = MIN_REVOCATION_RETAIN_MS + 60_000;
 const PURGE_INTERVAL_MS = 60_000;

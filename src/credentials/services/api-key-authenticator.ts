@@ -12,13 +12,13 @@
  */
 import { apiKeyPrefix, hashApiKey, isApiKeyShape, looksLikeApiKey } from '../crypto/api-key-secret.js';
 import { apiKeyUnusableReason, lastUsedIsDue, LAST_USED_WRITE_INTERVAL_MS, type ApiKey } from '../domain/api-key.js';
-import type { AuthenticationResult, Principal } from '../kernel/domain/principal.js';
-import { redactText } from '../kernel/domain/redaction.js';
-import { SYSTEM_ORG_SLUG } from '../identity/accounts/domain/user.js';
+import type { AuthenticationResult, Principal } from '../../kernel/domain/principal.js';
+import { redactText } from '../../kernel/domain/redaction.js';
+import { SYSTEM_ORG_SLUG } from '../../identity/accounts/domain/user.js';
 import type { ApiKeyStore } from '../ports/api-key-store.js';
-import type { AuditLog } from '../kernel/ports/audit-log.js';
-import type { Authenticator, CredentialRequest } from '../kernel/ports/authenticator.js';
-import type { Clock } from '../kernel/ports/clock.js';
+import type { AuditLog } from '../../kernel/ports/audit-log.js';
+import type { Authenticator, CredentialRequest } from '../../kernel/ports/authenticator.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import type { ApiKeyRevocations } from './api-key-revocations.js';
 
 /** How long a key read from the store is served from memory. */

@@ -5,7 +5,7 @@
  * before any scope exists (the client is who authenticates) and are named for it.
  */
 import type { StoredServiceClient } from '../domain/service-client.js';
-import type { TenantScope } from '../kernel/domain/tenant-scope.js';
+import type { TenantScope } from '../../kernel/domain/tenant-scope.js';
 
 export interface NewServiceClient {
   readonly id: string;

@@ -5,7 +5,7 @@
  * short of the eight characters after `rk_` that the log redaction treats as a credential).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { secret, type Secret } from '../kernel/domain/secret.js';
+import { secret, type Secret } from '../../kernel/domain/secret.js';
 
 export const API_KEY_PREFIX = 'rk_';
 /** `rk_` + 43 base64url characters (32 bytes, unpadded). */

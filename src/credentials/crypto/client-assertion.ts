@@ -9,7 +9,7 @@
  * Every failure is one error whose message stays in the log; the caller answers `invalid_client`.
  */
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JWTHeaderParameters, type FlattenedJWSInput } from 'jose';
-import type { CryptoClock } from '../kernel/crypto/crypto-clock.js';
+import type { CryptoClock } from '../../kernel/crypto/crypto-clock.js';
 
 /** An assertion further in the future than this is refused: it would be a long-lived credential. */
 export const MAX_ASSERTION_LIFETIME_SECONDS = 300;

@@ -5,9 +5,9 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { ServiceClient } from '../../../domain/service-client.js';
-import type { Rampart } from '../../../rampart.js';
-import { OrgParam, scopeOf, tenancyActor } from '../../../kernel/http/org-params.js';
+import type { ServiceClient } from '../domain/service-client.js';
+import type { Rampart } from '../../rampart.js';
+import { OrgParam, scopeOf, tenancyActor } from '../../kernel/http/org-params.js';
 
 const MANAGE = { permission: 'clients.manage', scope: 'org' } as const;
 const Permission = Type.String({ minLength: 3, maxLength: 100, pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$' });

@@ -9,19 +9,19 @@
  * 4. every change is audited, never the secret.
  */
 import { hashClientSecret, newClientId, newClientSecret } from '../crypto/client-secret.js';
-import { DomainError, validationFailed } from '../kernel/domain/errors.js';
-import { PLATFORM_PERMISSIONS } from '../tenancy/domain/permissions.js';
-import type { Principal } from '../kernel/domain/principal.js';
-import type { Secret } from '../kernel/domain/secret.js';
+import { DomainError, validationFailed } from '../../kernel/domain/errors.js';
+import { PLATFORM_PERMISSIONS } from '../../tenancy/domain/permissions.js';
+import type { Principal } from '../../kernel/domain/principal.js';
+import type { Secret } from '../../kernel/domain/secret.js';
 import { jwksProblem, type ClientAuthMethod, type PublicJwk, type ServiceClient } from '../domain/service-client.js';
-import type { TenantScope } from '../kernel/domain/tenant-scope.js';
-import type { AuditLog } from '../kernel/ports/audit-log.js';
-import type { Authorizer } from '../kernel/ports/authorizer.js';
+import type { TenantScope } from '../../kernel/domain/tenant-scope.js';
+import type { AuditLog } from '../../kernel/ports/audit-log.js';
+import type { Authorizer } from '../../kernel/ports/authorizer.js';
 import type { ClientStore, NewServiceClient } from '../ports/client-store.js';
-import type { Clock } from '../kernel/ports/clock.js';
-import type { RevocationBus } from '../kernel/ports/revocation-bus.js';
+import type { Clock } from '../../kernel/ports/clock.js';
+import type { RevocationBus } from '../../kernel/ports/revocation-bus.js';
 import type { ClientRevocations } from './client-revocations.js';
-import type { RequestContext } from '../kernel/domain/request-context.js';
+import type { RequestContext } from '../../kernel/domain/request-context.js';
 
 export interface ServiceClientServiceOptions {
   readonly store: ClientStore;

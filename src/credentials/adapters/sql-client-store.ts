@@ -4,10 +4,10 @@
  * explicit `org_id` filter. The single use of an assertion is its primary key: the insert of a
  * `(client_id, jti)` already there fails, so exactly one caller wins.
  */
-import type { ServiceClient, StoredServiceClient } from '../../domain/service-client.js';
+import type { ServiceClient, StoredServiceClient } from '../domain/service-client.js';
 import type { TenantScope } from '../../kernel/domain/tenant-scope.js';
-import type { ClientRevocationRecord, ClientStore, NewServiceClient } from '../../ports/client-store.js';
-import type { ServiceClientTable } from './credential-schema.js';
+import type { ClientRevocationRecord, ClientStore, NewServiceClient } from '../ports/client-store.js';
+import type { ServiceClientTable } from './credential-tables.js';
 import { withSystem, withTenant } from '../../kernel/adapters/sql/rls-scope.js';
 import type { SqlDialectName } from '../../kernel/adapters/sql/sql-database.js';
 import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';

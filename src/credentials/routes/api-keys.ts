@@ -5,11 +5,11 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ApiKey } from '../../../domain/api-key.js';
-import { DomainError, validationFailed } from '../../../kernel/domain/errors.js';
-import type { Rampart } from '../../../rampart.js';
-import type { KeyActor } from '../../../services/api-key-service.js';
-import { requestContext } from '../../../kernel/http/request-context.js';
+import type { ApiKey } from '../domain/api-key.js';
+import { DomainError, validationFailed } from '../../kernel/domain/errors.js';
+import type { Rampart } from '../../rampart.js';
+import type { KeyActor } from '../services/api-key-service.js';
+import { requestContext } from '../../kernel/http/request-context.js';
 
 const Permission = Type.String({ minLength: 3, maxLength: 100, pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$' });
 const Timestamp = Type.String({ format: 'date-time', maxLength: 40 });

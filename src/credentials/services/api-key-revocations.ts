@@ -10,8 +10,8 @@
  * revoked: the user was disabled or erased) drops every key of that owner cached before it, so
  * that the next use reads the key and its owner's status from the store again.
  */
-import type { Clock } from '../kernel/ports/clock.js';
-import type { RevocationBus, RevocationEvent, RevocationListener, RevocationSubscription } from '../kernel/ports/revocation-bus.js';
+import type { Clock } from '../../kernel/ports/clock.js';
+import type { RevocationBus, RevocationEvent, RevocationListener, RevocationSubscription } from '../../kernel/ports/revocation-bus.js';
 
 /** Far longer than any cache entry lives. */
 const RETAIN_AFTER_STOP_MS = 10 * 60_000;

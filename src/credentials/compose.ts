@@ -3,14 +3,14 @@
  * stores, the revocation listeners that keep every instance current, the services, and the two
  * authenticators (`Bearer rk_…` and `Bearer <client access token>`). Kept apart from `rampart.ts`.
  */
-import { SqlApiKeyStore } from './adapters/sql/sql-api-key-store.js';
-import { SqlClientStore } from './adapters/sql/sql-client-store.js';
-import type { SqlDatabase } from './kernel/adapters/sql/sql-database.js';
-import type { Identity } from './identity/compose.js';
-import type { AuditLog } from './kernel/ports/audit-log.js';
-import type { Authenticator } from './kernel/ports/authenticator.js';
-import type { Authorizer } from './kernel/ports/authorizer.js';
-import type { Clock } from './kernel/ports/clock.js';
+import { SqlApiKeyStore } from './adapters/sql-api-key-store.js';
+import { SqlClientStore } from './adapters/sql-client-store.js';
+import type { SqlDatabase } from '../kernel/adapters/sql/sql-database.js';
+import type { Identity } from '../identity/compose.js';
+import type { AuditLog } from '../kernel/ports/audit-log.js';
+import type { Authenticator } from '../kernel/ports/authenticator.js';
+import type { Authorizer } from '../kernel/ports/authorizer.js';
+import type { Clock } from '../kernel/ports/clock.js';
 import { ApiKeyAuthenticator } from './services/api-key-authenticator.js';
 import { ApiKeyRevocations } from './services/api-key-revocations.js';
 import { ApiKeyService } from './services/api-key-service.js';

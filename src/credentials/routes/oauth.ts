@@ -15,12 +15,12 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '../../../kernel/domain/errors.js';
-import { OAuthError } from '../../../domain/oauth-error.js';
-import type { Rampart } from '../../../rampart.js';
-import type { ClientAuthentication } from '../../../services/oauth-service.js';
-import { PROBLEM_CONTENT_TYPE, toProblem } from '../../../kernel/http/problem.js';
-import { requestContext } from '../../../kernel/http/request-context.js';
+import { DomainError } from '../../kernel/domain/errors.js';
+import { OAuthError } from '../domain/oauth-error.js';
+import type { Rampart } from '../../rampart.js';
+import type { ClientAuthentication } from '../services/oauth-service.js';
+import { PROBLEM_CONTENT_TYPE, toProblem } from '../../kernel/http/problem.js';
+import { requestContext } from '../../kernel/http/request-context.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const FORM_LIMIT = 16 * 1024;

@@ -5,7 +5,7 @@
  * constant-time.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { secret, type Secret } from '../kernel/domain/secret.js';
+import { secret, type Secret } from '../../kernel/domain/secret.js';
 
 const CLIENT_ID = /^cli_[a-f0-9]{32}$/;
 const SECRET_SHAPE = /^[A-Za-z0-9_-]{43}$/;

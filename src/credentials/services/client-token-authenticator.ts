@@ -10,12 +10,12 @@
  *    the user who created the client (read once per client and kept: it never changes), so the
  *    authorizer bounds it by that user's current permissions.
  */
-import { DomainError } from '../kernel/domain/errors.js';
-import type { AuthenticationResult, Principal } from '../kernel/domain/principal.js';
-import type { Authenticator, CredentialRequest } from '../kernel/ports/authenticator.js';
+import { DomainError } from '../../kernel/domain/errors.js';
+import type { AuthenticationResult, Principal } from '../../kernel/domain/principal.js';
+import type { Authenticator, CredentialRequest } from '../../kernel/ports/authenticator.js';
 import type { ClientStore } from '../ports/client-store.js';
 import type { ClientRevocations } from './client-revocations.js';
-import type { TokenService } from '../identity/tokens/services/token-service.js';
+import type { TokenService } from '../../identity/tokens/services/token-service.js';
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 const JWS_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;

@@ -1,7 +1,7 @@
 /** {@link ApiKeyStore} on the shared database (SQLite or PostgreSQL, the same queries). */
-import type { ApiKey } from '../../domain/api-key.js';
-import type { ApiKeyMatch, ApiKeyStore, NewApiKey } from '../../ports/api-key-store.js';
-import type { ApiKeyTable } from './credential-schema.js';
+import type { ApiKey } from '../domain/api-key.js';
+import type { ApiKeyMatch, ApiKeyStore, NewApiKey } from '../ports/api-key-store.js';
+import type { ApiKeyTable } from './credential-tables.js';
 import { withSystem, type TenantTransaction } from '../../kernel/adapters/sql/rls-scope.js';
 import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
 
