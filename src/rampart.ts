@@ -18,7 +18,7 @@ import { composeIdentity, type Identity } from './identity/compose.js';
 import { composeSecrets, type Secrets } from './secrets/compose.js';
 import { composeTenancy, type Tenancy } from './tenancy/compose.js';
 import { composeApiKeys, type Credentials } from './credentials/compose.js';
-import { composeMyData, type MyDataServices } from './compose-my-data.js';
+import { composeMyData, type MyDataServices } from './my-data/compose.js';
 import type { PermissionRegistration } from './tenancy/domain/permissions.js';
 import type { PasswordHasher } from './identity/accounts/crypto/password-hasher.js';
 import type { BootstrapNotice } from './identity/accounts/services/bootstrap-admin.js';

@@ -9,7 +9,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlAuditSubjects } from '../../src/audit/adapters/sql-audit-subjects.js';
-import { SqlPersonalData } from '../../src/adapters/sql/sql-personal-data.js';
+import { SqlPersonalData } from '../../src/my-data/adapters/sql-personal-data.js';
 import { auditSubjectKeyWrap } from '../../src/audit/compose.js';
 import { masterKeyOf } from '../../src/identity/compose.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';

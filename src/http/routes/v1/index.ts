@@ -10,7 +10,7 @@ import { discoveryRoutes } from './discovery.js';
 import { healthRoutes } from './health.js';
 import { meRoutes } from '../../../identity/accounts/routes/me.js';
 import { meMfaRoutes } from '../../../identity/mfa/routes/me-mfa.js';
-import { meDataRoutes } from './me-data.js';
+import { meDataRoutes } from '../../../my-data/routes/me-data.js';
 import { metricsRoutes } from './metrics.js';
 import { oauthRoutes } from '../../../credentials/routes/oauth.js';
 import { orgRoutes } from '../../../tenancy/routes/orgs.js';

@@ -3,7 +3,7 @@
  * before any tenant scope exists — a system transaction on PostgreSQL (`rls-scope.ts`).
  */
 import { sql } from 'kysely';
-import type { OrgOwnership, SoleOwnership } from '../../ports/org-ownership.js';
+import type { OrgOwnership, SoleOwnership } from '../ports/org-ownership.js';
 import { withSystem } from '../../kernel/adapters/sql/rls-scope.js';
 import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
 

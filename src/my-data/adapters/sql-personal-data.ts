@@ -6,7 +6,7 @@
 import { auditEntryView } from '../../audit/crypto/audit-leaf.js';
 import type { AuditEntry } from '../../kernel/domain/audit-entry.js';
 import type { AuditEntryView } from '../../audit/ports/audit-reader.js';
-import type { PersonalAuditEntries, PersonalData, PersonalRecords } from '../../ports/personal-data.js';
+import type { PersonalAuditEntries, PersonalData, PersonalRecords } from '../ports/personal-data.js';
 import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
 import { readEntryView } from '../../audit/adapters/sql-audit-reader.js';
 import type { ReadEntry, SqlAuditSubjects } from '../../audit/adapters/sql-audit-subjects.js';

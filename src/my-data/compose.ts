@@ -3,18 +3,18 @@
  * the self-erasure (`DELETE /api/v1/me`), wired from identity, the credentials and the database.
  * Kept apart from `rampart.ts`.
  */
-import { SqlAuditSubjects } from './audit/adapters/sql-audit-subjects.js';
-import type { SqlDatabase } from './kernel/adapters/sql/sql-database.js';
-import { SqlOrgOwnership } from './adapters/sql/sql-org-ownership.js';
-import { SqlPersonalData } from './adapters/sql/sql-personal-data.js';
-import type { RampartConfig } from './kernel/config.js';
-import { auditSubjectKeyWrap } from './audit/compose.js';
-import type { Credentials } from './credentials/compose.js';
-import { masterKeyOf, type Identity } from './identity/compose.js';
-import type { AuditLog } from './kernel/ports/audit-log.js';
-import type { Clock } from './kernel/ports/clock.js';
-import type { RateLimiter } from './kernel/ports/rate-limiter.js';
-import { LoginLimiter } from './identity/accounts/services/login-limiter.js';
+import { SqlAuditSubjects } from '../audit/adapters/sql-audit-subjects.js';
+import type { SqlDatabase } from '../kernel/adapters/sql/sql-database.js';
+import { SqlOrgOwnership } from './adapters/sql-org-ownership.js';
+import { SqlPersonalData } from './adapters/sql-personal-data.js';
+import type { RampartConfig } from '../kernel/config.js';
+import { auditSubjectKeyWrap } from '../audit/compose.js';
+import type { Credentials } from '../credentials/compose.js';
+import { masterKeyOf, type Identity } from '../identity/compose.js';
+import type { AuditLog } from '../kernel/ports/audit-log.js';
+import type { Clock } from '../kernel/ports/clock.js';
+import type { RateLimiter } from '../kernel/ports/rate-limiter.js';
+import { LoginLimiter } from '../identity/accounts/services/login-limiter.js';
 import { MyDataExport } from './services/my-data-export.js';
 import { SelfErasure } from './services/self-erasure.js';
 
