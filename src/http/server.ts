@@ -10,10 +10,10 @@ import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync, 
 import { DomainError } from '../kernel/domain/errors.js';
 import { problem, PROBLEM_CONTENT_TYPE, toProblem } from '../kernel/http/problem.js';
 import { allSecurityHeaders } from '../kernel/http/chain/security-headers.js';
-import { registerChain } from './chain/index.js';
+import { registerChain } from './chain.js';
 import { requestIdFrom } from '../kernel/http/chain/request-id.js';
 import { registerOpenApi } from './openapi.js';
-import { registerRoutes } from './routes/v1/index.js';
+import { registerRoutes } from './routes/index.js';
 import { tlsOptions } from './tls.js';
 import type { Rampart } from '../rampart.js';
 import { VERSION } from '../version.js';

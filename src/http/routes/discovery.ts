@@ -1,6 +1,6 @@
 /** Discovery documents: the OpenAPI description and RFC 9116 `security.txt`. */
 import type { FastifyInstance } from 'fastify';
-import type { RampartConfig } from '../../../kernel/config.js';
+import type { RampartConfig } from '../../kernel/config.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** RFC 9116 §2.5.5 recommends an `Expires` less than a year ahead. */

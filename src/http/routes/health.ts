@@ -6,8 +6,8 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { ReadinessProbe } from '../../../kernel/ports/readiness-probe.js';
-import { PROBLEM_CONTENT_TYPE, problem } from '../../../kernel/http/problem.js';
+import type { ReadinessProbe } from '../../kernel/ports/readiness-probe.js';
+import { PROBLEM_CONTENT_TYPE, problem } from '../../kernel/http/problem.js';
 
 export async function healthRoutes(app: FastifyInstance, probes: readonly ReadinessProbe[]): Promise<void> {
   app.get(

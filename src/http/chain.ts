@@ -24,21 +24,21 @@
  * | -  | handler            |                       | the route                                             |
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyPluginOptions } from 'fastify';
-import type { Rampart } from '../../rampart.js';
-import authentication from '../../kernel/http/chain/authentication.js';
-import browserSessions from '../../identity/browser/routes/browser-layer.js';
-import authorization from '../../kernel/http/chain/authorization.js';
-import bodyLimit from '../../kernel/http/chain/body-limit.js';
-import cors from '../../kernel/http/chain/cors.js';
-import idempotency from '../../kernel/http/chain/idempotency.js';
-import logging from '../../kernel/http/chain/logging.js';
-import methodGuard from '../../kernel/http/chain/method-guard.js';
-import metrics from '../../kernel/http/chain/metrics.js';
-import problems from '../../kernel/http/chain/problems.js';
-import requestId from '../../kernel/http/chain/request-id.js';
-import rateLimit from '../../kernel/http/chain/rate-limit.js';
-import securityHeaders from '../../kernel/http/chain/security-headers.js';
-import validation from '../../kernel/http/chain/validation.js';
+import type { Rampart } from '../rampart.js';
+import authentication from '../kernel/http/chain/authentication.js';
+import browserSessions from '../identity/browser/routes/browser-layer.js';
+import authorization from '../kernel/http/chain/authorization.js';
+import bodyLimit from '../kernel/http/chain/body-limit.js';
+import cors from '../kernel/http/chain/cors.js';
+import idempotency from '../kernel/http/chain/idempotency.js';
+import logging from '../kernel/http/chain/logging.js';
+import methodGuard from '../kernel/http/chain/method-guard.js';
+import metrics from '../kernel/http/chain/metrics.js';
+import problems from '../kernel/http/chain/problems.js';
+import requestId from '../kernel/http/chain/request-id.js';
+import rateLimit from '../kernel/http/chain/rate-limit.js';
+import securityHeaders from '../kernel/http/chain/security-headers.js';
+import validation from '../kernel/http/chain/validation.js';
 
 export interface ChainSettings {
   /** True when Rampart owns the Fastify instance (its `genReqId` is Rampart's). */
