@@ -6,7 +6,7 @@
  * one of them disabled.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SYSTEM_ORG_SLUG } from '../../src/identity/accounts/domain/user.js';
+import { SYSTEM_ORG_SLUG } from '../../src/kernel/domain/system-org.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { ADMIN_ENV, login, me, type Grant } from '../helpers/identity.js';
 import { expectProblem } from '../helpers/problems.js';

@@ -82,12 +82,15 @@ export interface AuditKnownDeviceTable {
   first_seen: number;
 }
 
-export interface AuditTables {
-  audit_subject_keys: AuditSubjectKeyTable;
-  audit_known_devices: AuditKnownDeviceTable;
-  audit_pending: AuditPendingTable;
-  audit_entries: AuditEntryTable;
-  audit_subtrees: AuditSubtreeTable;
-  audit_checkpoints: AuditCheckpointTable;
-  audit_keys: AuditKeyTable;
+declare module '../../kernel/adapters/sql/schema.js' {
+  /** The audit log's tables (migrations 0004, 0011). */
+  interface RampartDatabase {
+    audit_subject_keys: AuditSubjectKeyTable;
+    audit_known_devices: AuditKnownDeviceTable;
+    audit_pending: AuditPendingTable;
+    audit_entries: AuditEntryTable;
+    audit_subtrees: AuditSubtreeTable;
+    audit_checkpoints: AuditCheckpointTable;
+    audit_keys: AuditKeyTable;
+  }
 }

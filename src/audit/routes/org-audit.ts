@@ -11,7 +11,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { validationFailed } from '../../kernel/domain/errors.js';
-import { SYSTEM_ORG_SLUG } from '../../identity/accounts/domain/user.js';
+import { SYSTEM_ORG_SLUG } from '../../kernel/domain/system-org.js';
 import type { AuditService } from '../services/audit-service.js';
 import { OrgParam, scopeOf } from '../../kernel/http/org-params.js';
 

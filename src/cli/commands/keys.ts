@@ -12,7 +12,7 @@ import { signingKeyStore } from '../../identity/compose.js';
 import { kekProviderOf } from '../../secrets/compose.js';
 import type { RampartConfig } from '../../kernel/config.js';
 import { systemClock } from '../../kernel/ports/clock.js';
-import { SYSTEM_ORG_SLUG } from '../../identity/accounts/domain/user.js';
+import { SYSTEM_ORG_SLUG } from '../../kernel/domain/system-org.js';
 import { KekRotation } from '../../secrets/services/kek-rotation.js';
 import { TokenService } from '../../identity/tokens/services/token-service.js';
 import type { Output } from '../../kernel/cli/output.js';

@@ -53,9 +53,12 @@ export interface OAuthAssertionJtiTable {
   expires_at: number;
 }
 
-export interface CredentialTables {
-  api_keys: ApiKeyTable;
-  service_clients: ServiceClientTable;
-  oauth_token_revocations: OAuthTokenRevocationTable;
-  oauth_assertion_jtis: OAuthAssertionJtiTable;
+declare module '../../kernel/adapters/sql/schema.js' {
+  /** API keys' and service clients' tables (migration 0009). */
+  interface RampartDatabase {
+    api_keys: ApiKeyTable;
+    service_clients: ServiceClientTable;
+    oauth_token_revocations: OAuthTokenRevocationTable;
+    oauth_assertion_jtis: OAuthAssertionJtiTable;
+  }
 }

@@ -14,7 +14,7 @@ import { apiKeyPrefix, hashApiKey, isApiKeyShape, looksLikeApiKey } from '../cry
 import { apiKeyUnusableReason, lastUsedIsDue, LAST_USED_WRITE_INTERVAL_MS, type ApiKey } from '../domain/api-key.js';
 import type { AuthenticationResult, Principal } from '../../kernel/domain/principal.js';
 import { redactText } from '../../kernel/domain/redaction.js';
-import { SYSTEM_ORG_SLUG } from '../../identity/accounts/domain/user.js';
+import { SYSTEM_ORG_SLUG } from '../../kernel/domain/system-org.js';
 import type { ApiKeyStore } from '../ports/api-key-store.js';
 import type { AuditLog } from '../../kernel/ports/audit-log.js';
 import type { Authenticator, CredentialRequest } from '../../kernel/ports/authenticator.js';

@@ -18,7 +18,7 @@ import { DomainError, validationFailed } from '../../kernel/domain/errors.js';
 import { PLATFORM_PERMISSIONS } from '../../tenancy/domain/permissions.js';
 import type { Principal } from '../../kernel/domain/principal.js';
 import type { Secret } from '../../kernel/domain/secret.js';
-import { SYSTEM_ORG_SLUG } from '../../identity/accounts/domain/user.js';
+import { SYSTEM_ORG_SLUG } from '../../kernel/domain/system-org.js';
 import type { ApiKeyStore, NewApiKey } from '../ports/api-key-store.js';
 import type { AuditLog } from '../../kernel/ports/audit-log.js';
 import type { Authorizer } from '../../kernel/ports/authorizer.js';

@@ -1,11 +1,22 @@
-import { SYSTEM_ORG_SLUG } from '../../identity/accounts/domain/user.js';
 import type { AuditEvent } from '../ports/audit-log.js';
+import type { Principal } from './principal.js';
+import { SYSTEM_ORG_SLUG } from './system-org.js';
 
 /** Who is asking, as far as the audit log needs it: never a credential. */
 export interface RequestContext {
   readonly ip: string;
   readonly userAgent: string | undefined;
   readonly requestId: string;
+}
+
+/** A signed-in user acting on their own account or the platform, and from where. */
+export interface UserActor extends RequestContext {
+  readonly userId: string;
+}
+
+/** Any authenticated principal (user, API key, service client) acting on an org, and from where. */
+export interface PrincipalActor extends RequestContext {
+  readonly principal: Principal;
 }
 
 /** What a user did or tried, for {@link userAuditEvent}. */

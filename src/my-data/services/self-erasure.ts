@@ -19,7 +19,8 @@
 import type { PasswordHasher } from '../../identity/accounts/crypto/password-hasher.js';
 import { DomainError } from '../../kernel/domain/errors.js';
 import type { Secret } from '../../kernel/domain/secret.js';
-import { SYSTEM_ORG_SLUG, type User } from '../../identity/accounts/domain/user.js';
+import { SYSTEM_ORG_SLUG } from '../../kernel/domain/system-org.js';
+import { type User } from '../../identity/accounts/domain/user.js';
 import type { AuditLog } from '../../kernel/ports/audit-log.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { OrgOwnership } from '../ports/org-ownership.js';

@@ -46,9 +46,12 @@ export interface SecretVersionTable {
   created_at: number;
 }
 
-export interface SecretTables {
-  secret_keks: SecretKekTable;
-  secret_data_keys: SecretDataKeyTable;
-  secrets: SecretTable;
-  secret_versions: SecretVersionTable;
+declare module '../../kernel/adapters/sql/schema.js' {
+  /** The secrets' tables (migration 0010). */
+  interface RampartDatabase {
+    secret_keks: SecretKekTable;
+    secret_data_keys: SecretDataKeyTable;
+    secrets: SecretTable;
+    secret_versions: SecretVersionTable;
+  }
 }

@@ -16,7 +16,7 @@ import { migrateToLatest, openDatabase } from '../../kernel/adapters/sql/sql-dat
 import { composeAudit, type Auditing } from '../../audit/compose.js';
 import { composeSecrets, type Secrets } from '../compose.js';
 import type { RampartConfig } from '../../kernel/config.js';
-import { SYSTEM_ORG_SLUG } from '../../identity/accounts/domain/user.js';
+import { SYSTEM_ORG_SLUG } from '../../kernel/domain/system-org.js';
 import { systemClock } from '../../kernel/ports/clock.js';
 import type { Output } from '../../kernel/cli/output.js';
 

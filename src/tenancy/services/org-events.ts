@@ -3,17 +3,14 @@
  * instance at once, tells every other instance through the revocation bus (`authz`), and records
  * the audit entry — the request answers only after the entry is durable.
  */
-import type { Principal } from '../../kernel/domain/principal.js';
 import type { AuditLog } from '../../kernel/ports/audit-log.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { RevocationBus } from '../../kernel/ports/revocation-bus.js';
-import type { RequestContext } from '../../kernel/domain/request-context.js';
+import type { PrincipalActor } from '../../kernel/domain/request-context.js';
 import type { TenantAuthorizer } from './tenant-authorizer.js';
 
 /** Who changes tenancy, and from where. */
-export interface TenancyActor extends RequestContext {
-  readonly principal: Principal;
-}
+export type TenancyActor = PrincipalActor;
 
 export interface OrgEventsOptions {
   readonly audit: AuditLog;

@@ -9,7 +9,7 @@ import { DomainError } from '../../kernel/domain/errors.js';
 import { isSlug, slugFromName, type Org, type OrgMembership } from '../domain/org.js';
 import type { Principal } from '../../kernel/domain/principal.js';
 import type { TenantScope } from '../../kernel/domain/tenant-scope.js';
-import { SYSTEM_ORG_SLUG } from '../../identity/accounts/domain/user.js';
+import { SYSTEM_ORG_SLUG } from '../../kernel/domain/system-org.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { OrgStore } from '../ports/org-store.js';
 import type { OrgEvents, TenancyActor } from './org-events.js';

@@ -10,7 +10,7 @@
  */
 import { PLATFORM_PERMISSIONS } from '../domain/permissions.js';
 import type { Decision } from '../../kernel/domain/principal.js';
-import { SYSTEM_ORG_SLUG } from '../../identity/accounts/domain/user.js';
+import { SYSTEM_ORG_SLUG } from '../../kernel/domain/system-org.js';
 import type { AuthorizationQuestion, Authorizer } from '../../kernel/ports/authorizer.js';
 import type { UserStore } from '../../identity/accounts/ports/user-store.js';
 

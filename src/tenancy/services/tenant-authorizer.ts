@@ -15,7 +15,7 @@ import { decide, rolePermissions, type DecisionOrg, type DecisionResource, type 
 import type { Org } from '../domain/org.js';
 import { BUILTIN_ROLE_NAMES, type PermissionRegistry } from '../domain/permissions.js';
 import type { Decision, Principal } from '../../kernel/domain/principal.js';
-import { SYSTEM_ORG_SLUG } from '../../identity/accounts/domain/user.js';
+import { SYSTEM_ORG_SLUG } from '../../kernel/domain/system-org.js';
 import type { AuditLog } from '../../kernel/ports/audit-log.js';
 import type { AuthorizationQuestion, Authorizer, AuthorizerDecision } from '../../kernel/ports/authorizer.js';
 import type { Clock } from '../../kernel/ports/clock.js';

@@ -1,7 +1,8 @@
 import { DomainError } from '../../../kernel/domain/errors.js';
 import { loginBackoffMs, type Membership, type Org, type User, type UserStatus } from '../domain/user.js';
 import type { NewUser, UserStore } from '../ports/user-store.js';
-import type { RampartKysely, UserTable } from '../../../kernel/adapters/sql/schema.js';
+import type { RampartKysely } from '../../../kernel/adapters/sql/schema.js';
+import type { UserTable } from '../../adapters/identity-tables.js';
 import { isUniqueViolation } from '../../../kernel/adapters/sql/unique-violation.js';
 import { withSystem } from '../../../kernel/adapters/sql/rls-scope.js';
 

@@ -38,8 +38,7 @@ export interface Membership {
   readonly role: string;
 }
 
-/** The built-in org whose owners are the platform administrators. */
-export const SYSTEM_ORG_SLUG = 'system';
+export { SYSTEM_ORG_SLUG } from '../../../kernel/domain/system-org.js';
 
 /** Failures allowed before the backoff starts. */
 export const BACKOFF_FREE_FAILURES = 5;

@@ -21,7 +21,7 @@ import type { PasswordTokenStore } from '../ports/password-token-store.js';
 import type { PlatformOwners } from '../ports/platform-owners.js';
 import type { UserStore } from '../ports/user-store.js';
 import { requireAcceptablePassword } from './new-password.js';
-import type { RequestContext } from '../../../kernel/domain/request-context.js';
+import type { UserActor } from '../../../kernel/domain/request-context.js';
 import type { SessionRevoker } from '../../sessions/services/session-revoker.js';
 import type { UserStatusService } from './user-status.js';
 
@@ -43,9 +43,7 @@ export interface UserAdminOptions {
 }
 
 /** Who acts and from where. */
-export interface Actor extends RequestContext {
-  readonly userId: string;
-}
+export type Actor = UserActor;
 
 export interface CreatedUser {
   readonly user: User;

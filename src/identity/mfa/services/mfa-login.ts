@@ -12,7 +12,8 @@
 import { hashMfaToken, newMfaToken } from '../crypto/mfa-token.js';
 import { DomainError } from '../../../kernel/domain/errors.js';
 import type { Secret } from '../../../kernel/domain/secret.js';
-import { SYSTEM_ORG_SLUG, type User } from '../../accounts/domain/user.js';
+import { SYSTEM_ORG_SLUG } from '../../../kernel/domain/system-org.js';
+import { type User } from '../../accounts/domain/user.js';
 import type { AuditLog } from '../../../kernel/ports/audit-log.js';
 import type { Clock } from '../../../kernel/ports/clock.js';
 import type { MfaStore } from '../ports/mfa-store.js';

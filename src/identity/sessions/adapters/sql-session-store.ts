@@ -1,7 +1,8 @@
 import type { RevokedSession } from '../domain/revocation-set.js';
 import type { RefreshTokenRecord, Session, SessionRevokeReason } from '../domain/session.js';
 import type { NewSession, RotationResult, SessionStore, StoredSession } from '../ports/session-store.js';
-import type { RampartKysely, RefreshTokenTable, SessionTable } from '../../../kernel/adapters/sql/schema.js';
+import type { RampartKysely } from '../../../kernel/adapters/sql/schema.js';
+import type { RefreshTokenTable, SessionTable } from '../../adapters/identity-tables.js';
 
 function toSession(row: SessionTable): StoredSession {
   return Object.freeze({

@@ -3,7 +3,8 @@ import { DomainError } from '../../../kernel/domain/errors.js';
 import { secret, type Secret } from '../../../kernel/domain/secret.js';
 import { isForwardTransition, isSigningAlgorithm, type Jwk, type SigningKeyRecord, type SigningKeyState } from '../domain/signing-key.js';
 import type { SigningKeyStateChange, SigningKeyStore } from '../ports/signing-key-store.js';
-import type { RampartKysely, SigningKeyTable } from '../../../kernel/adapters/sql/schema.js';
+import type { RampartKysely } from '../../../kernel/adapters/sql/schema.js';
+import type { SigningKeyTable } from '../../adapters/identity-tables.js';
 import { isUniqueViolation } from '../../../kernel/adapters/sql/unique-violation.js';
 
 const FORMAT = 'v1';

@@ -5,14 +5,8 @@
  */
 import type { Secret } from '../../../kernel/domain/secret.js';
 
-/** JWS algorithms an access token may be signed with (RFC 7518 §3.1, RFC 8037 §3.1). */
-export const SIGNING_ALGORITHMS = Object.freeze(['EdDSA', 'ES256', 'RS256'] as const);
-
-export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
-
-export function isSigningAlgorithm(value: unknown): value is SigningAlgorithm {
-  return typeof value === 'string' && (SIGNING_ALGORITHMS as readonly string[]).includes(value);
-}
+export { SIGNING_ALGORITHMS, isSigningAlgorithm, type SigningAlgorithm } from '../../../kernel/domain/signing-algorithm.js';
+import type { SigningAlgorithm } from '../../../kernel/domain/signing-algorithm.js';
 
 /**
  * `active`: signs and verifies. `retiring`: replaced, still verifies and is still published in the

@@ -20,7 +20,7 @@ import { hashRefreshToken, isRefreshTokenShape, sameHash, successorRefreshToken 
 import { DomainError } from '../../../kernel/domain/errors.js';
 import type { Secret } from '../../../kernel/domain/secret.js';
 import type { RefreshTokenRecord } from '../../sessions/domain/session.js';
-import { SYSTEM_ORG_SLUG } from '../../accounts/domain/user.js';
+import { SYSTEM_ORG_SLUG } from '../../../kernel/domain/system-org.js';
 import type { AuditLog } from '../../../kernel/ports/audit-log.js';
 import type { Clock } from '../../../kernel/ports/clock.js';
 import type { SessionStore } from '../../sessions/ports/session-store.js';

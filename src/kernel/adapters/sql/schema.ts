@@ -1,12 +1,9 @@
 /**
  * The database schema as Kysely sees it. One schema for SQLite and PostgreSQL: timestamps are
  * integer milliseconds since the epoch (BIGINT on PostgreSQL, read back as numbers), booleans are
- * integers, JSON is text. Each table is created by a migration in `migrations/`.
+ * integers, JSON is text. Each table is created by a migration in `src/migrations/`.
  */
 import type { Kysely } from 'kysely';
-import type { AuditTables } from '../../../audit/adapters/audit-tables.js';
-import type { SecretTables } from '../../../secrets/adapters/secret-tables.js';
-import type { CredentialTables } from '../../../credentials/adapters/credential-tables.js';
 
 export interface RampartMetaTable {
   key: string;
@@ -29,157 +26,14 @@ export interface IdempotencyKeyTable {
   locked_until: number;
 }
 
-export interface UserTable {
-  id: string;
-  /** Lower-cased; unique. */
-  email: string;
-  name: string | null;
-  /** argon2id PHC string (or an imported bcrypt hash); null for an account without a password. */
-  password_hash: string | null;
-  /** `active` or `disabled`. */
-  status: string;
-  created_at: number;
-  updated_at: number;
-  password_changed_at: number | null;
-  failed_logins: number;
-  /** Login attempts are refused until then (per-account backoff); null when none. */
-  next_login_at: number | null;
-}
-
-export interface OrgTable {
-  id: string;
-  slug: string;
-  name: string;
-  created_at: number;
-}
-
-export interface MembershipTable {
-  org_id: string;
-  user_id: string;
-  role: string;
-  created_at: number;
-}
-
-export interface SessionTable {
-  id: string;
-  user_id: string;
-  device_name: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  created_at: number;
-  last_seen_at: number;
-  expires_at: number;
-  revoked_at: number | null;
-  revoke_reason: string | null;
-  /** RFC 9449 JWK thumbprint the session's refresh tokens are bound to (DPoP); null when unbound. */
-  dpop_jkt: string | null;
-  /** SHA-256 hex of a browser session's cookie secret (migration 0008); null for token sessions. */
-  cookie_secret_hash: string | null;
-}
-
-export interface RefreshTokenTable {
-  /** SHA-256 hex of the token: the token itself is never stored. */
-  token_hash: string;
-  session_id: string;
-  created_at: number;
-  expires_at: number;
-  spent_at: number | null;
-  successor_hash: string | null;
-}
-
-export interface SigningKeyTable {
-  kid: string;
-  alg: string;
-  state: string;
-  created_at: number;
-  retire_after: number | null;
-  /** JSON of the public JWK. */
-  public_jwk: string;
-  /** The private JWK, AES-256-GCM under a key derived from the master key (AAD = kid). */
-  private_jwk: string;
-}
-
-/** A one-time set-password token (migration 0005): its SHA-256 only, single use. */
-export interface PasswordTokenTable {
-  token_hash: string;
-  user_id: string;
-  created_at: number;
-  expires_at: number;
-  used_at: number | null;
-}
-
-/** A revoked session of an erased user, kept so revocation sets still refuse its access tokens. */
-export interface SessionTombstoneTable {
-  session_id: string;
-  revoked_at: number;
-}
-
-/** A user's TOTP enrolment (migration 0006): pending until confirmed with a first code. */
-export interface MfaTotpTable {
-  user_id: string;
-  /** The base32 secret, AES-256-GCM under a master-key-derived key (AAD binds the user id). */
-  secret_sealed: string;
-  created_at: number;
-  confirmed_at: number | null;
-  /** The last accepted RFC 6238 time step; a code of this step or earlier is refused. */
-  last_step: number | null;
-}
-
-/** One single-use MFA recovery code: its user-bound SHA-256 only. */
-export interface RecoveryCodeTable {
-  user_id: string;
-  code_hash: string;
-  created_at: number;
-  used_at: number | null;
-}
-
-/** A login waiting for its second factor: the `mfa_token`'s SHA-256, attempts counted. */
-export interface MfaChallengeTable {
-  token_hash: string;
-  user_id: string;
-  device_name: string | null;
-  attempts: number;
-  created_at: number;
-  expires_at: number;
-  consumed_at: number | null;
-}
-
-/** A custom role of an org (migration 0007): its current permissions (JSON array) and version. */
-export interface OrgRoleTable {
-  org_id: string;
-  name: string;
-  permissions: string;
-  version: number;
-  created_at: number;
-  updated_at: number;
-}
-
-/** Every version a custom role has had, for its history. */
-export interface OrgRoleVersionTable {
-  org_id: string;
-  name: string;
-  version: number;
-  permissions: string;
-  actor_id: string | null;
-  created_at: number;
-}
-
-export interface RampartDatabase extends AuditTables, CredentialTables, SecretTables {
+/**
+ * Every table, as Kysely sees it. The kernel declares its own; each capability adds its tables
+ * from its `adapters/*-tables.ts` by declaration merging (`declare module … { interface
+ * RampartDatabase { … } }`), so this file names no capability.
+ */
+export interface RampartDatabase {
   rampart_meta: RampartMetaTable;
   idempotency_keys: IdempotencyKeyTable;
-  users: UserTable;
-  orgs: OrgTable;
-  memberships: MembershipTable;
-  sessions: SessionTable;
-  refresh_tokens: RefreshTokenTable;
-  signing_keys: SigningKeyTable;
-  password_tokens: PasswordTokenTable;
-  session_tombstones: SessionTombstoneTable;
-  mfa_totp: MfaTotpTable;
-  recovery_codes: RecoveryCodeTable;
-  mfa_challenges: MfaChallengeTable;
-  org_roles: OrgRoleTable;
-  org_role_versions: OrgRoleVersionTable;
 }
 
 export type RampartKysely = Kysely<RampartDatabase>;
