@@ -4,7 +4,6 @@
  * key, the alert rules in front of it, the witnesses (file, URL), the SIEM sink, the AuditService
  * behind the routes, and the checkpoint and retention schedules. Kept apart from `rampart.ts`.
  */
-import { hkdfSync } from 'node:crypto';
 import { Counter, type Metric } from 'prom-client';
 import { AuditSinkFile } from './adapters/audit-sink-file.js';
 import { WitnessFile } from './adapters/witness-file.js';
@@ -17,9 +16,10 @@ import { readEntryView, SqlAuditReader } from './adapters/sql-audit-reader.js';
 import { SqlAuditSubjects } from './adapters/sql-audit-subjects.js';
 import type { SqlDatabase } from '../kernel/adapters/sql/sql-database.js';
 import { WitnessUrl } from './adapters/witness-url.js';
-import { masterKeyOf } from '../identity/compose.js';
+import { masterKeyOf } from '../kernel/master-key.js';
+import { deriveKey } from '../kernel/crypto/derive-key.js';
 import type { RampartConfig } from '../kernel/config.js';
-import { secret, type Secret } from '../kernel/domain/secret.js';
+import type { Secret } from '../kernel/domain/secret.js';
 import type { AuditLog } from '../kernel/ports/audit-log.js';
 import type { CheckpointWitness } from './ports/checkpoint-witness.js';
 import type { Clock } from '../kernel/ports/clock.js';
@@ -47,12 +47,12 @@ export function auditOrigin(config: Pick<RampartConfig, 'publicUrl'>): string {
 
 /** The key that seals the audit signing key: HKDF-SHA-256 of the master key for this one purpose (RFC 5869). */
 export function auditKeyWrapKey(masterKey: Secret<Buffer>): Secret<Buffer> {
-  return secret(Buffer.from(hkdfSync('sha256', masterKey.reveal(), Buffer.alloc(0), 'rampart/v1/audit-key-wrap', 32)));
+  return deriveKey(masterKey, 'audit-key-wrap');
 }
 
 /** The key that wraps the per-subject keys of personal fields: HKDF-SHA-256 of the master key (`audit-subject-key-wrap`). */
 export function auditSubjectKeyWrap(masterKey: Secret<Buffer>): Secret<Buffer> {
-  return secret(Buffer.from(hkdfSync('sha256', masterKey.reveal(), Buffer.alloc(0), 'rampart/v1/audit-subject-key-wrap', 32)));
+  return deriveKey(masterKey, 'audit-subject-key-wrap');
 }
 
 export async function composeAudit(

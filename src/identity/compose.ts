@@ -4,8 +4,7 @@
  * stays a short list of the parts.
  */
 import type { Redis } from 'ioredis';
-import { readMasterKeyFile } from '../kernel/adapters/fs/master-key-file.js';
-import { initialiseDataDirectory } from '../kernel/adapters/fs/initialise-data-directory.js';
+import { masterKeyOf } from '../kernel/master-key.js';
 import { InProcessRevocationBus } from '../kernel/adapters/memory/in-process-revocation-bus.js';
 import { RedisRevocationBus } from '../kernel/adapters/redis/redis-revocation-bus.js';
 import { connectRedis } from '../kernel/adapters/redis/redis-connection.js';
@@ -26,7 +25,6 @@ import { commonPasswords } from './accounts/crypto/common-passwords.js';
 import { PasswordHasher } from './accounts/crypto/password-hasher.js';
 import { Totp } from './mfa/crypto/totp.js';
 import { PasswordPolicy } from './accounts/domain/password-policy.js';
-import type { Secret } from '../kernel/domain/secret.js';
 import type { AuditLog } from '../kernel/ports/audit-log.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { RateLimiter } from '../kernel/ports/rate-limiter.js';
@@ -99,15 +97,6 @@ export interface IdentityParts {
 
 /** How often an instance re-reads the signing keys (a rotation elsewhere shows up within this). */
 const KEY_RELOAD_INTERVAL_MS = 30_000;
-
-/** The master key: RAMPART_MASTER_KEY, else the key file in the data directory (created if absent). */
-export function masterKeyOf(config: RampartConfig): Secret<Buffer> {
-  if (config.masterKey !== undefined) return config.masterKey;
-  initialiseDataDirectory(config);
-  const key = readMasterKeyFile(config.dataDir);
-  if (key === undefined) throw new Error('the master key file could not be created in RAMPART_DATA_DIR');
-  return key;
-}
 
 /** The signing-key store of a database, encrypting private keys under the master key. */
 export function signingKeyStore(config: RampartConfig, db: RampartKysely): SqlSigningKeyStore {

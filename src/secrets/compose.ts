@@ -7,7 +7,7 @@ import type { SqlDatabase } from '../kernel/adapters/sql/sql-database.js';
 import { SqlSecretBackend } from './adapters/sql-secret-backend.js';
 import type { Logger } from '../kernel/adapters/log/pino-logger.js';
 import type { RampartConfig } from '../kernel/config.js';
-import { masterKeyOf } from '../identity/compose.js';
+import { masterKeyOf } from '../kernel/master-key.js';
 import { MasterKeyKek } from './crypto/kek-master-key.js';
 import type { AuditLog } from '../kernel/ports/audit-log.js';
 import type { Clock } from '../kernel/ports/clock.js';

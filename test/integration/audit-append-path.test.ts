@@ -11,7 +11,7 @@ import { SqlAuditLog } from '../../src/audit/adapters/sql-audit-log.js';
 import { SqlAuditReader } from '../../src/audit/adapters/sql-audit-reader.js';
 import { SqlAuditSubjects } from '../../src/audit/adapters/sql-audit-subjects.js';
 import { auditSubjectKeyWrap } from '../../src/audit/compose.js';
-import { masterKeyOf } from '../../src/identity/compose.js';
+import { masterKeyOf } from '../../src/kernel/master-key.js';
 import { inclusionProof, rootFromLeafHashes, rootFromSource, verifyInclusion } from '../../src/audit/crypto/merkle.js';
 import type { Secret } from '../../src/kernel/domain/secret.js';
 import { auditEvent, auditStore, type AuditStore } from '../helpers/audit.js';

@@ -15,7 +15,7 @@ import type { SqlAuditLog } from '../../src/audit/adapters/sql-audit-log.js';
 import { runAuditExport, runAuditPrune, verifyExportFile } from '../../src/audit/cli/audit.js';
 import type { Output } from '../../src/kernel/cli/output.js';
 import { auditSubjectKeyWrap } from '../../src/audit/compose.js';
-import { masterKeyOf } from '../../src/identity/compose.js';
+import { masterKeyOf } from '../../src/kernel/master-key.js';
 import { verifyInclusion } from '../../src/audit/crypto/merkle.js';
 import { openCheckpoint, parseVkey } from '../../src/audit/crypto/signed-note.js';
 import type { Secret } from '../../src/kernel/domain/secret.js';

@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SqlAuditLog } from '../../src/audit/adapters/sql-audit-log.js';
 import { auditSubjectKeyWrap } from '../../src/audit/compose.js';
-import { masterKeyOf } from '../../src/identity/compose.js';
+import { masterKeyOf } from '../../src/kernel/master-key.js';
 import { auditEvent, auditStore, type AuditStore } from '../helpers/audit.js';
 import { backends } from '../helpers/backends.js';
 import { cleanEnv } from '../helpers/processes.js';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlAuditSubjects } from '../../src/audit/adapters/sql-audit-subjects.js';
 import { SqlPersonalData } from '../../src/my-data/adapters/sql-personal-data.js';
 import { auditSubjectKeyWrap } from '../../src/audit/compose.js';
-import { masterKeyOf } from '../../src/identity/compose.js';
+import { masterKeyOf } from '../../src/kernel/master-key.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { ADMIN_ENV, login, loginRequest, type Grant } from '../helpers/identity.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SQLITE_FILE } from '../../src/kernel/adapters/sql/sql-database.js';
-import { masterKeyOf } from '../../src/identity/compose.js';
+import { masterKeyOf } from '../../src/kernel/master-key.js';
 import { deriveKey } from '../../src/kernel/crypto/derive-key.js';
 import { openTotpSecret } from '../../src/identity/mfa/crypto/totp-secret-seal.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';

@@ -5,8 +5,18 @@
 import { hkdfSync } from 'node:crypto';
 import { secret, type Secret } from '../domain/secret.js';
 
-/** Purposes in use; one `info` string each (RFC 5869 §3.2: `info` binds the key to its use). */
-export type KeyPurpose = 'signing-key-wrap' | 'refresh-successor' | 'totp-secret-seal';
+/**
+ * Purposes in use, the one list of them; one `info` string each (`rampart/v1/<purpose>`, RFC 5869
+ * §3.2: `info` binds the key to its use), so two uses can never silently share a key.
+ * - `signing-key-wrap`: seals the access-token signing keys (identity).
+ * - `refresh-successor`: derives a rotated refresh token's successor (identity).
+ * - `totp-secret-seal`: seals TOTP secrets (identity, MFA).
+ * - `audit-key-wrap`: seals the audit log's checkpoint signing key (audit).
+ * - `audit-subject-key-wrap`: wraps the per-subject keys of sealed personal fields (audit).
+ * - `secret-kek/<kek id>`: one key-encryption key per KEK id for the master-key KEK source (secrets).
+ */
+export type KeyPurpose =
+  'signing-key-wrap' | 'refresh-successor' | 'totp-secret-seal' | 'audit-key-wrap' | 'audit-subject-key-wrap' | `secret-kek/${string}`;
 
 /** The 32-byte key for `purpose`, derived from the 32-byte master key. */
 export function deriveKey(masterKey: Secret<Buffer>, purpose: KeyPurpose): Secret<Buffer> {

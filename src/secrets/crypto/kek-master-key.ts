@@ -5,7 +5,8 @@
  * master key itself needs the PKCS#11 source or a re-encryption with both keys at hand.
  * Wrapped data keys are AES-256-GCM: base64url(nonce ‖ ciphertext ‖ tag), the AAD binding org and key id.
  */
-import { hkdfSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { deriveKey } from '../../kernel/crypto/derive-key.js';
 import { SecretIntegrityError } from '../domain/secret-integrity.js';
 import { secret, type Secret } from '../../kernel/domain/secret.js';
 import { gcmDecrypt, gcmEncrypt, NONCE_BYTES, TAG_BYTES } from './envelope.js';
@@ -47,7 +48,7 @@ export class MasterKeyKek {
     if (!isKekId(kekId)) throw new SecretIntegrityError('malformed KEK id');
     let key = this.#derived.get(kekId);
     if (key === undefined) {
-      key = Buffer.from(hkdfSync('sha256', this.#master.reveal(), Buffer.alloc(0), `rampart/v1/secret-kek/${kekId}`, 32));
+      key = deriveKey(this.#master, `secret-kek/${kekId}`).reveal();
       this.#derived.set(kekId, key);
     }
     return key;
