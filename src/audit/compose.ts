@@ -26,6 +26,9 @@ import type { Clock } from '../kernel/ports/clock.js';
 import type { ReadinessProbe } from '../kernel/ports/readiness-probe.js';
 import { AlertingAuditLog } from './services/audit-alerts.js';
 import { AuditService } from './services/audit-service.js';
+import { auditRoutes } from './routes/audit.js';
+import { orgAuditRoutes } from './routes/org-audit.js';
+import type { Kernel, Part } from '../kernel/part.js';
 
 export interface Auditing {
   readonly log: AuditLog;
@@ -177,5 +180,22 @@ export async function composeAudit(
       await sqlLog?.close();
       await sink?.close();
     },
+  };
+}
+
+/** The audit capability on the kernel: the log every later capability records through, its routes and probes. */
+export async function composeAuditPart(kernel: Kernel): Promise<Part<Auditing>> {
+  const auditing = kernel.closers.add(
+    'audit',
+    await composeAudit(kernel.config, kernel.database, kernel.clock, kernel.logger, kernel.options.audit),
+  );
+  return {
+    facade: auditing,
+    routes: async (app) => {
+      await auditRoutes(app, auditing.service);
+      await orgAuditRoutes(app, auditing.service);
+    },
+    readiness: auditing.readiness,
+    metrics: auditing.metrics,
   };
 }

@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { inspectDataDirectory } from '../kernel/adapters/fs/data-directory.js';
 import { masterKeyPath, readMasterKeyFile } from '../kernel/adapters/fs/master-key-file.js';
-import { Pkcs11Kek } from '../secrets/adapters/pkcs11-kek.js';
+import { Pkcs11Kek } from '../secrets/index.js';
 import type { RampartConfig } from '../kernel/config.js';
 import { Secret } from '../kernel/domain/secret.js';
 

@@ -8,9 +8,9 @@ import { Command } from 'commander';
 import { ConfigError, describeConfig, loadConfig, type RampartConfig } from '../kernel/config.js';
 import { DataDirectoryError } from '../kernel/adapters/fs/data-directory.js';
 import { VERSION } from '../version.js';
-import { auditCommand } from '../audit/cli/audit-command.js';
-import { clientCommand } from '../credentials/cli/client-command.js';
-import { secretsCommand } from '../secrets/cli/secrets-command.js';
+import { auditCommand } from '../audit/index.js';
+import { clientCommand } from '../credentials/index.js';
+import { secretsCommand } from '../secrets/index.js';
 import { createOutput, type Output } from '../kernel/cli/output.js';
 
 interface GlobalOptions {

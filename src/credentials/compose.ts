@@ -6,7 +6,7 @@
 import { SqlApiKeyStore } from './adapters/sql-api-key-store.js';
 import { SqlClientStore } from './adapters/sql-client-store.js';
 import type { SqlDatabase } from '../kernel/adapters/sql/sql-database.js';
-import type { Identity } from '../identity/compose.js';
+import type { Identity } from '../identity/index.js';
 import type { AuditLog } from '../kernel/ports/audit-log.js';
 import type { Authenticator } from '../kernel/ports/authenticator.js';
 import type { Authorizer } from '../kernel/ports/authorizer.js';

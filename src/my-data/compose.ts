@@ -3,19 +3,19 @@
  * the self-erasure (`DELETE /api/v1/me`), wired from identity, the credentials and the database.
  * Kept apart from `rampart.ts`.
  */
-import { SqlAuditSubjects } from '../audit/adapters/sql-audit-subjects.js';
+import { SqlAuditSubjects } from '../audit/index.js';
 import type { SqlDatabase } from '../kernel/adapters/sql/sql-database.js';
 import { SqlOrgOwnership } from './adapters/sql-org-ownership.js';
 import { SqlPersonalData } from './adapters/sql-personal-data.js';
 import type { RampartConfig } from '../kernel/config.js';
-import { auditSubjectKeyWrap } from '../audit/compose.js';
-import type { Credentials } from '../credentials/compose.js';
-import { type Identity } from '../identity/compose.js';
+import { auditSubjectKeyWrap } from '../audit/index.js';
+import type { Credentials } from '../credentials/index.js';
+import { type Identity } from '../identity/index.js';
 import { masterKeyOf } from '../kernel/master-key.js';
 import type { AuditLog } from '../kernel/ports/audit-log.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { RateLimiter } from '../kernel/ports/rate-limiter.js';
-import { LoginLimiter } from '../identity/accounts/services/login-limiter.js';
+import { LoginLimiter } from '../identity/index.js';
 import { MyDataExport } from './services/my-data-export.js';
 import { SelfErasure } from './services/self-erasure.js';
 

@@ -9,7 +9,7 @@ import type { AuditLog } from '../kernel/ports/audit-log.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { OrgStore } from './ports/org-store.js';
 import type { RevocationBus } from '../kernel/ports/revocation-bus.js';
-import type { UserStore } from '../identity/accounts/ports/user-store.js';
+import type { UserStore } from '../identity/index.js';
 import { AuthzCheck } from './services/authz-check.js';
 import { MemberService } from './services/member-service.js';
 import { OrgEvents } from './services/org-events.js';

@@ -6,15 +6,15 @@
 import { prepareDataDirectory } from '../../kernel/adapters/fs/data-directory.js';
 import { createLogger } from '../../kernel/adapters/log/pino-logger.js';
 import { migrateToLatest, openDatabase } from '../../kernel/adapters/sql/sql-database.js';
-import { SqlSecretBackend } from '../../secrets/adapters/sql-secret-backend.js';
-import { composeAudit, type Auditing } from '../../audit/compose.js';
-import { signingKeyStore } from '../../identity/compose.js';
-import { kekProviderOf } from '../../secrets/compose.js';
+import { SqlSecretBackend } from '../../secrets/index.js';
+import { composeAudit, type Auditing } from '../../audit/index.js';
+import { signingKeyStore } from '../../identity/index.js';
+import { kekProviderOf } from '../../secrets/index.js';
 import type { RampartConfig } from '../../kernel/config.js';
 import { systemClock } from '../../kernel/ports/clock.js';
 import { SYSTEM_ORG_SLUG } from '../../kernel/domain/system-org.js';
-import { KekRotation } from '../../secrets/services/kek-rotation.js';
-import { TokenService } from '../../identity/tokens/services/token-service.js';
+import { KekRotation } from '../../secrets/index.js';
+import { TokenService } from '../../identity/index.js';
 import type { Output } from '../../kernel/cli/output.js';
 
 export async function runKeysRotate(config: RampartConfig, out: Output): Promise<number> {

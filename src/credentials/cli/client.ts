@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createLogger } from '../../kernel/adapters/log/pino-logger.js';
 import type { RampartConfig } from '../../kernel/config.js';
 import { DomainError } from '../../kernel/domain/errors.js';
-import { normaliseEmail } from '../../identity/accounts/domain/user.js';
+import { normaliseEmail } from '../../identity/index.js';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod, type PublicJwk, type ServiceClient } from '../domain/service-client.js';
 import { createRampart, type Rampart } from '../../rampart.js';
 import type { Output } from '../../kernel/cli/output.js';

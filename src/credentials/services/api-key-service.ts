@@ -15,7 +15,7 @@
 import { apiKeyPrefix, hashApiKey, newApiKey, newApiKeyId } from '../crypto/api-key-secret.js';
 import { MAX_ROTATION_GRACE_SECONDS, type ApiKey } from '../domain/api-key.js';
 import { DomainError, validationFailed } from '../../kernel/domain/errors.js';
-import { PLATFORM_PERMISSIONS } from '../../tenancy/domain/permissions.js';
+import { PLATFORM_PERMISSIONS } from '../../tenancy/index.js';
 import type { Principal } from '../../kernel/domain/principal.js';
 import type { Secret } from '../../kernel/domain/secret.js';
 import { SYSTEM_ORG_SLUG } from '../../kernel/domain/system-org.js';
@@ -24,7 +24,7 @@ import type { AuditLog } from '../../kernel/ports/audit-log.js';
 import type { Authorizer } from '../../kernel/ports/authorizer.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { RevocationBus } from '../../kernel/ports/revocation-bus.js';
-import type { UserStore } from '../../identity/accounts/ports/user-store.js';
+import type { UserStore } from '../../identity/index.js';
 import type { ApiKeyRevocations } from './api-key-revocations.js';
 import type { RequestContext } from '../../kernel/domain/request-context.js';
 

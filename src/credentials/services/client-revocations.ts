@@ -6,7 +6,7 @@
  * never collide, a `jti` being 128 random bits in base64url. Start order follows the bus's
  * contract: subscribe, then load. A resync reloads from the store.
  */
-import { MIN_REVOCATION_RETAIN_MS, RevocationSet } from '../../identity/sessions/domain/revocation-set.js';
+import { MIN_REVOCATION_RETAIN_MS, RevocationSet } from '../../identity/index.js';
 import type { ClientStore } from '../ports/client-store.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { RevocationBus, RevocationEvent, RevocationListener, RevocationSubscription } from '../../kernel/ports/revocation-bus.js';

@@ -15,7 +15,7 @@ import type { AuthenticationResult, Principal } from '../../kernel/domain/princi
 import type { Authenticator, CredentialRequest } from '../../kernel/ports/authenticator.js';
 import type { ClientStore } from '../ports/client-store.js';
 import type { ClientRevocations } from './client-revocations.js';
-import type { TokenService } from '../../identity/tokens/services/token-service.js';
+import type { TokenService } from '../../identity/index.js';
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 const JWS_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;

@@ -17,7 +17,7 @@
  */
 import { claimedAssertionClient, ClientAssertionError, verifyClientAssertion } from '../crypto/client-assertion.js';
 import { clientSecretMatches, hashClientSecret, isClientId } from '../crypto/client-secret.js';
-import type { AccessTokenClaims } from '../../identity/tokens/domain/access-token.js';
+import type { AccessTokenClaims } from '../../identity/index.js';
 import { DomainError } from '../../kernel/domain/errors.js';
 import { OAuthError } from '../domain/oauth-error.js';
 import type { Principal } from '../../kernel/domain/principal.js';
@@ -29,7 +29,7 @@ import type { Clock } from '../../kernel/ports/clock.js';
 import type { RevocationBus } from '../../kernel/ports/revocation-bus.js';
 import type { ClientRevocations } from './client-revocations.js';
 import type { RequestContext } from '../../kernel/domain/request-context.js';
-import type { TokenService } from '../../identity/tokens/services/token-service.js';
+import type { TokenService } from '../../identity/index.js';
 
 /** RFC 7523 §2.2. */
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';

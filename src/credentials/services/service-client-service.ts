@@ -10,7 +10,7 @@
  */
 import { hashClientSecret, newClientId, newClientSecret } from '../crypto/client-secret.js';
 import { DomainError, validationFailed } from '../../kernel/domain/errors.js';
-import { PLATFORM_PERMISSIONS } from '../../tenancy/domain/permissions.js';
+import { PLATFORM_PERMISSIONS } from '../../tenancy/index.js';
 import type { Principal } from '../../kernel/domain/principal.js';
 import type { Secret } from '../../kernel/domain/secret.js';
 import { jwksProblem, type ClientAuthMethod, type PublicJwk, type ServiceClient } from '../domain/service-client.js';

@@ -1,22 +1,22 @@
 /** Every v1 route, each resource in its own file. */
 import type { FastifyInstance } from 'fastify';
 import type { Rampart } from '../../rampart.js';
-import { apiKeyRoutes } from '../../credentials/routes/api-keys.js';
-import { auditRoutes } from '../../audit/routes/audit.js';
-import { orgAuditRoutes } from '../../audit/routes/org-audit.js';
-import { authRoutes } from '../../identity/accounts/routes/auth.js';
-import { clientRoutes } from '../../credentials/routes/clients.js';
+import { apiKeyRoutes } from '../../credentials/index.js';
+import { auditRoutes } from '../../audit/index.js';
+import { orgAuditRoutes } from '../../audit/index.js';
+import { authRoutes } from '../../identity/index.js';
+import { clientRoutes } from '../../credentials/index.js';
 import { discoveryRoutes } from './discovery.js';
 import { healthRoutes } from './health.js';
-import { meRoutes } from '../../identity/accounts/routes/me.js';
-import { meMfaRoutes } from '../../identity/mfa/routes/me-mfa.js';
-import { meDataRoutes } from '../../my-data/routes/me-data.js';
+import { meRoutes } from '../../identity/index.js';
+import { meMfaRoutes } from '../../identity/index.js';
+import { meDataRoutes } from '../../my-data/index.js';
 import { metricsRoutes } from './metrics.js';
-import { oauthRoutes } from '../../credentials/routes/oauth.js';
-import { orgRoutes } from '../../tenancy/routes/orgs.js';
-import { secretRoutes } from '../../secrets/routes/secrets.js';
-import { userRoutes } from '../../identity/accounts/routes/users.js';
-import { wellKnownRoutes } from '../../identity/tokens/routes/well-known.js';
+import { oauthRoutes } from '../../credentials/index.js';
+import { orgRoutes } from '../../tenancy/index.js';
+import { secretRoutes } from '../../secrets/index.js';
+import { userRoutes } from '../../identity/index.js';
+import { wellKnownRoutes } from '../../identity/index.js';
 
 export async function registerRoutes(app: FastifyInstance, rampart: Rampart): Promise<void> {
   await healthRoutes(app, rampart.readiness);

@@ -3,13 +3,13 @@
  * audit entries are those whose subject is the user or whose (clear) actor is the user, disclosed
  * with the subjects' keys; fields of another person are withheld (see {@link ownEntryView}).
  */
-import { auditEntryView } from '../../audit/crypto/audit-leaf.js';
+import { auditEntryView } from '../../audit/index.js';
 import type { AuditEntry } from '../../kernel/domain/audit-entry.js';
-import type { AuditEntryView } from '../../audit/ports/audit-reader.js';
+import type { AuditEntryView } from '../../audit/index.js';
 import type { PersonalAuditEntries, PersonalData, PersonalRecords } from '../ports/personal-data.js';
 import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
-import { readEntryView } from '../../audit/adapters/sql-audit-reader.js';
-import type { ReadEntry, SqlAuditSubjects } from '../../audit/adapters/sql-audit-subjects.js';
+import { readEntryView } from '../../audit/index.js';
+import type { ReadEntry, SqlAuditSubjects } from '../../audit/index.js';
 
 /**
  * An entry as its user may see it: a request's `source_ip` and `user_agent` belong to whoever

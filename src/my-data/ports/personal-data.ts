@@ -3,8 +3,8 @@
  * (spec/api-v1.md, "The caller": `GET /api/v1/me/export`, GDPR Art. 15/20). Only metadata: never a
  * password hash, token hash, key hash, TOTP secret or recovery-code hash.
  */
-import type { Session } from '../../identity/sessions/domain/session.js';
-import type { AuditEntryView } from '../../audit/ports/audit-reader.js';
+import type { Session } from '../../identity/index.js';
+import type { AuditEntryView } from '../../audit/index.js';
 
 /** A set-password token's life (the token itself is stored as a hash and never read back). */
 export interface PasswordTokenRecord {

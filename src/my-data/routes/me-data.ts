@@ -7,15 +7,15 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { clearSessionCookie } from '../../identity/browser/crypto/session-cookie.js';
+import { clearSessionCookie } from '../../identity/index.js';
 import { secret } from '../../kernel/domain/secret.js';
 import type { Rampart } from '../../rampart.js';
 import { EXPORT_AUDIT_LIMIT, type MyData } from '../services/my-data-export.js';
-import { KeyJson, keyJson } from '../../credentials/routes/api-keys.js';
-import { SessionJson, sessionJson } from '../../identity/accounts/routes/me-account.js';
-import { Entry } from '../../audit/routes/org-audit.js';
+import { KeyJson, keyJson } from '../../credentials/index.js';
+import { SessionJson, sessionJson } from '../../identity/index.js';
+import { Entry } from '../../audit/index.js';
 import { userActor } from '../../kernel/http/request-context.js';
-import { UserJson, userJson } from '../../identity/accounts/routes/user-json.js';
+import { UserJson, userJson } from '../../identity/index.js';
 
 /**
  * An export with the most audit entries takes seconds of work (≈ 2.5 s for 10,000 entries on

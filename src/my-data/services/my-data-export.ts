@@ -9,14 +9,14 @@
  * when older ones exist (an admin's `rampart audit export` holds every entry). The export is
  * audited (`user.export`) before anything is read: when the log cannot record, nothing is given.
  */
-import type { ApiKey } from '../../credentials/domain/api-key.js';
+import type { ApiKey } from '../../credentials/index.js';
 import { DomainError } from '../../kernel/domain/errors.js';
-import type { Membership, User } from '../../identity/accounts/domain/user.js';
+import type { Membership, User } from '../../identity/index.js';
 import type { AuditLog } from '../../kernel/ports/audit-log.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { PersonalAuditEntries, PersonalData, PersonalRecords } from '../ports/personal-data.js';
-import type { UserStore } from '../../identity/accounts/ports/user-store.js';
-import type { ApiKeyService } from '../../credentials/services/api-key-service.js';
+import type { UserStore } from '../../identity/index.js';
+import type { ApiKeyService } from '../../credentials/index.js';
 import { userAuditEvent, type RequestContext } from '../../kernel/domain/request-context.js';
 
 /** The most audit entries one export carries (newest first); a few MB of JSON at most. */

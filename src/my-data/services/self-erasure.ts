@@ -16,19 +16,19 @@
  * 5. the erasure is the platform's (`UserAdminService.eraseAccount`), audited as `user.erase` by the
  *    user before anything is removed (fail closed). Refusals are audited as failures.
  */
-import type { PasswordHasher } from '../../identity/accounts/crypto/password-hasher.js';
+import type { PasswordHasher } from '../../identity/index.js';
 import { DomainError } from '../../kernel/domain/errors.js';
 import type { Secret } from '../../kernel/domain/secret.js';
 import { SYSTEM_ORG_SLUG } from '../../kernel/domain/system-org.js';
-import { type User } from '../../identity/accounts/domain/user.js';
+import { type User } from '../../identity/index.js';
 import type { AuditLog } from '../../kernel/ports/audit-log.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { OrgOwnership } from '../ports/org-ownership.js';
-import type { UserStore } from '../../identity/accounts/ports/user-store.js';
-import type { LoginLimiter } from '../../identity/accounts/services/login-limiter.js';
+import type { UserStore } from '../../identity/index.js';
+import type { LoginLimiter } from '../../identity/index.js';
 import { userAuditEvent, type RequestContext } from '../../kernel/domain/request-context.js';
-import type { SecondFactor } from '../../identity/mfa/services/second-factor.js';
-import type { UserAdminService } from '../../identity/accounts/services/user-admin.js';
+import type { SecondFactor } from '../../identity/index.js';
+import type { UserAdminService } from '../../identity/index.js';
 
 export interface SelfErasureOptions {
   readonly users: Pick<UserStore, 'findById' | 'recordLoginFailure'>;

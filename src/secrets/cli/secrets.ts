@@ -13,7 +13,7 @@
 import { prepareDataDirectory } from '../../kernel/adapters/fs/data-directory.js';
 import { createLogger } from '../../kernel/adapters/log/pino-logger.js';
 import { migrateToLatest, openDatabase } from '../../kernel/adapters/sql/sql-database.js';
-import { composeAudit, type Auditing } from '../../audit/compose.js';
+import { composeAudit, type Auditing } from '../../audit/index.js';
 import { composeSecrets, type Secrets } from '../compose.js';
 import type { RampartConfig } from '../../kernel/config.js';
 import { SYSTEM_ORG_SLUG } from '../../kernel/domain/system-org.js';

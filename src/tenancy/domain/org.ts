@@ -2,7 +2,7 @@
  * Organisations, members and custom roles as data, and the naming rules for slugs and role names.
  * Pure: no I/O, no clock.
  */
-import type { Org } from '../../identity/accounts/domain/user.js';
+import type { Org } from '../../identity/index.js';
 
 export type { Org } from '../../identity/accounts/domain/user.js';
 

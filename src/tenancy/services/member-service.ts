@@ -14,10 +14,10 @@ import { DomainError } from '../../kernel/domain/errors.js';
 import type { DecisionOrg } from '../domain/decide.js';
 import type { Member } from '../domain/org.js';
 import type { TenantScope } from '../../kernel/domain/tenant-scope.js';
-import { normaliseEmail } from '../../identity/accounts/domain/user.js';
+import { normaliseEmail } from '../../identity/index.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { OrgStore } from '../ports/org-store.js';
-import type { UserStore } from '../../identity/accounts/ports/user-store.js';
+import type { UserStore } from '../../identity/index.js';
 import type { OrgEvents, TenancyActor } from './org-events.js';
 import type { TenantAuthorizer } from './tenant-authorizer.js';
 

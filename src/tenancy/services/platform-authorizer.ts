@@ -12,7 +12,7 @@ import { PLATFORM_PERMISSIONS } from '../domain/permissions.js';
 import type { Decision } from '../../kernel/domain/principal.js';
 import { SYSTEM_ORG_SLUG } from '../../kernel/domain/system-org.js';
 import type { AuthorizationQuestion, Authorizer } from '../../kernel/ports/authorizer.js';
-import type { UserStore } from '../../identity/accounts/ports/user-store.js';
+import type { UserStore } from '../../identity/index.js';
 
 /** The `system` roles that hold the platform permissions (tenancy/domain/permissions.ts). */
 const PLATFORM_ROLES: ReadonlySet<string> = new Set(['owner', 'admin']);

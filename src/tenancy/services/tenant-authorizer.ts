@@ -21,7 +21,7 @@ import type { AuthorizationQuestion, Authorizer, AuthorizerDecision } from '../.
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { OrgStore } from '../ports/org-store.js';
 import type { RevocationBus, RevocationSubscription } from '../../kernel/ports/revocation-bus.js';
-import type { UserStore } from '../../identity/accounts/ports/user-store.js';
+import type { UserStore } from '../../identity/index.js';
 import { PlatformAuthorizer } from './platform-authorizer.js';
 
 export const CACHE_TTL_MS = 30_000;

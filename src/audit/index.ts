@@ -1,0 +1,36 @@
+/**
+ * The audit capability's public face: the tamper-evident log (RFC 9162 tree, signed C2SP
+ * checkpoints, personal fields sealed per subject), its routes and its `rampart audit` commands.
+ * Later capabilities record through `Auditing.log` (the kernel's `AuditLog` port) and reach
+ * nothing else here but what this file exports.
+ */
+import type { Capability } from '../kernel/part.js';
+import { auditCommand } from './cli/audit-command.js';
+
+export { auditCommand };
+import type { Auditing } from './compose.js';
+
+export type { Auditing } from './compose.js';
+export type { AuditService } from './services/audit-service.js';
+export type { AuditEntryView } from './ports/audit-reader.js';
+
+declare module '../kernel/part.js' {
+  interface Facades {
+    audit: Auditing;
+  }
+}
+
+export const audit: Capability<'audit'> = {
+  name: 'audit',
+  keptOrgTables: { audit_entries: 'the audit log is append-only and deployment-wide' },
+  commands(program, context) {
+    program.addCommand(auditCommand(context.run));
+  },
+  compose: async (kernel) => (await import('./compose.js')).composeAuditPart(kernel),
+};
+export { readEntryView } from './adapters/sql-audit-reader.js';
+export { SqlAuditSubjects, type ReadEntry } from './adapters/sql-audit-subjects.js';
+export { auditSubjectKeyWrap, composeAudit } from './compose.js';
+export { auditEntryView } from './crypto/audit-leaf.js';
+export { auditRoutes } from './routes/audit.js';
+export { Entry, orgAuditRoutes } from './routes/org-audit.js';

@@ -1,0 +1,21 @@
+/** The identity capability's public face: what later capabilities and the application may use. */
+export { type PasswordHasher } from './accounts/crypto/password-hasher.js';
+export { normaliseEmail, type Membership, type Org, type User } from './accounts/domain/user.js';
+export { type UserStore } from './accounts/ports/user-store.js';
+export { authRoutes } from './accounts/routes/auth.js';
+export { SessionJson, sessionJson } from './accounts/routes/me-account.js';
+export { meRoutes } from './accounts/routes/me.js';
+export { UserJson, userJson } from './accounts/routes/user-json.js';
+export { userRoutes } from './accounts/routes/users.js';
+export { type BootstrapNotice } from './accounts/services/bootstrap-admin.js';
+export { LoginLimiter } from './accounts/services/login-limiter.js';
+export { type UserAdminService } from './accounts/services/user-admin.js';
+export { clearSessionCookie } from './browser/crypto/session-cookie.js';
+export { composeIdentity, signingKeyStore, type Identity } from './compose.js';
+export { meMfaRoutes } from './mfa/routes/me-mfa.js';
+export { type SecondFactor } from './mfa/services/second-factor.js';
+export { MIN_REVOCATION_RETAIN_MS, RevocationSet } from './sessions/domain/revocation-set.js';
+export { type Session } from './sessions/domain/session.js';
+export { type AccessTokenClaims } from './tokens/domain/access-token.js';
+export { wellKnownRoutes } from './tokens/routes/well-known.js';
+export { TokenService } from './tokens/services/token-service.js';

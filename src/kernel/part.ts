@@ -1,0 +1,126 @@
+/**
+ * What a capability contributes, as one typed descriptor (better-auth's plugin, made typed and
+ * explicit). `src/capabilities.ts` lists the capabilities in composition order; the composition
+ * root, the server, the CLI, org deletion and the README drift tests iterate over that list and
+ * over the composed parts instead of keeping central lists.
+ *
+ * Rules:
+ * 1. A capability is composed after every capability it uses, and reaches them only through
+ *    {@link Earlier.need}, which fails the start naming both when the order is wrong.
+ * 2. Everything a capability opens (a subscription, a timer, a connection, a token) is pushed on
+ *    `kernel.closers` the moment it is open, so a start that fails later, and `close()` at
+ *    shutdown, close it in reverse order (`close-stack.ts`).
+ * 3. A route receives its capability's facade, never the whole `Rampart`.
+ * 4. Each capability adds its facade's type to {@link Facades} and, where it takes an option
+ *    of its own, to {@link RampartOptions}, by declaration merging in its `index.ts`.
+ */
+import type { Command } from 'commander';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Metric } from 'prom-client';
+import type { CloseStack } from './close-stack.js';
+import type { Output } from './cli/output.js';
+import type { RampartConfig } from './config.js';
+import type { Logger } from './adapters/log/pino-logger.js';
+import type { SqlDatabase } from './adapters/sql/sql-database.js';
+import type { Secret } from './domain/secret.js';
+import type { AuditLog } from './ports/audit-log.js';
+import type { Authenticator } from './ports/authenticator.js';
+import type { Authorizer } from './ports/authorizer.js';
+import type { Clock } from './ports/clock.js';
+import type { IdempotencyStore } from './ports/idempotency-store.js';
+import type { RateLimiter } from './ports/rate-limiter.js';
+import type { ReadinessProbe } from './ports/readiness-probe.js';
+import type { RevocationBus } from './ports/revocation-bus.js';
+
+/**
+ * The composed capabilities' facades, by name. Empty here: each capability's `index.ts` adds its
+ * own entry (`declare module '../kernel/part.js' { interface Facades { audit: Auditing } }`).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface Facades {}
+
+export type CapabilityName = keyof Facades;
+
+/** Options of `createRampart`; capabilities add their own by declaration merging. */
+export interface RampartOptions {
+  /** The logger to use; by default a redacting pino logger on stdout at RAMPART_LOG_LEVEL. */
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  /** Authenticators asked in order by the authentication layer, after Rampart's own. */
+  readonly authenticators?: readonly Authenticator[];
+  /** Replaces the tenant authorizer (the chain's and the credentials' decision). */
+  readonly authorizer?: Authorizer;
+  /** Where audit events go instead of the tamper-evident log on the database (tests of other parts). */
+  readonly audit?: AuditLog;
+}
+
+/** The shared handles every capability is composed from: opened first, closed last. */
+export interface Kernel {
+  readonly config: RampartConfig;
+  readonly options: RampartOptions;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly database: SqlDatabase;
+  readonly redis: Redis | undefined;
+  readonly rateLimiter: RateLimiter;
+  readonly idempotency: IdempotencyStore;
+  /** Spreads revocations (sessions, API keys, clients, authorization changes) to every instance. */
+  readonly bus: RevocationBus;
+  /** Every capability's tenant tables, in composition order: what deleting an org removes. */
+  readonly tenantTables: readonly string[];
+  /** Where each capability pushes what it opens, as soon as it is open. */
+  readonly closers: CloseStack;
+  /** The master key (RAMPART_MASTER_KEY, else the key file in the data directory), read once. */
+  masterKey(): Secret<Buffer>;
+  /** Logs a background failure (`what` names the work) without a stack reaching a response. */
+  onError(what: string): (error: unknown) => void;
+}
+
+/** The facades composed so far. */
+export interface Earlier {
+  /** The facade of `name`; throws when `name` is not composed before `by` (an ordering error). */
+  need<K extends CapabilityName>(name: K, by: CapabilityName): Facades[K];
+}
+
+/** What a composed capability hands the server. */
+export interface Part<F> {
+  readonly facade: F;
+  /** Registers the capability's routes on the chain's context. */
+  readonly routes?: (app: FastifyInstance) => Promise<void>;
+  /** Asked by the authentication layer, in composition order. */
+  readonly authenticators?: readonly Authenticator[];
+  /** Checked by `/readyz`. */
+  readonly readiness?: readonly ReadinessProbe[];
+  /** Registered on the metrics registry. */
+  readonly metrics?: readonly Metric[];
+}
+
+/** What a CLI command runs once its configuration is loaded; resolves with the exit code. */
+export type CommandAction = (config: RampartConfig, out: Output) => Promise<number>;
+
+/** Runs an action with the command's global options (`--json`, `--config`) and error handling. */
+export type RunCommand = (command: Command, action: CommandAction) => Promise<number>;
+
+/** What a capability's CLI commands may ask of the CLI. */
+export interface CommandContext {
+  readonly run: RunCommand;
+  /**
+   * Starts Rampart from `config` (migrations, every capability) for a command that needs a
+   * composed capability, and hands back its facade and the way to stop it.
+   */
+  compose<K extends CapabilityName>(config: RampartConfig, name: K): Promise<{ readonly facade: Facades[K]; close(): Promise<void> }>;
+}
+
+/** A capability, as `src/capabilities.ts` lists it. Its `index.ts` exports one. */
+export interface Capability<K extends CapabilityName> {
+  readonly name: K;
+  /** Tables keyed by `org_id` whose rows are deleted with an org, children before parents. */
+  readonly tenantTables?: readonly string[];
+  /** Tables with an `org_id` column that outlive the org, each with the reason. */
+  readonly keptOrgTables?: Readonly<Record<string, string>>;
+  /** Adds the capability's `rampart …` commands; their code is loaded only when run. */
+  readonly commands?: (program: Command, context: CommandContext) => void;
+  /** Builds the capability on the kernel and the capabilities composed before it. */
+  compose(kernel: Kernel, earlier: Earlier): Promise<Part<Facades[K]>>;
+}
