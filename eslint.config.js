@@ -1,22 +1,8 @@
-// Lint: typescript-eslint's strict rules, the security rules of this project, and the layer
-// boundaries of DESIGN.md ("dependencies point inward"), which name the forbidden import found.
+// Lint: typescript-eslint's strict rules, the security rules of this project, and the module and
+// layer boundaries of docs/architecture.md (eslint/boundaries.js), which name the leak found.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-
-const layer = (from, forbidden, why) => ({
-  files: [`src/${from}/**/*.ts`],
-  rules: {
-    'no-restricted-imports': [
-      'error',
-      {
-        patterns: forbidden.map((target) => ({
-          group: [`**/${target}/**`, `**/${target}.js`],
-          message: `layer boundary: src/${from} must not import src/${target} (${why})`,
-        })),
-      },
-    ],
-  },
-});
+import { boundaries } from './eslint/boundaries.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', '.bench/**'] },
@@ -42,16 +28,12 @@ export default tseslint.config(
       ],
     },
   },
-  layer(
-    'domain',
-    ['crypto', 'ports', 'services', 'adapters', 'http', 'cli', 'config', 'rampart', 'serve'],
-    'domain is pure: no I/O, no framework',
-  ),
-  layer('crypto', ['ports', 'services', 'adapters', 'http', 'cli', 'rampart', 'serve'], 'crypto wraps libraries only'),
-  layer('ports', ['services', 'adapters', 'http', 'cli', 'rampart', 'serve'], 'ports are interfaces the services own'),
-  layer('services', ['adapters', 'http', 'cli', 'rampart', 'serve'], 'services depend on ports only'),
-  layer('adapters', ['services', 'http', 'cli', 'rampart', 'serve'], 'adapters implement ports'),
-  layer('http', ['cli', 'serve', 'adapters'], 'http is an edge: it calls services and ports, never adapters'),
+  // Module and layer boundaries (eslint/boundaries.js): each message names the leak.
+  {
+    files: ['src/**/*.ts'],
+    plugins: { rampart: boundaries },
+    rules: { 'rampart/boundaries': 'error' },
+  },
   // DESIGN.md principle 3: a TenantScope is a capability only the authorization layer mints.
   {
     files: ['src/**/*.ts'],

@@ -1,50 +1,34 @@
 /**
- * The composition root: `createRampart(config)` opens the stores, runs the migrations and wires
- * adapters to ports. The server, the CLI and applications embedding Rampart all start here.
+ * The composition root: `createRampart(config)` opens the kernel (stores, migrations, Redis, the
+ * revocation bus), then composes each capability of `capabilities.ts` in order on it. Everything
+ * opened goes on one close stack: a start that fails at any step closes what was opened, newest
+ * first, and so does `close()`. The server, the CLI and applications embedding Rampart all start
+ * here.
  */
 import type { Redis } from 'ioredis';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { prepareDataDirectory } from './kernel/adapters/fs/data-directory.js';
-import { createLogger, type Logger } from './kernel/adapters/log/pino-logger.js';
-import { MemoryRateLimiter } from './kernel/adapters/memory/memory-rate-limiter.js';
-import { connectRedis, pingRedis } from './kernel/adapters/redis/redis-connection.js';
-import { RedisRateLimiter } from './kernel/adapters/redis/redis-rate-limiter.js';
-import { rlsWeakness, workingRolePosture } from './kernel/adapters/sql/rls-policies.js';
-import { migrateToLatest, openDatabase, type SqlDatabase } from './kernel/adapters/sql/sql-database.js';
-import { SqlIdempotencyStore } from './kernel/adapters/sql/sql-idempotency-store.js';
+import type { Auditing, AuditService } from './audit/index.js';
+import { CAPABILITIES, TENANT_TABLES } from './capabilities.js';
+import type { Credentials } from './credentials/index.js';
+import type { BootstrapNotice, Identity } from './identity/index.js';
+import type { Logger } from './kernel/adapters/log/pino-logger.js';
+import type { SqlDatabase } from './kernel/adapters/sql/sql-database.js';
+import { CloseStack, type CloseFailure } from './kernel/close-stack.js';
+import { openKernel } from './kernel/compose.js';
 import type { RampartConfig } from './kernel/config.js';
-import { composeAudit } from './audit/index.js';
-import { composeIdentity, type Identity } from './identity/index.js';
-import { composeSecrets, type Secrets } from './secrets/index.js';
-import { composeTenancy, type Tenancy } from './tenancy/index.js';
-import { composeApiKeys, type Credentials } from './credentials/index.js';
-import { composeMyData, type MyDataServices } from './my-data/index.js';
-import type { PermissionRegistration } from './tenancy/index.js';
-import type { PasswordHasher } from './identity/index.js';
-import type { BootstrapNotice } from './identity/index.js';
+import type { Capability, CapabilityName, Earlier, Facades, Part, RampartOptions } from './kernel/part.js';
 import type { AuditLog } from './kernel/ports/audit-log.js';
-import type { AuditService } from './audit/index.js';
 import type { Authenticator } from './kernel/ports/authenticator.js';
 import type { Authorizer } from './kernel/ports/authorizer.js';
-import { systemClock, type Clock } from './kernel/ports/clock.js';
+import type { Clock } from './kernel/ports/clock.js';
 import type { IdempotencyStore } from './kernel/ports/idempotency-store.js';
 import type { RateLimiter } from './kernel/ports/rate-limiter.js';
 import type { ReadinessProbe } from './kernel/ports/readiness-probe.js';
+import type { MyDataServices } from './my-data/index.js';
+import type { Secrets } from './secrets/index.js';
+import type { Tenancy } from './tenancy/index.js';
 
-export interface RampartOptions {
-  /** The logger to use; by default a redacting pino logger on stdout at RAMPART_LOG_LEVEL. */
-  readonly logger?: Logger;
-  readonly clock?: Clock;
-  /** Authenticators asked in order by the authentication layer. */
-  readonly authenticators?: readonly Authenticator[];
-  readonly authorizer?: Authorizer;
-  /** Permissions the application registers (`vm.export`), beside Rampart's own; an invalid one fails the start. */
-  readonly permissions?: readonly PermissionRegistration[];
-  /** Where audit events go instead of the tamper-evident log on the database (tests of other parts). */
-  readonly audit?: AuditLog;
-  /** The password hasher (tests pass one with a small queue); argon2id at OWASP parameters by default. */
-  readonly passwordHasher?: PasswordHasher;
-}
+export type { RampartOptions } from './kernel/part.js';
 
 /** Rampart's services and the adapters behind them. */
 export interface Rampart {
@@ -70,6 +54,10 @@ export interface Rampart {
   readonly credentials: Credentials;
   /** The caller's data export and self-erasure (GDPR Art. 15/17/20). */
   readonly myData: MyDataServices;
+  /** Every composed capability's facade, by name. */
+  facade<K extends CapabilityName>(name: K): Facades[K];
+  /** What each capability contributes to the server (routes, probes, metrics), in composition order. */
+  readonly parts: readonly Part<unknown>[];
   /**
    * The bootstrap admin's one-time notice (its generated password), or `undefined`: given once,
    * to the first caller (`rampart serve` prints it on stderr), never logged.
@@ -77,186 +65,95 @@ export interface Rampart {
   takeBootstrapNotice(): BootstrapNotice | undefined;
   readonly readiness: readonly ReadinessProbe[];
   readonly metrics: Registry;
-  /** Stops background work and closes the stores. Call it after the server has drained. */
+  /**
+   * Stops background work and closes the stores, newest first. Call it after the server has
+   * drained. Every part is closed even when one fails; the failures then reject as one
+   * `AggregateError` of {@link CloseFailure}s.
+   */
   close(): Promise<void>;
 }
 
-const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+/** The facades composed so far, for the capabilities composed after them. */
+class Composed implements Earlier {
+  readonly #facades = new Map<CapabilityName, unknown>();
 
-async function waitForRedis(redis: Redis, timeoutMs: number): Promise<void> {
-  if (redis.status === 'ready') return;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, timeoutMs);
-    redis.once('ready', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
+  set<K extends CapabilityName>(name: K, facade: Facades[K]): void {
+    this.#facades.set(name, facade);
+  }
+
+  need<K extends CapabilityName>(name: K, by: CapabilityName): Facades[K] {
+    if (!this.#facades.has(name))
+      throw new Error(`${by} needs ${name}, which is not composed before it: fix the order in src/capabilities.ts`);
+    return this.#facades.get(name) as Facades[K];
+  }
 }
 
-export async function createRampart(config: RampartConfig, options: RampartOptions = {}): Promise<Rampart> {
-  const logger = options.logger ?? createLogger(config.logLevel);
-  const clock = options.clock ?? systemClock;
-  prepareDataDirectory(config.dataDir);
-  const database = openDatabase({
-    url: config.databaseUrl,
-    migrationUrl: config.databaseMigrationUrl,
-    dataDir: config.dataDir,
-    onError: (error) => logger.warn({ err: error }, 'database connection error'),
-  });
-  try {
-    await migrateToLatest(database);
-    const weakness = rlsWeakness(await workingRolePosture(database.db));
-    if (weakness !== undefined) logger.warn({ check: 'database-role' }, weakness.reason);
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
+function rejectFailures(failures: readonly CloseFailure[]): void {
+  if (failures.length > 0) throw new AggregateError(failures, `closing Rampart failed: ${failures.map((f) => f.part).join(', ')}`);
+}
 
-  let redis: Redis | undefined;
-  if (config.redisUrl !== undefined) {
-    redis = connectRedis(config.redisUrl, (error) => logger.warn({ err: error }, 'redis connection error'));
-    await waitForRedis(redis, 5000);
-  }
-  const rateLimiter: RateLimiter = redis === undefined ? new MemoryRateLimiter({ clock }) : new RedisRateLimiter(redis);
-  const idempotency = new SqlIdempotencyStore(database.db);
+/** Starts Rampart: the kernel, then every capability of `capabilities.ts` in order. */
+export function createRampart(config: RampartConfig, options: RampartOptions = {}): Promise<Rampart> {
+  return composeRampart(config, options, CAPABILITIES);
+}
 
-  const readiness: ReadinessProbe[] = [{ name: 'database', check: () => database.ping() }];
-  if (redis !== undefined) {
-    const client = redis;
-    readiness.push({ name: 'redis', check: () => pingRedis(client) });
-  }
+/**
+ * `createRampart` over a given list of capabilities, which must include the six built-in ones in
+ * order (the facades of `Rampart` are theirs): tests wrap them to make each step of the start fail.
+ */
+export async function composeRampart(
+  config: RampartConfig,
+  options: RampartOptions,
+  capabilities: readonly Capability<CapabilityName>[],
+): Promise<Rampart> {
+  const closers = new CloseStack();
+  try {
+    const { kernel, readiness } = await openKernel(config, options, closers, TENANT_TABLES);
+    const composed = new Composed();
+    const parts: Part<unknown>[] = [];
+    for (const capability of capabilities) {
+      const part = await capability.compose(kernel, composed);
+      composed.set(capability.name, part.facade);
+      parts.push(part);
+    }
+    const auditing: Auditing = composed.need('audit', 'myData');
+    const identity = composed.need('identity', 'myData');
+    const tenancy = composed.need('tenancy', 'myData');
 
-  let auditing: Awaited<ReturnType<typeof composeAudit>>;
-  try {
-    auditing = await composeAudit(config, database, clock, logger, options.audit);
-  } catch (error) {
-    await rateLimiter.close();
-    redis?.disconnect();
-    await database.close();
-    throw error;
-  }
-  const audit = auditing.log;
-  readiness.push(...auditing.readiness);
-  let secrets: Secrets;
-  try {
-    secrets = composeSecrets({ config, database, clock, audit, logger });
-  } catch (error) {
-    await auditing.close();
-    await rateLimiter.close();
-    redis?.disconnect();
-    await database.close();
-    throw error;
-  }
-  let composed: Awaited<ReturnType<typeof composeIdentity>>;
-  try {
-    composed = await composeIdentity({
+    const metrics = new Registry();
+    collectDefaultMetrics({ register: metrics, prefix: 'rampart_' });
+    for (const part of parts) for (const metric of part.metrics ?? []) metrics.registerMetric(metric);
+
+    let closed = false;
+    return Object.freeze({
       config,
-      db: database.db,
-      redis,
-      clock,
-      audit,
-      rateLimiter,
-      ...(options.passwordHasher === undefined ? {} : { hasher: options.passwordHasher }),
-      onError: (error, what) => logger.warn({ err: error }, what),
-    });
-  } catch (error) {
-    await rateLimiter.close();
-    redis?.disconnect();
-    await database.close();
-    throw error;
-  }
-  const { identity } = composed;
-  let tenancy: Tenancy;
-  try {
-    tenancy = await composeTenancy({
-      database,
-      users: identity.users,
-      bus: identity.bus,
-      audit,
-      clock,
-      privilegeChanged: (userId) => identity.roleChanged(userId),
-      ...(options.permissions === undefined ? {} : { permissions: options.permissions }),
-    });
-  } catch (error) {
-    await identity.close();
-    await rateLimiter.close();
-    redis?.disconnect();
-    await database.close();
-    throw error;
-  }
-  let credentials: Credentials;
-  try {
-    credentials = await composeApiKeys({
-      database,
-      identity,
+      logger: kernel.logger,
+      clock: kernel.clock,
+      database: kernel.database,
+      redis: kernel.redis,
+      rateLimiter: kernel.rateLimiter,
+      idempotency: kernel.idempotency,
+      authenticators: Object.freeze([...parts.flatMap((part) => part.authenticators ?? []), ...(options.authenticators ?? [])]),
       authorizer: options.authorizer ?? tenancy.authorizer,
-      audit,
-      clock,
-      issuer: config.publicUrl,
-      onError: (error, what) => logger.warn({ err: error }, what),
+      audit: auditing.log,
+      auditService: auditing.service,
+      identity,
+      secrets: composed.need('secrets', 'myData'),
+      tenancy,
+      credentials: composed.need('credentials', 'myData'),
+      myData: composed.need('myData', 'myData'),
+      facade: <K extends CapabilityName>(name: K) => composed.need(name, name),
+      parts: Object.freeze(parts),
+      takeBootstrapNotice: () => identity.takeBootstrapNotice(),
+      readiness: Object.freeze([...readiness, ...parts.flatMap((part) => part.readiness ?? [])]),
+      metrics,
+      async close() {
+        if (closed) return;
+        closed = true;
+        rejectFailures(await closers.closeAll());
+      },
     });
   } catch (error) {
-    await tenancy.close();
-    await identity.close();
-    await rateLimiter.close();
-    redis?.disconnect();
-    await database.close();
-    throw error;
+    return closers.unwind(error);
   }
-  let notice = composed.notice;
-
-  const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics, prefix: 'rampart_' });
-  for (const metric of auditing.metrics) metrics.registerMetric(metric);
-
-  const purge = setInterval(() => {
-    idempotency.purgeExpired(clock.now()).catch((error: unknown) => logger.warn({ err: error }, 'idempotency purge failed'));
-  }, PURGE_INTERVAL_MS);
-  purge.unref();
-
-  let closed = false;
-  return Object.freeze({
-    config,
-    logger,
-    clock,
-    database,
-    redis,
-    rateLimiter,
-    idempotency,
-    authenticators: Object.freeze([
-      identity.authenticator,
-      identity.cookieSessions,
-      ...credentials.authenticators,
-      ...(options.authenticators ?? []),
-    ]),
-    authorizer: options.authorizer ?? tenancy.authorizer,
-    audit,
-    auditService: auditing.service,
-    identity,
-    secrets,
-    tenancy,
-    credentials,
-    myData: composeMyData({ config, database, identity, credentials, audit, rateLimiter, clock }),
-    takeBootstrapNotice() {
-      const taken = notice;
-      notice = undefined;
-      return taken;
-    },
-    readiness: Object.freeze(readiness),
-    metrics,
-    async close() {
-      if (closed) return;
-      closed = true;
-      clearInterval(purge);
-      await credentials.close();
-      await tenancy.close();
-      await identity.close();
-      await secrets.close();
-      await auditing.close();
-      await rateLimiter.close();
-      if (redis !== undefined) redis.disconnect();
-      await database.close();
-    },
-  });
 }

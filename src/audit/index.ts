@@ -6,9 +6,7 @@
  */
 import type { Capability } from '../kernel/part.js';
 import { auditCommand } from './cli/audit-command.js';
-
-export { auditCommand };
-import type { Auditing } from './compose.js';
+import { composeAuditPart, type Auditing } from './compose.js';
 
 export type { Auditing } from './compose.js';
 export type { AuditService } from './services/audit-service.js';
@@ -26,11 +24,10 @@ export const audit: Capability<'audit'> = {
   commands(program, context) {
     program.addCommand(auditCommand(context.run));
   },
-  compose: async (kernel) => (await import('./compose.js')).composeAuditPart(kernel),
+  compose: (kernel) => composeAuditPart(kernel),
 };
 export { readEntryView } from './adapters/sql-audit-reader.js';
 export { SqlAuditSubjects, type ReadEntry } from './adapters/sql-audit-subjects.js';
 export { auditSubjectKeyWrap, composeAudit } from './compose.js';
 export { auditEntryView } from './crypto/audit-leaf.js';
-export { auditRoutes } from './routes/audit.js';
-export { Entry, orgAuditRoutes } from './routes/org-audit.js';
+export { Entry } from './routes/org-audit.js';

@@ -1,24 +1,24 @@
 /**
  * The `rampart` command. Every command takes `--json` (results on stdout as JSON, progress on
- * stderr) and `--config <file>` (a JSON file of RAMPART_* keys; the environment wins). Commands
- * are loaded when run: `rampart config` need not load the HTTP server, nor `init` the database
- * drivers.
+ * stderr) and `--config <file>` (a JSON file of RAMPART_* keys; the environment wins). Each
+ * command's work is loaded when it runs: `rampart config` does not start the HTTP server. The
+ * capabilities add their own commands (`rampart audit`, `secrets`, `client`, `user`) from
+ * `capabilities.ts`, and a command that needs a composed capability asks `context.compose`.
  */
 import { Command } from 'commander';
-import { ConfigError, describeConfig, loadConfig, type RampartConfig } from '../kernel/config.js';
+import { ConfigError, describeConfig, loadConfig } from '../kernel/config.js';
 import { DataDirectoryError } from '../kernel/adapters/fs/data-directory.js';
 import { VERSION } from '../version.js';
-import { auditCommand } from '../audit/index.js';
-import { clientCommand } from '../credentials/index.js';
-import { secretsCommand } from '../secrets/index.js';
-import { createOutput, type Output } from '../kernel/cli/output.js';
+import { CAPABILITIES } from '../capabilities.js';
+import type { CommandAction, CommandContext } from '../kernel/part.js';
+import { createOutput } from '../kernel/cli/output.js';
 
 interface GlobalOptions {
   config?: string;
   json?: boolean;
 }
 
-type Action = (config: RampartConfig, out: Output) => Promise<number>;
+type Action = CommandAction;
 
 /**
  * Runs one command; returns its exit code. An expected failure (bad configuration, a data
@@ -101,7 +101,6 @@ export function buildCli(): Command {
     .action(async (_options: unknown, command: Command) => {
       process.exitCode = await run(command, async (config, out) => (await import('./commands/keys.js')).runKeysRotateKek(config, out));
     });
-  program.addCommand(secretsCommand(run));
   for (const [name, description, action] of commands) {
     program
       .command(name)
@@ -111,19 +110,16 @@ export function buildCli(): Command {
         process.exitCode = await run(command, action);
       });
   }
-  program.addCommand(auditCommand(run));
-  program.addCommand(clientCommand(run));
-  program
-    .command('user')
-    .description('platform user accounts')
-    .command('import <file>')
-    .description('import accounts from JSON lines {email, name?, password_hash?} (bcrypt or argon2id, kept as given)')
-    .option('--json', 'print results as JSON')
-    .action(async (file: string, _options: unknown, command: Command) => {
-      process.exitCode = await run(command, async (config, out) =>
-        (await import('../identity/accounts/cli/user-import-command.js')).runUserImport(config, out, file),
-      );
-    });
+  const context: CommandContext = {
+    run,
+    async compose(config, name) {
+      // Logs on stderr: stdout carries only the command's result (with --json, one JSON line).
+      const { createLogger } = await import('../kernel/adapters/log/pino-logger.js');
+      const rampart = await (await import('../rampart.js')).createRampart(config, { logger: createLogger(config.logLevel, process.stderr) });
+      return { facade: rampart.facade(name), close: () => rampart.close() };
+    },
+  };
+  for (const capability of CAPABILITIES) capability.commands?.(program, context);
   return program;
 }
 

@@ -1,22 +1,23 @@
 /**
  * The credentials part of the composition root: API keys and OAuth service clients — their
  * stores, the revocation listeners that keep every instance current, the services, and the two
- * authenticators (`Bearer rk_…` and `Bearer <client access token>`). Kept apart from `rampart.ts`.
+ * authenticators (`Bearer rk_…` and `Bearer <client access token>`).
  */
+import type { Identity } from '../identity/index.js';
+import type { Authenticator } from '../kernel/ports/authenticator.js';
+import type { Earlier, Kernel, Part } from '../kernel/part.js';
 import { SqlApiKeyStore } from './adapters/sql-api-key-store.js';
 import { SqlClientStore } from './adapters/sql-client-store.js';
-import type { SqlDatabase } from '../kernel/adapters/sql/sql-database.js';
-import type { Identity } from '../identity/index.js';
-import type { AuditLog } from '../kernel/ports/audit-log.js';
-import type { Authenticator } from '../kernel/ports/authenticator.js';
-import type { Authorizer } from '../kernel/ports/authorizer.js';
-import type { Clock } from '../kernel/ports/clock.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
+import { clientRoutes } from './routes/clients.js';
+import { oauthRoutes } from './routes/oauth.js';
 import { ApiKeyAuthenticator } from './services/api-key-authenticator.js';
 import { ApiKeyRevocations } from './services/api-key-revocations.js';
 import { ApiKeyService } from './services/api-key-service.js';
 import { ClientRevocations } from './services/client-revocations.js';
 import { ClientTokenAuthenticator } from './services/client-token-authenticator.js';
 import { OAuthService } from './services/oauth-service.js';
+import { OperatorRefs } from './services/operator-refs.js';
 import { ServiceClientService } from './services/service-client-service.js';
 
 /** API keys and service clients, as the routes and the CLI use them. */
@@ -27,43 +28,38 @@ export interface Credentials {
   /** `Bearer rk_…`, then `Bearer <client token>`: asked after the user bearer authenticator. */
   readonly authenticators: readonly Authenticator[];
   readonly apiKeyAuthenticator: ApiKeyAuthenticator;
-  close(): Promise<void>;
+  /** The operator's `--org` and `--owner` references (`rampart client`), resolved to ids. */
+  readonly operatorRefs: OperatorRefs;
 }
 
-export interface CredentialParts {
-  readonly database: SqlDatabase;
-  readonly identity: Pick<Identity, 'bus' | 'tokens' | 'users' | 'revocations'>;
-  readonly authorizer: Authorizer;
-  readonly audit: AuditLog;
-  readonly clock: Clock;
-  readonly issuer: string;
-  readonly onError: (error: unknown, what: string) => void;
-}
-
-export async function composeApiKeys(parts: CredentialParts): Promise<Credentials> {
-  const { database, identity, authorizer, audit, clock } = parts;
-  const bus = identity.bus;
+/**
+ * The credentials capability on the kernel, identity (users, access tokens, session revocations),
+ * tenancy (the authorizer, unless the application replaces it; the org store for the operator)
+ * and audit. Each revocation listener is on the close stack from its start, so a failure of the
+ * second closes the first.
+ */
+export async function composeCredentialsPart(kernel: Kernel, earlier: Earlier): Promise<Part<Credentials>> {
+  const identity: Pick<Identity, 'tokens' | 'users' | 'revocations'> = earlier.need('identity', 'credentials');
+  const tenancy = earlier.need('tenancy', 'credentials');
+  const { log: audit } = earlier.need('audit', 'credentials');
+  const { database, bus, clock } = kernel;
+  const authorizer = kernel.options.authorizer ?? tenancy.authorizer;
   const keyStore = new SqlApiKeyStore(database.db);
   const clientStore = new SqlClientStore(database.db, database.dialect);
   const keyRevocations = new ApiKeyRevocations(bus, clock);
-  const clientRevocations = new ClientRevocations(clientStore, bus, clock, (error) =>
-    parts.onError(error, 'client revocation reload failed'),
-  );
+  const clientRevocations = new ClientRevocations(clientStore, bus, clock, kernel.onError('client revocation reload failed'));
   await keyRevocations.start();
-  try {
-    await clientRevocations.start();
-  } catch (error) {
-    await keyRevocations.close();
-    throw error;
-  }
+  kernel.closers.add('api key revocations', keyRevocations);
+  await clientRevocations.start();
+  kernel.closers.add('client revocations', clientRevocations);
   const apiKeyAuthenticator = new ApiKeyAuthenticator({
     store: keyStore,
     revocations: keyRevocations,
     audit,
     clock,
-    onError: (error) => parts.onError(error, 'api key last_used_at write failed'),
+    onError: kernel.onError('api key last_used_at write failed'),
   });
-  return Object.freeze({
+  const credentials: Credentials = Object.freeze({
     apiKeys: new ApiKeyService({ store: keyStore, users: identity.users, authorizer, revocations: keyRevocations, bus, audit, clock }),
     clients: new ServiceClientService({ store: clientStore, authorizer, revocations: clientRevocations, bus, audit, clock }),
     oauth: new OAuthService({
@@ -75,13 +71,19 @@ export async function composeApiKeys(parts: CredentialParts): Promise<Credential
       bus,
       audit,
       clock,
-      issuer: parts.issuer,
+      issuer: kernel.config.publicUrl,
     }),
     authenticators: Object.freeze([apiKeyAuthenticator, new ClientTokenAuthenticator(identity.tokens, clientRevocations, clientStore)]),
     apiKeyAuthenticator,
-    async close() {
-      await clientRevocations.close();
-      await keyRevocations.close();
-    },
+    operatorRefs: new OperatorRefs(tenancy.store, identity.users),
   });
+  return {
+    facade: credentials,
+    routes: async (app) => {
+      await apiKeyRoutes(app, credentials);
+      await clientRoutes(app, credentials);
+      await oauthRoutes(app, credentials);
+    },
+    authenticators: credentials.authenticators,
+  };
 }

@@ -1,8 +1,29 @@
-/** The credentials capability's public face: what later capabilities and the application may use. */
-export { clientCommand } from './cli/client-command.js';
-export { composeApiKeys, type Credentials } from './compose.js';
+/**
+ * The credentials capability's public face: API keys and OAuth service clients, their
+ * authenticators and routes, and the `rampart client` commands. Later capabilities and the
+ * application use only what this file exports.
+ */
+import type { Capability } from '../kernel/part.js';
+import { clientCommand } from './cli/client-command.js';
+import { composeCredentialsPart, type Credentials } from './compose.js';
+
+export { type Credentials } from './compose.js';
 export { type ApiKey } from './domain/api-key.js';
-export { KeyJson, apiKeyRoutes, keyJson } from './routes/api-keys.js';
-export { clientRoutes } from './routes/clients.js';
-export { oauthRoutes } from './routes/oauth.js';
+export { KeyJson, keyJson } from './routes/api-keys.js';
 export { type ApiKeyService } from './services/api-key-service.js';
+
+declare module '../kernel/part.js' {
+  interface Facades {
+    credentials: Credentials;
+  }
+}
+
+export const credentials: Capability<'credentials'> = {
+  name: 'credentials',
+  // 0009-api-keys-clients: an org's service clients, their revoked tokens, and the keys confined to it.
+  tenantTables: ['oauth_token_revocations', 'service_clients', 'api_keys'],
+  commands(program, context) {
+    program.addCommand(clientCommand(context));
+  },
+  compose: (kernel, earlier) => composeCredentialsPart(kernel, earlier),
+};

@@ -1,5 +1,5 @@
 /**
- * The HTTP chain, in the order it runs (spec/api-v1.md, "Middleware chain"). One plugin per
+ * The HTTP chain, in the order it runs (test/fixtures/spec-api-v1.md, "Middleware chain"). One plugin per
  * layer; this table is the one place the order is written. Fastify runs hooks of one kind in
  * registration order: the `onRequest` layers run top to bottom before the body is read, the body
  * is then limited and parsed, validated, authorized, and only then does the handler run.
@@ -26,7 +26,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyPluginOptions } from 'fastify';
 import type { Rampart } from '../rampart.js';
 import authentication from '../kernel/http/chain/authentication.js';
-import browserSessions from '../identity/browser/routes/browser-layer.js';
+import { browserLayer } from '../identity/index.js';
 import authorization from '../kernel/http/chain/authorization.js';
 import bodyLimit from '../kernel/http/chain/body-limit.js';
 import cors from '../kernel/http/chain/cors.js';
@@ -73,15 +73,7 @@ export const CHAIN: readonly Layer[] = [
   layer('security-headers', securityHeaders, () => ({})),
   layer('method-guard', methodGuard, () => ({})),
   layer('authentication', authentication, (r) => ({ authenticators: r.authenticators })),
-  layer('browser-sessions', browserSessions, (r) => ({
-    csrf: r.identity.csrf,
-    rotate: async (sessionId: string, userId: string) => {
-      const user = await r.identity.users.findById(userId);
-      return user === undefined ? undefined : r.identity.cookieSessions.rotate(sessionId, user);
-    },
-    mustEnrol: (userId: string) => r.identity.mfaEnforcement.mustEnrol(userId),
-    forget: (userId: string) => r.identity.mfaEnforcement.forget(userId),
-  })),
+  layer('browser-sessions', browserLayer, (r) => r.identity.browserLayer),
   layer('rate-limit', rateLimit, (r) => ({
     limiter: r.rateLimiter,
     perMinute: r.config.rateLimit,

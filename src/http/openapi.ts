@@ -137,7 +137,7 @@ export async function registerOpenApi(app: FastifyInstance, info: { version: str
       info: {
         title: 'Rampart API',
         version: info.version,
-        description: 'The security control plane for multi-tenant software. Contract: spec/api-v1.md.',
+        description: 'The security control plane for multi-tenant software. Contract: test/fixtures/spec-api-v1.md.',
         license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       },
       servers: [{ url: info.publicUrl }],

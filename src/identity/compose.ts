@@ -1,13 +1,9 @@
 /**
- * The identity part of the composition root: stores, keyring, revocation, login, refresh and the
- * bearer authenticator, wired from the configuration. Kept apart from `rampart.ts` so that file
- * stays a short list of the parts.
+ * The identity capability on the kernel: stores, keyring, revocation, login, refresh, browser
+ * sessions and the bearer and cookie authenticators, wired from the configuration, with their
+ * routes. Everything it opens is pushed on `kernel.closers` as soon as it is open.
  */
-import type { Redis } from 'ioredis';
-import { masterKeyOf } from '../kernel/master-key.js';
-import { InProcessRevocationBus } from '../kernel/adapters/memory/in-process-revocation-bus.js';
-import { RedisRevocationBus } from '../kernel/adapters/redis/redis-revocation-bus.js';
-import { connectRedis } from '../kernel/adapters/redis/redis-connection.js';
+import type { FastifyInstance } from 'fastify';
 import { SqlAccountStore } from './accounts/adapters/sql-account-store.js';
 import { SqlCurrentUserReader } from './accounts/adapters/sql-current-user-reader.js';
 import { SqlMfaStore } from './mfa/adapters/sql-mfa-store.js';
@@ -17,20 +13,25 @@ import { SqlSessionTombstones } from './sessions/adapters/sql-session-tombstones
 import { SqlSessionStore } from './sessions/adapters/sql-session-store.js';
 import { SqlSigningKeyStore } from './tokens/adapters/sql-signing-key-store.js';
 import { SqlUserStore } from './accounts/adapters/sql-user-store.js';
+import { masterKeyOf } from '../kernel/master-key.js';
 import type { RampartKysely } from '../kernel/adapters/sql/schema.js';
 import type { RampartConfig } from '../kernel/config.js';
+import type { Earlier, Kernel, Part } from '../kernel/part.js';
 import { composeBrowserSessions, type BrowserSessions } from './browser/compose-browser.js';
+import type { BrowserSessionLayerOptions } from './browser/routes/browser-layer.js';
 import { deriveKey } from '../kernel/crypto/derive-key.js';
 import { commonPasswords } from './accounts/crypto/common-passwords.js';
 import { PasswordHasher } from './accounts/crypto/password-hasher.js';
 import { Totp } from './mfa/crypto/totp.js';
 import { PasswordPolicy } from './accounts/domain/password-policy.js';
-import type { AuditLog } from '../kernel/ports/audit-log.js';
-import type { Clock } from '../kernel/ports/clock.js';
-import type { RateLimiter } from '../kernel/ports/rate-limiter.js';
 import type { RevocationBus } from '../kernel/ports/revocation-bus.js';
 import type { SessionStore } from './sessions/ports/session-store.js';
 import type { UserStore } from './accounts/ports/user-store.js';
+import { authRoutes } from './accounts/routes/auth.js';
+import { meRoutes } from './accounts/routes/me.js';
+import { userRoutes } from './accounts/routes/users.js';
+import { meMfaRoutes } from './mfa/routes/me-mfa.js';
+import { wellKnownRoutes } from './tokens/routes/well-known.js';
 import { AccountPasswordService } from './accounts/services/account-password.js';
 import { BearerAuthenticator } from './tokens/services/bearer-authenticator.js';
 import { BootstrapAdmin, type BootstrapNotice } from './accounts/services/bootstrap-admin.js';
@@ -76,23 +77,17 @@ export interface Identity extends BrowserSessions {
   readonly factor: SecondFactor;
   /** The one password hasher (its bounded queue is shared by every caller). */
   readonly hasher: PasswordHasher;
-  /** Spreads revocations (sessions, API keys, clients, authorization changes) to every instance. */
+  /** The kernel's revocation bus: spreads revocations (sessions, API keys, clients, authorization changes) to every instance. */
   readonly bus: RevocationBus;
   /** Purges session tombstones past the longest access-token lifetime (decision 004), on an unref'd timer. */
   readonly tombstonePurge: TombstonePurge;
-  /** Stops the key reload, the revocation subscription and the bus. */
-  close(): Promise<void>;
-}
-
-export interface IdentityParts {
-  readonly config: RampartConfig;
-  readonly db: RampartKysely;
-  readonly redis: Redis | undefined;
-  readonly clock: Clock;
-  readonly audit: AuditLog;
-  readonly rateLimiter: RateLimiter;
-  readonly hasher?: PasswordHasher;
-  readonly onError: (error: unknown, what: string) => void;
+  /** The options of the chain's browser-sessions layer (`browserLayer`): CSRF, rotation after a privilege change, MFA enforcement. */
+  readonly browserLayer: BrowserSessionLayerOptions;
+  /**
+   * The bootstrap admin's one-time notice (its generated password), or `undefined`: given once,
+   * to the first caller (`rampart serve` prints it on stderr), never logged.
+   */
+  takeBootstrapNotice(): BootstrapNotice | undefined;
 }
 
 /** How often an instance re-reads the signing keys (a rotation elsewhere shows up within this). */
@@ -103,20 +98,19 @@ export function signingKeyStore(config: RampartConfig, db: RampartKysely): SqlSi
   return new SqlSigningKeyStore(db, deriveKey(masterKeyOf(config), 'signing-key-wrap'));
 }
 
-function revocationBus(parts: IdentityParts): RevocationBus {
-  if (parts.redis === undefined || parts.config.redisUrl === undefined) return new InProcessRevocationBus();
-  // A dedicated connection: one in subscriber mode can run no other command.
-  const subscriber = connectRedis(parts.config.redisUrl, (error) => parts.onError(error, 'redis subscriber connection error'));
-  return new RedisRevocationBus(parts.redis, subscriber, { onError: (error) => parts.onError(error, 'revocation listener failed') });
-}
-
-/** Builds and starts identity; resolves with the services and the one-time bootstrap notice. */
-export async function composeIdentity(parts: IdentityParts): Promise<{ identity: Identity; notice: BootstrapNotice | undefined }> {
-  const { config, db, clock, audit } = parts;
-  const masterKey = masterKeyOf(config);
+/**
+ * Builds and starts identity on the kernel (after audit): the key reload, the revocation watcher
+ * and the tombstone purge are pushed on `kernel.closers` as each is started, so that a later step
+ * that throws (the bootstrap admin) closes them.
+ */
+export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Promise<Part<Identity>> {
+  const { config, clock, closers, bus } = kernel;
+  const db = kernel.database.db;
+  const audit = earlier.need('audit', 'identity').log;
+  const masterKey = kernel.masterKey();
   const users = new SqlUserStore(db);
   const sessions = new SqlSessionStore(db);
-  const hasher = parts.hasher ?? new PasswordHasher({ maxWaitMs: config.loginMaxWaitMs });
+  const hasher = kernel.options.passwordHasher ?? new PasswordHasher({ maxWaitMs: config.loginMaxWaitMs });
   const tokens = new TokenService({
     store: new SqlSigningKeyStore(db, deriveKey(masterKey, 'signing-key-wrap')),
     clock,
@@ -126,11 +120,11 @@ export async function composeIdentity(parts: IdentityParts): Promise<{ identity:
     algorithm: config.accessTokenAlg,
   });
   await tokens.start();
-  const bus = revocationBus(parts);
-  const revocations = new RevocationWatcher({ sessions, bus, clock, onError: (error) => parts.onError(error, 'revocation reload failed') });
+  const revocations = new RevocationWatcher({ sessions, bus, clock, onError: kernel.onError('revocation reload failed') });
   await revocations.start();
+  closers.add('identity revocation watcher', revocations);
   const revoker = new SessionRevoker(sessions, bus, revocations, clock);
-  const notice = await new BootstrapAdmin({
+  let notice = await new BootstrapAdmin({
     users,
     hasher,
     clock,
@@ -138,17 +132,17 @@ export async function composeIdentity(parts: IdentityParts): Promise<{ identity:
     password: config.bootstrapAdminPassword,
     publicUrl: config.publicUrl,
   }).run();
-  const reload = setInterval(
-    () => tokens.reload().catch((error: unknown) => parts.onError(error, 'signing key reload failed')),
-    KEY_RELOAD_INTERVAL_MS,
-  );
+  const reloadFailed = kernel.onError('signing key reload failed');
+  const reload = setInterval(() => tokens.reload().catch(reloadFailed), KEY_RELOAD_INTERVAL_MS);
   reload.unref();
+  closers.defer('identity signing-key reload', () => clearInterval(reload));
   const tombstonePurge = new TombstonePurge({
     tombstones: new SqlSessionTombstones(db),
     clock,
-    onError: (error) => parts.onError(error, 'session tombstone purge failed'),
+    onError: kernel.onError('session tombstone purge failed'),
   });
   tombstonePurge.start();
+  closers.defer('identity tombstone purge', () => tombstonePurge.stop());
   const refreshTtlSeconds = config.refreshTokenTtl;
   const accounts = new SqlAccountStore(db);
   const passwordTokens = new SqlPasswordTokenStore(db);
@@ -162,18 +156,27 @@ export async function composeIdentity(parts: IdentityParts): Promise<{ identity:
   // The verify step opens its session through the login service, declared just below.
   const granter: SessionGranter = { grant: (...args) => login.grant(...args) };
   const mfaLogin = new MfaLogin({ store: mfaStore, users, factor, granter, audit, clock });
-  const browser = composeBrowserSessions({ config, redis: parts.redis, clock, audit, sessions, users, revocations, revoker, factor: mfa });
+  const browser = composeBrowserSessions({ config, redis: kernel.redis, clock, audit, sessions, users, revocations, revoker, factor: mfa });
   const login: LoginService = new LoginService({
     users,
     sessions,
     tokens,
     hasher,
-    limiter: new LoginLimiter(parts.rateLimiter, config.loginRateLimit),
+    limiter: new LoginLimiter(kernel.rateLimiter, config.loginRateLimit),
     audit,
     clock,
     refreshTtlSeconds,
     mfa: mfaLogin,
     cookieSessions: browser.cookieSessions,
+  });
+  const browserLayer: BrowserSessionLayerOptions = Object.freeze({
+    csrf: browser.csrf,
+    rotate: async (sessionId: string, userId: string) => {
+      const user = await users.findById(userId);
+      return user === undefined ? undefined : browser.cookieSessions.rotate(sessionId, user);
+    },
+    mustEnrol: (userId: string) => browser.mfaEnforcement.mustEnrol(userId),
+    forget: (userId: string) => browser.mfaEnforcement.forget(userId),
   });
   const identity: Identity = Object.freeze({
     users,
@@ -219,12 +222,23 @@ export async function composeIdentity(parts: IdentityParts): Promise<{ identity:
     ...browser,
     bus,
     tombstonePurge,
-    async close() {
-      clearInterval(reload);
-      tombstonePurge.stop();
-      await revocations.close();
-      await bus.close();
+    browserLayer,
+    takeBootstrapNotice() {
+      const taken = notice;
+      notice = undefined;
+      return taken;
     },
   });
-  return { identity, notice };
+  return {
+    facade: identity,
+    routes: async (app: FastifyInstance) => {
+      await wellKnownRoutes(app, config, identity.tokens);
+      await authRoutes(app, identity, config);
+      await meRoutes(app, identity.currentUser);
+      await meMfaRoutes(app, identity);
+      // Also the caller's password and sessions routes and the public account routes.
+      await userRoutes(app, identity, config);
+    },
+    authenticators: [identity.authenticator, identity.cookieSessions],
+  };
 }

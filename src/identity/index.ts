@@ -1,21 +1,54 @@
-/** The identity capability's public face: what later capabilities and the application may use. */
+/**
+ * The identity capability's public face: accounts, sessions, tokens, MFA and browser sessions,
+ * their routes and the `rampart user` commands. Later capabilities and the application reach
+ * nothing here but what this file exports.
+ */
+import type { Command } from 'commander';
+import type { Capability } from '../kernel/part.js';
+import type { PasswordHasher } from './accounts/crypto/password-hasher.js';
+import { composeIdentityPart, type Identity } from './compose.js';
+
+declare module '../kernel/part.js' {
+  interface RampartOptions {
+    /** The password hasher (tests pass one with a small queue); argon2id at OWASP parameters by default. */
+    readonly passwordHasher?: PasswordHasher;
+  }
+  interface Facades {
+    identity: Identity;
+  }
+}
+
+export const identity: Capability<'identity'> = {
+  name: 'identity',
+  commands(program, context) {
+    program
+      .command('user')
+      .description('platform user accounts')
+      .command('import <file>')
+      .description('import accounts from JSON lines {email, name?, password_hash?} (bcrypt or argon2id, kept as given)')
+      .option('--json', 'print results as JSON')
+      .action(async (file: string, _options: unknown, command: Command) => {
+        process.exitCode = await context.run(command, async (config, out) =>
+          (await import('./accounts/cli/user-import-command.js')).runUserImport(config, out, file),
+        );
+      });
+  },
+  compose: (kernel, earlier) => composeIdentityPart(kernel, earlier),
+};
+
 export { type PasswordHasher } from './accounts/crypto/password-hasher.js';
 export { normaliseEmail, type Membership, type Org, type User } from './accounts/domain/user.js';
 export { type UserStore } from './accounts/ports/user-store.js';
-export { authRoutes } from './accounts/routes/auth.js';
 export { SessionJson, sessionJson } from './accounts/routes/me-account.js';
-export { meRoutes } from './accounts/routes/me.js';
 export { UserJson, userJson } from './accounts/routes/user-json.js';
-export { userRoutes } from './accounts/routes/users.js';
 export { type BootstrapNotice } from './accounts/services/bootstrap-admin.js';
 export { LoginLimiter } from './accounts/services/login-limiter.js';
 export { type UserAdminService } from './accounts/services/user-admin.js';
 export { clearSessionCookie } from './browser/crypto/session-cookie.js';
-export { composeIdentity, signingKeyStore, type Identity } from './compose.js';
-export { meMfaRoutes } from './mfa/routes/me-mfa.js';
+export { default as browserLayer, type BrowserSessionLayerOptions } from './browser/routes/browser-layer.js';
+export { signingKeyStore, type Identity } from './compose.js';
 export { type SecondFactor } from './mfa/services/second-factor.js';
 export { MIN_REVOCATION_RETAIN_MS, RevocationSet } from './sessions/domain/revocation-set.js';
 export { type Session } from './sessions/domain/session.js';
 export { type AccessTokenClaims } from './tokens/domain/access-token.js';
-export { wellKnownRoutes } from './tokens/routes/well-known.js';
 export { TokenService } from './tokens/services/token-service.js';

@@ -1,6 +1,6 @@
 import { PostgresAdapter, type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely, type Migration } from 'kysely';
 
-/** The entry fields (spec/api-v1.md, "Audit"), shared by the pending queue and the log. */
+/** The entry fields (test/fixtures/spec-api-v1.md, "Audit"), shared by the pending queue and the log. */
 function entryColumns<T extends string>(table: CreateTableBuilder<T>): CreateTableBuilder<T> {
   const notNull = (col: ColumnDefinitionBuilder) => col.notNull();
   return table

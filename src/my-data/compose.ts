@@ -1,21 +1,13 @@
 /**
- * The caller's own data (spec/api-v1.md, "The caller"): the export (`GET /api/v1/me/export`) and
+ * The caller's own data (test/fixtures/spec-api-v1.md, "The caller"): the export (`GET /api/v1/me/export`) and
  * the self-erasure (`DELETE /api/v1/me`), wired from identity, the credentials and the database.
- * Kept apart from `rampart.ts`.
  */
-import { SqlAuditSubjects } from '../audit/index.js';
-import type { SqlDatabase } from '../kernel/adapters/sql/sql-database.js';
+import { auditSubjectKeyWrap, SqlAuditSubjects } from '../audit/index.js';
+import { LoginLimiter, type Identity } from '../identity/index.js';
+import type { Earlier, Kernel, Part } from '../kernel/part.js';
 import { SqlOrgOwnership } from './adapters/sql-org-ownership.js';
 import { SqlPersonalData } from './adapters/sql-personal-data.js';
-import type { RampartConfig } from '../kernel/config.js';
-import { auditSubjectKeyWrap } from '../audit/index.js';
-import type { Credentials } from '../credentials/index.js';
-import { type Identity } from '../identity/index.js';
-import { masterKeyOf } from '../kernel/master-key.js';
-import type { AuditLog } from '../kernel/ports/audit-log.js';
-import type { Clock } from '../kernel/ports/clock.js';
-import type { RateLimiter } from '../kernel/ports/rate-limiter.js';
-import { LoginLimiter } from '../identity/index.js';
+import { meDataRoutes } from './routes/me-data.js';
 import { MyDataExport } from './services/my-data-export.js';
 import { SelfErasure } from './services/self-erasure.js';
 
@@ -27,23 +19,21 @@ export interface MyDataServices {
   readonly erasure: SelfErasure;
 }
 
-export interface MyDataParts {
-  readonly config: RampartConfig;
-  readonly database: SqlDatabase;
-  readonly identity: Identity;
-  readonly credentials: Pick<Credentials, 'apiKeys'>;
-  readonly audit: AuditLog;
-  readonly rateLimiter: RateLimiter;
-  readonly clock: Clock;
-}
-
-export function composeMyData(parts: MyDataParts): MyDataServices {
-  const { config, database, identity, audit, clock } = parts;
-  const subjects = new SqlAuditSubjects(auditSubjectKeyWrap(masterKeyOf(config)));
-  return Object.freeze({
+/**
+ * The my-data capability on the kernel, identity (the account, its password and second factor,
+ * the erasure), the credentials (the caller's API keys) and audit (the log, and the per-subject
+ * keys that disclose the caller's own personal fields).
+ */
+export async function composeMyDataPart(kernel: Kernel, earlier: Earlier): Promise<Part<MyDataServices>> {
+  const identity: Pick<Identity, 'users' | 'hasher' | 'factor' | 'mfa' | 'userAdmin'> = earlier.need('identity', 'myData');
+  const { apiKeys } = earlier.need('credentials', 'myData');
+  const { log: audit } = earlier.need('audit', 'myData');
+  const { config, database, clock } = kernel;
+  const subjects = new SqlAuditSubjects(auditSubjectKeyWrap(kernel.masterKey()));
+  const myData: MyDataServices = Object.freeze({
     export: new MyDataExport({
       users: identity.users,
-      apiKeys: parts.credentials.apiKeys,
+      apiKeys,
       personal: new SqlPersonalData(database.db, subjects),
       audit,
       clock,
@@ -52,7 +42,7 @@ export function composeMyData(parts: MyDataParts): MyDataServices {
       users: identity.users,
       hasher: identity.hasher,
       // The login limiter's own keys on the same counters: these attempts and logins share the limits.
-      limiter: new LoginLimiter(parts.rateLimiter, config.loginRateLimit),
+      limiter: new LoginLimiter(kernel.rateLimiter, config.loginRateLimit),
       factor: identity.factor,
       mfa: identity.mfa,
       ownership: new SqlOrgOwnership(database.db),
@@ -61,4 +51,5 @@ export function composeMyData(parts: MyDataParts): MyDataServices {
       clock,
     }),
   });
+  return { facade: myData, routes: (app) => meDataRoutes(app, myData) };
 }

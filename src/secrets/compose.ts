@@ -15,6 +15,8 @@ import type { KekProvider } from './ports/kek.js';
 import type { SecretBackend } from './ports/secret-backend.js';
 import { KekRotation } from './services/kek-rotation.js';
 import { SecretService, type SecretServiceOptions } from './services/secret-service.js';
+import { secretRoutes } from './routes/secrets.js';
+import type { Earlier, Kernel, Part } from '../kernel/part.js';
 
 export interface Secrets {
   readonly service: SecretService;
@@ -72,4 +74,14 @@ export function composeSecrets(parts: SecretsParts): Secrets {
       await kek.close();
     },
   };
+}
+
+/** The secrets capability on the kernel: the KEK source (opened here, closed on the stack), the service and its routes. */
+export async function composeSecretsPart(kernel: Kernel, earlier: Earlier): Promise<Part<Secrets>> {
+  const { log } = earlier.need('audit', 'secrets');
+  const secrets = kernel.closers.add(
+    'secrets',
+    composeSecrets({ config: kernel.config, database: kernel.database, clock: kernel.clock, audit: log, logger: kernel.logger }),
+  );
+  return { facade: secrets, routes: (app) => secretRoutes(app, secrets) };
 }

@@ -1,7 +1,30 @@
-/** The secrets capability's public face: what later capabilities and the application may use. */
+/**
+ * The secrets capability's public face: envelope-encrypted, versioned secrets of the orgs (a data
+ * key per org under a KEK from the master key or a PKCS#11 token), KEK rotation, the routes and
+ * the `rampart secrets` commands. Later capabilities and the application use only what this file
+ * exports.
+ */
+import type { Capability } from '../kernel/part.js';
+import { secretsCommand } from './cli/secrets-command.js';
+import { composeSecretsPart, type Secrets } from './compose.js';
+
 export { Pkcs11Kek } from './adapters/pkcs11-kek.js';
 export { SqlSecretBackend } from './adapters/sql-secret-backend.js';
-export { secretsCommand } from './cli/secrets-command.js';
 export { composeSecrets, kekProviderOf, type Secrets } from './compose.js';
-export { secretRoutes } from './routes/secrets.js';
 export { KekRotation } from './services/kek-rotation.js';
+
+declare module '../kernel/part.js' {
+  interface Facades {
+    secrets: Secrets;
+  }
+}
+
+export const secrets: Capability<'secrets'> = {
+  name: 'secrets',
+  // Versions before the data keys they name; deleting an org's data keys crypto-shreds its secrets.
+  tenantTables: ['secret_versions', 'secrets', 'secret_data_keys'],
+  commands(program, context) {
+    program.addCommand(secretsCommand(context.run));
+  },
+  compose: (kernel, earlier) => composeSecretsPart(kernel, earlier),
+};

@@ -2,14 +2,12 @@
  * The tenancy part of the composition root: the org store, the permission registry, the tenant
  * authorizer (which replaces the platform-only one) and the org, member, role and authz services.
  */
-import type { SqlDatabase } from '../kernel/adapters/sql/sql-database.js';
+import type { Identity } from '../identity/index.js';
+import type { Kernel, Earlier, Part } from '../kernel/part.js';
 import { SqlOrgStore } from './adapters/sql-org-store.js';
-import { PermissionRegistry, type PermissionRegistration } from './domain/permissions.js';
-import type { AuditLog } from '../kernel/ports/audit-log.js';
-import type { Clock } from '../kernel/ports/clock.js';
+import { PermissionRegistry } from './domain/permissions.js';
 import type { OrgStore } from './ports/org-store.js';
-import type { RevocationBus } from '../kernel/ports/revocation-bus.js';
-import type { UserStore } from '../identity/index.js';
+import { orgRoutes } from './routes/orgs.js';
 import { AuthzCheck } from './services/authz-check.js';
 import { MemberService } from './services/member-service.js';
 import { OrgEvents } from './services/org-events.js';
@@ -26,29 +24,26 @@ export interface Tenancy {
   readonly members: MemberService;
   readonly roles: RoleService;
   readonly check: AuthzCheck;
-  close(): Promise<void>;
 }
 
-export interface TenancyParts {
-  readonly database: SqlDatabase;
-  readonly users: UserStore;
-  readonly bus: RevocationBus;
-  readonly audit: AuditLog;
-  readonly clock: Clock;
-  /** Permissions the embedding application registers (`vm.export`); an invalid one throws here. */
-  readonly permissions?: readonly PermissionRegistration[];
-  /** Called after a member's role changes or the member leaves (browser sessions end, MFA re-checked). */
-  readonly privilegeChanged?: (userId: string) => Promise<unknown>;
-}
-
-export async function composeTenancy(parts: TenancyParts): Promise<Tenancy> {
-  const { database, users, bus, audit, clock } = parts;
-  const registry = new PermissionRegistry(parts.permissions ?? []);
-  const store = new SqlOrgStore(database.db, database.dialect);
+/**
+ * The tenancy capability on the kernel and identity (the users; a member's role change ends their
+ * browser sessions): the permissions the embedding application registers (`vm.export`; an invalid
+ * one fails the start), the store that deletes an org's rows from every capability's tenant
+ * tables, and the authorizer, whose revocation subscription is on the close stack from its start.
+ */
+export async function composeTenancyPart(kernel: Kernel, earlier: Earlier): Promise<Part<Tenancy>> {
+  const identity: Pick<Identity, 'users' | 'roleChanged'> = earlier.need('identity', 'tenancy');
+  const { log: audit } = earlier.need('audit', 'tenancy');
+  const { database, bus, clock } = kernel;
+  const users = identity.users;
+  const registry = new PermissionRegistry(kernel.options.permissions ?? []);
+  const store = new SqlOrgStore(database.db, database.dialect, kernel.tenantTables);
   const authorizer = new TenantAuthorizer({ orgs: store, users, registry, bus, clock, audit });
   await authorizer.start();
+  kernel.closers.add('tenant authorizer', authorizer);
   const events = new OrgEvents({ audit, bus, clock, authorizer });
-  return Object.freeze({
+  const tenancy: Tenancy = Object.freeze({
     registry,
     store,
     authorizer,
@@ -59,10 +54,10 @@ export async function composeTenancy(parts: TenancyParts): Promise<Tenancy> {
       authorizer,
       events,
       clock,
-      ...(parts.privilegeChanged === undefined ? {} : { privilegeChanged: parts.privilegeChanged }),
+      privilegeChanged: (userId: string) => identity.roleChanged(userId),
     }),
     roles: new RoleService({ orgs: store, registry, authorizer, events, clock }),
     check: new AuthzCheck(authorizer),
-    close: () => authorizer.close(),
   });
+  return { facade: tenancy, routes: (app) => orgRoutes(app, tenancy) };
 }

@@ -1,4 +1,40 @@
-/** The tenancy capability's public face: what later capabilities and the application may use. */
-export { composeTenancy, type Tenancy } from './compose.js';
+/**
+ * The tenancy capability's public face: orgs, members, roles and the tenant authorizer, their
+ * routes, and the permission registry the embedding application adds to. Later capabilities and
+ * the application use only what this file exports.
+ */
+import type { Capability } from '../kernel/part.js';
+import { composeTenancyPart, type Tenancy } from './compose.js';
+import type { PermissionRegistration } from './domain/permissions.js';
+
+export { type Tenancy } from './compose.js';
 export { PLATFORM_PERMISSIONS, type PermissionRegistration } from './domain/permissions.js';
-export { orgRoutes } from './routes/orgs.js';
+
+declare module '../kernel/part.js' {
+  interface RampartOptions {
+    /** Permissions the application registers (`vm.export`), beside Rampart's own; an invalid one fails the start. */
+    readonly permissions?: readonly PermissionRegistration[];
+  }
+  interface Facades {
+    tenancy: Tenancy;
+  }
+}
+
+export const tenancy: Capability<'tenancy'> = {
+  name: 'tenancy',
+  /*
+   * Every table that holds one tenant's rows, keyed by an `org_id` column. Deleting an org removes
+   * its rows from each capability's tables (children before parents), in one transaction; then
+   * the `orgs` row itself. A capability whose migration adds such a table adds its name to its
+   * own `tenantTables` — a test (test/integration/org-deletion.test.ts) discovers every table with
+   * an `org_id` column from the live schema and fails when one is missing, so a new table cannot
+   * be forgotten. On PostgreSQL every one of them is under row-level security (rls-policies.ts;
+   * test/security/rls.test.ts checks it on the live schema).
+   *
+   * The audit log is deliberately absent: it is append-only and deployment-wide, and an org's
+   * entries outlive the org (the deletion itself is one of them); the audit capability keeps it.
+   */
+  // 0007-tenancy, 0003-identity
+  tenantTables: ['org_role_versions', 'org_roles', 'memberships'],
+  compose: (kernel, earlier) => composeTenancyPart(kernel, earlier),
+};

@@ -4,6 +4,7 @@
  * exactly one new version per concurrent `putRole`, and scoped methods that never reach another org.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TENANT_TABLES } from '../../src/capabilities.js';
 import { SqlOrgStore } from '../../src/tenancy/adapters/sql-org-store.js';
 import { SqlUserStore } from '../../src/identity/accounts/adapters/sql-user-store.js';
 import { DomainError } from '../../src/kernel/domain/errors.js';
@@ -27,8 +28,8 @@ for (const backend of await backends()) {
 
     beforeEach(async () => {
       store = await migratedStore(backend);
-      one = new SqlOrgStore(store.databases[0].db, store.databases[0].dialect);
-      two = new SqlOrgStore(store.databases[1].db, store.databases[1].dialect);
+      one = new SqlOrgStore(store.databases[0].db, store.databases[0].dialect, TENANT_TABLES);
+      two = new SqlOrgStore(store.databases[1].db, store.databases[1].dialect, TENANT_TABLES);
       for (const id of ['usr_a1', 'usr_a2', 'usr_a3', 'usr_b1']) await user(id);
       await one.create({ id: 'org_a', slug: 'alpha', name: 'Alpha', createdAt: NOW }, 'usr_a1', 'owner');
       await one.create({ id: 'org_b', slug: 'beta', name: 'Beta', createdAt: NOW }, 'usr_b1', 'owner');

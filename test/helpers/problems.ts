@@ -1,4 +1,4 @@
-/** Assertions on RFC 9457 problem answers, as spec/api-v1.md "Conventions" defines them. */
+/** Assertions on RFC 9457 problem answers, as test/fixtures/spec-api-v1.md "Conventions" defines them. */
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { ERROR_CATALOG, type ErrorCode } from '../../src/kernel/domain/errors.js';

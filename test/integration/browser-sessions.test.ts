@@ -1,5 +1,5 @@
 /**
- * Browser sessions (spec/api-v1.md, "Authentication"; docs/decisions/007-browser-sessions.md):
+ * Browser sessions (test/fixtures/spec-api-v1.md, "Authentication"; docs/decisions/007-browser-sessions.md):
  * `mode: "cookie"` login, the exact cookie, the server-side store holding only SHA-256 of the
  * secret, the cookie authenticator, logout, the caller's session list, a new id at a privilege
  * change, idle and absolute expiry with a fake clock, and the `last_seen_at` write budget.

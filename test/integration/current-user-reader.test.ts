@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqlCurrentUserReader } from '../../src/identity/accounts/adapters/sql-current-user-reader.js';
 import { SqlMfaStore } from '../../src/identity/mfa/adapters/sql-mfa-store.js';
+import { TENANT_TABLES } from '../../src/capabilities.js';
 import { SqlOrgStore } from '../../src/tenancy/adapters/sql-org-store.js';
 import { SqlUserStore } from '../../src/identity/accounts/adapters/sql-user-store.js';
 import { backends } from '../helpers/backends.js';
@@ -25,7 +26,7 @@ for (const backend of await backends()) {
       store = await migratedStore(backend);
       const { db, dialect } = store.databases[0];
       const users = new SqlUserStore(db);
-      const orgs = new SqlOrgStore(db, dialect);
+      const orgs = new SqlOrgStore(db, dialect, TENANT_TABLES);
       const mfa = new SqlMfaStore(db);
       const reader = new SqlCurrentUserReader(db);
       const newUser = (id: string, email: string) => ({ id, email, name: null, passwordHash: '$argon2id$not-a-real-hash', now: NOW });

@@ -1,5 +1,5 @@
 /**
- * `Idempotency-Key` through the real server on every backend (spec/api-v1.md, "Conventions"):
+ * `Idempotency-Key` through the real server on every backend (test/fixtures/spec-api-v1.md, "Conventions"):
  * a test route counts how often its handler runs, so each case can show what ran and what was
  * replayed — on one instance, across two instances over the same store, and around a client that
  * disconnects mid-request.

@@ -1,5 +1,5 @@
 /**
- * `POST /api/v1/oauth/introspect` is a key use (spec/api-v1.md, "Audit"): each introspection by an
+ * `POST /api/v1/oauth/introspect` is a key use (test/fixtures/spec-api-v1.md, "Audit"): each introspection by an
  * authenticated service client leaves an `oauth.introspect` entry naming the client and whether
  * the token was active — never the token itself — on every backend.
  */

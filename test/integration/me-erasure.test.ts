@@ -1,5 +1,5 @@
 /**
- * `DELETE /api/v1/me` (spec/api-v1.md, "The caller"; GDPR Art. 17), on every backend. The caller
+ * `DELETE /api/v1/me` (test/fixtures/spec-api-v1.md, "The caller"; GDPR Art. 17), on every backend. The caller
  * confirms with the password (and a second-factor code once enrolled); then every session dies on
  * the spot, the API keys and memberships go, every row of the user in every table with a user
  * column (discovered from the live schema) is gone, the audit log shows `[erased]` and still

@@ -1,5 +1,5 @@
 /**
- * `GET /api/v1/me/export` (spec/api-v1.md, "The caller"; GDPR Art. 15/20), on every backend: one
+ * `GET /api/v1/me/export` (test/fixtures/spec-api-v1.md, "The caller"; GDPR Art. 15/20), on every backend: one
  * JSON attachment with everything held on the caller — and no secret of theirs (password, tokens,
  * API key, TOTP secret, recovery codes, nor any stored hash of them). Every table with a user
  * column (discovered from the live schema) is either in the export or excluded below with a

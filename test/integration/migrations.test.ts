@@ -194,8 +194,9 @@ const STEPS: readonly UpgradeStep[] = [
     async check(database) {
       const now = Date.UTC(2026, 0, 1);
       const { SqlOrgStore } = await import('../../src/tenancy/adapters/sql-org-store.js');
+      const { TENANT_TABLES } = await import('../../src/capabilities.js');
       const { mintTenantScope } = await import('../../src/kernel/domain/tenant-scope.js');
-      const orgs = new SqlOrgStore(database.db, database.dialect);
+      const orgs = new SqlOrgStore(database.db, database.dialect, TENANT_TABLES);
       // The org and its owner of 0003 are intact; custom roles are versioned from 1.
       expect(await orgs.resolve('acme')).toEqual({ id: 'org_t', slug: 'acme', name: 'Acme', createdAt: now });
       expect(await orgs.roleOf('org_t', 'usr_t')).toBe('owner');

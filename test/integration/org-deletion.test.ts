@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
-import { NON_TENANT_ORG_TABLES, TENANT_TABLES } from '../../src/tenancy/adapters/tenant-tables.js';
+import { KEPT_ORG_TABLES as NON_TENANT_ORG_TABLES, TENANT_TABLES } from '../../src/capabilities.js';
 import type { SqlDatabase } from '../../src/kernel/adapters/sql/sql-database.js';
 import { DomainError } from '../../src/kernel/domain/errors.js';
 import type { AuditEvent } from '../../src/kernel/ports/audit-log.js';
@@ -68,7 +68,10 @@ for (const backend of await backends()) {
       const tables = await tablesWithOrgId(server.stored);
       expect(tables.length).toBeGreaterThan(0);
       const unregistered = tables.filter((t) => !TENANT_TABLES.includes(t) && !Object.hasOwn(NON_TENANT_ORG_TABLES, t));
-      expect(unregistered, 'add these to src/tenancy/adapters/tenant-tables.ts').toEqual([]);
+      expect(
+        unregistered,
+        'add these to the `tenantTables` (or `keptOrgTables`) of the capability that owns them, in its src/<module>/index.ts',
+      ).toEqual([]);
       expect(new Set(TENANT_TABLES).size, 'TENANT_TABLES lists a table twice').toBe(TENANT_TABLES.length);
       expect(
         TENANT_TABLES.filter((t) => !tables.includes(t)),

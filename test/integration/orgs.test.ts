@@ -1,5 +1,5 @@
 /**
- * Organisations, members and roles through the real server on every backend (spec/api-v1.md,
+ * Organisations, members and roles through the real server on every backend (test/fixtures/spec-api-v1.md,
  * "Organisations, members, roles"): the creator becomes owner, slugs are unique, `{org}` is an id
  * or a slug, members are added by email or id, the last owner stays, custom roles are versioned
  * and audited with before and after, effective permissions name their role.

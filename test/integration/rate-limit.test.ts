@@ -1,5 +1,5 @@
 /**
- * Rate limiting through the real HTTP chain (spec/api-v1.md, "Conventions"): 429 `rate_limited`
+ * Rate limiting through the real HTTP chain (test/fixtures/spec-api-v1.md, "Conventions"): 429 `rate_limited`
  * with `Retry-After` and `RateLimit-*`, per caller; one budget shared by every instance through
  * Redis; and fail closed — never unlimited — when Redis is down, stalls or restarts.
  */

@@ -4,7 +4,7 @@ import { sqliteBackend, type BackendInstance } from '../helpers/backends.js';
 import { PROBLEM_FIELDS } from '../helpers/problems.js';
 import { testServer, type TestServer } from '../helpers/rampart.js';
 
-// spec/api-v1.md, "Middleware chain" 4: these headers on every answer, errors included.
+// test/fixtures/spec-api-v1.md, "Middleware chain" 4: these headers on every answer, errors included.
 const SPEC_HEADERS: Readonly<Record<string, RegExp>> = {
   'strict-transport-security': /^max-age=\d{8,}; includeSubDomains$/,
   'content-security-policy': /^default-src 'none'; frame-ancestors 'none'(;|$)/,

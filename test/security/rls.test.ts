@@ -12,7 +12,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TENANT_ROLE } from '../../src/kernel/adapters/sql/rls-policies.js';
 import { withSystem, withTenant } from '../../src/kernel/adapters/sql/rls-scope.js';
-import { TENANT_TABLES } from '../../src/tenancy/adapters/tenant-tables.js';
+import { TENANT_TABLES } from '../../src/capabilities.js';
 import { mintTenantScope } from '../../src/kernel/domain/tenant-scope.js';
 import { postgresBackend, type BackendInstance } from '../helpers/backends.js';
 import { ADMIN_ENV, login } from '../helpers/identity.js';

@@ -1,4 +1,4 @@
-// The error codes are the contract (spec/api-v1.md, "Conventions"): the catalog in
+// The error codes are the contract (test/fixtures/spec-api-v1.md, "Conventions"): the catalog in
 // src/kernel/domain/errors.ts, the status mapper in src/kernel/http/problem.ts, the published OpenAPI document
 // and the spec must name the same codes with the same statuses. A code added in one place only
 // fails here, naming the place that lags behind.

@@ -5,7 +5,7 @@
  */
 import type { Generated } from 'kysely';
 
-/** The entry fields (spec/api-v1.md, "Audit"); `details` is JSON text. */
+/** The entry fields (test/fixtures/spec-api-v1.md, "Audit"); `details` is JSON text. */
 export interface AuditEntryColumns {
   timestamp: number;
   org: string;

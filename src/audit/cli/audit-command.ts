@@ -3,14 +3,11 @@
  * every command's is.
  */
 import { Command } from 'commander';
-import type { RampartConfig } from '../../kernel/config.js';
-import type { Output } from '../../kernel/cli/output.js';
-
-type Run = (command: Command, action: (config: RampartConfig, out: Output) => Promise<number>) => Promise<number>;
+import type { RunCommand } from '../../kernel/part.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-export function auditCommand(run: Run): Command {
+export function auditCommand(run: RunCommand): Command {
   const audit = new Command('audit').description('the tamper-evident audit log: export, verify, tail and prune it');
   audit
     .command('export')

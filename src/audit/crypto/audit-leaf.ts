@@ -1,5 +1,5 @@
 /**
- * The leaf bytes of an audit entry: RFC 8785 canonical JSON of the entry as spec/api-v1.md
+ * The leaf bytes of an audit entry: RFC 8785 canonical JSON of the entry as test/fixtures/spec-api-v1.md
  * ("Audit") lists its fields, `leaf_hash` excluded (it is derived from these bytes):
  *
  *   {"action", "actor": {"id", "type"}, "details"?, "index", "org", "reason"?, "request_id",

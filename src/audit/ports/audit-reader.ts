@@ -1,5 +1,5 @@
 /**
- * Reading the audit log as people see it (spec/api-v1.md, "Audit"): entries in the spec's Entry
+ * Reading the audit log as people see it (test/fixtures/spec-api-v1.md, "Audit"): entries in the spec's Entry
  * shape, personal fields disclosed while their subject's key exists and `[erased]` after.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The audit log's verification routes (spec/api-v1.md, "Audit"): the checkpoint verifier key
+ * The audit log's verification routes (test/fixtures/spec-api-v1.md, "Audit"): the checkpoint verifier key
  * (public, so that anyone can check a checkpoint), the latest signed checkpoint, and RFC 9162
  * inclusion and consistency proofs. Hashes are standard base64. The org-scoped entry listing is
  * in `org-audit.ts`.

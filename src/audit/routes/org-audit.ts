@@ -1,5 +1,5 @@
 /**
- * `GET /api/v1/orgs/{org}/audit` (spec/api-v1.md, "Audit"): an org's audit entries, newest first,
+ * `GET /api/v1/orgs/{org}/audit` (test/fixtures/spec-api-v1.md, "Audit"): an org's audit entries, newest first,
  * by cursor, filtered by `action`, `actor` (actor id), `result`, `since` and `until` (RFC 3339,
  * `since` inclusive, `until` exclusive). `audit.read` in the org (the built-in auditor and admin
  * roles); the authorization layer answers 404 for an org the caller cannot see, so another org's
@@ -29,7 +29,7 @@ const Query = Type.Object(
   { additionalProperties: false },
 );
 
-/** An audit entry as listings show it (spec/api-v1.md, "Audit"). */
+/** An audit entry as listings show it (test/fixtures/spec-api-v1.md, "Audit"). */
 export const Entry = Type.Object(
   {
     index: Type.Integer({ description: "the entry's leaf index in the deployment-wide tree" }),

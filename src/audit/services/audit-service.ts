@@ -1,5 +1,5 @@
 /**
- * The audit log's public face (spec/api-v1.md, "Audit"): the verifier key, signed checkpoints
+ * The audit log's public face (test/fixtures/spec-api-v1.md, "Audit"): the verifier key, signed checkpoints
  * (issued on a schedule and on demand, each new one also pushed to the witness when there is
  * one), and RFC 9162 inclusion and consistency proofs built from the stored subtree hashes in
  * O(log n) reads — never from the whole log.
@@ -58,7 +58,7 @@ export class AuditService {
     this.#parts = parts;
   }
 
-  /** One org's entries, newest first (spec/api-v1.md, "Audit"). */
+  /** One org's entries, newest first (test/fixtures/spec-api-v1.md, "Audit"). */
   list(filter: AuditListFilter): Promise<AuditListPage> {
     if (this.#parts.reader === undefined) throw new DomainError('audit_unavailable', 'The audit log cannot be read here');
     return this.#parts.reader.list(filter);

@@ -1,9 +1,6 @@
 /** `rampart client …` (commands/client.ts): an org's OAuth service clients, managed by the operator. */
 import { Command } from 'commander';
-import type { RampartConfig } from '../../kernel/config.js';
-import type { Output } from '../../kernel/cli/output.js';
-
-type Run = (command: Command, action: (config: RampartConfig, out: Output) => Promise<number>) => Promise<number>;
+import type { CommandContext } from '../../kernel/part.js';
 
 export interface ClientCreateOptions {
   readonly org: string;
@@ -14,7 +11,8 @@ export interface ClientCreateOptions {
   readonly jwks?: string;
 }
 
-export function clientCommand(run: Run): Command {
+export function clientCommand(context: CommandContext): Command {
+  const { run } = context;
   const client = new Command('client').description('OAuth 2 service clients of an org (client_credentials)');
   client
     .command('create')
@@ -27,7 +25,9 @@ export function clientCommand(run: Run): Command {
     .option('--jwks <file>', 'private_key_jwt: a JSON file holding the public JWK Set')
     .option('--json', 'print results as JSON')
     .action(async (options: ClientCreateOptions, command: Command) => {
-      process.exitCode = await run(command, async (config, out) => (await import('./client.js')).runClientCreate(config, out, options));
+      process.exitCode = await run(command, async (config, out) =>
+        (await import('./client.js')).runClientCreate(context, config, out, options),
+      );
     });
   client
     .command('list')
@@ -35,7 +35,9 @@ export function clientCommand(run: Run): Command {
     .requiredOption('--org <org>', 'the org (id or slug)')
     .option('--json', 'print results as JSON')
     .action(async (options: { org: string }, command: Command) => {
-      process.exitCode = await run(command, async (config, out) => (await import('./client.js')).runClientList(config, out, options.org));
+      process.exitCode = await run(command, async (config, out) =>
+        (await import('./client.js')).runClientList(context, config, out, options.org),
+      );
     });
   client
     .command('revoke <client_id>')
@@ -44,7 +46,7 @@ export function clientCommand(run: Run): Command {
     .option('--json', 'print results as JSON')
     .action(async (id: string, options: { org: string }, command: Command) => {
       process.exitCode = await run(command, async (config, out) =>
-        (await import('./client.js')).runClientRevoke(config, out, options.org, id),
+        (await import('./client.js')).runClientRevoke(context, config, out, options.org, id),
       );
     });
   return client;

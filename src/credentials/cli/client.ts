@@ -1,16 +1,16 @@
 /**
  * `rampart client create|list|revoke --org <org>`: the operator's way to an org's service
  * clients, through the same services as the API (a running Rampart on the same store sees the
- * change; with Redis, a revocation reaches every running instance at once). Logs go to stderr so
- * that stdout holds only the result; a client secret is printed once.
+ * change; with Redis, a revocation reaches every running instance at once). Logs go to stderr (the
+ * CLI's `compose` starts Rampart so) so that stdout holds only the result; a client secret is
+ * printed once.
  */
 import { readFileSync } from 'node:fs';
-import { createLogger } from '../../kernel/adapters/log/pino-logger.js';
 import type { RampartConfig } from '../../kernel/config.js';
 import { DomainError } from '../../kernel/domain/errors.js';
-import { normaliseEmail } from '../../identity/index.js';
+import type { CommandContext } from '../../kernel/part.js';
+import type { Credentials } from '../compose.js';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod, type PublicJwk, type ServiceClient } from '../domain/service-client.js';
-import { createRampart, type Rampart } from '../../rampart.js';
 import type { Output } from '../../kernel/cli/output.js';
 import type { ClientCreateOptions } from './client-command.js';
 
@@ -27,27 +27,18 @@ function clientJson(client: ServiceClient): Record<string, unknown> {
   };
 }
 
-async function withRampart(config: RampartConfig, work: (rampart: Rampart) => Promise<number>): Promise<number> {
-  const rampart = await createRampart(config, { logger: createLogger(config.logLevel, process.stderr) });
+/** Starts Rampart for one command, runs `work` on the credentials facade, and stops it. */
+async function withCredentials(
+  context: CommandContext,
+  config: RampartConfig,
+  work: (credentials: Credentials) => Promise<number>,
+): Promise<number> {
+  const composed = await context.compose(config, 'credentials');
   try {
-    return await work(rampart);
+    return await work(composed.facade);
   } finally {
-    await rampart.close();
+    await composed.close();
   }
-}
-
-async function orgId(rampart: Rampart, ref: string): Promise<string> {
-  const org = await rampart.tenancy.store.resolve(ref);
-  if (org === undefined) throw new DomainError('not_found', `no org ${ref}`);
-  return org.id;
-}
-
-async function userId(rampart: Rampart, ref: string): Promise<string> {
-  const user = ref.includes('@')
-    ? await rampart.identity.users.findByEmail(normaliseEmail(ref))
-    : await rampart.identity.users.findById(ref);
-  if (user === undefined) throw new DomainError('not_found', `no user ${ref}`);
-  return user.id;
 }
 
 function readJwks(file: string): { keys: PublicJwk[] } {
@@ -69,8 +60,13 @@ async function refusing(out: Output, work: () => Promise<number>): Promise<numbe
   }
 }
 
-export function runClientCreate(config: RampartConfig, out: Output, options: ClientCreateOptions): Promise<number> {
-  return withRampart(config, (rampart) =>
+export function runClientCreate(
+  context: CommandContext,
+  config: RampartConfig,
+  out: Output,
+  options: ClientCreateOptions,
+): Promise<number> {
+  return withCredentials(context, config, (credentials) =>
     refusing(out, async () => {
       if (!(CLIENT_AUTH_METHODS as readonly string[]).includes(options.authMethod)) {
         throw new DomainError('validation_failed', `--auth-method must be one of ${CLIENT_AUTH_METHODS.join(', ')}`);
@@ -79,9 +75,9 @@ export function runClientCreate(config: RampartConfig, out: Output, options: Cli
         .split(',')
         .map((s) => s.trim())
         .filter((s) => s !== '');
-      const created = await rampart.credentials.clients.createAsOperator(
-        await orgId(rampart, options.org),
-        await userId(rampart, options.owner),
+      const created = await credentials.clients.createAsOperator(
+        await credentials.operatorRefs.orgId(options.org),
+        await credentials.operatorRefs.userId(options.owner),
         {
           name: options.name,
           scopes,
@@ -99,10 +95,10 @@ export function runClientCreate(config: RampartConfig, out: Output, options: Cli
   );
 }
 
-export function runClientList(config: RampartConfig, out: Output, org: string): Promise<number> {
-  return withRampart(config, (rampart) =>
+export function runClientList(context: CommandContext, config: RampartConfig, out: Output, org: string): Promise<number> {
+  return withCredentials(context, config, (credentials) =>
     refusing(out, async () => {
-      const clients = await rampart.credentials.clients.listAsOperator(await orgId(rampart, org));
+      const clients = await credentials.clients.listAsOperator(await credentials.operatorRefs.orgId(org));
       out.result(
         { clients: clients.map(clientJson) },
         clients
@@ -114,10 +110,10 @@ export function runClientList(config: RampartConfig, out: Output, org: string): 
   );
 }
 
-export function runClientRevoke(config: RampartConfig, out: Output, org: string, id: string): Promise<number> {
-  return withRampart(config, (rampart) =>
+export function runClientRevoke(context: CommandContext, config: RampartConfig, out: Output, org: string, id: string): Promise<number> {
+  return withCredentials(context, config, (credentials) =>
     refusing(out, async () => {
-      await rampart.credentials.clients.revokeAsOperator(await orgId(rampart, org), id);
+      await credentials.clients.revokeAsOperator(await credentials.operatorRefs.orgId(org), id);
       out.result({ revoked: id }, `revoked ${id}`);
       return 0;
     }),

@@ -1,5 +1,5 @@
 /**
- * API keys (spec/api-v1.md, "API keys"). The rules this file holds, pure:
+ * API keys (test/fixtures/spec-api-v1.md, "API keys"). The rules this file holds, pure:
  * 1. a key belongs to the user who created it (its owner) and may be confined to one org;
  * 2. its scopes are permission names; the org-scoped ones need the org, platform ones do not;
  * 3. a key is usable until it is revoked or expires — a rotated key expires at the end of its

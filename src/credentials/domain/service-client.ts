@@ -1,5 +1,5 @@
 /**
- * OAuth 2 service clients of an org (spec/api-v1.md, "Authentication"; RFC 6749 §4.4). The rules,
+ * OAuth 2 service clients of an org (test/fixtures/spec-api-v1.md, "Authentication"; RFC 6749 §4.4). The rules,
  * pure:
  * 1. a client authenticates with a secret (`client_secret_basic`, RFC 6749 §2.3.1) or with a JWT
  *    signed by a key of its registered JWK Set (`private_key_jwt`, RFC 7523 §2.2);

@@ -1,5 +1,5 @@
 /**
- * `/api/v1/api-keys*` (spec/api-v1.md, "API keys"): the calling user's keys. The key is in the
+ * `/api/v1/api-keys*` (test/fixtures/spec-api-v1.md, "API keys"): the calling user's keys. The key is in the
  * answer of create and rotate only, so those routes opt out of Idempotency-Key replay (an answer
  * holding a secret is never stored).
  */
@@ -7,7 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiKey } from '../domain/api-key.js';
 import { DomainError, validationFailed } from '../../kernel/domain/errors.js';
-import type { Rampart } from '../../rampart.js';
+import type { Credentials } from '../compose.js';
 import type { KeyActor } from '../services/api-key-service.js';
 import { requestContext } from '../../kernel/http/request-context.js';
 
@@ -107,8 +107,8 @@ function keyActor(request: FastifyRequest): KeyActor {
   return { ...requestContext(request), principal };
 }
 
-export async function apiKeyRoutes(app: FastifyInstance, rampart: Rampart): Promise<void> {
-  const keys = rampart.credentials.apiKeys;
+export async function apiKeyRoutes(app: FastifyInstance, credentials: Pick<Credentials, 'apiKeys'>): Promise<void> {
+  const keys = credentials.apiKeys;
   const tags = ['api-keys'];
 
   app.post<{ Body: Static<typeof CreateBody> }>(

@@ -1,12 +1,12 @@
 /**
- * `/api/v1/orgs/{org}/clients*` (spec/api-v1.md, "Authentication"): an org's OAuth service
+ * `/api/v1/orgs/{org}/clients*` (test/fixtures/spec-api-v1.md, "Authentication"): an org's OAuth service
  * clients, `clients.manage`. The create answer holds the client secret, shown once, so it opts out
  * of Idempotency-Key replay.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ServiceClient } from '../domain/service-client.js';
-import type { Rampart } from '../../rampart.js';
+import type { Credentials } from '../compose.js';
 import { OrgParam, scopeOf, tenancyActor } from '../../kernel/http/org-params.js';
 
 const MANAGE = { permission: 'clients.manage', scope: 'org' } as const;
@@ -61,8 +61,8 @@ function clientJson(client: ServiceClient): Static<typeof ClientJson> {
   };
 }
 
-export async function clientRoutes(app: FastifyInstance, rampart: Rampart): Promise<void> {
-  const clients = rampart.credentials.clients;
+export async function clientRoutes(app: FastifyInstance, credentials: Pick<Credentials, 'clients'>): Promise<void> {
+  const clients = credentials.clients;
   const tags = ['clients'];
 
   app.post<{ Params: Static<typeof OrgParams>; Body: Static<typeof CreateBody> }>(

@@ -17,7 +17,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../kernel/domain/errors.js';
 import { OAuthError } from '../domain/oauth-error.js';
-import type { Rampart } from '../../rampart.js';
+import type { Credentials } from '../compose.js';
 import type { ClientAuthentication } from '../services/oauth-service.js';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../../kernel/http/problem.js';
 import { requestContext } from '../../kernel/http/request-context.js';
@@ -121,8 +121,8 @@ function contentError(error: unknown): OAuthError | undefined {
   return undefined;
 }
 
-export async function oauthRoutes(app: FastifyInstance, rampart: Rampart): Promise<void> {
-  const oauth = rampart.credentials.oauth;
+export async function oauthRoutes(app: FastifyInstance, credentials: Pick<Credentials, 'oauth'>): Promise<void> {
+  const oauth = credentials.oauth;
   await app.register(async (scope) => {
     // Form bodies only: the JSON parser the chain installs does not apply here.
     scope.removeContentTypeParser('application/json');

@@ -1,5 +1,5 @@
 /**
- * `Authorization: Bearer rk_…` (spec/api-v1.md, "Conventions"). The rules, in order:
+ * `Authorization: Bearer rk_…` (test/fixtures/spec-api-v1.md, "Conventions"). The rules, in order:
  * 1. a bearer credential that does not start with `rk_` is another authenticator's (JWTs);
  * 2. one that does but is not exactly `rk_` + 43 base64url characters is refused, unread;
  * 3. the key is found by its SHA-256 — from a short, bounded cache keyed by that hash, else from

@@ -1,5 +1,5 @@
 /**
- * API keys of the calling user (spec/api-v1.md, "API keys"): create, list, rotate, revoke.
+ * API keys of the calling user (test/fixtures/spec-api-v1.md, "API keys"): create, list, rotate, revoke.
  *
  * Rules it enforces:
  * 1. every scope must be held by the creator when the key is made — the Authorizer is asked for

@@ -1,5 +1,5 @@
 /**
- * An org's OAuth service clients (spec/api-v1.md, `/orgs/{org}/clients`, `clients.manage`). Rules:
+ * An org's OAuth service clients (test/fixtures/spec-api-v1.md, `/orgs/{org}/clients`, `clients.manage`). Rules:
  * 1. every scope is an org permission the creator holds in that org now (the Authorizer is asked
  *    for each; platform permissions are never a client's) — else 403 `forbidden`;
  * 2. `client_secret_basic` gets a 256-bit secret, shown once, stored as SHA-256;

@@ -1,5 +1,5 @@
 /**
- * An audit entry as the log stores and publishes it (spec/api-v1.md, "Audit"): the event a
+ * An audit entry as the log stores and publishes it (test/fixtures/spec-api-v1.md, "Audit"): the event a
  * service reported, plus the leaf index the integrator gave it and the time it was recorded.
  * Also the rule that keeps secrets out of the log: an event whose `details` has a field named
  * like a secret, or any text shaped like a credential, is refused — not redacted — because an
@@ -51,7 +51,7 @@ function detailsProblem(path: string, value: unknown, depth: number): string | u
 
 /**
  * Why `event` must not enter the log (a field path and a reason, never the value), or undefined.
- * Passwords, tokens, keys and secret values never appear in an entry (spec/api-v1.md, "Audit").
+ * Passwords, tokens, keys and secret values never appear in an entry (test/fixtures/spec-api-v1.md, "Audit").
  */
 export function auditEventSecretProblem(event: AuditEntryFields): string | undefined {
   const texts: [string, string | null | undefined][] = [

@@ -1,6 +1,6 @@
 /**
  * The error code catalog: the stable, machine-readable `code` of every problem Rampart returns.
- * Codes are the contract (spec/api-v1.md, "Conventions"); titles are for people and may change.
+ * Codes are the contract (test/fixtures/spec-api-v1.md, "Conventions"); titles are for people and may change.
  * `kernel/http/problem.ts` maps each code to its HTTP status, and a drift test keeps this catalog, that
  * mapper, the OpenAPI document and the spec identical.
  */

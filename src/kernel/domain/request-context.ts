@@ -1,4 +1,4 @@
-import type { AuditEvent } from '../ports/audit-log.js';
+import type { AuditEntryFields } from './audit-entry.js';
 import type { Principal } from './principal.js';
 import { SYSTEM_ORG_SLUG } from './system-org.js';
 
@@ -32,7 +32,7 @@ export interface UserAction {
 }
 
 /** The audit event of a user's own action on the platform (recorded under the `system` org). */
-export function userAuditEvent(done: UserAction): AuditEvent {
+export function userAuditEvent(done: UserAction): AuditEntryFields {
   const { userId, reason, details, context } = done;
   return {
     org: SYSTEM_ORG_SLUG,

@@ -1,7 +1,7 @@
 /**
  * Where every security-relevant event goes: authentication attempts (both outcomes),
  * authorization failures, state changes, configuration and role changes, policy violations,
- * secret reads and key uses (spec/api-v1.md, "Audit").
+ * secret reads and key uses (test/fixtures/spec-api-v1.md, "Audit").
  */
 
 import type { AuditEntryFields } from '../domain/audit-entry.js';

@@ -1,5 +1,5 @@
 /**
- * Which orgs would lose their last owner if a user went (the self-erasure guard, spec/api-v1.md
+ * Which orgs would lose their last owner if a user went (the self-erasure guard, test/fixtures/spec-api-v1.md
  * "The caller": `DELETE /api/v1/me`). Read before any tenant scope exists, from the membership
  * directory the authorizer reads too.
  */

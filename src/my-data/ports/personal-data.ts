@@ -1,6 +1,6 @@
 /**
  * The rows held on one user that no other port reads whole, for the caller's data export
- * (spec/api-v1.md, "The caller": `GET /api/v1/me/export`, GDPR Art. 15/20). Only metadata: never a
+ * (test/fixtures/spec-api-v1.md, "The caller": `GET /api/v1/me/export`, GDPR Art. 15/20). Only metadata: never a
  * password hash, token hash, key hash, TOTP secret or recovery-code hash.
  */
 import type { Session } from '../../identity/index.js';

@@ -1,5 +1,5 @@
 /**
- * The caller's GDPR routes (spec/api-v1.md, "The caller"): `GET /api/v1/me/export` (Art. 15/20,
+ * The caller's GDPR routes (test/fixtures/spec-api-v1.md, "The caller"): `GET /api/v1/me/export` (Art. 15/20,
  * one JSON document of everything held on the caller, as an attachment) and `DELETE /api/v1/me`
  * (Art. 17, the caller's erasure, confirmed with the password and, when enrolled, a second-factor
  * code). Users only: an API key or a service client is 403 `forbidden`. There is no user id in
@@ -9,7 +9,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { clearSessionCookie } from '../../identity/index.js';
 import { secret } from '../../kernel/domain/secret.js';
-import type { Rampart } from '../../rampart.js';
+import type { MyDataServices } from '../compose.js';
 import { EXPORT_AUDIT_LIMIT, type MyData } from '../services/my-data-export.js';
 import { KeyJson, keyJson } from '../../credentials/index.js';
 import { SessionJson, sessionJson } from '../../identity/index.js';
@@ -147,8 +147,7 @@ function exportJson(data: MyData, currentSessionId: string | undefined): Static<
   };
 }
 
-export async function meDataRoutes(app: FastifyInstance, rampart: Rampart): Promise<void> {
-  const { myData } = rampart;
+export async function meDataRoutes(app: FastifyInstance, myData: MyDataServices): Promise<void> {
   const tags = ['me'];
 
   app.get(

@@ -1,5 +1,5 @@
 /**
- * The caller's data export (spec/api-v1.md, "The caller": `GET /api/v1/me/export`, GDPR Art. 15
+ * The caller's data export (test/fixtures/spec-api-v1.md, "The caller": `GET /api/v1/me/export`, GDPR Art. 15
  * and 20): everything Rampart holds on the calling user, gathered for one machine-readable
  * document — the account, memberships, every session, API keys, set-password tokens, MFA state,
  * pending second-factor logins, known devices and the audit entries about the user. Never a

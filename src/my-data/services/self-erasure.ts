@@ -1,5 +1,5 @@
 /**
- * The caller's erasure of their own account (spec/api-v1.md, "The caller": `DELETE /api/v1/me`,
+ * The caller's erasure of their own account (test/fixtures/spec-api-v1.md, "The caller": `DELETE /api/v1/me`,
  * GDPR Art. 17). Rules, in order:
  * 1. only an active account with a password can do it: an account without one (invited, never
  *    set) is refused with 409 `conflict` — it must set a password first, so that the erasure is

@@ -1,11 +1,8 @@
 /** `rampart secrets …` (commands/secrets.ts): its code is loaded only when run, as every command's is. */
 import { Command } from 'commander';
-import type { RampartConfig } from '../../kernel/config.js';
-import type { Output } from '../../kernel/cli/output.js';
+import type { RunCommand } from '../../kernel/part.js';
 
-type Run = (command: Command, action: (config: RampartConfig, out: Output) => Promise<number>) => Promise<number>;
-
-export function secretsCommand(run: Run): Command {
+export function secretsCommand(run: RunCommand): Command {
   const secrets = new Command('secrets').description('secrets key management: data-key rotation, rewrap, min_decryption_version');
   secrets
     .command('rotate-data-keys')

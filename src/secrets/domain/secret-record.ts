@@ -1,5 +1,5 @@
 /**
- * Secrets of an org (spec/api-v1.md, "Secrets"): named values with versions. Only ciphertext is
+ * Secrets of an org (test/fixtures/spec-api-v1.md, "Secrets"): named values with versions. Only ciphertext is
  * stored; these are the shapes and limits every backend and the API share.
  */
 

@@ -1,5 +1,5 @@
 /**
- * `/api/v1/orgs/{org}/secrets*` (spec/api-v1.md, "Secrets"): write a new version, list (names,
+ * `/api/v1/orgs/{org}/secrets*` (test/fixtures/spec-api-v1.md, "Secrets"): write a new version, list (names,
  * versions and times — never values), reveal (audited; with a version), delete (every version's
  * ciphertext). All through the request's tenant scope. `reveal` holds a value in its answer, so it
  * opts out of Idempotency-Key replay (a stored answer would keep the value in clear).
@@ -8,7 +8,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { SECRET_NAME_PATTERN, SECRET_VALUE_MAX_BYTES, type SecretSummary } from '../domain/secret-record.js';
 import { secret } from '../../kernel/domain/secret.js';
-import type { Rampart } from '../../rampart.js';
+import type { Secrets } from '../compose.js';
 import { OrgParam, scopeOf } from '../../kernel/http/org-params.js';
 import { requestContext } from '../../kernel/http/request-context.js';
 
@@ -51,8 +51,8 @@ function secretJson(summary: SecretSummary): Static<typeof SecretJson> {
   };
 }
 
-export async function secretRoutes(app: FastifyInstance, rampart: Rampart): Promise<void> {
-  const { service } = rampart.secrets;
+export async function secretRoutes(app: FastifyInstance, secrets: Pick<Secrets, 'service'>): Promise<void> {
+  const { service } = secrets;
   const tags = ['secrets'];
   const READ = { permission: 'secrets.read', scope: 'org' } as const;
   const MANAGE = { permission: 'secrets.manage', scope: 'org' } as const;

@@ -1,5 +1,5 @@
 /**
- * The secret service (issue 7; spec/api-v1.md, "Secrets"): named, versioned values of an org,
+ * The secret service (issue 7; test/fixtures/spec-api-v1.md, "Secrets"): named, versioned values of an org,
  * sealed with envelope encryption — AES-256-GCM under the org's data key, the data key wrapped by
  * the KEK (`secrets/ports/kek.ts`), which never lives in the database. The rest of Rampart keeps every field
  * it must encrypt here.

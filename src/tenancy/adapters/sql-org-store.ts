@@ -11,7 +11,6 @@ import type { OrgStore, OwnerGuardedOutcome } from '../ports/org-store.js';
 import { withSystem, withTenant, type TenantTransaction } from '../../kernel/adapters/sql/rls-scope.js';
 import type { SqlDialectName } from '../../kernel/adapters/sql/sql-database.js';
 import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
-import { TENANT_TABLES } from './tenant-tables.js';
 import { isUniqueViolation } from '../../kernel/adapters/sql/unique-violation.js';
 
 const OWNER = 'owner';
@@ -28,10 +27,16 @@ function toOrg(row: { id: string; slug: string; name: string; created_at: number
 export class SqlOrgStore implements OrgStore {
   readonly #db: RampartKysely;
   readonly #dialect: SqlDialectName;
+  readonly #tenantTables: readonly string[];
 
-  constructor(db: RampartKysely, dialect: SqlDialectName) {
+  /**
+   * `tenantTables`: every table holding one org's rows (each capability's `tenantTables`, in
+   * composition order: `kernel.tenantTables`), which deleting an org empties of its rows.
+   */
+  constructor(db: RampartKysely, dialect: SqlDialectName, tenantTables: readonly string[]) {
     this.#db = db;
     this.#dialect = dialect;
+    this.#tenantTables = Object.freeze([...tenantTables]);
   }
 
   #scoped<T>(scope: TenantScope, work: (trx: TenantTransaction) => Promise<T>): Promise<T> {
@@ -200,8 +205,8 @@ export class SqlOrgStore implements OrgStore {
   deleteOrg(scope: TenantScope): Promise<Readonly<Record<string, number>>> {
     return this.#scoped(scope, async (trx) => {
       const removed: Record<string, number> = {};
-      for (const table of TENANT_TABLES) {
-        // Table names come from the fixed registry, never from input; the org id is bound.
+      for (const table of this.#tenantTables) {
+        // Table names come from the capabilities' fixed lists, never from input; the org id is bound.
         const result = await trx
           .deleteFrom(table as 'memberships')
           .where('org_id', '=', scope.orgId)

@@ -4,7 +4,7 @@
  */
 import type { Org } from '../../identity/index.js';
 
-export type { Org } from '../../identity/accounts/domain/user.js';
+export type { Org } from '../../identity/index.js';
 
 /** A member of an org, with the account's email for display. */
 export interface Member {

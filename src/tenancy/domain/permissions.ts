@@ -1,5 +1,5 @@
 /**
- * The permission registry and the built-in roles (spec/api-v1.md, "Organisations, members, roles").
+ * The permission registry and the built-in roles (test/fixtures/spec-api-v1.md, "Organisations, members, roles").
  *
  * Rules this file enforces:
  * 1. A permission is a dotted lower-case name (`secrets.read`, `vm.export`). Rampart's own are

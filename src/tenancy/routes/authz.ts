@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Rampart } from '../../rampart.js';
+import type { Tenancy } from '../compose.js';
 import { OrgParam, tenancyActor } from '../../kernel/http/org-params.js';
 
 const CheckBody = Type.Object(
@@ -30,8 +30,8 @@ const CheckBody = Type.Object(
 );
 const Answer = Type.Object({ allowed: Type.Boolean(), reason: Type.String() }, { additionalProperties: false });
 
-export async function authzRoutes(app: FastifyInstance, rampart: Rampart): Promise<void> {
-  const { check } = rampart.tenancy;
+export async function authzRoutes(app: FastifyInstance, tenancy: Pick<Tenancy, 'check'>): Promise<void> {
+  const { check } = tenancy;
   app.post<{ Body: Static<typeof CheckBody> }>(
     '/api/v1/authz/check',
     {

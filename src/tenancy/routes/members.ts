@@ -7,7 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { validationFailed } from '../../kernel/domain/errors.js';
 import { ROLE_NAME_PATTERN, type Member } from '../domain/org.js';
-import type { Rampart } from '../../rampart.js';
+import type { Tenancy } from '../compose.js';
 import { OrgParam, scopeOf, tenancyActor } from '../../kernel/http/org-params.js';
 
 const Role = Type.String({ minLength: 1, maxLength: 64, pattern: ROLE_NAME_PATTERN });
@@ -53,8 +53,8 @@ function memberJson(member: Member): Static<typeof MemberJson> {
   };
 }
 
-export async function memberRoutes(app: FastifyInstance, rampart: Rampart): Promise<void> {
-  const { members } = rampart.tenancy;
+export async function memberRoutes(app: FastifyInstance, tenancy: Pick<Tenancy, 'members'>): Promise<void> {
+  const { members } = tenancy;
   const tags = ['members'];
   const READ = { permission: 'members.read', scope: 'org' } as const;
   const MANAGE = { permission: 'members.manage', scope: 'org' } as const;

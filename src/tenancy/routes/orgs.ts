@@ -1,5 +1,5 @@
 /**
- * `/api/v1/orgs` and `/api/v1/orgs/{org}` (spec/api-v1.md, "Organisations, members, roles"):
+ * `/api/v1/orgs` and `/api/v1/orgs/{org}` (test/fixtures/spec-api-v1.md, "Organisations, members, roles"):
  * create (authenticated; the creator becomes owner), list the caller's, read (`org.read`), delete
  * (`org.delete`, which removes every row of the org's tenant data). Also registers the members,
  * roles and authz-check routes, so index.ts stays one line for the family.
@@ -7,7 +7,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { SLUG_PATTERN, type Org } from '../domain/org.js';
-import type { Rampart } from '../../rampart.js';
+import type { Tenancy } from '../compose.js';
 import { authzRoutes } from './authz.js';
 import { memberRoutes } from './members.js';
 import { OrgParam, scopeOf, tenancyActor } from '../../kernel/http/org-params.js';
@@ -35,8 +35,8 @@ export function orgJson(org: Org): Static<typeof OrgJson> {
   return { id: org.id, slug: org.slug, name: org.name, created_at: new Date(org.createdAt).toISOString() };
 }
 
-export async function orgRoutes(app: FastifyInstance, rampart: Rampart): Promise<void> {
-  const { orgs } = rampart.tenancy;
+export async function orgRoutes(app: FastifyInstance, tenancy: Pick<Tenancy, 'orgs' | 'members' | 'roles' | 'check'>): Promise<void> {
+  const { orgs } = tenancy;
   const tags = ['orgs'];
 
   app.post<{ Body: Static<typeof CreateBody> }>(
@@ -95,7 +95,7 @@ export async function orgRoutes(app: FastifyInstance, rampart: Rampart): Promise
     },
   );
 
-  await memberRoutes(app, rampart);
-  await roleRoutes(app, rampart);
-  await authzRoutes(app, rampart);
+  await memberRoutes(app, tenancy);
+  await roleRoutes(app, tenancy);
+  await authzRoutes(app, tenancy);
 }

@@ -7,7 +7,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ROLE_NAME_PATTERN } from '../domain/org.js';
-import type { Rampart } from '../../rampart.js';
+import type { Tenancy } from '../compose.js';
 import { OrgParam, scopeOf, tenancyActor } from '../../kernel/http/org-params.js';
 
 const PermissionName = Type.String({ minLength: 3, maxLength: 128, pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$' });
@@ -39,8 +39,8 @@ const HistoryJson = Type.Object(
   { additionalProperties: false },
 );
 
-export async function roleRoutes(app: FastifyInstance, rampart: Rampart): Promise<void> {
-  const { roles } = rampart.tenancy;
+export async function roleRoutes(app: FastifyInstance, tenancy: Pick<Tenancy, 'roles'>): Promise<void> {
+  const { roles } = tenancy;
   const tags = ['roles'];
 
   app.get<{ Params: Static<typeof OrgParams> }>(

@@ -1,5 +1,5 @@
 /**
- * Organisations (spec/api-v1.md, "Organisations, members, roles"): create (the creator becomes
+ * Organisations (test/fixtures/spec-api-v1.md, "Organisations, members, roles"): create (the creator becomes
  * `owner`; slugs unique across the deployment), list the caller's, read, delete. Deleting removes
  * every row of the org in every tenant table in one transaction (the store's guarantee), then is
  * audited; the audit log keeps the org's earlier entries (append-only, deployment-wide).

@@ -1,12 +1,13 @@
 /**
- * Public account routes: self-registration (spec/api-v1.md, "Authentication") and
+ * Public account routes: self-registration (test/fixtures/spec-api-v1.md, "Authentication") and
  * `POST /api/v1/auth/password/set`, an extension the spec is silent on: it spends a one-time
  * set-password token from `POST /api/v1/users` (24 h, single use) and sets the password.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { secret } from '../../../kernel/domain/secret.js';
-import type { Rampart } from '../../../rampart.js';
+import type { RampartConfig } from '../../../kernel/config.js';
+import type { Identity } from '../../compose.js';
 import { requestContext } from '../../../kernel/http/request-context.js';
 import { UserJson, userJson } from './user-json.js';
 
@@ -25,9 +26,13 @@ const SetBody = Type.Object(
 
 const MINUTE = 60_000;
 
-export async function accountRoutes(app: FastifyInstance, rampart: Rampart): Promise<void> {
-  const { registration, accountPassword } = rampart.identity;
-  const limit = { max: rampart.config.loginRateLimit * 10, windowMs: MINUTE };
+export async function accountRoutes(
+  app: FastifyInstance,
+  identity: Pick<Identity, 'registration' | 'accountPassword'>,
+  config: Pick<RampartConfig, 'loginRateLimit'>,
+): Promise<void> {
+  const { registration, accountPassword } = identity;
+  const limit = { max: config.loginRateLimit * 10, windowMs: MINUTE };
 
   app.post<{ Body: Static<typeof RegisterBody> }>(
     '/api/v1/auth/register',

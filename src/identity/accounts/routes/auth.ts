@@ -1,5 +1,5 @@
 /**
- * `/api/v1/auth/*`: password login, its MFA step, refresh-token rotation and logout (spec/api-v1.md,
+ * `/api/v1/auth/*`: password login, its MFA step, refresh-token rotation and logout (test/fixtures/spec-api-v1.md,
  * "Authentication"). Each route is a schema and one service call. Answers that carry tokens opt
  * out of Idempotency-Key replay (a stored answer would hold them in clear) and are `no-store`.
  * `mode: "cookie"` opens a browser session (`__Host-rampart_session`, see
@@ -15,7 +15,8 @@ import type { CookieGrant } from '../../browser/services/cookie-sessions.js';
 import type { SessionBinding } from '../../mfa/services/mfa-login.js';
 import type { RequestContext } from '../../../kernel/domain/request-context.js';
 import type { TokenGrant } from '../../tokens/services/token-grant.js';
-import type { Rampart } from '../../../rampart.js';
+import type { RampartConfig } from '../../../kernel/config.js';
+import type { Identity } from '../../compose.js';
 import { UserJson, userJson } from './user-json.js';
 
 const LoginBody = Type.Object(
@@ -101,8 +102,11 @@ function headerOf(request: FastifyRequest, name: string): string | undefined {
   return Array.isArray(value) ? '' : value;
 }
 
-export async function authRoutes(app: FastifyInstance, rampart: Rampart): Promise<void> {
-  const { identity, config } = rampart;
+export async function authRoutes(
+  app: FastifyInstance,
+  identity: Pick<Identity, 'csrf' | 'dpop' | 'cookieSessions' | 'login' | 'mfaLogin' | 'refresh' | 'revoker'>,
+  config: Pick<RampartConfig, 'publicUrl' | 'loginRateLimit' | 'rateLimit' | 'refreshReuseGrace'>,
+): Promise<void> {
   const urlOf = (path: string): string => new URL(path, config.publicUrl).href;
 
   /**

@@ -1,9 +1,9 @@
-/** The caller's password and sessions (spec/api-v1.md, "The caller"). */
+/** The caller's password and sessions (test/fixtures/spec-api-v1.md, "The caller"). */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { secret } from '../../../kernel/domain/secret.js';
 import type { Session } from '../../sessions/domain/session.js';
-import type { Rampart } from '../../../rampart.js';
+import type { Identity } from '../../compose.js';
 import { userActor } from '../../../kernel/http/request-context.js';
 
 const PasswordBody = Type.Object(
@@ -38,8 +38,8 @@ export function sessionJson(s: Session, currentSessionId: string | undefined): S
 
 const SessionParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 
-export async function meAccountRoutes(app: FastifyInstance, rampart: Rampart): Promise<void> {
-  const { accountPassword, mySessions } = rampart.identity;
+export async function meAccountRoutes(app: FastifyInstance, identity: Pick<Identity, 'accountPassword' | 'mySessions'>): Promise<void> {
+  const { accountPassword, mySessions } = identity;
   const tags = ['me'];
 
   app.post<{ Body: Static<typeof PasswordBody> }>(

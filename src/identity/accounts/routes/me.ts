@@ -1,4 +1,4 @@
-/** `GET /api/v1/me`: the caller's account, memberships and MFA status (spec/api-v1.md, "The caller"). */
+/** `GET /api/v1/me`: the caller's account, memberships and MFA status (test/fixtures/spec-api-v1.md, "The caller"). */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { DomainError } from '../../../kernel/domain/errors.js';

@@ -1,14 +1,15 @@
 /**
- * `/api/v1/users*` (spec/api-v1.md, "Platform users"), every route `users.manage` on the platform.
+ * `/api/v1/users*` (test/fixtures/spec-api-v1.md, "Platform users"), every route `users.manage` on the platform.
  * Also registers the caller's password and sessions routes (me-account.ts) and the public account
- * routes (account.ts), so that index.ts stays one line per resource family. Answers that carry a
- * set-password token opt out of Idempotency-Key replay and are never stored.
+ * routes (account.ts), so that compose.ts registers one function per resource family. Answers that
+ * carry a set-password token opt out of Idempotency-Key replay and are never stored.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { validationFailed } from '../../../kernel/domain/errors.js';
 import { secret } from '../../../kernel/domain/secret.js';
-import type { Rampart } from '../../../rampart.js';
+import type { RampartConfig } from '../../../kernel/config.js';
+import type { Identity } from '../../compose.js';
 import { accountRoutes } from './account.js';
 import { meAccountRoutes } from './me-account.js';
 import { userActor } from '../../../kernel/http/request-context.js';
@@ -63,8 +64,12 @@ function decodeCursor(cursor: string | undefined): string | undefined {
   return id;
 }
 
-export async function userRoutes(app: FastifyInstance, rampart: Rampart): Promise<void> {
-  const admin = rampart.identity.userAdmin;
+export async function userRoutes(
+  app: FastifyInstance,
+  identity: Pick<Identity, 'userAdmin' | 'accountPassword' | 'mySessions' | 'registration'>,
+  config: Pick<RampartConfig, 'loginRateLimit'>,
+): Promise<void> {
+  const admin = identity.userAdmin;
   const tags = ['users'];
 
   app.post<{ Body: Static<typeof CreateBody> }>(
@@ -158,6 +163,6 @@ export async function userRoutes(app: FastifyInstance, rampart: Rampart): Promis
     },
   );
 
-  await meAccountRoutes(app, rampart);
-  await accountRoutes(app, rampart);
+  await meAccountRoutes(app, identity);
+  await accountRoutes(app, identity, config);
 }

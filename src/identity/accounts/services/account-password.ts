@@ -1,7 +1,7 @@
 /**
  * Setting a password: with a one-time set-password token (consumed atomically by the store before
  * anything else, so of two concurrent uses exactly one succeeds), or by the caller with its current
- * password, which revokes every other session of the caller (spec/api-v1.md, "The caller"). The
+ * password, which revokes every other session of the caller (test/fixtures/spec-api-v1.md, "The caller"). The
  * policy applies to both; neither the password nor the token is ever audited.
  */
 import { hashPasswordToken } from '../crypto/password-token.js';

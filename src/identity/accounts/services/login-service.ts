@@ -1,5 +1,5 @@
 /**
- * Password login (spec/api-v1.md, "Authentication"). The rules it enforces, in order:
+ * Password login (test/fixtures/spec-api-v1.md, "Authentication"). The rules it enforces, in order:
  * 1. the login limits (per IP, per (IP, account)) → 429 with Retry-After;
  * 2. an unknown account, or one without a password, costs one dummy argon2id verification and is
  *    answered exactly like a wrong password (same status, body and headers), so neither the answer

@@ -1,5 +1,5 @@
 /**
- * Platform user management (spec/api-v1.md, "Platform users"): create (with a password, or with a
+ * Platform user management (test/fixtures/spec-api-v1.md, "Platform users"): create (with a password, or with a
  * one-time set-password token returned once), list by cursor, read, rename, disable/enable, erase,
  * revoke every session. Every change is audited with actor, target, IP and request id — never a
  * password or token. Erasure is audited first (fail closed), revokes every session (store, local

@@ -1,5 +1,5 @@
 /**
- * The browser-session cookie (spec/api-v1.md, "Authentication"): `__Host-rampart_session` =
+ * The browser-session cookie (test/fixtures/spec-api-v1.md, "Authentication"): `__Host-rampart_session` =
  * `<session id>.<secret>`, the secret 256 random bits in base64url, stored server-side only as
  * SHA-256 hex. The `__Host-` prefix (RFC 6265bis §4.1.3.2) makes browsers refuse the cookie unless
  * it is `Secure`, has `Path=/` and no `Domain`, so a sibling subdomain cannot plant or shadow it.

@@ -1,5 +1,5 @@
 /**
- * Browser sessions (spec/api-v1.md, "Authentication"; docs/decisions/007-browser-sessions.md).
+ * Browser sessions (test/fixtures/spec-api-v1.md, "Authentication"; docs/decisions/007-browser-sessions.md).
  * Rules:
  * 1. a cookie login opens a new session with a new id and a new 256-bit secret; only SHA-256 of the
  *    secret is stored; a session cookie the browser already held is revoked (fixation: the id

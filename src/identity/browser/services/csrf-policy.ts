@@ -1,5 +1,5 @@
 /**
- * The CSRF rule for cookie-authenticated requests (spec/api-v1.md, "Conventions"). A request of
+ * The CSRF rule for cookie-authenticated requests (test/fixtures/spec-api-v1.md, "Conventions"). A request of
  * an unsafe method (anything but GET, HEAD, OPTIONS) is accepted when:
  * 1. `Origin` is the origin of RAMPART_PUBLIC_URL or one of RAMPART_CORS_ORIGINS; or
  * 2. there is no `Origin` and `Sec-Fetch-Site: same-origin`; or

@@ -1,20 +1,20 @@
 /**
- * The caller's TOTP enrolment (spec/api-v1.md, "The caller"): start, confirm, disable. Answers
+ * The caller's TOTP enrolment (test/fixtures/spec-api-v1.md, "The caller"): start, confirm, disable. Answers
  * that hold a secret (the TOTP secret, the recovery codes) opt out of Idempotency-Key replay — a
  * stored answer would keep them in clear — and are `no-store` like every authenticated answer.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { secret } from '../../../kernel/domain/secret.js';
-import type { Rampart } from '../../../rampart.js';
+import type { Identity } from '../../compose.js';
 import { userActor } from '../../../kernel/http/request-context.js';
 
 const CodeBody = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 const Started = Type.Object({ secret: Type.String(), otpauth_url: Type.String() }, { additionalProperties: false });
 const Confirmed = Type.Object({ recovery_codes: Type.Array(Type.String()) }, { additionalProperties: false });
 
-export async function meMfaRoutes(app: FastifyInstance, rampart: Rampart): Promise<void> {
-  const { mfa } = rampart.identity;
+export async function meMfaRoutes(app: FastifyInstance, identity: Pick<Identity, 'mfa'>): Promise<void> {
+  const { mfa } = identity;
   const tags = ['me'];
 
   app.post(

@@ -1,5 +1,5 @@
 /**
- * The caller's TOTP enrolment (spec/api-v1.md, "The caller"): start (or restart) → confirm with a
+ * The caller's TOTP enrolment (test/fixtures/spec-api-v1.md, "The caller"): start (or restart) → confirm with a
  * first code → ten recovery codes shown once; disable with a current code or a recovery code.
  * Rules: a confirmed enrolment is not restarted (disable it first: 409); confirming spends the
  * code's step; every change is audited, never the secret or a code.

@@ -1,5 +1,5 @@
 /**
- * The second step of a login (spec/api-v1.md, "Authentication"). Rules, in order:
+ * The second step of a login (test/fixtures/spec-api-v1.md, "Authentication"). Rules, in order:
  * 1. a correct password of a user with confirmed TOTP opens no session: it creates a challenge,
  *    whose `mfa_token` (256 random bits, stored as SHA-256) lives 5 minutes;
  * 2. each verify first spends one of the challenge's 5 attempts (one guarded UPDATE), so no more

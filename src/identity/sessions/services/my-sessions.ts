@@ -1,5 +1,5 @@
 /**
- * The caller's sessions (spec/api-v1.md, "The caller"): list the live ones, revoke one. A session
+ * The caller's sessions (test/fixtures/spec-api-v1.md, "The caller"): list the live ones, revoke one. A session
  * id of another user answers 404 exactly like an unknown one, so ids of others are not revealed.
  * A revocation is audited before it is made: when the log cannot record it, nothing changes.
  */

@@ -1,5 +1,5 @@
 /**
- * The claims of a Rampart access token (spec/api-v1.md, "Authentication"; RFC 9068 profile).
+ * The claims of a Rampart access token (test/fixtures/spec-api-v1.md, "Authentication"; RFC 9068 profile).
  * Pure types and limits: signing and verification live in `identity/tokens/crypto/access-token.ts`, and the
  * revocation set uses the same lifetime bound to know when a revoked session may be forgotten.
  */

@@ -1,5 +1,5 @@
 /**
- * Refresh-token rotation with reuse detection (spec/api-v1.md, "Authentication"; RFC 9700 §4.14.2).
+ * Refresh-token rotation with reuse detection (test/fixtures/spec-api-v1.md, "Authentication"; RFC 9700 §4.14.2).
  * Every use spends the token and yields its successor in one atomic store statement. A spent
  * token presented again means two parties hold it — the client and a thief — so the whole
  * session is revoked (401 `session_revoked`, audited as `auth.refresh_reuse`).

@@ -1,4 +1,4 @@
-/** What a successful login or refresh hands the client (spec/api-v1.md, "Authentication"). */
+/** What a successful login or refresh hands the client (test/fixtures/spec-api-v1.md, "Authentication"). */
 import type { Secret } from '../../../kernel/domain/secret.js';
 import type { User } from '../../accounts/domain/user.js';
 

@@ -94,7 +94,7 @@ export class TokenService {
     }
   }
 
-  /** A new access token for a session (claims of spec/api-v1.md "Authentication"). */
+  /** A new access token for a session (claims of test/fixtures/spec-api-v1.md "Authentication"). */
   issue(subject: AccessTokenSubject): Promise<SignedAccessToken> {
     return signAccessToken(
       {
