@@ -115,7 +115,9 @@ export function buildCli(): Command {
     async compose(config, name) {
       // Logs on stderr: stdout carries only the command's result (with --json, one JSON line).
       const { createLogger } = await import('../kernel/adapters/log/pino-logger.js');
-      const rampart = await (await import('../rampart.js')).createRampart(config, { logger: createLogger(config.logLevel, process.stderr) });
+      const rampart = await (
+        await import('../rampart.js')
+      ).createRampart(config, { logger: createLogger(config.logLevel, process.stderr) });
       return { facade: rampart.facade(name), close: () => rampart.close() };
     },
   };

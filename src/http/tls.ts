@@ -5,7 +5,7 @@
  * A file that cannot be read, or a key that does not belong to the certificate, stops the start
  * with a {@link ConfigError} naming the variable, not an OpenSSL error string.
  */
-import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
+import { parseCertificate, parsePrivateKey, type KeyObject } from '../kernel/crypto/pem.js';
 import { readFileSync } from 'node:fs';
 import { createSecureContext, type SecureContextOptions, type TlsOptions } from 'node:tls';
 import { ConfigError } from '../kernel/config.js';
@@ -42,8 +42,8 @@ export function tlsOptions(certFile: string, keyFile: string): TlsOptions & Secu
   const cert = parse('RAMPART_TLS_CERT', `${certFile} cannot be read`, () => readFileSync(certFile));
   const key = parse('RAMPART_TLS_KEY', `${keyFile} cannot be read`, () => readFileSync(keyFile));
   // The first certificate of the file is the server's own; any others are its chain.
-  const leaf = parse('RAMPART_TLS_CERT', `${certFile} does not start with a PEM certificate`, () => new X509Certificate(cert));
-  const privateKey: KeyObject = parse('RAMPART_TLS_KEY', `${keyFile} is not an unencrypted PEM private key`, () => createPrivateKey(key));
+  const leaf = parse('RAMPART_TLS_CERT', `${certFile} does not start with a PEM certificate`, () => parseCertificate(cert));
+  const privateKey: KeyObject = parse('RAMPART_TLS_KEY', `${keyFile} is not an unencrypted PEM private key`, () => parsePrivateKey(key));
   if (!leaf.checkPrivateKey(privateKey)) {
     throw new ConfigError('RAMPART_TLS_KEY', `${keyFile} is not the private key of the certificate in ${certFile}`);
   }

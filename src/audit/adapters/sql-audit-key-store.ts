@@ -6,7 +6,7 @@
  * key, does not open. Two instances starting together insert the same row id once; the loser
  * reads the winner's key.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { ed25519FromPkcs8, ed25519FromRaw, newEd25519KeyPair } from '../crypto/audit-signing-key.js';
 import { openAesGcm, sealAesGcm } from '../../kernel/crypto/aes-gcm-seal.js';
 import { noteSigner, noteVerifier, type NoteSigner, type NoteVerifier } from '../crypto/signed-note.js';
 import type { Secret } from '../../kernel/domain/secret.js';
@@ -27,15 +27,9 @@ function aad(row: Pick<AuditKeyTable, 'id' | 'name' | 'public_key'>): string {
   return `rampart audit checkpoint key v1\n${row.id}\n${row.name}\n${row.public_key}`;
 }
 
-function publicKeyFromRaw(base64: string): KeyObject {
-  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(base64, 'base64').toString('base64url') }, format: 'jwk' });
-}
-
 async function createKey(db: RampartKysely, kek: Secret<Buffer>, name: string, now: number): Promise<void> {
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url').toString('base64');
+  const { raw, pkcs8: der } = newEd25519KeyPair();
   const row = { id: AUDIT_KEY_ID, name, public_key: raw, created_at: now };
-  const der = privateKey.export({ format: 'der', type: 'pkcs8' });
   const sealed = sealAesGcm(kek.reveal(), new Uint8Array(der), aad(row));
   await db
     .insertInto('audit_keys')
@@ -61,11 +55,11 @@ export async function loadAuditKeys(
     row = await read();
     if (row === undefined) throw new Error('the audit signing key could not be stored');
   }
-  const verifier = noteVerifier(row.name, publicKeyFromRaw(row.public_key));
+  const verifier = noteVerifier(row.name, ed25519FromRaw(row.public_key));
   if (options.kek === undefined) return { name: row.name, verifier, signer: undefined };
   const der = openAesGcm(options.kek.reveal(), row.sealed_private_key, aad(row));
   if (der === undefined) throw new Error('the audit signing key does not open with this master key');
-  const signer = noteSigner(row.name, createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }));
+  const signer = noteSigner(row.name, ed25519FromPkcs8(der));
   if (signer.keyId !== verifier.keyId) throw new Error('the audit signing key does not match its public key');
   return { name: row.name, verifier, signer };
 }

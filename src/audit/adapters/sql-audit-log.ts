@@ -11,7 +11,7 @@
  * the batch goes to `audit_pending`, and the one elected {@link PgAuditIntegrator} gives the
  * entries their indices (see there).
  */
-import { randomBytes } from 'node:crypto';
+import { randomKey } from '../../kernel/crypto/random.js';
 import type { Transaction } from 'kysely';
 import {
   commitPersonal,
@@ -176,7 +176,7 @@ export class SqlAuditLog implements AuditLog {
    */
   #sealed(batch: readonly Queued[], keys: ReadonlyMap<string, Buffer>): AppendRow[] {
     const count = batch.reduce((n, item) => (item.taken === undefined ? n : n + 1), 0);
-    const random = count === 0 ? Buffer.alloc(0) : randomBytes(count * (SALT_SIZE + NONCE_SIZE));
+    const random = count === 0 ? Buffer.alloc(0) : randomKey(count * (SALT_SIZE + NONCE_SIZE));
     let offset = 0;
     return batch.map((item): AppendRow => {
       const taken = item.taken;

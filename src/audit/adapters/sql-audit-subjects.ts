@@ -7,7 +7,7 @@
  * subject's key exists. Leaf hashes and subtrees are never touched: proofs, checkpoints and
  * `rampart audit verify` keep passing.
  */
-import { randomBytes } from 'node:crypto';
+import { randomKey } from '../../kernel/crypto/random.js';
 import type { Transaction } from 'kysely';
 import { openAesGcm, sealAesGcm } from '../../kernel/crypto/aes-gcm-seal.js';
 import { disclosedEntry, openPersonal, parsePersonalRef, type PersonalDisclosure, type PersonalRef } from '../crypto/audit-personal.js';
@@ -90,7 +90,7 @@ export class SqlAuditSubjects {
   #newSealedKey(subject: string): string {
     const wrapKey = this.#wrapKey;
     if (wrapKey === undefined) throw new Error('sealing audit entries needs the master key');
-    return sealAesGcm(wrapKey.reveal(), randomBytes(32), keyAad(subject));
+    return sealAesGcm(wrapKey.reveal(), randomKey(32), keyAad(subject));
   }
 
   /** The existing keys of `subjects` (an erased or unknown subject has none). */

@@ -18,7 +18,7 @@
  * remembered in the database. A rule that fails is logged and never fails the caller, whose event
  * is already durable. Alerts carry the triggering event's org, subject, source and request id.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../kernel/crypto/digest.js';
 import type { AuditEvent, AuditLog } from '../../kernel/ports/audit-log.js';
 import type { AuditKnownDevices } from '../ports/audit-known-devices.js';
 import type { Clock } from '../../kernel/ports/clock.js';
@@ -117,9 +117,8 @@ export class AlertingAuditLog implements AuditLog {
     } else if (event.action === 'auth.login' && event.result === 'success') {
       const user = event.subject ?? (event.actor.type === 'user' ? event.actor.id : null);
       if (user !== null && this.#o.devices !== undefined) {
-        const fingerprint = createHash('sha256')
-          .update(`${user}\n${event.userAgent ?? ''}`)
-          .digest('hex');
+        const fingerprint = sha256(`${user}
+${event.userAgent ?? ''}`).toString('hex');
         if ((await this.#o.devices.sighted(user, fingerprint, now)) === 'new') alerts.push({ rule: 'new_device', details: {} });
       }
     } else if (event.action === 'auth.refresh_reuse') {

@@ -9,7 +9,7 @@
  * pkcs11js is synchronous and the Cryptoki library is initialised once per process: instances on
  * the same module share it (reference-counted), each with its own logged-in session.
  */
-import { randomBytes } from 'node:crypto';
+import { randomKey } from '../../kernel/crypto/random.js';
 import * as pkcs11js from 'pkcs11js';
 import { SecretIntegrityError } from '../domain/secret-integrity.js';
 import { secret, type Secret } from '../../kernel/domain/secret.js';
@@ -175,7 +175,7 @@ export class Pkcs11Kek implements KekProvider {
 
   wrap(kekId: string, key: Secret<Buffer>, aad: Uint8Array): Promise<string> {
     try {
-      const iv = randomBytes(IV_BYTES);
+      const iv = randomKey(IV_BYTES);
       this.#pkcs11.C_EncryptInit(this.#session, this.#mechanism(iv, aad), this.#handle(kekId));
       const sealed = this.#pkcs11.C_Encrypt(this.#session, key.reveal(), Buffer.alloc(KEY_BYTES + TAG_BYTES + 16));
       return Promise.resolve(Buffer.concat([iv, sealed]).toString('base64url'));

@@ -13,7 +13,7 @@
  *    token object; nothing for a derived KEK). Running the command again after a crash resumes at
  *    step 2 (or 3) and finishes.
  */
-import { randomBytes } from 'node:crypto';
+import { randomToken } from '../../kernel/crypto/random.js';
 import { dataKeyAad } from '../crypto/envelope.js';
 import { SecretIntegrityError } from '../domain/secret-integrity.js';
 import type { Clock } from '../../kernel/ports/clock.js';
@@ -75,7 +75,7 @@ export class KekRotation {
     let active = keks.find((kek) => kek.state === 'active');
     const resumed = active !== undefined && keks.some((kek) => kek.state === 'retiring');
     if (!resumed) {
-      const id = `kek_${randomBytes(16).toString('base64url')}`;
+      const id = `kek_${randomToken(16)}`;
       await this.#kek.create(id);
       await this.#backend.addKek(id, this.#kek.source, this.#clock.now());
       keks = await this.#backend.keks();

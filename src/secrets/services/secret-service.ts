@@ -14,7 +14,7 @@
  *   alert (`onAlert`). It is never returned, retried with another key or logged with its value.
  * - A reveal is audited before the value is returned; no value, key or ciphertext enters an entry.
  */
-import { randomBytes } from 'node:crypto';
+import { randomKey, randomToken } from '../../kernel/crypto/random.js';
 import { DATA_KEY_MAX_ENCRYPTIONS, dataKeyAad, envelopeKeyId, openSecret, sealSecret } from '../crypto/envelope.js';
 import { DomainError } from '../../kernel/domain/errors.js';
 import { isSecretName, SECRET_VALUE_MAX_BYTES, type DataKeyRecord, type SecretSummary } from '../domain/secret-record.js';
@@ -80,7 +80,7 @@ export interface RevealedSecret {
 }
 
 function newId(prefix: string): string {
-  return `${prefix}_${randomBytes(16).toString('base64url')}`;
+  return `${prefix}_${randomToken(16)}`;
 }
 
 export class SecretService {
@@ -362,7 +362,7 @@ export class SecretService {
   async #newDataKey(scope: KeyAccess, previousId: string | undefined): Promise<void> {
     const kekId = await this.#activeKek();
     const id = newId('dk');
-    const key = secret(randomBytes(32));
+    const key = secret(randomKey(32));
     const wrapped = await this.#o.kek.wrap(kekId, key, dataKeyAad(scope.orgId, id));
     const record: DataKeyRecord = {
       id,

@@ -4,7 +4,7 @@
  * with a random password that is handed back once, for the CLI to print on stderr — never logged,
  * never audited, never stored but as its argon2id hash.
  */
-import { randomBytes } from 'node:crypto';
+import { randomToken } from '../../../kernel/crypto/random.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
 import { newId } from '../../../kernel/crypto/random-id.js';
 import { secret, type Secret } from '../../../kernel/domain/secret.js';
@@ -39,7 +39,7 @@ export class BootstrapAdmin {
     if ((await this.#o.users.count()) > 0) return undefined;
     const email = normaliseEmail(this.#o.email ?? `admin@${new URL(this.#o.publicUrl).hostname}`);
     // 24 random bytes → 32 base64url characters (192 bits).
-    const generated = this.#o.password === undefined ? secret(randomBytes(24).toString('base64url')) : undefined;
+    const generated = this.#o.password === undefined ? secret(randomToken(24)) : undefined;
     const password = this.#o.password ?? generated;
     if (password === undefined) return undefined;
     const now = this.#o.clock.now();

@@ -5,7 +5,7 @@
  * account from many addresses is slowed by the per-account backoff (identity/accounts/domain/user.ts) instead.
  * Keys hold a SHA-256 of the email, never the address itself.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../../kernel/crypto/digest.js';
 import { DomainError } from '../../../kernel/domain/errors.js';
 import { RetryLaterError } from '../../../kernel/domain/retry-later-error.js';
 import type { RateLimiter, RateLimitResult } from '../../../kernel/ports/rate-limiter.js';
@@ -24,7 +24,7 @@ export class LoginLimiter {
 
   /** Counts one attempt; rejects with {@link RetryLaterError} past either limit, 503 when the limiter fails. */
   async check(ip: string, email: string): Promise<void> {
-    const account = createHash('sha256').update(email, 'utf8').digest('base64url');
+    const account = sha256(email).toString('base64url');
     let results: RateLimitResult[];
     try {
       results = await Promise.all([

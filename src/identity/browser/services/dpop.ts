@@ -10,7 +10,7 @@
  * Every refusal is 401 `dpop_invalid`; the reason goes to the log, never the proof.
  */
 import { DpopProofError, sameHtu, verifyDpopProof } from '../crypto/dpop.js';
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../../kernel/crypto/digest.js';
 import { DomainError } from '../../../kernel/domain/errors.js';
 import type { Clock } from '../../../kernel/ports/clock.js';
 import type { DpopReplayCache } from '../ports/dpop-replay-cache.js';
@@ -61,7 +61,7 @@ export class DpopService {
     if (expectedJkt !== undefined && claims.jkt !== expectedJkt) {
       throw dpopInvalid('The DPoP proof is signed by another key than the one this session is bound to');
     }
-    const key = createHash('sha256').update(`${claims.jkt}\0${claims.jti}`, 'utf8').digest('hex');
+    const key = sha256(`${claims.jkt}\0${claims.jti}`).toString('hex');
     // Kept as long as the proof's iat could still be accepted.
     const until = claims.iat * 1000 + DPOP_IAT_WINDOW_SECONDS * 1000 + 1000;
     if (!(await this.#replay.claim(key, Math.max(until, now + 1000), now))) throw dpopInvalid('The DPoP proof was already used (jti)');

@@ -1,41 +1,13 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DomainError } from '../../../kernel/domain/errors.js';
 import { secret, type Secret } from '../../../kernel/domain/secret.js';
 import { isForwardTransition, isSigningAlgorithm, type Jwk, type SigningKeyRecord, type SigningKeyState } from '../domain/signing-key.js';
 import type { SigningKeyStateChange, SigningKeyStore } from '../ports/signing-key-store.js';
+import { openSigningKey, sealSigningKey } from '../crypto/signing-key-seal.js';
 import type { RampartKysely } from '../../../kernel/adapters/sql/schema.js';
 import type { SigningKeyTable } from '../../adapters/identity-tables.js';
 import { isUniqueViolation } from '../../../kernel/adapters/sql/unique-violation.js';
 
-const FORMAT = 'v1';
-const IV_BYTES = 12; // NIST SP 800-38D §8.2: 96-bit IVs, random per encryption
 const STATES: readonly SigningKeyState[] = ['active', 'retiring', 'retired'];
-
-/** `v1.<iv>.<ciphertext>.<tag>`, base64url, AES-256-GCM with AAD = the kid. */
-function seal(key: Buffer, kid: string, jwk: Jwk): string {
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  // The AAD binds the ciphertext to its row: a private key copied under another kid fails to open.
-  cipher.setAAD(Buffer.from(kid, 'utf8'));
-  const body = Buffer.concat([cipher.update(JSON.stringify(jwk), 'utf8'), cipher.final()]);
-  return [FORMAT, iv, body, cipher.getAuthTag()].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.');
-}
-
-function open(key: Buffer, kid: string, sealed: string): Jwk {
-  const [format, iv, body, tag, extra] = sealed.split('.');
-  if (format !== FORMAT || iv === undefined || body === undefined || tag === undefined || extra !== undefined) {
-    throw new DomainError('secret_integrity_failed', `signing key ${kid}: the stored private key is not in the expected format`);
-  }
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-    decipher.setAAD(Buffer.from(kid, 'utf8'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    const clear = Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]);
-    return Object.freeze(JSON.parse(clear.toString('utf8')) as Jwk);
-  } catch (cause) {
-    throw new DomainError('secret_integrity_failed', `signing key ${kid}: the stored private key failed its integrity check`, { cause });
-  }
-}
 
 function toRecord(row: SigningKeyTable, privateJwk: Secret<Jwk>): SigningKeyRecord {
   if (!isSigningAlgorithm(row.alg) || !STATES.includes(row.state as SigningKeyState)) {
@@ -69,7 +41,7 @@ export class SqlSigningKeyStore implements SigningKeyStore {
 
   async list(): Promise<readonly SigningKeyRecord[]> {
     const rows = await this.#db.selectFrom('signing_keys').selectAll().orderBy('created_at').orderBy('kid').execute();
-    return Object.freeze(rows.map((row) => toRecord(row, secret(open(this.#wrapKey.reveal(), row.kid, row.private_jwk)))));
+    return Object.freeze(rows.map((row) => toRecord(row, secret(openSigningKey(this.#wrapKey.reveal(), row.kid, row.private_jwk)))));
   }
 
   async save(record: SigningKeyRecord): Promise<void> {
@@ -83,7 +55,7 @@ export class SqlSigningKeyStore implements SigningKeyStore {
           created_at: record.created_at,
           retire_after: record.retire_after,
           public_jwk: JSON.stringify(record.public_jwk),
-          private_jwk: seal(this.#wrapKey.reveal(), record.kid, record.private_jwk.reveal()),
+          private_jwk: sealSigningKey(this.#wrapKey.reveal(), record.kid, record.private_jwk.reveal()),
         })
         .execute();
     } catch (error) {

@@ -3,7 +3,7 @@
  * `<dataDir>/master.key`, mode 0600. A key file beside the database it protects is weaker than
  * a key from the environment or a hardware token, and `doctor` says so.
  */
-import { randomBytes } from 'node:crypto';
+import { randomKey } from '../../crypto/random.js';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Secret } from '../../domain/secret.js';
@@ -38,7 +38,7 @@ export function ensureMasterKeyFile(dataDir: string): boolean {
     statSync(path);
     return false;
   } catch {
-    writeFileSync(path, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    writeFileSync(path, `${randomKey(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
     return true;
   }
 }

@@ -11,7 +11,7 @@
  * stored for the retry that the disconnect is about to cause. If the store fails, the request
  * fails closed (503) rather than running without the guarantee.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../crypto/digest.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { DomainError, validationFailed } from '../../domain/errors.js';
@@ -56,14 +56,14 @@ function canonicalJson(value: unknown): string {
 
 /** What makes two requests "the same": method, route, path parameters, query and body. */
 function fingerprint(request: FastifyRequest): string {
-  return createHash('sha256')
-    .update(`${request.method} ${request.routeOptions.url ?? request.url}\n`)
-    .update(canonicalJson(request.params ?? {}))
-    .update('\n')
-    .update(canonicalJson(request.query ?? {}))
-    .update('\n')
-    .update(canonicalJson(request.body ?? null))
-    .digest('hex');
+  return sha256(
+    `${request.method} ${request.routeOptions.url ?? request.url}\n`,
+    canonicalJson(request.params ?? {}),
+    '\n',
+    canonicalJson(request.query ?? {}),
+    '\n',
+    canonicalJson(request.body ?? null),
+  ).toString('hex');
 }
 
 function replay(reply: FastifyReply, response: StoredResponse): FastifyReply {

@@ -3,7 +3,7 @@
  * token (≤ 128 chars of `[A-Za-z0-9._-]`), a fresh UUID otherwise — a value with CR/LF, spaces or
  * other bytes is never echoed, so it can neither split headers nor forge log lines.
  */
-import { randomUUID } from 'node:crypto';
+import { randomUuid } from '../../crypto/random.js';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -11,7 +11,7 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /** The request id for a raw `X-Request-Id` header value (also Fastify's `genReqId` when standalone). */
 export function requestIdFrom(header: string | string[] | undefined): string {
-  return typeof header === 'string' && SAFE_REQUEST_ID.test(header) ? header : randomUUID();
+  return typeof header === 'string' && SAFE_REQUEST_ID.test(header) ? header : randomUuid();
 }
 
 export interface RequestIdOptions {
