@@ -22,7 +22,7 @@ export interface ApiKeyMatch {
 }
 
 /**
- * Guarantees (test/contract/api-key-store.contract.ts checks them on every backend):
+ * Guarantees (test/integration/api-keys.test.ts and test/security/api-key-attacks.test.ts check them through the server on every backend; a contract suite of this port is still to come):
  * - `findByHash` finds a key by the SHA-256 of its secret, revoked or expired keys included (the
  *   caller decides), together with its owner's status;
  * - `rotate` is atomic: the successor is inserted and the old key's `expires_at` lowered to the end

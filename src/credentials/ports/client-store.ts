@@ -25,7 +25,7 @@ export interface ClientRevocationRecord {
 }
 
 /**
- * Guarantees (test/contract/client-store.test.ts checks them on every backend):
+ * Guarantees (test/integration/service-clients.test.ts checks them through the server on every backend; a contract suite of this port is still to come):
  * - scoped methods only see the scope's org (PostgreSQL: row-level security as well);
  * - `revoke` sets `revoked_at` once and resolves true only for the call that did;
  * - `useAssertion` is atomic: of N concurrent calls with one `(client, jti)`, exactly one
