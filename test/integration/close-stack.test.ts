@@ -9,7 +9,8 @@
 import { createHook } from 'node:async_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CAPABILITIES } from '../../src/capabilities.js';
-import { PasswordHasher } from '../../src/identity/accounts/crypto/password-hasher.js';
+import pg from 'pg';
+import { migrateToLatest, openDatabase } from '../../src/kernel/adapters/sql/sql-database.js';
 import { createLogger } from '../../src/kernel/adapters/log/pino-logger.js';
 import { CloseStack } from '../../src/kernel/close-stack.js';
 import type { Capability, CapabilityName } from '../../src/kernel/part.js';
@@ -155,27 +156,37 @@ describe.skipIf(!ready)('a start that fails at any step leaves no open handle (P
     }
   }
 
-  it('when the bootstrap admin cannot be created (argon2 refuses its parameters), the revocation subscription and the Redis subscriber are closed', async () => {
+  it('when the bootstrap admin cannot be created (PostgreSQL refuses the insert), the revocation subscription and the Redis subscriber are closed', async () => {
+    // A fresh, migrated database with no user, whose `users` table refuses every insert: the
+    // start gets as far as identity's bootstrap (after its revocation watcher subscribed) and fails there.
+    const fresh = await postgresBackend.create();
     let failure: unknown;
-    const left = await handlesLeftBy(async () => {
-      // A fresh database, so that the bootstrap admin is created; argon2 itself refuses 1 KiB of memory.
-      const fresh = await postgresBackend.create();
-      try {
-        const config = testConfig(fresh, { RAMPART_REDIS_URL: REDIS_URL, RAMPART_BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com' });
-        const passwordHasher = new PasswordHasher({ parameters: { memoryCost: 1, timeCost: 1, parallelism: 1 } });
-        failure = await createRampart(config, { logger, passwordHasher }).then(
+    try {
+      const config = testConfig(fresh, { RAMPART_REDIS_URL: REDIS_URL, RAMPART_BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com' });
+      const database = openDatabase({ url: config.databaseUrl, migrationUrl: config.databaseMigrationUrl, dataDir: config.dataDir });
+      await migrateToLatest(database);
+      await database.close();
+      const admin = new pg.Client({ connectionString: fresh.databaseUrl });
+      await admin.connect();
+      await admin.query(
+        `CREATE FUNCTION refuse_insert() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'inserts refused by the test'; END $$ LANGUAGE plpgsql;
+         CREATE TRIGGER refuse_users BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION refuse_insert();`,
+      );
+      await admin.end();
+      const left = await handlesLeftBy(async () => {
+        failure = await createRampart(config, { logger }).then(
           async (rampart) => {
             await rampart.close();
             return undefined;
           },
           (error: unknown) => error,
         );
-      } finally {
-        await fresh.cleanup();
-      }
-    });
-    expect(failure).toBeInstanceOf(Error);
-    expect(left).toEqual([]);
+      });
+      expect(String(failure)).toContain('inserts refused by the test');
+      expect(left).toEqual([]);
+    } finally {
+      await fresh.cleanup();
+    }
   });
 
   it('a database that refuses the connection fails the start and leaves nothing open', async () => {
