@@ -22,6 +22,15 @@
  * | 9  | authorization      | onRoute + preHandler  | access declared on every route; Authorizer decides    |
  * | 10 | idempotency        | preHandler + onSend   | Idempotency-Key replay, stored in the database        |
  * | -  | handler            |                       | the route                                             |
+ *
+ * The order is written here only, but no longer only trusted: each layer's `fp(…)` declaration
+ * names the layers it needs mounted before it (`dependencies`, by plugin name: `rampart-` and the
+ * row's name) and the request decorations it reads from them (`decorators`). Fastify checks both
+ * as each plugin loads and refuses to start, at `ready()`, a table that mounts a layer before what
+ * it depends on — authorization above authentication, for one. What depends on what:
+ * browser sessions, rate limiting → authentication; authorization → request ID, authentication;
+ * idempotency → authentication, request size, authorization. Logging and problems read the request
+ * ID only after it is set, whatever the order (test/integration/chain-dependencies.test.ts).
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyPluginOptions } from 'fastify';
 import type { Rampart } from '../rampart.js';

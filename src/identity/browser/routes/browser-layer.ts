@@ -105,4 +105,10 @@ const browserSessions: FastifyPluginAsync<BrowserSessionLayerOptions> = async (a
   }
 };
 
-export default fp(browserSessions, { name: 'rampart-browser-sessions', fastify: '5.x' });
+// Acts on the principal: authentication's onRequest hook must run first.
+export default fp(browserSessions, {
+  name: 'rampart-browser-sessions',
+  fastify: '5.x',
+  dependencies: ['rampart-authentication'],
+  decorators: { request: ['principal'] },
+});

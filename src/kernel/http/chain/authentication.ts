@@ -71,4 +71,4 @@ const authentication: FastifyPluginAsync<AuthenticationOptions> = async (app, op
   });
 };
 
-export default fp(authentication, { name: 'rampart-authentication', fastify: '5.x' });
+export default fp(authentication, { name: 'rampart-authentication', fastify: '5.x', dependencies: [] });

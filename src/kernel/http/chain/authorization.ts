@@ -37,7 +37,8 @@ const authorization: FastifyPluginAsync<AuthorizationOptions> = async (app, opti
 
   app.addHook('preHandler', (request, _reply, done) => {
     const access = request.routeOptions.config.access;
-    // Public or authenticated: settled by authentication. No principal: an exempt address.
+    // Public or authenticated: settled by authentication. No principal: an exempt address, since
+    // authentication (a declared dependency, mounted before) refused every other caller without one.
     if (typeof access !== 'object' || request.principal === undefined) {
       done();
       return;
@@ -65,4 +66,11 @@ const authorization: FastifyPluginAsync<AuthorizationOptions> = async (app, opti
   });
 };
 
-export default fp(authorization, { name: 'rampart-authorization', fastify: '5.x' });
+// Authentication must be mounted first: a request without a principal gets here only from an
+// exempt address (see above). The request id goes into the Authorizer's audit context.
+export default fp(authorization, {
+  name: 'rampart-authorization',
+  fastify: '5.x',
+  dependencies: ['rampart-request-id', 'rampart-authentication'],
+  decorators: { request: ['principal', 'requestId'] },
+});

@@ -82,4 +82,4 @@ const bodyLimit: FastifyPluginAsync<BodyLimitOptions> = async (app, options) => 
   });
 };
 
-export default fp(bodyLimit, { name: 'rampart-body-limit', fastify: '5.x' });
+export default fp(bodyLimit, { name: 'rampart-body-limit', fastify: '5.x', dependencies: [] });

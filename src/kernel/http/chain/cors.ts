@@ -43,4 +43,4 @@ const cors: FastifyPluginAsync<CorsOptions> = async (app, options) => {
   });
 };
 
-export default fp(cors, { name: 'rampart-cors', fastify: '5.x' });
+export default fp(cors, { name: 'rampart-cors', fastify: '5.x', dependencies: [] });

@@ -176,4 +176,12 @@ const idempotency: FastifyPluginAsync<IdempotencyOptions> = async (app, options)
   // handler a second time while the first run was still going.
 };
 
-export default fp(idempotency, { name: 'rampart-idempotency', fastify: '5.x' });
+// Keys are scoped by principal (authentication); a replay is served only after authorization's
+// preHandler has allowed the caller again; the fingerprint walks a body that body-limit has parsed
+// and capped in depth (Fastify's own parser would let a 100,000-level body overflow the walk).
+export default fp(idempotency, {
+  name: 'rampart-idempotency',
+  fastify: '5.x',
+  dependencies: ['rampart-authentication', 'rampart-body-limit', 'rampart-authorization'],
+  decorators: { request: ['principal'] },
+});

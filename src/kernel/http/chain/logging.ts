@@ -29,4 +29,6 @@ const logging: FastifyPluginAsync = async (app) => {
   });
 };
 
-export default fp(logging, { name: 'rampart-logging', fastify: '5.x' });
+// No dependency: request.requestId is read in onResponse, after request-id's onRequest hook has
+// run wherever it is mounted (the spec mounts logging first), and a missing one is left out of the line.
+export default fp(logging, { name: 'rampart-logging', fastify: '5.x', dependencies: [] });

@@ -20,4 +20,4 @@ const methodGuard: FastifyPluginAsync = async (app) => {
   });
 };
 
-export default fp(methodGuard, { name: 'rampart-method-guard', fastify: '5.x' });
+export default fp(methodGuard, { name: 'rampart-method-guard', fastify: '5.x', dependencies: [] });

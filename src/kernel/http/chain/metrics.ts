@@ -54,4 +54,4 @@ const metrics: FastifyPluginAsync<MetricsOptions> = async (app, options) => {
   });
 };
 
-export default fp(metrics, { name: 'rampart-metrics', fastify: '5.x' });
+export default fp(metrics, { name: 'rampart-metrics', fastify: '5.x', dependencies: [] });

@@ -55,4 +55,6 @@ const problems: FastifyPluginAsync<ProblemsOptions> = async (app, options) => {
   if (options.notFound) app.setNotFoundHandler(notFound);
 };
 
-export default fp(problems, { name: 'rampart-problems', fastify: '5.x' });
+// No dependency: the request id is read when an error is answered, after request-id's onRequest
+// hook (the spec mounts problems before it), and request.id stands in when there is none.
+export default fp(problems, { name: 'rampart-problems', fastify: '5.x', dependencies: [] });

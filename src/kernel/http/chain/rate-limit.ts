@@ -58,4 +58,10 @@ const rateLimit: FastifyPluginAsync<RateLimitOptions> = async (app, options) => 
   });
 };
 
-export default fp(rateLimit, { name: 'rampart-rate-limit', fastify: '5.x' });
+// Keyed by principal: authentication's onRequest hook must run first, or every caller is its address.
+export default fp(rateLimit, {
+  name: 'rampart-rate-limit',
+  fastify: '5.x',
+  dependencies: ['rampart-authentication'],
+  decorators: { request: ['principal'] },
+});

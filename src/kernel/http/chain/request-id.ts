@@ -29,4 +29,4 @@ const requestId: FastifyPluginAsync<RequestIdOptions> = async (app, options) => 
   });
 };
 
-export default fp(requestId, { name: 'rampart-request-id', fastify: '5.x' });
+export default fp(requestId, { name: 'rampart-request-id', fastify: '5.x', dependencies: [] });

@@ -43,4 +43,4 @@ const securityHeaders: FastifyPluginAsync<SecurityHeadersOptions> = async (app, 
   });
 };
 
-export default fp(securityHeaders, { name: 'rampart-security-headers', fastify: '5.x' });
+export default fp(securityHeaders, { name: 'rampart-security-headers', fastify: '5.x', dependencies: [] });

@@ -30,4 +30,4 @@ const validation: FastifyPluginAsync = async (app) => {
   });
 };
 
-export default fp(validation, { name: 'rampart-validation', fastify: '5.x' });
+export default fp(validation, { name: 'rampart-validation', fastify: '5.x', dependencies: [] });
