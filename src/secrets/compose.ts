@@ -1,6 +1,6 @@
 /**
  * The secrets part of the composition root (issue 7): the KEK source chosen by
- * `RAMPART_KEK_SOURCE`, the built-in SQL backend, the secret service and KEK rotation.
+ * `RAMPART_KEK_SOURCE`, the built-in SQL stores, the secret service and KEK rotation.
  */
 import { Pkcs11Kek } from './adapters/pkcs11-kek.js';
 import type { SqlDatabase } from '../kernel/adapters/sql/sql-database.js';
@@ -11,8 +11,10 @@ import { masterKeyOf } from '../kernel/master-key.js';
 import { MasterKeyKek } from './crypto/kek-master-key.js';
 import type { AuditLog } from '../kernel/ports/audit-log.js';
 import type { Clock } from '../kernel/ports/clock.js';
+import type { DataKeyStore } from './ports/data-key-store.js';
 import type { KekProvider } from './ports/kek.js';
-import type { SecretBackend } from './ports/secret-backend.js';
+import type { KekRegistry } from './ports/kek-registry.js';
+import type { SecretStore } from './ports/secret-store.js';
 import { KekRotation } from './services/kek-rotation.js';
 import { SecretService, type SecretServiceOptions } from './services/secret-service.js';
 import { secretRoutes } from './routes/secrets.js';
@@ -21,7 +23,13 @@ import type { Earlier, Kernel, Part } from '../kernel/part.js';
 export interface Secrets {
   readonly service: SecretService;
   readonly rotation: KekRotation;
-  readonly backend: SecretBackend;
+  /** The versions of the orgs' secrets. */
+  readonly secrets: SecretStore;
+  /** The orgs' wrapped data keys, and rewrap across orgs (`rampart secrets rewrap`). */
+  readonly dataKeys: DataKeyStore;
+  /** The KEKs and the data keys each wraps. */
+  readonly keks: KekRegistry;
+  /** Where the KEKs' material lives (the master key or a PKCS#11 token). */
   readonly kek: KekProvider;
   close(): Promise<void>;
 }
@@ -66,8 +74,10 @@ export function composeSecrets(parts: SecretsParts): Secrets {
   });
   return {
     service,
-    rotation: new KekRotation(backend, kek, parts.clock),
-    backend,
+    rotation: new KekRotation(backend.keks, kek, parts.clock),
+    secrets: backend.secrets,
+    dataKeys: backend.dataKeys,
+    keks: backend.keks,
     kek,
     async close() {
       service.forgetKeys();

@@ -1,5 +1,5 @@
 /**
- * `rampart keys rotate-kek` killed with SIGKILL in the middle, then run again (issue 7, "Tests"), on
+ * `rampart keys rotate-kek` killed with SIGKILL in the middle, then run again, on
  * every backend: between the two runs every secret still reveals (data keys sit under either KEK,
  * both usable), the second run says it resumed, finishes, leaves every data key under the new KEK
  * and retires the old one; every secret reveals afterwards. The CLI runs from source as a real
@@ -116,7 +116,7 @@ for (const backend of await backends()) {
         ['old', 'retiring'],
         ['new', 'active'],
       ]);
-      const counts = await new SqlSecretBackend(database.db, database.dialect).dataKeyCounts();
+      const counts = await new SqlSecretBackend(database.db, database.dialect).keks.dataKeyCounts();
       const newKek = keks[1]?.id ?? '';
       expect(counts[newKek] ?? 0, 'some data keys moved before the kill').toBeGreaterThan(0);
       expect(counts[oldKek ?? ''] ?? 0, 'some data keys were still to move').toBeGreaterThan(0);
@@ -130,7 +130,7 @@ for (const backend of await backends()) {
       expect(result).toMatchObject({ kek: newKek, resumed: true, failed: 0, retired: [oldKek] });
       expect(second.stderr()).toMatch(/\] \d+\/\d+ data keys rewrapped/);
 
-      expect(await new SqlSecretBackend(database.db, database.dialect).dataKeyCounts()).toEqual({
+      expect(await new SqlSecretBackend(database.db, database.dialect).keks.dataKeyCounts()).toEqual({
         [newKek]: EXTRA_DATA_KEYS + ORGS_WITH_SECRETS,
       });
       const after = await database.db.selectFrom('secret_keks').select(['id', 'state']).orderBy('created_at').execute();

@@ -1,5 +1,5 @@
 /**
- * Data keys (issue 7, items 1 and 3), on every backend: a data key is replaced before its
+ * Data keys, on every backend: a data key is replaced before its
  * encryption counter passes the bound (lowered here from 2^30 to 10, reserved in blocks of 4), and
  * no key ever counts more; `rotateDataKeys` retires the active keys, `rewrap` moves every version
  * under its org's newest key and the retired keys are then deleted; every version still reveals.
@@ -14,6 +14,7 @@ import { secret } from '../../src/kernel/domain/secret.js';
 import { mintTenantScope } from '../../src/kernel/domain/tenant-scope.js';
 import { systemClock } from '../../src/kernel/ports/clock.js';
 import { SecretService } from '../../src/secrets/services/secret-service.js';
+import { systemScope } from '../../src/secrets/domain/system-scope.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 
 for (const backend of await backends()) {
@@ -23,6 +24,10 @@ for (const backend of await backends()) {
     let audit: MemoryAuditLog;
     const orgA = mintTenantScope({ id: 'org_dka', slug: 'dka' }, undefined);
     const orgB = mintTenantScope({ id: 'org_dkb', slug: 'dkb' }, undefined);
+
+    // What `rampart secrets rotate-data-keys` and `rewrap` do: the operator acts on each org.
+    const everyOrg = async () =>
+      (await new SqlSecretBackend(database.db, database.dialect).dataKeys.orgsWithActive()).map((id) => systemScope(id));
 
     const service = (max?: number) =>
       new SecretService({
@@ -70,10 +75,10 @@ for (const backend of await backends()) {
       const writer = service();
       await writer.put(orgA, 'held', secret('one'), undefined);
       const operator = service();
-      await operator.rotateDataKeys();
-      const backendStore = new SqlSecretBackend(database.db, database.dialect);
-      for (const version of await backendStore.staleVersions(100)) await operator.rewrap(version);
-      expect(await backendStore.deleteUnusedDataKeys()).toBe(1);
+      await operator.rotateDataKeys(await everyOrg());
+      const dataKeys = new SqlSecretBackend(database.db, database.dialect).dataKeys;
+      for (const version of await dataKeys.staleVersions(100)) await operator.rewrap(systemScope(version.orgId), version);
+      expect(await dataKeys.deleteUnused()).toBe(1);
       // The writer's cached reservation names the deleted key: the write still lands, under the active key.
       expect(await writer.put(orgA, 'held', secret('two'), undefined)).toEqual({ name: 'held', version: 2 });
       const reader = service();
@@ -86,16 +91,16 @@ for (const backend of await backends()) {
       for (const scope of [orgA, orgB])
         for (let i = 1; i <= 3; i += 1) await secrets.put(scope, 'token', secret(`${scope.orgSlug}-${i}`), undefined);
       const before = await database.db.selectFrom('secret_data_keys').select('id').execute();
-      expect(await secrets.rotateDataKeys()).toBe(2);
+      expect(await secrets.rotateDataKeys(await everyOrg())).toBe(2);
       await secrets.put(orgA, 'token', secret('dka-4'), undefined);
 
-      const backendStore = new SqlSecretBackend(database.db, database.dialect);
+      const dataKeys = new SqlSecretBackend(database.db, database.dialect).dataKeys;
       let moved = 0;
-      for (let stale = await backendStore.staleVersions(100); stale.length > 0; stale = await backendStore.staleVersions(100)) {
-        for (const version of stale) if (await secrets.rewrap(version)) moved += 1;
+      for (let stale = await dataKeys.staleVersions(100); stale.length > 0; stale = await dataKeys.staleVersions(100)) {
+        for (const version of stale) if (await secrets.rewrap(systemScope(version.orgId), version)) moved += 1;
       }
       expect(moved).toBe(6);
-      expect(await backendStore.deleteUnusedDataKeys()).toBe(2);
+      expect(await dataKeys.deleteUnused()).toBe(2);
       const after = await database.db.selectFrom('secret_data_keys').selectAll().execute();
       expect(after.map((key) => key.state)).toEqual(['active', 'active']);
       for (const key of after) expect(before.map((b) => b.id)).not.toContain(key.id);

@@ -54,7 +54,7 @@ export async function runKeysRotateKek(config: RampartConfig, out: Output): Prom
   try {
     await migrateToLatest(database);
     auditing = await composeAudit(config, database, systemClock, logger);
-    const rotation = new KekRotation(new SqlSecretBackend(database.db, database.dialect), kek, systemClock);
+    const rotation = new KekRotation(new SqlSecretBackend(database.db, database.dialect).keks, kek, systemClock);
     const result = await rotation.rotate((progress) =>
       out.progress(progress.done, progress.total, `data keys rewrapped under ${progress.kek}`),
     );

@@ -15,6 +15,7 @@ import { createLogger } from '../../kernel/adapters/log/pino-logger.js';
 import { migrateToLatest, openDatabase } from '../../kernel/adapters/sql/sql-database.js';
 import { composeAudit, type Auditing } from '../../audit/index.js';
 import { composeSecrets, type Secrets } from '../compose.js';
+import { systemScope } from '../domain/system-scope.js';
 import type { RampartConfig } from '../../kernel/config.js';
 import { SYSTEM_ORG_SLUG } from '../../kernel/domain/system-org.js';
 import { systemClock } from '../../kernel/ports/clock.js';
@@ -53,7 +54,9 @@ function systemEvent(action: string, resource: string, details: Readonly<Record<
 
 export async function runSecretsRotateDataKeys(config: RampartConfig, out: Output, org: string | undefined): Promise<number> {
   return withSecrets(config, async (secrets, auditing) => {
-    const rotated = await secrets.service.rotateDataKeys(org === undefined ? undefined : [org]);
+    // The operator acts on each org: the one place, with min-version below, that mints a system scope.
+    const orgs = org === undefined ? await secrets.dataKeys.orgsWithActive() : [org];
+    const rotated = await secrets.service.rotateDataKeys(orgs.map((id) => systemScope(id)));
     await auditing.log.record(systemEvent('secrets.data_keys.rotate', org === undefined ? 'data-keys:*' : `data-keys:${org}`, { rotated }));
     out.result(
       { rotated },
@@ -69,13 +72,13 @@ export async function runSecretsRewrap(config: RampartConfig, out: Output): Prom
     let rewrapped = 0;
     let failed = 0;
     for (;;) {
-      const batch = (await secrets.backend.staleVersions(200 + skipped.size)).filter(
+      const batch = (await secrets.dataKeys.staleVersions(200 + skipped.size)).filter(
         (version) => !skipped.has(`${version.orgId}\0${version.name}\0${version.version}`),
       );
       if (batch.length === 0) break;
       for (const version of batch) {
         try {
-          if (await secrets.service.rewrap(version)) rewrapped += 1;
+          if (await secrets.service.rewrap(systemScope(version.orgId), version)) rewrapped += 1;
         } catch (error) {
           if (!(error instanceof Error) || !('code' in error) || error.code !== 'secret_integrity_failed') throw error;
           skipped.add(`${version.orgId}\0${version.name}\0${version.version}`);
@@ -84,7 +87,7 @@ export async function runSecretsRewrap(config: RampartConfig, out: Output): Prom
       }
       out.progress(rewrapped, rewrapped + batch.length, 'versions rewrapped under their org’s newest data key');
     }
-    const deleted = await secrets.backend.deleteUnusedDataKeys();
+    const deleted = await secrets.dataKeys.deleteUnused();
     await auditing.log.record(systemEvent('secrets.rewrap', 'secret-versions:*', { rewrapped, failed, data_keys_deleted: deleted }));
     out.result(
       { rewrapped, failed, data_keys_deleted: deleted },
@@ -102,7 +105,7 @@ export async function runSecretsMinVersion(
   version: number,
 ): Promise<number> {
   return withSecrets(config, async (secrets) => {
-    await secrets.service.setMinDecryptionVersionOfOrg(org, name, version);
+    await secrets.service.setMinDecryptionVersion(systemScope(org), name, version, undefined);
     out.result({ org, name, min_decryption_version: version }, `${name}: versions below ${version} can no longer be revealed`);
     return 0;
   });

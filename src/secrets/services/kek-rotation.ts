@@ -18,7 +18,7 @@ import { dataKeyAad } from '../crypto/envelope.js';
 import { SecretIntegrityError } from '../domain/secret-integrity.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { KekProvider } from '../ports/kek.js';
-import type { DataKeyRewrap, SecretBackend } from '../ports/secret-backend.js';
+import type { DataKeyRewrap, KekRegistry } from '../ports/kek-registry.js';
 
 export interface KekRotationProgress {
   readonly kek: string;
@@ -49,36 +49,36 @@ export interface KekStatus {
 const BATCH = 200;
 
 export class KekRotation {
-  readonly #backend: SecretBackend;
+  readonly #registry: KekRegistry;
   readonly #kek: KekProvider;
   readonly #clock: Clock;
 
-  constructor(backend: SecretBackend, kek: KekProvider, clock: Clock) {
-    this.#backend = backend;
+  constructor(registry: KekRegistry, kek: KekProvider, clock: Clock) {
+    this.#registry = registry;
     this.#kek = kek;
     this.#clock = clock;
   }
 
   async status(): Promise<KekStatus> {
-    const keks = await this.#backend.keks();
+    const keks = await this.#registry.keks();
     return {
       source: this.#kek.source,
       active: keks.find((kek) => kek.state === 'active')?.id,
       retiring: keks.filter((kek) => kek.state === 'retiring').map((kek) => kek.id),
       retired: keks.filter((kek) => kek.state === 'retired').length,
-      dataKeys: await this.#backend.dataKeyCounts(),
+      dataKeys: await this.#registry.dataKeyCounts(),
     };
   }
 
   async rotate(onProgress: (progress: KekRotationProgress) => void = () => undefined): Promise<KekRotationResult> {
-    let keks = await this.#backend.keks();
+    let keks = await this.#registry.keks();
     let active = keks.find((kek) => kek.state === 'active');
     const resumed = active !== undefined && keks.some((kek) => kek.state === 'retiring');
     if (!resumed) {
       const id = `kek_${randomToken(16)}`;
       await this.#kek.create(id);
-      await this.#backend.addKek(id, this.#kek.source, this.#clock.now());
-      keks = await this.#backend.keks();
+      await this.#registry.addKek(id, this.#kek.source, this.#clock.now());
+      keks = await this.#registry.keks();
       active = keks.find((kek) => kek.state === 'active');
     }
     if (active === undefined) throw new Error('no active KEK after creating one');
@@ -86,14 +86,14 @@ export class KekRotation {
     // The new KEK must be usable before anything is moved onto it (a resumed run on another token fails here).
     if (!(await this.#kek.has(target))) throw new Error(`the material of KEK ${target} is missing from the ${this.#kek.source} source`);
 
-    const counts = await this.#backend.dataKeyCounts();
+    const counts = await this.#registry.dataKeyCounts();
     const total = Object.entries(counts).reduce((sum, [kek, count]) => (kek === target ? sum : sum + count), 0);
     let done = 0;
     let failed = 0;
     const skip = new Set<string>();
     onProgress({ kek: target, done, total });
     for (;;) {
-      const batch = (await this.#backend.dataKeysNotUnder(target, BATCH + skip.size)).filter((key) => !skip.has(key.id));
+      const batch = (await this.#registry.dataKeysNotUnder(target, BATCH + skip.size)).filter((key) => !skip.has(key.id));
       if (batch.length === 0) break;
       const rewraps: DataKeyRewrap[] = [];
       for (const key of batch) {
@@ -108,13 +108,13 @@ export class KekRotation {
         }
       }
       // One transaction per batch, each key compare-and-set: a crash leaves whole batches moved or not.
-      done += await this.#backend.rewrapDataKeys(rewraps);
+      done += await this.#registry.rewrapDataKeys(rewraps);
       onProgress({ kek: target, done, total: Math.max(total, done) });
     }
 
     const retired: string[] = [];
-    for (const kek of await this.#backend.keks()) {
-      if (kek.state === 'retiring' && (await this.#backend.retireKek(kek.id, this.#clock.now()))) retired.push(kek.id);
+    for (const kek of await this.#registry.keks()) {
+      if (kek.state === 'retiring' && (await this.#registry.retireKek(kek.id, this.#clock.now()))) retired.push(kek.id);
       // Destroy after the row says retired; a crash in between is finished by the next run.
       if (kek.state === 'retired' || retired.includes(kek.id)) await this.#kek.destroy(kek.id);
     }

@@ -20,12 +20,15 @@ import { DomainError } from '../../kernel/domain/errors.js';
 import { isSecretName, SECRET_VALUE_MAX_BYTES, type DataKeyRecord, type SecretSummary } from '../domain/secret-record.js';
 import { SecretIntegrityError } from '../domain/secret-integrity.js';
 import { secret, type Secret } from '../../kernel/domain/secret.js';
-import type { Principal } from '../../kernel/domain/principal.js';
 import type { TenantScope } from '../../kernel/domain/tenant-scope.js';
+import type { KeyScope, SystemScope } from '../domain/system-scope.js';
 import type { AuditLog } from '../../kernel/ports/audit-log.js';
 import type { Clock } from '../../kernel/ports/clock.js';
+import type { DataKeyStore, StaleVersion } from '../ports/data-key-store.js';
 import type { KekProvider } from '../ports/kek.js';
-import type { SecretBackend, StaleVersion } from '../ports/secret-backend.js';
+import type { KekRegistry } from '../ports/kek-registry.js';
+import type { SecretBackend } from '../ports/secret-backend.js';
+import type { SecretStore } from '../ports/secret-store.js';
 import type { RequestContext } from '../../kernel/domain/request-context.js';
 
 /** Encryptions reserved from the database at a time (a crash wastes at most this many per org). */
@@ -43,6 +46,7 @@ export interface SecretAlert {
 }
 
 export interface SecretServiceOptions {
+  /** The versions, the data keys and the KEK registry. */
   readonly backend: SecretBackend;
   readonly kek: KekProvider;
   readonly audit: AuditLog;
@@ -52,20 +56,6 @@ export interface SecretServiceOptions {
   /** Encryptions per data key before it is replaced; tests lower it. */
   readonly maxEncryptionsPerDataKey?: number;
   readonly reservationBlock?: number;
-}
-
-/** Who acts on which org: a request's tenant scope, or the system (key management across orgs). */
-interface Acting {
-  readonly orgId: string;
-  readonly principal: Principal | undefined;
-}
-
-/** One org's data keys, reached through its tenant scope or, for system work, by org id. */
-interface KeyAccess extends Acting {
-  active(): Promise<DataKeyRecord | undefined>;
-  find(id: string): Promise<DataKeyRecord | undefined>;
-  reserve(id: string, count: number, max: number): Promise<number | undefined>;
-  replace(previousId: string | undefined, key: DataKeyRecord): Promise<boolean>;
 }
 
 interface Sealer {
@@ -85,6 +75,9 @@ function newId(prefix: string): string {
 
 export class SecretService {
   readonly #o: SecretServiceOptions;
+  readonly #secrets: SecretStore;
+  readonly #dataKeys: DataKeyStore;
+  readonly #registry: KekRegistry;
   readonly #max: number;
   readonly #block: number;
   readonly #keys = new Map<string, Secret<Buffer>>();
@@ -93,6 +86,9 @@ export class SecretService {
 
   constructor(options: SecretServiceOptions) {
     this.#o = options;
+    this.#secrets = options.backend.secrets;
+    this.#dataKeys = options.backend.dataKeys;
+    this.#registry = options.backend.keks;
     this.#max = options.maxEncryptionsPerDataKey ?? DATA_KEY_MAX_ENCRYPTIONS;
     this.#block = Math.max(1, Math.min(options.reservationBlock ?? RESERVATION_BLOCK, this.#max));
   }
@@ -113,9 +109,9 @@ export class SecretService {
     }
     let version = 0;
     for (let attempt = 0; ; attempt += 1) {
-      const sealer = await this.#sealer(this.#scoped(scope));
+      const sealer = await this.#sealer(scope);
       try {
-        version = await this.#o.backend.putVersion(scope, name, this.#o.clock.now(), (next) => ({
+        version = await this.#secrets.putVersion(scope, name, this.#o.clock.now(), (next) => ({
           dataKeyId: sealer.id,
           ciphertext: sealSecret(sealer.key.reveal(), sealer.id, { orgId: scope.orgId, name, version: next }, plaintext),
         }));
@@ -133,7 +129,7 @@ export class SecretService {
 
   /** Names, versions and times: never values. */
   list(scope: TenantScope): Promise<readonly SecretSummary[]> {
-    return this.#o.backend.list(scope);
+    return this.#secrets.list(scope);
   }
 
   /** The value of `version` (the newest by default), audited before it is returned. */
@@ -144,7 +140,7 @@ export class SecretService {
     context: RequestContext | undefined,
   ): Promise<RevealedSecret> {
     checkName(name);
-    const summary = await this.#o.backend.find(scope, name);
+    const summary = await this.#secrets.find(scope, name);
     const wanted = version ?? summary?.version;
     if (summary === undefined || wanted === undefined || wanted > summary.version || wanted < 1)
       throw new DomainError('not_found', 'No such secret or version');
@@ -155,12 +151,12 @@ export class SecretService {
         `Versions below ${summary.minDecryptionVersion} of this secret may no longer be revealed (min_decryption_version)`,
       );
     }
-    const stored = await this.#o.backend.findVersion(scope, name, wanted);
+    const stored = await this.#secrets.findVersion(scope, name, wanted);
     if (stored === undefined) throw new DomainError('not_found', 'No such secret or version');
     let clear: Buffer;
     try {
       if (envelopeKeyId(stored.ciphertext) !== stored.dataKeyId) throw new SecretIntegrityError('the ciphertext names another data key');
-      const key = await this.#dataKey(this.#scoped(scope), stored.dataKeyId);
+      const key = await this.#dataKey(scope, stored.dataKeyId);
       clear = openSecret(key.reveal(), { orgId: scope.orgId, name, version: wanted }, stored.ciphertext);
     } catch (error) {
       if (error instanceof SecretIntegrityError) return this.#integrityFailed(scope, name, wanted, context, error);
@@ -175,37 +171,34 @@ export class SecretService {
   /** Destroys every version's ciphertext and the secret; `not_found` when there is none. */
   async delete(scope: TenantScope, name: string, context: RequestContext | undefined): Promise<void> {
     checkName(name);
-    if (!(await this.#o.backend.delete(scope, name))) throw new DomainError('not_found', 'No such secret');
+    if (!(await this.#secrets.delete(scope, name))) throw new DomainError('not_found', 'No such secret');
     await this.#record(scope, 'secret.delete', name, context);
   }
 
-  /** Refuses reveals of versions below `min` from now on (Vault KV `min_decryption_version`). */
-  async setMinDecryptionVersion(scope: TenantScope, name: string, min: number, context: RequestContext | undefined): Promise<void> {
+  /**
+   * Refuses reveals of versions below `min` from now on (Vault KV `min_decryption_version`): in a
+   * request's tenant scope, or in a system scope by the operator (`rampart secrets min-version`).
+   */
+  async setMinDecryptionVersion(
+    scope: TenantScope | SystemScope,
+    name: string,
+    min: number,
+    context: RequestContext | undefined,
+  ): Promise<void> {
     checkMin(name, min);
-    if (!(await this.#o.backend.setMinDecryptionVersion(scope, name, min, this.#o.clock.now()))) {
+    if (!(await this.#secrets.setMinDecryptionVersion(scope, name, min, this.#o.clock.now()))) {
       throw new DomainError('not_found', 'No such secret, or it has fewer versions than that');
     }
     await this.#record(scope, 'secret.min_decryption_version', name, context, { details: { min_decryption_version: min } });
   }
 
-  /** The same, by the operator on the command line (`rampart secrets min-version`): the system acts. */
-  async setMinDecryptionVersionOfOrg(orgId: string, name: string, min: number): Promise<void> {
-    checkMin(name, min);
-    if (!(await this.#o.backend.setMinDecryptionVersionOfOrg(orgId, name, min, this.#o.clock.now()))) {
-      throw new DomainError('not_found', 'No such secret, or it has fewer versions than that');
-    }
-    await this.#record({ orgId, principal: undefined }, 'secret.min_decryption_version', name, undefined, {
-      details: { min_decryption_version: min },
-    });
-  }
-
   /**
    * Re-seals one version stored under a retired data key under its org's active data key
-   * (`rampart secrets rewrap`); false when it changed meanwhile. An integrity failure is reported
-   * as on a reveal and the version is left as it is.
+   * (`rampart secrets rewrap`, which passes the system scope on the version's org); false when it
+   * changed meanwhile. An integrity failure is reported as on a reveal and the version is left as it is.
    */
-  async rewrap(version: StaleVersion): Promise<boolean> {
-    const scope = this.#system(version.orgId);
+  async rewrap(scope: SystemScope, version: StaleVersion): Promise<boolean> {
+    if (scope.orgId !== version.orgId) throw new RangeError('the version belongs to another org');
     const binding = { orgId: version.orgId, name: version.name, version: version.version };
     let clear: Buffer;
     try {
@@ -216,7 +209,7 @@ export class SecretService {
       throw error;
     }
     const sealer = await this.#sealer(scope);
-    const done = await this.#o.backend.replaceVersion(version, {
+    const done = await this.#dataKeys.replaceVersion(version, {
       dataKeyId: sealer.id,
       ciphertext: sealSecret(sealer.key.reveal(), sealer.id, binding, clear),
     });
@@ -224,12 +217,15 @@ export class SecretService {
     return done;
   }
 
-  /** Retires the active data key of each org (or of `orgIds`): new values go under fresh keys. */
-  async rotateDataKeys(orgIds?: readonly string[]): Promise<number> {
+  /**
+   * Retires the active data key of each org named (`rampart secrets rotate-data-keys` passes every
+   * org of `DataKeyStore.orgsWithActive`, or one): new values go under fresh keys. The number retired.
+   */
+  async rotateDataKeys(scopes: readonly SystemScope[]): Promise<number> {
     let rotated = 0;
-    for (const orgId of orgIds ?? (await this.#o.backend.orgsWithActiveDataKeys())) {
-      if (await this.#o.backend.retireActiveDataKeyOfOrg(orgId)) rotated += 1;
-      this.#sealers.delete(orgId);
+    for (const scope of scopes) {
+      if (await this.#dataKeys.retireActive(scope)) rotated += 1;
+      this.#sealers.delete(scope.orgId);
     }
     return rotated;
   }
@@ -242,7 +238,7 @@ export class SecretService {
   }
 
   async #integrityFailed(
-    scope: Acting,
+    scope: KeyScope,
     name: string,
     version: number | undefined,
     context: RequestContext | undefined,
@@ -257,35 +253,11 @@ export class SecretService {
     throw new DomainError('secret_integrity_failed', 'The stored secret failed its integrity check; it was not returned');
   }
 
-  #scoped(scope: TenantScope): KeyAccess {
-    const backend = this.#o.backend;
-    return {
-      orgId: scope.orgId,
-      principal: scope.principal,
-      active: () => backend.activeDataKey(scope),
-      find: (id) => backend.findDataKey(scope, id),
-      reserve: (id, count, max) => backend.reserveEncryptions(scope, id, count, max),
-      replace: (previousId, key) => backend.replaceDataKey(scope, previousId, key),
-    };
-  }
-
-  #system(orgId: string): KeyAccess {
-    const backend = this.#o.backend;
-    return {
-      orgId,
-      principal: undefined,
-      active: () => backend.activeDataKeyOfOrg(orgId),
-      find: (id) => backend.dataKeyOfOrg(orgId, id),
-      reserve: (id, count, max) => backend.reserveEncryptionsOfOrg(orgId, id, count, max),
-      replace: (previousId, key) => backend.replaceDataKeyOfOrg(orgId, previousId, key),
-    };
-  }
-
-  async #dataKey(scope: KeyAccess, id: string): Promise<Secret<Buffer>> {
+  async #dataKey(scope: KeyScope, id: string): Promise<Secret<Buffer>> {
     const cacheKey = `${scope.orgId}\0${id}`;
     const cached = this.#keys.get(cacheKey);
     if (cached !== undefined) return cached;
-    const record = await scope.find(id);
+    const record = await this.#dataKeys.find(scope, id);
     if (record === undefined) throw new SecretIntegrityError('the ciphertext names no data key of its org');
     return this.#unwrap(record);
   }
@@ -297,7 +269,7 @@ export class SecretService {
     return key;
   }
 
-  #sealer(scope: KeyAccess): Promise<Sealer> {
+  #sealer(scope: KeyScope): Promise<Sealer> {
     const current = this.#sealers.get(scope.orgId);
     if (current !== undefined && current.remaining > 0) {
       current.remaining -= 1;
@@ -311,11 +283,11 @@ export class SecretService {
     return pending.then(() => this.#sealer(scope));
   }
 
-  async #refill(scope: KeyAccess): Promise<Sealer> {
+  async #refill(scope: KeyScope): Promise<Sealer> {
     for (let attempt = 0; attempt < 8; attempt += 1) {
-      const active = await scope.active();
+      const active = await this.#dataKeys.active(scope);
       if (active !== undefined) {
-        const total = await scope.reserve(active.id, this.#block, this.#max);
+        const total = await this.#dataKeys.reserve(scope, active.id, this.#block, this.#max);
         if (total !== undefined) {
           const key = this.#keys.get(`${scope.orgId}\0${active.id}`) ?? (await this.#unwrapActive(scope, active));
           const sealer: Sealer = { id: active.id, key, remaining: this.#block };
@@ -328,7 +300,7 @@ export class SecretService {
     throw new DomainError('service_unavailable', 'No data key could be made active; try again');
   }
 
-  async #unwrapActive(scope: KeyAccess, record: DataKeyRecord): Promise<Secret<Buffer>> {
+  async #unwrapActive(scope: KeyScope, record: DataKeyRecord): Promise<Secret<Buffer>> {
     try {
       return await this.#unwrap(record);
     } catch (error) {
@@ -351,15 +323,15 @@ export class SecretService {
   }
 
   async #activeKek(): Promise<string> {
-    const active = (await this.#o.backend.keks()).find((kek) => kek.state === 'active');
+    const active = (await this.#registry.keks()).find((kek) => kek.state === 'active');
     if (active !== undefined) return active.id;
     const id = newId('kek');
     await this.#o.kek.create(id);
-    await this.#o.backend.addKek(id, this.#o.kek.source, this.#o.clock.now());
+    await this.#registry.addKek(id, this.#o.kek.source, this.#o.clock.now());
     return id;
   }
 
-  async #newDataKey(scope: KeyAccess, previousId: string | undefined): Promise<void> {
+  async #newDataKey(scope: KeyScope, previousId: string | undefined): Promise<void> {
     const kekId = await this.#activeKek();
     const id = newId('dk');
     const key = secret(randomKey(32));
@@ -373,11 +345,11 @@ export class SecretService {
       encryptions: 0,
       createdAt: this.#o.clock.now(),
     };
-    if (await scope.replace(previousId, record)) this.#keys.set(`${scope.orgId}\0${id}`, key);
+    if (await this.#dataKeys.replace(scope, previousId, record)) this.#keys.set(`${scope.orgId}\0${id}`, key);
   }
 
   async #record(
-    scope: Acting,
+    scope: KeyScope,
     action: string,
     name: string,
     context: RequestContext | undefined,
