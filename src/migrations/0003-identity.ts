@@ -1,5 +1,5 @@
 /**
- * Identity (issue 4): accounts, the minimal org and membership tables the bootstrap admin needs
+ * Identity: accounts, the minimal org and membership tables the bootstrap admin needs
  * (the `system` org's owner), sessions, refresh tokens and access-token signing keys. Timestamps
  * are integer ms (BIGINT); secrets are never stored in clear: passwords as argon2id PHC strings,
  * refresh tokens as SHA-256 hex, private signing keys AES-256-GCM-encrypted under the master key.

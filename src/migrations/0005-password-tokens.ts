@@ -1,5 +1,5 @@
 /**
- * Platform user management (issue 4): one-time set-password tokens, stored only as SHA-256 hex and
+ * Platform user management: one-time set-password tokens, stored only as SHA-256 hex and
  * consumed by one guarded UPDATE; and session tombstones, so that the revoked sessions of a deleted
  * user (whose session rows the erasure removes) still seed every instance's revocation set
  * (docs/decisions/004-user-deletion.md).

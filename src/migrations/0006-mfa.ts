@@ -1,5 +1,5 @@
 /**
- * MFA (issue 4, item 8): per-user TOTP state, single-use recovery codes and login challenges.
+ * MFA: per-user TOTP state, single-use recovery codes and login challenges.
  * The TOTP secret is stored only sealed (AES-256-GCM under a master-key-derived key, the user id as
  * AAD); recovery codes and `mfa_token`s only as SHA-256 hex. `last_step` is the last accepted TOTP
  * time step, so that a code is accepted once (RFC 6238 §5.2).

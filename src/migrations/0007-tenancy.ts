@@ -1,5 +1,5 @@
 /**
- * Tenancy (issue 5): custom roles with every version kept, beside the `orgs` and `memberships`
+ * Tenancy: custom roles with every version kept, beside the `orgs` and `memberships`
  * tables of 0003-identity. A custom role's permissions are a JSON array of permission names; each
  * change writes a new row to `org_role_versions` (the history route reads it) and bumps
  * `org_roles.version` in the same transaction. On PostgreSQL the tenant tables get row-level

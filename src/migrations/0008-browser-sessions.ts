@@ -1,5 +1,5 @@
 /**
- * Browser sessions (issue 4, item 6): a cookie session is a `sessions` row whose
+ * Browser sessions: a cookie session is a `sessions` row whose
  * `cookie_secret_hash` holds SHA-256 hex of the secret half of the `__Host-rampart_session` cookie
  * (`<session id>.<secret>`); the secret itself is never stored. Token sessions keep it null. The
  * DPoP thumbprint column (`dpop_jkt`) already exists since 0003.

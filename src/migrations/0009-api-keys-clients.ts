@@ -1,5 +1,5 @@
 /**
- * API keys and OAuth 2 service clients (issue 4, items 9 and 10).
+ * API keys and OAuth 2 service clients.
  *
  * - `api_keys`: a user's keys. The key (`rk_…`, 256 random bits) is stored only as SHA-256 hex
  *   (`key_hash`) beside a short display `prefix`; `scopes` is a JSON array of permission names;

@@ -1,5 +1,5 @@
 /**
- * Secrets (issue 7): KEK ids, per-org wrapped data keys, secrets and their versions. Every
+ * Secrets: KEK ids, per-org wrapped data keys, secrets and their versions. Every
  * tenant table has `org_id`; only one data key per org is `active` (partial unique index), and a
  * KEK is referred to by data keys only, so "nothing refers to it" is one query. The tenant tables
  * are under row-level security on PostgreSQL (rls-policies.ts).

@@ -1,5 +1,5 @@
 /**
- * Audit privacy (issue 6, items 7 and 10): personal fields sealed per subject, retention, and the
+ * Audit privacy: personal fields sealed per subject, retention, and the
  * state of the alert rules.
  *
  * - `audit_subject_keys`: one AES-256-GCM key per subject (user id), stored wrapped under a key

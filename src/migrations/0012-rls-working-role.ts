@@ -1,6 +1,5 @@
 /**
- * Row-level security for a server that works as a role owning nothing (issue 5, item 6;
- * docs/decisions/006-tenancy.md).
+ * Row-level security for a server that works as a role owning nothing (docs/decisions/006-tenancy.md).
  *
  * - Every tenant table's policies become the pair of rls-policies.ts, for every role: the org of a
  *   scoped transaction (`app.org_id`), or every org inside an explicit system transaction

@@ -1,5 +1,5 @@
 /**
- * Alert rules over the audit event stream (issue 6, item 10), as an {@link AuditLog} decorator:
+ * Alert rules over the audit event stream, as an {@link AuditLog} decorator:
  * every event goes to the log first; once it is durable, the rules look at it and may record a
  * `security.alert` entry (and log a warning line). Callers do not change. The rules:
  *

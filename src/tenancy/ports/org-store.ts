@@ -1,5 +1,5 @@
 /**
- * Where orgs, memberships and custom roles live (issue 5). Every method that touches one org's
+ * Where orgs, memberships and custom roles live. Every method that touches one org's
  * data takes the {@link TenantScope} the authorization layer minted; the few that run before any
  * scope exists (resolving `{org}`, reading a caller's membership to decide) are named for it.
  */

@@ -1,5 +1,5 @@
 /**
- * The authorizer of org-scoped and platform permissions (issue 5, item 4). The rules, in order:
+ * The authorizer of org-scoped and platform permissions. The rules, in order:
  * 1. platform permissions go to the {@link PlatformAuthorizer} (owners and admins of `system`);
  * 2. `{org}` is resolved by id (`org_…`) or slug; an org that does not exist is hidden (404);
  * 3. the acting user is the principal, or for an API key or service client its owner; the pure

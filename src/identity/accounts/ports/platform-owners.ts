@@ -1,6 +1,6 @@
 /**
  * The guard that keeps the platform administrable: the built-in `system` org never loses its last
- * active owner through the disabling or erasure of a user (issue 4; spec "Platform users").
+ * active owner through the disabling or erasure of a user (spec "Platform users").
  */
 
 /** What a guarded disable did. */

@@ -1,6 +1,6 @@
 /**
  * "MFA is required for platform admins and for org owners and admins unless the configuration
- * says otherwise" (issue 4, item 8; docs/decisions/005-mfa.md, 007-browser-sessions.md). A user
+ * says otherwise" (docs/decisions/005-mfa.md, 007-browser-sessions.md). A user
  * holding the role `owner` or `admin` in any org (the built-in `system` org's owners and admins
  * are the platform admins) without a confirmed second factor must enrol before anything else:
  * every route but the enrolment's own answers 403 `mfa_enrollment_required`.

@@ -23,7 +23,7 @@ import { FACTOR_METHODS, type FactorMethod, type SecondFactor } from './second-f
 import type { CookieGrant } from '../../browser/services/cookie-sessions.js';
 import type { TokenGrant } from '../../tokens/services/token-grant.js';
 
-/** Five wrong codes invalidate the token (issue 4, item 8). */
+/** Five wrong codes invalidate the token. */
 export const MFA_MAX_ATTEMPTS = 5;
 /** The `mfa_token` lifetime. */
 export const MFA_TOKEN_TTL_MS = 5 * 60_000;

@@ -1,5 +1,5 @@
 /**
- * PostgreSQL row-level security for tenant tables (issue 5, item 6; docs/decisions/006-tenancy.md).
+ * PostgreSQL row-level security for tenant tables (docs/decisions/006-tenancy.md).
  *
  * - The server works as a role that owns no table and cannot bypass RLS (`RAMPART_DATABASE_URL`
  *   when `RAMPART_DATABASE_MIGRATION_URL` names the schema owner), a member of `rampart_tenant`,
