@@ -137,7 +137,7 @@ const CALLER_ORGS = 10;
  * tenants changes between runs. Returns a check function and the caller's org slugs.
  */
 async function rampartServer(tenants) {
-  const { loadConfig } = await dist('kernel/config.js');
+  const { loadConfig } = await dist('config.js');
   const { createRampart } = await dist('rampart.js');
   const { buildServer } = await dist('http/server.js');
   const { createLogger } = await dist('kernel/adapters/log/pino-logger.js');

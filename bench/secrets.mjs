@@ -123,7 +123,7 @@ async function service(ops, size) {
 }
 
 async function http(ops, size, connections) {
-  const { loadConfig } = await dist('kernel/config.js');
+  const { loadConfig } = await dist('config.js');
   const { createRampart } = await dist('rampart.js');
   const { buildServer } = await dist('http/server.js');
   const { createLogger } = await dist('kernel/adapters/log/pino-logger.js');
@@ -185,7 +185,7 @@ async function http(ops, size, connections) {
 }
 
 async function rotation(count, log) {
-  const { SqlSecretBackend } = await dist('secrets/adapters/sql-secret-backend.js');
+  const { SqlKekRegistry } = await dist('secrets/adapters/sql-kek-registry.js');
   const { MasterKeyKek } = await dist('secrets/crypto/kek-master-key.js');
   const { KekRotation } = await dist('secrets/services/kek-rotation.js');
   const { dataKeyAad } = await dist('secrets/crypto/envelope.js');
@@ -193,9 +193,9 @@ async function rotation(count, log) {
   const store = await sqliteStore();
   try {
     const kek = new MasterKeyKek(secret(randomBytes(32)), 'environment');
-    const backend = new SqlSecretBackend(store.database.db, store.database.dialect);
+    const keks = new SqlKekRegistry(store.database.db);
     await kek.create('kek_first');
-    await backend.addKek('kek_first', 'master-key', Date.now());
+    await keks.addKek('kek_first', 'master-key', Date.now());
     log(`  writing ${count.toLocaleString('en-US')} wrapped data keys (one secret per org)`);
     for (let start = 0; start < count; start += 1000) {
       const rows = [];
@@ -215,7 +215,7 @@ async function rotation(count, log) {
       await store.database.db.insertInto('secret_data_keys').values(rows).execute();
     }
     const started = process.hrtime.bigint();
-    const result = await new KekRotation(backend, kek, clock).rotate();
+    const result = await new KekRotation(keks, kek, clock).rotate();
     const perSecond = rate(result.rewrapped, started);
     if (result.rewrapped !== count || result.retired.length !== 1) throw new Error(`rotation rewrapped ${result.rewrapped} of ${count}`);
     return perSecond;

@@ -11,7 +11,7 @@ import process from 'node:process';
 import { prepareDataDirectory } from '../src/kernel/adapters/fs/data-directory.js';
 import { withSystem } from '../src/kernel/adapters/sql/rls-scope.js';
 import { migrateToLatest, openDatabase } from '../src/kernel/adapters/sql/sql-database.js';
-import { loadConfig } from '../src/kernel/config.js';
+import { loadConfig } from '../src/config.js';
 import { newId } from '../src/kernel/crypto/random-id.js';
 
 interface SeedOptions {

@@ -8,7 +8,7 @@
  * await app.register(rampartPlugin, { rampart });
  * ```
  */
-export { loadConfig, describeConfig, ConfigError, VARIABLES, type RampartConfig, type LoadOptions } from './kernel/config.js';
+export { loadConfig, describeConfig, ConfigError, VARIABLES, type RampartConfig, type LoadOptions } from './config.js';
 export { createRampart, type Rampart, type RampartOptions } from './rampart.js';
 export { rampartPlugin, buildServer, type RampartPluginOptions } from './http/server.js';
 export { startServer, closeOnSignal, type RunningServer, type StartOptions } from './serve.js';

@@ -7,6 +7,10 @@
 import type { Capability } from '../kernel/part.js';
 import { auditCommand } from './cli/audit-command.js';
 import { composeAuditPart, type Auditing } from './compose.js';
+import { AUDIT_VARIABLES } from './config.js';
+
+// Re-exported so that the RampartConfig keys this module declares reach the library's type declarations.
+export { AUDIT_VARIABLES } from './config.js';
 
 export type { Auditing } from './compose.js';
 export type { AuditService } from './services/audit-service.js';
@@ -21,6 +25,7 @@ declare module '../kernel/part.js' {
 export const audit: Capability<'audit'> = {
   name: 'audit',
   keptOrgTables: { audit_entries: 'the audit log is append-only and deployment-wide' },
+  variables: AUDIT_VARIABLES,
   commands(program, context) {
     program.addCommand(auditCommand(context.run));
   },

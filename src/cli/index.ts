@@ -6,7 +6,7 @@
  * `capabilities.ts`, and a command that needs a composed capability asks `context.compose`.
  */
 import { Command } from 'commander';
-import { ConfigError, describeConfig, loadConfig } from '../kernel/config.js';
+import { ConfigError, describeConfig, loadConfig } from '../config.js';
 import { DataDirectoryError } from '../kernel/adapters/fs/data-directory.js';
 import { VERSION } from '../version.js';
 import { CAPABILITIES } from '../capabilities.js';

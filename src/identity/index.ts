@@ -7,6 +7,10 @@ import type { Command } from 'commander';
 import type { Capability } from '../kernel/part.js';
 import type { PasswordHasher } from './accounts/crypto/password-hasher.js';
 import { composeIdentityPart, type Identity } from './compose.js';
+import { IDENTITY_VARIABLES } from './config.js';
+
+// Re-exported so that the RampartConfig keys this module declares reach the library's type declarations.
+export { IDENTITY_VARIABLES } from './config.js';
 
 declare module '../kernel/part.js' {
   interface RampartOptions {
@@ -20,6 +24,7 @@ declare module '../kernel/part.js' {
 
 export const identity: Capability<'identity'> = {
   name: 'identity',
+  variables: IDENTITY_VARIABLES,
   commands(program, context) {
     program
       .command('user')

@@ -20,7 +20,7 @@ import type { Redis } from 'ioredis';
 import type { Metric } from 'prom-client';
 import type { CloseStack } from './close-stack.js';
 import type { Output } from './cli/output.js';
-import type { RampartConfig } from './config.js';
+import type { ConfigVariable, RampartConfig } from './config.js';
 import type { Logger } from './adapters/log/pino-logger.js';
 import type { SqlDatabase } from './adapters/sql/sql-database.js';
 import type { Secret } from './domain/secret.js';
@@ -119,6 +119,11 @@ export interface Capability<K extends CapabilityName> {
   readonly tenantTables?: readonly string[];
   /** Tables with an `org_id` column that outlive the org, each with the reason. */
   readonly keptOrgTables?: Readonly<Record<string, string>>;
+  /**
+   * The capability's `RAMPART_*` variables, in the order the README's configuration table lists
+   * them (`src/config.ts` puts the kernel's first, then each capability's in composition order).
+   */
+  readonly variables?: readonly ConfigVariable[];
   /** Adds the capability's `rampart …` commands; their code is loaded only when run. */
   readonly commands?: (program: Command, context: CommandContext) => void;
   /** Builds the capability on the kernel and the capabilities composed before it. */

@@ -7,6 +7,10 @@
 import type { Capability } from '../kernel/part.js';
 import { secretsCommand } from './cli/secrets-command.js';
 import { composeSecretsPart, type Secrets } from './compose.js';
+import { SECRETS_VARIABLES } from './config.js';
+
+// Re-exported so that the RampartConfig keys this module declares reach the library's type declarations.
+export { SECRETS_VARIABLES } from './config.js';
 
 export { Pkcs11Kek } from './adapters/pkcs11-kek.js';
 export { SqlSecretBackend } from './adapters/sql-secret-backend.js';
@@ -23,6 +27,7 @@ export const secrets: Capability<'secrets'> = {
   name: 'secrets',
   // Versions before the data keys they name; deleting an org's data keys crypto-shreds its secrets.
   tenantTables: ['secret_versions', 'secrets', 'secret_data_keys'],
+  variables: SECRETS_VARIABLES,
   commands(program, context) {
     program.addCommand(secretsCommand(context.run));
   },

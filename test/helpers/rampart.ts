@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { createLogger } from '../../src/kernel/adapters/log/pino-logger.js';
 import { openDatabase, type SqlDatabase } from '../../src/kernel/adapters/sql/sql-database.js';
-import { loadConfig, type RampartConfig } from '../../src/kernel/config.js';
+import { loadConfig, type RampartConfig } from '../../src/config.js';
 import { buildServer, type RampartPluginOptions } from '../../src/http/server.js';
 import { createRampart, type Rampart, type RampartOptions } from '../../src/rampart.js';
 import type { BackendInstance } from './backends.js';

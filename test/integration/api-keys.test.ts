@@ -1,5 +1,5 @@
 /**
- * API keys through the real server on every backend (test/fixtures/spec-api-v1.md, "API keys"; issue 4 item 9):
+ * API keys through the real server on every backend (test/fixtures/spec-api-v1.md, "API keys"):
  * shown once and stored hashed, scopes bounded by the creator at creation and at use, rotation
  * with its grace period, revocation at once, expiry, `last_used_at` once a minute, a rate-limit
  * bucket of the key's own, and an audit entry for every change.

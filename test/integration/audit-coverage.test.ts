@@ -1,5 +1,5 @@
 /**
- * Every mutating route leaves an audit entry (issue 6, item 1; test/fixtures/spec-api-v1.md, "Audit": "every
+ * Every mutating route leaves an audit entry (test/fixtures/spec-api-v1.md, "Audit": "every
  * authentication attempt (both outcomes), authorization failure, state change …").
  *
  * The routes come from the generated OpenAPI document: every operation that is not a GET. Each

@@ -1,5 +1,5 @@
 /**
- * Erasure and retention that stay verifiable (issue 6, item 7), on every backend: personal
+ * Erasure and retention that stay verifiable, on every backend: personal
  * fields are sealed per subject (never in clear in the database, the leaf commits to them);
  * erasing the subject destroys its key — listings and exports show `[erased]`, and the tree,
  * inclusion proofs, checkpoints signed before the erasure and `rampart audit verify` still pass;

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/kernel/config.js';
+import { loadConfig } from '../../src/config.js';
 import type { AlertingAuditLog } from '../../src/audit/services/audit-alerts.js';
 import { auditEvent } from '../helpers/audit.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';

@@ -18,7 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initialiseDataDirectory } from '../../src/kernel/adapters/fs/initialise-data-directory.js';
 import { MIGRATIONS } from '../../src/migrations/index.js';
-import { VARIABLES } from '../../src/kernel/config.js';
+import { VARIABLES } from '../../src/config.js';
 import { Secret } from '../../src/kernel/domain/secret.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { cleanEnv, startChild, type Child } from '../helpers/processes.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
-import { ConfigError, loadConfig } from '../../src/kernel/config.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { sqliteBackend, type BackendInstance } from '../helpers/backends.js';
 import { testServer, type TestServer } from '../helpers/rampart.js';
 

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
 import { nodeRsBackend, PasswordHasher } from '../../src/identity/accounts/crypto/password-hasher.js';
-import { loadConfig } from '../../src/kernel/config.js';
+import { loadConfig } from '../../src/config.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { ADMIN_EMAIL, ADMIN_ENV, ADMIN_PASSWORD, loginRequest } from '../helpers/identity.js';
 import { expectProblem } from '../helpers/problems.js';

@@ -1,5 +1,5 @@
 /**
- * The PKCS#11 KEK source against a real SoftHSM2 token (issue 7, item 2), on every backend: the
+ * The PKCS#11 KEK source against a real SoftHSM2 token, on every backend: the
  * KEK is generated in the token, sensitive and not extractable; data keys are wrapped by the token
  * (the database holds only wrapped keys); a KEK rotation while the server serves moves every data
  * key to a new token key and destroys the old one; a wrapped key moved to another org is refused

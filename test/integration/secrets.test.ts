@@ -1,5 +1,5 @@
 /**
- * Secrets through the real server on every backend (test/fixtures/spec-api-v1.md, "Secrets"; issue 7): PUT makes
+ * Secrets through the real server on every backend (test/fixtures/spec-api-v1.md, "Secrets"): PUT makes
  * a new version, the list never holds a value, reveal is audited and takes a version, DELETE
  * destroys every version's ciphertext; the permissions and the tenant scope decide who may; names
  * and sizes are validated; `min_decryption_version` refuses old versions; data keys rotate at their

@@ -1,5 +1,5 @@
 /**
- * OAuth 2 service clients through the real server on every backend (issue 4 item 10):
+ * OAuth 2 service clients through the real server on every backend:
  * registration under `clients.manage` with scopes bounded by the creator, the `client_credentials`
  * grant with `client_secret_basic` (RFC 6749 §2.3.1, §4.4) and `private_key_jwt` (RFC 7523),
  * RFC 6749 §5.2 error bodies, introspection (RFC 7662), revocation (RFC 7009), and revoking a

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { ConfigError, loadConfig } from '../../src/kernel/config.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { sqliteBackend, type BackendInstance } from '../helpers/backends.js';
 import { expectProblem } from '../helpers/problems.js';
 import { testServer, type TestServer } from '../helpers/rampart.js';

@@ -1,5 +1,5 @@
 /**
- * MFA enforcement (issue 4, item 8): platform admins and org owners/admins must have a second
+ * MFA enforcement: platform admins and org owners/admins must have a second
  * factor unless RAMPART_MFA_REQUIRED_FOR_ADMINS=false. The attack it closes: a phished admin
  * password alone opens the whole platform. Until they enrol, such users get 403
  * `mfa_enrollment_required` everywhere except the routes that let them enrol (and `/me`, logout,
@@ -10,7 +10,7 @@
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/kernel/config.js';
+import { loadConfig } from '../../src/config.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { cookieLogin, ORIGIN } from '../helpers/browser.js';
 import { FakeClock } from '../helpers/fake-clock.js';

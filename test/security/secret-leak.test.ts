@@ -1,5 +1,5 @@
 /**
- * Secret values and keys in a dump (issue 7, "Tests"). After writes, new versions, reveals, a
+ * Secret values and keys in a dump. After writes, new versions, reveals, a
  * delete, an integrity failure and a KEK rotation, the dump of the database (SQLite: the file and
  * its WAL byte for byte; PostgreSQL: `SELECT *` of every table) and the server's logs hold no
  * secret value, no data key and no KEK or master key in clear — in any of the encodings Rampart

@@ -1,5 +1,5 @@
 /**
- * Tampering with stored secrets (issue 7, "Tests"): a changed byte in the nonce, the ciphertext or
+ * Tampering with stored secrets: a changed byte in the nonce, the ciphertext or
  * the tag; a ciphertext copied to another org, name or version; a wrapped data key copied to
  * another org. Each reveal is refused with 409 `secret_integrity_failed`, a `secret.integrity_failed`
  * audit entry (the audit log's alert rules make it a `security.alert`: secret-leak.test.ts checks

@@ -21,7 +21,7 @@ import { connect, createServer, type ConnectionOptions, type Server as TlsServer
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/kernel/adapters/log/pino-logger.js';
-import { ConfigError, loadConfig } from '../../src/kernel/config.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/serve.js';
 import { freePort } from '../helpers/processes.js';
 import { LogCapture } from '../helpers/rampart.js';

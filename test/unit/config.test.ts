@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, VARIABLES, describeConfig, loadConfig } from '../../src/kernel/config.js';
+import { ConfigError, VARIABLES, describeConfig, loadConfig } from '../../src/config.js';
 
 function refused(env: Record<string, string>): ConfigError {
   try {
@@ -147,7 +147,7 @@ describe('configuration', () => {
     expect(config.databaseUrl?.reveal()).toContain('hunter2-db');
   });
 
-  it('is documented: the README table lists exactly the variables of src/kernel/config.ts, with their defaults', () => {
+  it('is documented: the README table lists exactly the variables of src/config.ts, with their defaults', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const rows = [...readme.matchAll(/^\| `(RAMPART_[A-Z0-9_]+)` \| ([^|]+) \|/gm)].map((match) => [match[1], match[2]?.trim()]);
     expect(rows).toEqual(VARIABLES.map((variable) => [variable.env, variable.defaultText]));

@@ -7,7 +7,7 @@
 import { CompactSign, decodeProtectedHeader, importJWK, type CryptoKey } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { MemorySigningKeyStore } from '../../../src/identity/tokens/adapters/memory-signing-key-store.js';
-import { loadConfig, ConfigError } from '../../../src/kernel/config.js';
+import { loadConfig, ConfigError } from '../../../src/config.js';
 import { DEFAULT_RETIRE_AFTER_SECONDS } from '../../../src/identity/tokens/crypto/keyring.js';
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../../../src/identity/tokens/domain/signing-key.js';
 import { TokenService } from '../../../src/identity/tokens/services/token-service.js';

@@ -5,8 +5,17 @@
  */
 import type { Secret } from '../../../kernel/domain/secret.js';
 
-export { SIGNING_ALGORITHMS, isSigningAlgorithm, type SigningAlgorithm } from '../../../kernel/domain/signing-algorithm.js';
-import type { SigningAlgorithm } from '../../../kernel/domain/signing-algorithm.js';
+/**
+ * JWS algorithms an access token may be signed with (RFC 7518 §3.1, RFC 8037 §3.1), as
+ * configuration names them (`RAMPART_ACCESS_TOKEN_ALG`).
+ */
+export const SIGNING_ALGORITHMS = Object.freeze(['EdDSA', 'ES256', 'RS256'] as const);
+
+export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
+
+export function isSigningAlgorithm(value: unknown): value is SigningAlgorithm {
+  return typeof value === 'string' && (SIGNING_ALGORITHMS as readonly string[]).includes(value);
+}
 
 /**
  * `active`: signs and verifies. `retiring`: replaced, still verifies and is still published in the

@@ -17,7 +17,7 @@ import {
   prepareDataDirectory,
 } from '../../../../src/kernel/adapters/fs/data-directory.js';
 import { createLogger } from '../../../../src/kernel/adapters/log/pino-logger.js';
-import { loadConfig } from '../../../../src/kernel/config.js';
+import { loadConfig } from '../../../../src/config.js';
 import { startServer } from '../../../../src/serve.js';
 import { LogCapture } from '../../../helpers/rampart.js';
 

@@ -1,0 +1,144 @@
+/**
+ * The identity capability's variables: the first platform admin, self-registration, token and
+ * session lifetimes, the access-token algorithm, the MFA requirement for admins and the login
+ * limits. Listed on the `identity` capability (`identity/index.ts`); their keys join the kernel's
+ * `RampartConfig` here (declaration merging).
+ */
+import { boolean, integer, optional, type ConfigVariable } from '../kernel/config.js';
+import { Secret } from '../kernel/domain/secret.js';
+import { isSigningAlgorithm, SIGNING_ALGORITHMS, type SigningAlgorithm } from './tokens/domain/signing-key.js';
+
+declare module '../kernel/config.js' {
+  interface RampartConfig {
+    readonly bootstrapAdminEmail: string | undefined;
+    readonly bootstrapAdminPassword: Secret<string> | undefined;
+    readonly selfRegistration: boolean;
+    readonly accessTokenTtl: number;
+    /** The JWS algorithm of new access-token signing keys (takes effect at the next key rotation). */
+    readonly accessTokenAlg: SigningAlgorithm;
+    readonly refreshTokenTtl: number;
+    /** Seconds within which a replay of the refresh token just rotated gets the same successor (0: none). */
+    readonly refreshReuseGrace: number;
+    readonly sessionIdleTimeout: number;
+    readonly sessionAbsoluteTimeout: number;
+    /** Whether platform admins and org owners/admins must enrol a second factor before anything else. */
+    readonly mfaRequiredForAdmins: boolean;
+    readonly loginRateLimit: number;
+    /** ms; 0: password hashes are bounded by the queue's length only. */
+    readonly loginMaxWaitMs: number;
+  }
+}
+
+/**
+ * The identity variables, in README order. Each entry is the one place its variable is documented.
+ * The order matters: `RAMPART_SESSION_ABSOLUTE_TIMEOUT` reads `sessionIdleTimeout`, parsed before it.
+ */
+export const IDENTITY_VARIABLES: readonly ConfigVariable[] = [
+  {
+    key: 'bootstrapAdminEmail',
+    env: 'RAMPART_BOOTSTRAP_ADMIN_EMAIL',
+    defaultText: 'unset',
+    description: 'Email of the first platform admin, created when no user exists.',
+    parse: optional((value) => {
+      if (value.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(value)) throw new Error('must be an email address');
+      return value;
+    }),
+  },
+  {
+    key: 'bootstrapAdminPassword',
+    env: 'RAMPART_BOOTSTRAP_ADMIN_PASSWORD',
+    defaultText: 'unset: a random password is printed once',
+    description: 'Password of the first platform admin.',
+    secret: true,
+    // A password is taken as written: neither trimmed nor, when blank but not empty, taken for unset.
+    parse: (raw) => {
+      if (raw === undefined || raw === '') return undefined;
+      if (raw.length < 12 || raw.length > 128) throw new Error('must be 12 to 128 characters long');
+      return new Secret(raw);
+    },
+  },
+  {
+    key: 'selfRegistration',
+    env: 'RAMPART_SELF_REGISTRATION',
+    defaultText: 'false',
+    description: 'Enables `POST /api/v1/auth/register`.',
+    parse: boolean(false),
+  },
+  {
+    key: 'accessTokenTtl',
+    env: 'RAMPART_ACCESS_TOKEN_TTL',
+    defaultText: '900',
+    description: 'Access-token lifetime in seconds (at most 900).',
+    parse: integer(30, 900, 900),
+  },
+  {
+    key: 'accessTokenAlg',
+    env: 'RAMPART_ACCESS_TOKEN_ALG',
+    defaultText: 'EdDSA',
+    description:
+      "Algorithm of new access-token signing keys: `EdDSA` (Ed25519), `ES256` or `RS256`. A change takes effect at the next `rampart keys rotate`; tokens of older keys verify with their own key's algorithm until it retires.",
+    parse: (raw) => {
+      const value = raw?.trim() ?? 'EdDSA';
+      if (!isSigningAlgorithm(value)) throw new Error(`must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
+      return value;
+    },
+  },
+  {
+    key: 'refreshTokenTtl',
+    env: 'RAMPART_REFRESH_TOKEN_TTL',
+    defaultText: '604800',
+    description: 'Refresh-token lifetime in seconds.',
+    parse: integer(300, 7_776_000, 604_800),
+  },
+  {
+    key: 'refreshReuseGrace',
+    env: 'RAMPART_REFRESH_REUSE_GRACE',
+    defaultText: '0',
+    description:
+      'Seconds (at most 60) within which a replay of the refresh token just rotated returns the same successor instead of revoking the session (two racing tabs); 0 treats every replay as theft.',
+    parse: integer(0, 60, 0),
+  },
+  {
+    key: 'sessionIdleTimeout',
+    env: 'RAMPART_SESSION_IDLE_TIMEOUT',
+    defaultText: '1800',
+    description: 'Browser-session idle timeout in seconds.',
+    parse: integer(60, 86_400, 1800),
+  },
+  {
+    key: 'sessionAbsoluteTimeout',
+    env: 'RAMPART_SESSION_ABSOLUTE_TIMEOUT',
+    defaultText: '28800',
+    description: 'Browser-session absolute timeout in seconds (at least the idle timeout).',
+    parse: (raw, partial) => {
+      const value = integer(60, 2_592_000, 28_800)(raw);
+      if (partial.sessionIdleTimeout !== undefined && value < partial.sessionIdleTimeout) {
+        throw new Error('must not be shorter than RAMPART_SESSION_IDLE_TIMEOUT');
+      }
+      return value;
+    },
+  },
+  {
+    key: 'mfaRequiredForAdmins',
+    env: 'RAMPART_MFA_REQUIRED_FOR_ADMINS',
+    defaultText: 'true',
+    description:
+      'Platform admins and org owners/admins without a confirmed second factor get 403 `mfa_enrollment_required` on every route but those needed to enrol (`/me`, `/me/mfa/totp*`, `/me/password`, logout). `false` turns the requirement off.',
+    parse: boolean(true),
+  },
+  {
+    key: 'loginRateLimit',
+    env: 'RAMPART_LOGIN_RATE_LIMIT',
+    defaultText: '10',
+    description: 'Login attempts per minute per (IP, account); 10× that per IP.',
+    parse: integer(1, 100_000, 10),
+  },
+  {
+    key: 'loginMaxWaitMs',
+    env: 'RAMPART_LOGIN_MAX_WAIT_MS',
+    defaultText: '750',
+    description:
+      'Longest estimated time (ms) a password hash (a login, or any other password check or change) may wait in the hashing queue and run; past it the request is refused at once with 429 and Retry-After. 0: no bound in time (the queue still holds at most 64).',
+    parse: integer(0, 60_000, 750),
+  },
+];
