@@ -108,9 +108,11 @@ export async function composeRampart(
 ): Promise<Rampart> {
   const closers = new CloseStack();
   try {
-    const { kernel, readiness } = await openKernel(config, options, closers, TENANT_TABLES);
-    const composed = new Composed();
     const parts: Part<unknown>[] = [];
+    const { kernel, readiness } = await openKernel(config, options, closers, TENANT_TABLES, () =>
+      parts.flatMap((part) => part.personalData ?? []),
+    );
+    const composed = new Composed();
     for (const capability of capabilities) {
       const part = await capability.compose(kernel, composed);
       composed.set(capability.name, part.facade);

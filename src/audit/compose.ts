@@ -28,6 +28,8 @@ import { AlertingAuditLog } from './services/audit-alerts.js';
 import { AuditService } from './services/audit-service.js';
 import { auditRoutes } from './routes/audit.js';
 import { orgAuditRoutes } from './routes/org-audit.js';
+import { auditPersonalData } from './routes/personal-data.js';
+import { SqlAuditPersonalData } from './adapters/sql-audit-personal-data.js';
 import type { Kernel, Part } from '../kernel/part.js';
 
 export interface Auditing {
@@ -189,8 +191,10 @@ export async function composeAuditPart(kernel: Kernel): Promise<Part<Auditing>> 
     'audit',
     await composeAudit(kernel.config, kernel.database, kernel.clock, kernel.logger, kernel.options.audit),
   );
+  const personal = new SqlAuditPersonalData(kernel.database.db, new SqlAuditSubjects(auditSubjectKeyWrap(kernel.masterKey())));
   return {
     facade: auditing,
+    personalData: auditPersonalData(personal),
     routes: async (app) => {
       await auditRoutes(app, auditing.service);
       await orgAuditRoutes(app, auditing.service);

@@ -31,8 +31,6 @@ export const audit: Capability<'audit'> = {
   },
   compose: (kernel) => composeAuditPart(kernel),
 };
-export { readEntryView } from './adapters/sql-audit-reader.js';
 export { SqlAuditSubjects, type ReadEntry } from './adapters/sql-audit-subjects.js';
 export { auditSubjectKeyWrap, composeAudit } from './compose.js';
-export { auditEntryView } from './crypto/audit-leaf.js';
-export { Entry } from './routes/org-audit.js';
+export { EXPORT_AUDIT_LIMIT } from './routes/personal-data.js';

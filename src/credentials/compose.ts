@@ -3,6 +3,7 @@
  * stores, the revocation listeners that keep every instance current, the services, and the two
  * authenticators (`Bearer rk_…` and `Bearer <client access token>`).
  */
+import { credentialsPersonalData } from './routes/personal-data.js';
 import type { Identity } from '../identity/index.js';
 import type { Authenticator } from '../kernel/ports/authenticator.js';
 import type { Earlier, Kernel, Part } from '../kernel/part.js';
@@ -85,5 +86,6 @@ export async function composeCredentialsPart(kernel: Kernel, earlier: Earlier): 
       await oauthRoutes(app, credentials);
     },
     authenticators: credentials.authenticators,
+    personalData: credentialsPersonalData(credentials.apiKeys),
   };
 }

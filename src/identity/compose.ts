@@ -3,6 +3,8 @@
  * sessions and the bearer and cookie authenticators, wired from the configuration, with their
  * routes. Everything it opens is pushed on `kernel.closers` as soon as it is open.
  */
+import { SqlIdentityPersonalData } from './adapters/sql-identity-personal-data.js';
+import { identityPersonalData } from './routes/personal-data.js';
 import type { FastifyInstance } from 'fastify';
 import { SqlAccountStore } from './accounts/adapters/sql-account-store.js';
 import { SqlCurrentUserReader } from './accounts/adapters/sql-current-user-reader.js';
@@ -240,5 +242,6 @@ export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Pro
       await userRoutes(app, identity, config);
     },
     authenticators: [identity.authenticator, identity.cookieSessions],
+    personalData: identityPersonalData(users, new SqlIdentityPersonalData(db)),
   };
 }

@@ -19,7 +19,7 @@ import type { CloseStack } from './close-stack.js';
 import type { RampartConfig } from './config.js';
 import type { Secret } from './domain/secret.js';
 import { masterKeyOf } from './master-key.js';
-import type { Kernel, RampartOptions } from './part.js';
+import type { Kernel, PersonalDataSection, RampartOptions } from './part.js';
 import { systemClock } from './ports/clock.js';
 import type { RateLimiter } from './ports/rate-limiter.js';
 import type { ReadinessProbe } from './ports/readiness-probe.js';
@@ -49,6 +49,7 @@ export async function openKernel(
   options: RampartOptions,
   closers: CloseStack,
   tenantTables: readonly string[],
+  personalData: () => readonly PersonalDataSection[],
 ): Promise<OpenedKernel> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
@@ -113,6 +114,7 @@ export async function openKernel(
     idempotency,
     bus,
     tenantTables,
+    personalData,
     closers,
     masterKey() {
       masterKey ??= masterKeyOf(config);

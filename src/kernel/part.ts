@@ -14,6 +14,7 @@
  * 4. Each capability adds its facade's type to {@link Facades} and, where it takes an option
  *    of its own, to {@link RampartOptions}, by declaration merging in its `index.ts`.
  */
+import type { TSchema } from '@sinclair/typebox';
 import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -69,6 +70,11 @@ export interface Kernel {
   readonly bus: RevocationBus;
   /** Every capability's tenant tables, in composition order: what deleting an org removes. */
   readonly tenantTables: readonly string[];
+  /**
+   * Every composed capability's export sections, in composition order: complete once the start
+   * is, so read it when a request comes, not while composing.
+   */
+  personalData(): readonly PersonalDataSection[];
   /** Where each capability pushes what it opens, as soon as it is open. */
   readonly closers: CloseStack;
   /** The master key (RAMPART_MASTER_KEY, else the key file in the data directory), read once. */
@@ -83,6 +89,23 @@ export interface Earlier {
   need<K extends CapabilityName>(name: K, by: CapabilityName): Facades[K];
 }
 
+/**
+ * One section of the caller's data export (`GET /api/v1/me/export`, GDPR Art. 15/20): a top-level
+ * key of the document. Each capability contributes the sections of the personal data it holds,
+ * so that a capability added later is exported without editing the export.
+ */
+export interface PersonalDataSection {
+  /** The section's key in the document (`sessions`, `api_keys`…), unique across capabilities. */
+  readonly key: string;
+  /** Its JSON Schema (TypeBox), for the answer's schema in the OpenAPI document. */
+  readonly schema: TSchema;
+  /**
+   * The section of `userId`, as JSON: metadata only — never a secret, a hash of one, or another
+   * person's personal fields. `sessionId` is the caller's current session, if any.
+   */
+  read(userId: string, caller: { readonly sessionId: string | undefined }): Promise<unknown>;
+}
+
 /** What a composed capability hands the server. */
 export interface Part<F> {
   readonly facade: F;
@@ -94,6 +117,8 @@ export interface Part<F> {
   readonly readiness?: readonly ReadinessProbe[];
   /** Registered on the metrics registry. */
   readonly metrics?: readonly Metric[];
+  /** The sections of the caller's data export that this capability holds. */
+  readonly personalData?: readonly PersonalDataSection[];
 }
 
 /** What a CLI command runs once its configuration is loaded; resolves with the exit code. */

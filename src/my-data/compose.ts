@@ -2,11 +2,9 @@
  * The caller's own data (test/fixtures/spec-api-v1.md, "The caller"): the export (`GET /api/v1/me/export`) and
  * the self-erasure (`DELETE /api/v1/me`), wired from identity, the credentials and the database.
  */
-import { auditSubjectKeyWrap, SqlAuditSubjects } from '../audit/index.js';
 import { LoginLimiter, type Identity } from '../identity/index.js';
 import type { Earlier, Kernel, Part } from '../kernel/part.js';
 import { SqlOrgOwnership } from './adapters/sql-org-ownership.js';
-import { SqlPersonalData } from './adapters/sql-personal-data.js';
 import { meDataRoutes } from './routes/me-data.js';
 import { MyDataExport } from './services/my-data-export.js';
 import { SelfErasure } from './services/self-erasure.js';
@@ -26,15 +24,12 @@ export interface MyDataServices {
  */
 export async function composeMyDataPart(kernel: Kernel, earlier: Earlier): Promise<Part<MyDataServices>> {
   const identity: Pick<Identity, 'users' | 'hasher' | 'factor' | 'mfa' | 'userAdmin'> = earlier.need('identity', 'myData');
-  const { apiKeys } = earlier.need('credentials', 'myData');
   const { log: audit } = earlier.need('audit', 'myData');
   const { config, database, clock } = kernel;
-  const subjects = new SqlAuditSubjects(auditSubjectKeyWrap(kernel.masterKey()));
   const myData: MyDataServices = Object.freeze({
     export: new MyDataExport({
       users: identity.users,
-      apiKeys,
-      personal: new SqlPersonalData(database.db, subjects),
+      sections: () => kernel.personalData(),
       audit,
       clock,
     }),
@@ -51,5 +46,5 @@ export async function composeMyDataPart(kernel: Kernel, earlier: Earlier): Promi
       clock,
     }),
   });
-  return { facade: myData, routes: (app) => meDataRoutes(app, myData) };
+  return { facade: myData, routes: (app) => meDataRoutes(app, myData, kernel.personalData()) };
 }

@@ -9,7 +9,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlAuditSubjects } from '../../src/audit/adapters/sql-audit-subjects.js';
-import { SqlPersonalData } from '../../src/my-data/adapters/sql-personal-data.js';
+import { SqlAuditPersonalData } from '../../src/audit/adapters/sql-audit-personal-data.js';
 import { auditSubjectKeyWrap } from '../../src/audit/compose.js';
 import { masterKeyOf } from '../../src/kernel/master-key.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
@@ -285,7 +285,7 @@ for (const backend of await backends()) {
 
     it('bounds the audit part: the newest entries first, truncated when more exist than the limit', async () => {
       const subjects = new SqlAuditSubjects(auditSubjectKeyWrap(masterKeyOf(server.rampart.config)));
-      const personal = new SqlPersonalData(server.rampart.database.db, subjects);
+      const personal = new SqlAuditPersonalData(server.rampart.database.db, subjects);
       const all = await personal.auditEntries(subject.user.id, 10_000);
       expect(all.truncated).toBe(false);
       expect(all.entries.length).toBeGreaterThan(3);

@@ -5,17 +5,14 @@
  * code). Users only: an API key or a service client is 403 `forbidden`. There is no user id in
  * either path: a caller reaches only their own data.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { clearSessionCookie } from '../../identity/index.js';
 import { secret } from '../../kernel/domain/secret.js';
 import type { MyDataServices } from '../compose.js';
-import { EXPORT_AUDIT_LIMIT, type MyData } from '../services/my-data-export.js';
-import { KeyJson, keyJson } from '../../credentials/index.js';
-import { SessionJson, sessionJson } from '../../identity/index.js';
-import { Entry } from '../../audit/index.js';
+import type { PersonalDataSection } from '../../kernel/part.js';
+import { EXPORT_AUDIT_LIMIT } from '../../audit/index.js';
 import { userActor } from '../../kernel/http/request-context.js';
-import { UserJson, userJson } from '../../identity/index.js';
 
 /**
  * An export with the most audit entries takes seconds of work (≈ 2.5 s for 10,000 entries on
@@ -27,63 +24,18 @@ const EXPORT_RATE_LIMIT = { max: 10, windowMs: 60_000 };
 const FORMAT = 'rampart.personal-data-export';
 const VERSION = 1;
 
-const Time = Type.String({ format: 'date-time' });
-const MaybeTime = Type.Union([Time, Type.Null()]);
-const Row = <T extends Parameters<typeof Type.Object>[0]>(properties: T) => Type.Object(properties, { additionalProperties: false });
-
-const Export = Row({
-  format: Type.Literal(FORMAT),
-  version: Type.Literal(VERSION),
-  exported_at: Time,
-  account: Row({
-    ...UserJson.properties,
-    updated_at: Time,
-    password_set: Type.Boolean(),
-    password_changed_at: MaybeTime,
-    failed_logins: Type.Integer({ description: 'consecutive failed sign-ins' }),
-    login_backoff_until: MaybeTime,
-    mfa: Row({
-      enabled: Type.Boolean(),
-      totp_created_at: MaybeTime,
-      totp_confirmed_at: MaybeTime,
-      recovery_codes: Row({ total: Type.Integer(), unused: Type.Integer() }),
-    }),
-  }),
-  memberships: Type.Array(Row({ org_id: Type.String(), org_slug: Type.String(), role: Type.String() })),
-  sessions: Type.Array(
-    Row({ ...SessionJson.properties, expires_at: Time, revoked_at: MaybeTime, revoke_reason: Type.Union([Type.String(), Type.Null()]) }),
-    { description: 'every session, revoked and expired ones included' },
-  ),
-  api_keys: Type.Array(KeyJson),
-  set_password_tokens: Type.Array(Row({ created_at: Time, expires_at: Time, used_at: MaybeTime })),
-  mfa_challenges: Type.Array(
-    Row({
-      device_name: Type.Union([Type.String(), Type.Null()]),
-      attempts: Type.Integer(),
-      created_at: Time,
-      expires_at: Time,
-      consumed_at: MaybeTime,
-    }),
-    { description: 'sign-ins that waited for a second factor' },
-  ),
-  known_devices: Type.Array(Row({ fingerprint: Type.String({ description: 'SHA-256 of the user id and user agent' }), first_seen: Time }), {
-    description: 'devices the new-device alert knows',
-  }),
-  audit: Row({
-    entries: Type.Array(
-      Row({
-        ...Entry.properties,
-        withheld: Type.Optional(
-          Type.Array(Type.String(), {
-            description: "fields of another person left out (GDPR Art. 15(4)): the actor's request context, another subject's details",
-          }),
-        ),
-      }),
-    ),
-    truncated: Type.Boolean({ description: `more than the newest ${EXPORT_AUDIT_LIMIT} entries exist` }),
-    limit: Type.Integer(),
-  }),
-});
+/** The document's schema: its header, then each capability's sections by key. */
+function exportSchema(sections: readonly PersonalDataSection[]): TSchema {
+  return Type.Object(
+    {
+      format: Type.Literal(FORMAT),
+      version: Type.Literal(VERSION),
+      exported_at: Type.String({ format: 'date-time' }),
+      ...Object.fromEntries(sections.map((section) => [section.key, section.schema])),
+    },
+    { additionalProperties: false },
+  );
+}
 
 const EraseBody = Type.Object(
   {
@@ -95,59 +47,8 @@ const EraseBody = Type.Object(
   { additionalProperties: false },
 );
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
-function exportJson(data: MyData, currentSessionId: string | undefined): Static<typeof Export> {
-  const { user, records } = data;
-  return {
-    format: FORMAT,
-    version: VERSION,
-    exported_at: new Date(data.exportedAt).toISOString(),
-    account: {
-      ...userJson(user),
-      updated_at: new Date(user.updatedAt).toISOString(),
-      password_set: user.passwordHash !== null,
-      password_changed_at: iso(user.passwordChangedAt),
-      failed_logins: user.failedLogins,
-      login_backoff_until: iso(user.nextLoginAt),
-      mfa: {
-        enabled: (records.mfa.totp?.confirmedAt ?? null) !== null,
-        totp_created_at: iso(records.mfa.totp?.createdAt ?? null),
-        totp_confirmed_at: iso(records.mfa.totp?.confirmedAt ?? null),
-        recovery_codes: records.mfa.recoveryCodes,
-      },
-    },
-    memberships: data.memberships.map((m) => ({ org_id: m.orgId, org_slug: m.orgSlug, role: m.role })),
-    sessions: records.sessions.map((s) => ({
-      ...sessionJson(s, currentSessionId),
-      expires_at: new Date(s.expiresAt).toISOString(),
-      revoked_at: iso(s.revokedAt),
-      revoke_reason: s.revokeReason,
-    })),
-    api_keys: data.apiKeys.map(keyJson),
-    set_password_tokens: records.passwordTokens.map((t) => ({
-      created_at: new Date(t.createdAt).toISOString(),
-      expires_at: new Date(t.expiresAt).toISOString(),
-      used_at: iso(t.usedAt),
-    })),
-    mfa_challenges: records.mfaChallenges.map((c) => ({
-      device_name: c.deviceName,
-      attempts: c.attempts,
-      created_at: new Date(c.createdAt).toISOString(),
-      expires_at: new Date(c.expiresAt).toISOString(),
-      consumed_at: iso(c.consumedAt),
-    })),
-    known_devices: records.knownDevices.map((d) => ({ fingerprint: d.fingerprint, first_seen: new Date(d.firstSeen).toISOString() })),
-    audit: {
-      // The reader's views are the listing's Entry shape (audit/crypto/audit-leaf.ts `auditEntryView`), plus `withheld`.
-      entries: data.audit.entries as Static<typeof Export>['audit']['entries'],
-      truncated: data.audit.truncated,
-      limit: EXPORT_AUDIT_LIMIT,
-    },
-  };
-}
-
-export async function meDataRoutes(app: FastifyInstance, myData: MyDataServices): Promise<void> {
+export async function meDataRoutes(app: FastifyInstance, myData: MyDataServices, sections: readonly PersonalDataSection[]): Promise<void> {
+  const keys = sections.map((section) => `\`${section.key}\``).join(', ');
   const tags = ['me'];
 
   app.get(
@@ -157,13 +58,13 @@ export async function meDataRoutes(app: FastifyInstance, myData: MyDataServices)
       schema: {
         summary: 'Everything held on the caller (GDPR Art. 15/20), as a JSON attachment; users only',
         description:
-          `Format \`${FORMAT}\` version ${VERSION}: the account (never a password hash, TOTP secret or recovery-code hash), memberships, ` +
-          'every session, API keys (never the key), set-password tokens and second-factor sign-ins (times only), known devices ' +
-          `(fingerprints), and the newest ${EXPORT_AUDIT_LIMIT} audit entries whose subject or actor is the caller, personal fields ` +
-          'disclosed (`truncated` when older ones exist). Audited as `user.export`. At most 10 a minute per caller (429 `rate_limited`). ' +
-          'An API key or service client: 403 `forbidden`.',
+          `Format \`${FORMAT}\` version ${VERSION}, one section per kind of personal data (${keys}): the account (never a password ` +
+          'hash, TOTP secret or recovery-code hash), memberships, every session, API keys (never the key), set-password tokens and ' +
+          `second-factor sign-ins (times only), known devices (fingerprints), and the newest ${EXPORT_AUDIT_LIMIT} audit entries whose ` +
+          'subject or actor is the caller, personal fields disclosed (`truncated` when older ones exist). Audited as `user.export`. ' +
+          'At most 10 a minute per caller (429 `rate_limited`). An API key or service client: 403 `forbidden`.',
         tags,
-        response: { 200: Export },
+        response: { 200: exportSchema(sections) },
       },
     },
     async (request, reply) => {
@@ -171,7 +72,7 @@ export async function meDataRoutes(app: FastifyInstance, myData: MyDataServices)
       const data = await myData.export.export(actor.userId, actor);
       reply.header('content-disposition', `attachment; filename="rampart-export-${actor.userId}.json"`);
       reply.header('cache-control', 'no-store');
-      return exportJson(data, actor.sessionId);
+      return { format: FORMAT, version: VERSION, exported_at: new Date(data.exportedAt).toISOString(), ...data.sections };
     },
   );
 
