@@ -25,12 +25,17 @@ export interface ClientRevocationRecord {
 }
 
 /**
- * Guarantees (test/integration/service-clients.test.ts checks them through the server on every backend; a contract suite of this port is still to come):
- * - scoped methods only see the scope's org (PostgreSQL: row-level security as well);
+ * Guarantees (test/contract/client-store.contract.ts checks each, on every adapter and backend,
+ * with several instances racing; test/integration/service-clients.test.ts checks them through the
+ * server):
+ * - scoped methods only see the scope's org (PostgreSQL: row-level security as well), and the
+ *   operator's methods only the org they name;
  * - `revoke` sets `revoked_at` once and resolves true only for the call that did;
  * - `useAssertion` is atomic: of N concurrent calls with one `(client, jti)`, exactly one
  *   resolves true (RFC 7523 §3 item 7), and an entry lives until the assertion expires;
- * - `revokeToken` is idempotent.
+ * - `revokeToken` is idempotent: the first revocation of a `jti` is kept;
+ * - `revokedSince` returns every revocation an instance starting at `since` must still enforce.
+ * The port has no secret rotation: a client is replaced by creating another and revoking it.
  */
 export interface ClientStore {
   create(scope: TenantScope, client: NewServiceClient): Promise<void>;
@@ -46,12 +51,18 @@ export interface ClientStore {
     list(orgId: string): Promise<readonly StoredServiceClient[]>;
     revoke(orgId: string, id: string, now: number): Promise<boolean>;
   };
-  /** Before any scope: the client named by a `client_id` (the token endpoint authenticates it). */
+  /**
+   * Before any scope: the client named by a `client_id`, of any org, revoked or not (the token
+   * endpoint authenticates it and refuses a revoked one).
+   */
   findForAuthentication(id: string): Promise<StoredServiceClient | undefined>;
   /** Records a used assertion; false when `(clientId, jti)` was used before. */
   useAssertion(clientId: string, jti: string, expiresAt: number, now: number): Promise<boolean>;
-  /** Revokes an access token of `clientId` by its `jti` until `expiresAt`. */
+  /** Revokes an access token of `clientId` by its `jti` until `expiresAt`; a second call changes nothing. */
   revokeToken(clientId: string, orgId: string, jti: string, now: number, expiresAt: number): Promise<void>;
-  /** Clients and token ids revoked since `since` (ms), for an instance's start. */
+  /**
+   * For an instance's start, across orgs: the clients revoked at or after `since` (ms), and every
+   * revoked token id whose token expires at or after `since`, however long ago it was revoked.
+   */
   revokedSince(since: number): Promise<readonly ClientRevocationRecord[]>;
 }

@@ -19,10 +19,16 @@ export interface ChallengeClaim {
 }
 
 /**
- * Guarantees (each a single guarded statement or transaction, so they hold across instances):
+ * Guarantees (each a single guarded statement or transaction, so they hold across instances;
+ * test/contract/mfa-store.contract.ts checks each, on every adapter and backend, with several
+ * instances racing):
+ * - `confirmTotp` moves a pending enrolment to confirmed once, with its recovery codes all or
+ *   nothing: of N concurrent confirmations one wins, and only its codes exist;
  * - `acceptStep` is a compare-and-set: of N concurrent callers with the same step, at most one
- *   gets `true`; a step at or below the stored `last_step` always gets `false` (RFC 6238 §5.2);
- * - `consumeRecoveryCode`: of N concurrent uses of one code, exactly one gets `true`;
+ *   gets `true`; a step at or below the stored `last_step` always gets `false` (RFC 6238 §5.2),
+ *   so `last_step` only moves forward;
+ * - `consumeRecoveryCode`: of N concurrent uses of one code, exactly one gets `true`, and a code
+ *   is only its own user's;
  * - `spendAttempt` counts atomically and never past `maxAttempts`: it resolves with the claim only
  *   while the challenge is unconsumed, unexpired and had fewer than `maxAttempts` attempts, so no
  *   more than `maxAttempts` codes are ever checked against one challenge;
