@@ -21,4 +21,5 @@ export type { Authorizer, AuthorizationQuestion } from './kernel/ports/authorize
 export type { RateLimiter, RateLimitResult } from './kernel/ports/rate-limiter.js';
 export type { IdempotencyStore } from './kernel/ports/idempotency-store.js';
 export type { Clock } from './kernel/ports/clock.js';
+export type { AuditAction, AuditActions } from './kernel/domain/audit-entry.js';
 export { VERSION } from './version.js';

@@ -16,6 +16,9 @@ export type { Auditing } from './compose.js';
 export type { AuditService } from './services/audit-service.js';
 export type { AuditEntryView } from './ports/audit-reader.js';
 
+// Re-exported so that the AuditActions this module declares reach the library's type declarations.
+export { AUDIT_AUDIT_ACTIONS } from './domain/audit-actions.js';
+
 declare module '../kernel/part.js' {
   interface Facades {
     audit: Auditing;

@@ -12,6 +12,9 @@ export { type ApiKey } from './domain/api-key.js';
 export { KeyJson, keyJson } from './routes/api-keys.js';
 export { type ApiKeyService } from './services/api-key-service.js';
 
+// Re-exported so that the AuditActions this module declares reach the library's type declarations.
+export { CREDENTIALS_AUDIT_ACTIONS } from './domain/audit-actions.js';
+
 declare module '../kernel/part.js' {
   interface Facades {
     credentials: Credentials;

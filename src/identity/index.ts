@@ -12,6 +12,9 @@ import { IDENTITY_VARIABLES } from './config.js';
 // Re-exported so that the RampartConfig keys this module declares reach the library's type declarations.
 export { IDENTITY_VARIABLES } from './config.js';
 
+// Re-exported so that the AuditActions this module declares reach the library's type declarations.
+export { IDENTITY_AUDIT_ACTIONS } from './domain/audit-actions.js';
+
 declare module '../kernel/part.js' {
   interface RampartOptions {
     /** The password hasher (tests pass one with a small queue); argon2id at OWASP parameters by default. */

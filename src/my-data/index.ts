@@ -7,6 +7,9 @@ import { composeMyDataPart, type MyDataServices } from './compose.js';
 
 export { type MyDataServices } from './compose.js';
 
+// Re-exported so that the AuditActions this module declares reach the library's type declarations.
+export { MY_DATA_AUDIT_ACTIONS } from './domain/audit-actions.js';
+
 declare module '../kernel/part.js' {
   interface Facades {
     myData: MyDataServices;

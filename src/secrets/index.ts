@@ -17,6 +17,9 @@ export { SqlSecretBackend } from './adapters/sql-secret-backend.js';
 export { composeSecrets, kekProviderOf, type Secrets } from './compose.js';
 export { KekRotation } from './services/kek-rotation.js';
 
+// Re-exported so that the AuditActions this module declares reach the library's type declarations.
+export { SECRETS_AUDIT_ACTIONS } from './domain/audit-actions.js';
+
 declare module '../kernel/part.js' {
   interface Facades {
     secrets: Secrets;

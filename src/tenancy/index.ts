@@ -10,6 +10,9 @@ import type { PermissionRegistration } from './domain/permissions.js';
 export { type Tenancy } from './compose.js';
 export { PLATFORM_PERMISSIONS, type PermissionRegistration } from './domain/permissions.js';
 
+// Re-exported so that the AuditActions this module declares reach the library's type declarations.
+export { TENANCY_AUDIT_ACTIONS } from './domain/audit-actions.js';
+
 declare module '../kernel/part.js' {
   interface RampartOptions {
     /** Permissions the application registers (`vm.export`), beside Rampart's own; an invalid one fails the start. */

@@ -13,6 +13,7 @@
  */
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DECLARED_AUDIT_ACTIONS } from '../helpers/audit-actions.js';
 import { sqliteBackend, type BackendInstance } from '../helpers/backends.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { ADMIN_ENV, login, type Grant } from '../helpers/identity.js';
@@ -445,4 +446,12 @@ describe('every mutating route leaves an audit entry', () => {
       });
     }
   }
+
+  it('recorded only actions that a capability declares (src/<capability>/domain/audit-actions.ts)', async () => {
+    await log().integrate();
+    const recorded = (await reader().select('action').distinct().execute()).map((row) => row.action);
+    expect(recorded).toContain('auth.login');
+    const declared = new Set<string>(DECLARED_AUDIT_ACTIONS);
+    expect(recorded.filter((action) => !declared.has(action))).toEqual([]);
+  });
 });

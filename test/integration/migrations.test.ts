@@ -13,6 +13,7 @@ import { SqlIdempotencyStore } from '../../src/kernel/adapters/sql/sql-idempoten
 import { SqlSessionStore } from '../../src/identity/sessions/adapters/sql-session-store.js';
 import { SqlUserStore } from '../../src/identity/accounts/adapters/sql-user-store.js';
 import { Secret } from '../../src/kernel/domain/secret.js';
+import { undeclaredAction } from '../helpers/audit.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 
 /**
@@ -111,7 +112,7 @@ const STEPS: readonly UpgradeStep[] = [
       await log.record({
         org: 'system',
         actor: { type: 'system', id: null },
-        action: 'schema.upgrade',
+        action: undeclaredAction('schema.upgrade'),
         resource: '0004-audit',
         result: 'success',
         sourceIp: null,

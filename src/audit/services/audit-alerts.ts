@@ -14,16 +14,20 @@
  *   user id — the user never signed in with before (not raised on a user's first sign-in);
  * - `secret_integrity`: a `secret.integrity_failed` event (a stored secret failed to open).
  *
+ * The rules compare the event's action, an `AuditAction`, with the actions they look for: one that
+ * no capability declares (a misspelt rule) does not compile.
+ *
  * Counters live in this process (with several instances, each counts what it sees); devices are
  * remembered in the database. A rule that fails is logged and never fails the caller, whose event
  * is already durable. Alerts carry the triggering event's org, subject, source and request id.
  */
 import { sha256 } from '../../kernel/crypto/digest.js';
+import type { AuditAction } from '../../kernel/domain/audit-entry.js';
 import type { AuditEvent, AuditLog } from '../../kernel/ports/audit-log.js';
 import type { AuditKnownDevices } from '../ports/audit-known-devices.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 
-export const ALERT_ACTION = 'security.alert';
+export const ALERT_ACTION = 'security.alert' satisfies AuditAction;
 
 export type AlertRule = 'login_failures_account' | 'login_failures_address' | 'refresh_token_theft' | 'new_device' | 'secret_integrity';
 

@@ -20,6 +20,7 @@ import type { Principal } from '../../kernel/domain/principal.js';
 import type { Secret } from '../../kernel/domain/secret.js';
 import { SYSTEM_ORG_SLUG } from '../../kernel/domain/system-org.js';
 import type { ApiKeyStore, NewApiKey } from '../ports/api-key-store.js';
+import type { AuditAction } from '../../kernel/domain/audit-entry.js';
 import type { AuditLog } from '../../kernel/ports/audit-log.js';
 import type { Authorizer } from '../../kernel/ports/authorizer.js';
 import type { Clock } from '../../kernel/ports/clock.js';
@@ -170,7 +171,7 @@ export class ApiKeyService {
   }
 
   async #audit(
-    action: string,
+    action: AuditAction,
     key: ApiKey,
     actor: KeyActor,
     result: 'success' | 'failure',

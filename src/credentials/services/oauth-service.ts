@@ -22,6 +22,7 @@ import { DomainError } from '../../kernel/domain/errors.js';
 import { OAuthError } from '../domain/oauth-error.js';
 import type { Principal } from '../../kernel/domain/principal.js';
 import { grantedScopes, type StoredServiceClient } from '../domain/service-client.js';
+import type { AuditAction } from '../../kernel/domain/audit-entry.js';
 import type { AuditLog } from '../../kernel/ports/audit-log.js';
 import type { Authorizer } from '../../kernel/ports/authorizer.js';
 import type { ClientStore } from '../ports/client-store.js';
@@ -250,7 +251,7 @@ export class OAuthService {
 
   async #audit(
     client: StoredServiceClient,
-    action: string,
+    action: AuditAction,
     result: 'success' | 'failure',
     context: RequestContext,
     details: Readonly<Record<string, unknown>>,

@@ -15,6 +15,7 @@ import type { Principal } from '../../kernel/domain/principal.js';
 import type { Secret } from '../../kernel/domain/secret.js';
 import { jwksProblem, type ClientAuthMethod, type PublicJwk, type ServiceClient } from '../domain/service-client.js';
 import type { TenantScope } from '../../kernel/domain/tenant-scope.js';
+import type { AuditAction } from '../../kernel/domain/audit-entry.js';
 import type { AuditLog } from '../../kernel/ports/audit-log.js';
 import type { Authorizer } from '../../kernel/ports/authorizer.js';
 import type { ClientStore, NewServiceClient } from '../ports/client-store.js';
@@ -163,7 +164,7 @@ export class ServiceClientService {
 
   async #audit(
     orgId: string,
-    action: string,
+    action: AuditAction,
     clientId: string,
     actor: ClientActor | typeof OPERATOR,
     details: Readonly<Record<string, unknown>>,

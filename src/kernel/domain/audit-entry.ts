@@ -9,7 +9,22 @@ import { isSensitiveKey, redactText } from './redaction.js';
 
 export type AuditActorType = 'user' | 'api_key' | 'service' | 'system';
 
-/** What a service reports (the shape of the `AuditEvent` port type). */
+/**
+ * The audit actions, by name: each capability adds its actions, by declaration merging, in its
+ * `domain/audit-actions.ts` (`declare module '../../kernel/domain/audit-entry.js' { interface
+ * AuditActions { 'secret.write': true } }`), so that an event with an undeclared action — or an
+ * alert rule looking for one — does not compile. The kernel records no action of its own.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface AuditActions {}
+
+/** An action a service may record: one that a capability declared in {@link AuditActions}. */
+export type AuditAction = keyof AuditActions & string;
+
+/**
+ * The fields of an entry as the log stores them and reads them back: `action` is any string
+ * there, since an older log or another version may hold actions this one does not declare.
+ */
 export interface AuditEntryFields {
   readonly org: string;
   readonly actor: { readonly type: AuditActorType; readonly id: string | null };
@@ -22,6 +37,11 @@ export interface AuditEntryFields {
   readonly userAgent?: string;
   readonly details?: Readonly<Record<string, unknown>>;
   readonly subject?: string;
+}
+
+/** What a service reports (the shape of the `AuditEvent` port type): the fields, with a declared action. */
+export interface AuditEventFields extends AuditEntryFields {
+  readonly action: AuditAction;
 }
 
 /** One entry of the log: leaf `index` of the deployment-wide tree, recorded at `timestamp` (ms). */

@@ -1,4 +1,4 @@
-import type { AuditEntryFields } from './audit-entry.js';
+import type { AuditAction, AuditEventFields } from './audit-entry.js';
 import type { Principal } from './principal.js';
 import { SYSTEM_ORG_SLUG } from './system-org.js';
 
@@ -23,7 +23,7 @@ export interface PrincipalActor extends RequestContext {
 export interface UserAction {
   /** The acting user, who is also the entry's subject; `null` when no account is known. */
   readonly userId: string | null;
-  readonly action: string;
+  readonly action: AuditAction;
   readonly resource: string;
   readonly context: RequestContext;
   /** Set for a refused attempt: the entry's result is then `failure`. */
@@ -32,7 +32,7 @@ export interface UserAction {
 }
 
 /** The audit event of a user's own action on the platform (recorded under the `system` org). */
-export function userAuditEvent(done: UserAction): AuditEntryFields {
+export function userAuditEvent(done: UserAction): AuditEventFields {
   const { userId, reason, details, context } = done;
   return {
     org: SYSTEM_ORG_SLUG,

@@ -4,18 +4,19 @@
  * secret reads and key uses (test/fixtures/spec-api-v1.md, "Audit").
  */
 
-import type { AuditEntryFields } from '../domain/audit-entry.js';
+import type { AuditEntryFields, AuditEventFields } from '../domain/audit-entry.js';
 
 /** Who acted. `id` is null when the actor is not known (a login for an unknown account). */
 export type AuditActor = AuditEntryFields['actor'];
 
 /**
- * One event, as a service reports it (the fields are defined once, in `kernel/domain/audit-entry.ts`).
+ * One event, as a service reports it (the fields are defined once, in `kernel/domain/audit-entry.ts`);
+ * its `action` is one a capability declared (`AuditActions`).
  * `org` is the org the event belongs to — platform events (logins, user management) use the
  * `system` org; `subject` is the user whose personal data the entry holds, so that erasing the
  * subject (GDPR Art. 17) leaves the log verifiable. Never holds a password, token, key or secret.
  */
-export type AuditEvent = AuditEntryFields;
+export type AuditEvent = AuditEventFields;
 
 /**
  * Records audit events.

@@ -21,6 +21,7 @@ import { DomainError } from '../../kernel/domain/errors.js';
 import type { Secret } from '../../kernel/domain/secret.js';
 import { SYSTEM_ORG_SLUG } from '../../kernel/domain/system-org.js';
 import { type User } from '../../identity/index.js';
+import type { AuditAction } from '../../kernel/domain/audit-entry.js';
 import type { AuditLog } from '../../kernel/ports/audit-log.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { OrgOwnership } from '../ports/org-ownership.js';
@@ -48,7 +49,7 @@ export interface ErasureProof {
   readonly code?: Secret<string>;
 }
 
-const ACTION = 'user.erase';
+const ACTION = 'user.erase' satisfies AuditAction;
 
 export class SelfErasure {
   readonly #o: SelfErasureOptions;

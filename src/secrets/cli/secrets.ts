@@ -17,6 +17,7 @@ import { composeAudit, type Auditing } from '../../audit/index.js';
 import { composeSecrets, type Secrets } from '../compose.js';
 import { systemScope } from '../domain/system-scope.js';
 import type { RampartConfig } from '../../kernel/config.js';
+import type { AuditAction } from '../../kernel/domain/audit-entry.js';
 import { SYSTEM_ORG_SLUG } from '../../kernel/domain/system-org.js';
 import { systemClock } from '../../kernel/ports/clock.js';
 import type { Output } from '../../kernel/cli/output.js';
@@ -39,7 +40,7 @@ async function withSecrets(config: RampartConfig, work: (secrets: Secrets, audit
   }
 }
 
-function systemEvent(action: string, resource: string, details: Readonly<Record<string, unknown>>) {
+function systemEvent(action: AuditAction, resource: string, details: Readonly<Record<string, unknown>>) {
   return {
     org: SYSTEM_ORG_SLUG,
     actor: { type: 'system' as const, id: null },

@@ -22,6 +22,7 @@ import { SecretIntegrityError } from '../domain/secret-integrity.js';
 import { secret, type Secret } from '../../kernel/domain/secret.js';
 import type { TenantScope } from '../../kernel/domain/tenant-scope.js';
 import type { KeyScope, SystemScope } from '../domain/system-scope.js';
+import type { AuditAction } from '../../kernel/domain/audit-entry.js';
 import type { AuditLog } from '../../kernel/ports/audit-log.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { DataKeyStore, StaleVersion } from '../ports/data-key-store.js';
@@ -350,7 +351,7 @@ export class SecretService {
 
   async #record(
     scope: KeyScope,
-    action: string,
+    action: AuditAction,
     name: string,
     context: RequestContext | undefined,
     extra: { reason?: string; details?: Readonly<Record<string, unknown>> } = {},

@@ -3,6 +3,7 @@
  * instance at once, tells every other instance through the revocation bus (`authz`), and records
  * the audit entry — the request answers only after the entry is durable.
  */
+import type { AuditAction } from '../../kernel/domain/audit-entry.js';
 import type { AuditLog } from '../../kernel/ports/audit-log.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { RevocationBus } from '../../kernel/ports/revocation-bus.js';
@@ -35,7 +36,7 @@ export class OrgEvents {
   /** Records a successful change of the org. */
   async record(
     orgId: string,
-    action: string,
+    action: AuditAction,
     resource: string,
     actor: TenancyActor,
     details: Readonly<Record<string, unknown>> = {},

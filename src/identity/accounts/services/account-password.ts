@@ -10,6 +10,7 @@ import { DomainError } from '../../../kernel/domain/errors.js';
 import type { PasswordPolicy } from '../domain/password-policy.js';
 import type { Secret } from '../../../kernel/domain/secret.js';
 import type { AccountStore } from '../ports/account-store.js';
+import type { AuditAction } from '../../../kernel/domain/audit-entry.js';
 import type { AuditLog } from '../../../kernel/ports/audit-log.js';
 import type { Clock } from '../../../kernel/ports/clock.js';
 import type { PasswordTokenStore } from '../ports/password-token-store.js';
@@ -81,7 +82,7 @@ export class AccountPasswordService {
   }
 
   /** A success, or with `reason` a refused attempt; `userId` is null when no account is known. */
-  async #audit(action: string, userId: string | null, context: RequestContext, reason?: string): Promise<void> {
+  async #audit(action: AuditAction, userId: string | null, context: RequestContext, reason?: string): Promise<void> {
     await this.#o.audit.record(userAuditEvent({ userId, action, resource: userId ?? 'unknown_account', context, reason }));
   }
 }

@@ -15,6 +15,7 @@ import type { PasswordPolicy } from '../domain/password-policy.js';
 import type { Secret } from '../../../kernel/domain/secret.js';
 import { normaliseEmail, SYSTEM_ORG_SLUG, type User } from '../domain/user.js';
 import type { AccountStore } from '../ports/account-store.js';
+import type { AuditAction } from '../../../kernel/domain/audit-entry.js';
 import type { AuditLog } from '../../../kernel/ports/audit-log.js';
 import type { Clock } from '../../../kernel/ports/clock.js';
 import type { PasswordTokenStore } from '../ports/password-token-store.js';
@@ -153,7 +154,7 @@ export class UserAdminService {
     }
   }
 
-  async #audit(action: string, target: string, actor: Actor, details: Readonly<Record<string, unknown>>): Promise<void> {
+  async #audit(action: AuditAction, target: string, actor: Actor, details: Readonly<Record<string, unknown>>): Promise<void> {
     await this.#o.audit.record({
       org: SYSTEM_ORG_SLUG,
       actor: { type: 'user', id: actor.userId },

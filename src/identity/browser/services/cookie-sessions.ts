@@ -21,6 +21,7 @@ import type { Secret } from '../../../kernel/domain/secret.js';
 import type { SessionRevokeReason } from '../../sessions/domain/session.js';
 import { SYSTEM_ORG_SLUG } from '../../../kernel/domain/system-org.js';
 import { type User } from '../../accounts/domain/user.js';
+import type { AuditAction } from '../../../kernel/domain/audit-entry.js';
 import type { AuditLog } from '../../../kernel/ports/audit-log.js';
 import type { Authenticator, CredentialRequest } from '../../../kernel/ports/authenticator.js';
 import type { Clock } from '../../../kernel/ports/clock.js';
@@ -240,7 +241,7 @@ export class CookieSessions implements Authenticator {
 
   /** Audits a browser-session event (logout, rotation). */
   async record(
-    action: string,
+    action: AuditAction,
     userId: string,
     sessionId: string,
     context: RequestContext,

@@ -9,6 +9,7 @@ import { generateTotpSecret, type Totp } from '../crypto/totp.js';
 import { openTotpSecret, sealTotpSecret } from '../crypto/totp-secret-seal.js';
 import { DomainError, validationFailed } from '../../../kernel/domain/errors.js';
 import type { Secret } from '../../../kernel/domain/secret.js';
+import type { AuditAction } from '../../../kernel/domain/audit-entry.js';
 import type { AuditLog } from '../../../kernel/ports/audit-log.js';
 import type { Clock } from '../../../kernel/ports/clock.js';
 import type { MfaStore } from '../ports/mfa-store.js';
@@ -91,7 +92,7 @@ export class MfaEnrolment {
 
   async #record(
     userId: string,
-    action: string,
+    action: AuditAction,
     context: RequestContext,
     reason?: string,
     details?: Readonly<Record<string, unknown>>,

@@ -14,6 +14,7 @@ import { DomainError } from '../../../kernel/domain/errors.js';
 import type { Secret } from '../../../kernel/domain/secret.js';
 import { SYSTEM_ORG_SLUG } from '../../../kernel/domain/system-org.js';
 import { type User } from '../../accounts/domain/user.js';
+import type { AuditAction } from '../../../kernel/domain/audit-entry.js';
 import type { AuditLog } from '../../../kernel/ports/audit-log.js';
 import type { Clock } from '../../../kernel/ports/clock.js';
 import type { MfaStore } from '../ports/mfa-store.js';
@@ -115,7 +116,7 @@ export class MfaLogin {
     return this.#o.granter.grant(user, claim.deviceName ?? undefined, context, method, binding);
   }
 
-  async #record(userId: string | null, action: string, context: RequestContext, reason?: string): Promise<void> {
+  async #record(userId: string | null, action: AuditAction, context: RequestContext, reason?: string): Promise<void> {
     await this.#o.audit.record({
       org: SYSTEM_ORG_SLUG,
       actor: { type: 'user', id: userId },

@@ -21,6 +21,7 @@ import { DomainError } from '../../../kernel/domain/errors.js';
 import type { Secret } from '../../../kernel/domain/secret.js';
 import type { RefreshTokenRecord } from '../../sessions/domain/session.js';
 import { SYSTEM_ORG_SLUG } from '../../../kernel/domain/system-org.js';
+import type { AuditAction } from '../../../kernel/domain/audit-entry.js';
 import type { AuditLog } from '../../../kernel/ports/audit-log.js';
 import type { Clock } from '../../../kernel/ports/clock.js';
 import type { SessionStore } from '../../sessions/ports/session-store.js';
@@ -136,7 +137,7 @@ export class RefreshService {
   }
 
   async #audit(
-    action: string,
+    action: AuditAction,
     sessionId: string,
     userId: string,
     context: RequestContext,

@@ -1,0 +1,65 @@
+/**
+ * The audit actions the identity capability records, for all its sub-rooms (accounts, tokens,
+ * sessions, MFA, browser sessions): kernel/domain/audit-entry.ts, `AuditActions`.
+ */
+import type { AuditAction } from '../../kernel/domain/audit-entry.js';
+
+declare module '../../kernel/domain/audit-entry.js' {
+  interface AuditActions {
+    /** A sign-in: a session opened (success), or the sign-in was refused, with the reason (failure). */
+    'auth.login': true;
+    /** The caller ended their own session (token or cookie). */
+    'auth.logout': true;
+    /** The password was right and a second factor is enrolled: an MFA token was handed out. */
+    'auth.mfa.challenge': true;
+    /** The second sign-in step was refused (an unknown MFA token, a wrong code, a disabled account). */
+    'auth.mfa.verify': true;
+    /** A refresh token was exchanged for a new one, or refused for a missing or invalid DPoP proof. */
+    'auth.refresh': true;
+    /** A spent refresh token was presented again: its whole session was revoked. */
+    'auth.refresh_reuse': true;
+    /** A TOTP enrolment was started. */
+    'mfa.totp.enrol': true;
+    /** A pending TOTP enrolment was confirmed with a first code, or the code was refused. */
+    'mfa.totp.confirm': true;
+    /** TOTP and the recovery codes were removed, or the code given was refused. */
+    'mfa.totp.disable': true;
+    /** The caller revoked one of their own sessions. */
+    'session.revoke': true;
+    /** An administrator created an account (with a password, or invited with a set-password token). */
+    'user.create': true;
+    /** An administrator renamed, disabled or re-enabled an account. */
+    'user.update': true;
+    /** An administrator deleted an account. */
+    'user.delete': true;
+    /** An administrator revoked every session of an account. */
+    'user.sessions.revoke': true;
+    /** A password was set with a one-time token, or the token was refused. */
+    'user.password.set': true;
+    /** The caller changed their password, or the current password given was refused. */
+    'user.password.change': true;
+    /** Someone opened an account for themselves (self-registration, when enabled). */
+    'user.register': true;
+  }
+}
+
+/** The actions declared above, for the test that keeps every capability's list complete. */
+export const IDENTITY_AUDIT_ACTIONS = [
+  'auth.login',
+  'auth.logout',
+  'auth.mfa.challenge',
+  'auth.mfa.verify',
+  'auth.refresh',
+  'auth.refresh_reuse',
+  'mfa.totp.enrol',
+  'mfa.totp.confirm',
+  'mfa.totp.disable',
+  'session.revoke',
+  'user.create',
+  'user.update',
+  'user.delete',
+  'user.sessions.revoke',
+  'user.password.set',
+  'user.password.change',
+  'user.register',
+] as const satisfies readonly AuditAction[];
