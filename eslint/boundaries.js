@@ -2,15 +2,41 @@
 // import against the importing file and names the leak it finds:
 // 1. src/kernel/ imports no capability and nothing of the application (src/http, src/cli, the root files).
 // 2. A capability uses an earlier one only through its src/<capability>/index.ts, and never a
-//    later one (the order is src/capabilities.ts's; a test keeps CAPABILITY_ORDER in step with it).
+//    later one (the order is src/capabilities.ts's, read from that file).
 // 3. No capability imports the application.
 // 4. Inside a module (and the kernel), dependencies point inward between the role folders.
 // 5. The application (src/http, src/cli, the root files) uses a capability only through its index.ts.
 // 6. node:crypto only in crypto/ folders: randomness, hashing and ciphers live there.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-/** Capability folders under src/, in composition order (src/capabilities.ts). */
-export const CAPABILITY_ORDER = ['audit', 'secrets', 'identity', 'tenancy', 'credentials', 'my-data'];
+/**
+ * Capability folders under src/, in composition order, read from src/capabilities.ts itself (its
+ * `CAPABILITIES` list and the index each name is imported from), so that adding a capability
+ * there is the only list to edit. A start that cannot read it fails the lint run.
+ */
+export const CAPABILITY_ORDER = readCapabilityOrder(
+  path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'capabilities.ts'),
+);
+
+function readCapabilityOrder(file) {
+  const text = readFileSync(file, 'utf8');
+  const folderOf = new Map(
+    [...text.matchAll(/import \{ (\w+) \} from '\.\/([\w-]+)\/index\.js';/g)].map(([, name, folder]) => [name, folder]),
+  );
+  const list = /CAPABILITIES[^=]*=\s*Object\.freeze\(\[([^\]]*)\]\)/.exec(text);
+  if (list === null) throw new Error(`eslint/boundaries.js: no CAPABILITIES list in ${file}`);
+  return list[1]
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean)
+    .map((name) => {
+      const folder = folderOf.get(name);
+      if (folder === undefined) throw new Error(`eslint/boundaries.js: ${name} in CAPABILITIES is not imported from ./<folder>/index.js`);
+      return folder;
+    });
+}
 
 /** Role folders and the roles each must not import (dependencies point inward). */
 const INWARD = {

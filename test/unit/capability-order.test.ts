@@ -1,7 +1,7 @@
 /**
- * The lint's copy of the composition order (eslint/boundaries.js) is the composition order of
- * src/capabilities.ts, and every capability's folder has its index.ts: otherwise the boundary
- * rule would allow a capability to use one composed after it.
+ * The order the lint rule reads from src/capabilities.ts (eslint/boundaries.js) is the order
+ * createRampart composes in, and every capability's folder has its index.ts: otherwise the
+ * boundary rule would allow a capability to use one composed after it.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const folderOf = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 describe('the composition order', () => {
-  it('eslint/boundaries.js lists the capabilities of src/capabilities.ts, in the same order', () => {
+  it('eslint/boundaries.js reads the capabilities of src/capabilities.ts, in the same order', () => {
     expect(CAPABILITY_ORDER).toEqual(CAPABILITIES.map((capability) => folderOf(capability.name)));
   });
 
