@@ -10,22 +10,9 @@ import type { RampartConfig } from '../../kernel/config.js';
 import { DomainError } from '../../kernel/domain/errors.js';
 import type { CommandContext } from '../../kernel/part.js';
 import type { Credentials } from '../compose.js';
-import { CLIENT_AUTH_METHODS, type ClientAuthMethod, type PublicJwk, type ServiceClient } from '../domain/service-client.js';
+import { CLIENT_AUTH_METHODS, serviceClientView, type ClientAuthMethod, type PublicJwk } from '../domain/service-client.js';
 import type { Output } from '../../kernel/cli/output.js';
 import type { ClientCreateOptions } from './client-command.js';
-
-function clientJson(client: ServiceClient): Record<string, unknown> {
-  return {
-    client_id: client.id,
-    name: client.name,
-    org: client.orgId,
-    auth_method: client.authMethod,
-    scopes: [...client.scopes],
-    created_by: client.createdBy,
-    created_at: new Date(client.createdAt).toISOString(),
-    revoked_at: client.revokedAt === null ? null : new Date(client.revokedAt).toISOString(),
-  };
-}
 
 /** Starts Rampart for one command, runs `work` on the credentials facade, and stops it. */
 async function withCredentials(
@@ -87,7 +74,7 @@ export function runClientCreate(
       );
       const secret = created.secret?.reveal();
       out.result(
-        { ...clientJson(created.client), ...(secret === undefined ? {} : { client_secret: secret }) },
+        { ...serviceClientView(created.client), ...(secret === undefined ? {} : { client_secret: secret }) },
         `client ${created.client.id} in ${created.client.orgId}${secret === undefined ? '' : `\nclient secret (shown once): ${secret}`}`,
       );
       return 0;
@@ -100,7 +87,7 @@ export function runClientList(context: CommandContext, config: RampartConfig, ou
     refusing(out, async () => {
       const clients = await credentials.clients.listAsOperator(await credentials.operatorRefs.orgId(org));
       out.result(
-        { clients: clients.map(clientJson) },
+        { clients: clients.map(serviceClientView) },
         clients
           .map((c) => `${c.id}  ${c.authMethod}  ${c.scopes.join(',')}  ${c.revokedAt === null ? 'active' : 'revoked'}  ${c.name}`)
           .join('\n') || 'no clients',

@@ -60,3 +60,28 @@ export function grantedScopes(clientScopes: readonly string[], requested: string
   const asked = [...new Set(requested.split(' ').filter((scope) => scope !== ''))];
   return asked.every((scope) => clientScopes.includes(scope)) ? asked.sort() : undefined;
 }
+
+/** A client as the API and the CLI show it: never its secret nor its keys. */
+export interface ServiceClientView {
+  readonly client_id: string;
+  readonly name: string;
+  readonly org: string;
+  readonly auth_method: string;
+  readonly scopes: string[];
+  readonly created_by: string;
+  readonly created_at: string;
+  readonly revoked_at: string | null;
+}
+
+export function serviceClientView(client: ServiceClient): ServiceClientView {
+  return {
+    client_id: client.id,
+    name: client.name,
+    org: client.orgId,
+    auth_method: client.authMethod,
+    scopes: [...client.scopes],
+    created_by: client.createdBy,
+    created_at: new Date(client.createdAt).toISOString(),
+    revoked_at: client.revokedAt === null ? null : new Date(client.revokedAt).toISOString(),
+  };
+}

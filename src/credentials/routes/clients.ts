@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { ServiceClient } from '../domain/service-client.js';
+import { serviceClientView } from '../domain/service-client.js';
 import type { Credentials } from '../compose.js';
 import { OrgParam, scopeOf, tenancyActor } from '../../kernel/http/org-params.js';
 
@@ -48,19 +48,6 @@ const Created = Type.Object(
 const OrgParams = Type.Object({ org: OrgParam }, { additionalProperties: false });
 const ClientParams = Type.Object({ org: OrgParam, id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 
-function clientJson(client: ServiceClient): Static<typeof ClientJson> {
-  return {
-    client_id: client.id,
-    name: client.name,
-    org: client.orgId,
-    auth_method: client.authMethod,
-    scopes: [...client.scopes],
-    created_by: client.createdBy,
-    created_at: new Date(client.createdAt).toISOString(),
-    revoked_at: client.revokedAt === null ? null : new Date(client.revokedAt).toISOString(),
-  };
-}
-
 export async function clientRoutes(app: FastifyInstance, credentials: Pick<Credentials, 'clients'>): Promise<void> {
   const clients = credentials.clients;
   const tags = ['clients'];
@@ -85,7 +72,7 @@ export async function clientRoutes(app: FastifyInstance, credentials: Pick<Crede
         tenancyActor(request),
       );
       const secret = created.secret === undefined ? {} : { client_secret: created.secret.reveal() };
-      return reply.code(201).send({ ...clientJson(created.client), ...secret });
+      return reply.code(201).send({ ...serviceClientView(created.client), ...secret });
     },
   );
 
@@ -100,7 +87,7 @@ export async function clientRoutes(app: FastifyInstance, credentials: Pick<Crede
         response: { 200: Type.Object({ clients: Type.Array(ClientJson) }, { additionalProperties: false }) },
       },
     },
-    async (request) => ({ clients: (await clients.list(scopeOf(request))).map(clientJson) }),
+    async (request) => ({ clients: (await clients.list(scopeOf(request))).map(serviceClientView) }),
   );
 
   app.delete<{ Params: Static<typeof ClientParams> }>(
