@@ -26,10 +26,10 @@ import type { Secret } from '../../../kernel/domain/secret.js';
 import { normaliseEmail, SYSTEM_ORG_SLUG, type User } from '../domain/user.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
 import { newRefreshToken, hashRefreshToken } from '../../tokens/crypto/refresh-token.js';
-import { newId } from '../../../kernel/crypto/random-id.js';
 import type { AuditLog } from '../../../kernel/ports/audit-log.js';
 import type { Clock } from '../../../kernel/ports/clock.js';
 import type { SessionStore } from '../../sessions/ports/session-store.js';
+import { newSessionFields } from '../../sessions/services/new-session.js';
 import type { UserStore } from '../ports/user-store.js';
 import type { CookieGrant, CookieSessions } from '../../browser/services/cookie-sessions.js';
 import type { LoginLimiter } from './login-limiter.js';
@@ -174,14 +174,10 @@ export class LoginService implements SessionGranter {
   ): Promise<TokenGrant> {
     const now = this.#o.clock.now();
     const refreshToken = newRefreshToken();
-    const sessionId = newId('ses');
+    const fields = newSessionFields(user.id, deviceName, context, now);
+    const sessionId = fields.id;
     await this.#o.sessions.create({
-      id: sessionId,
-      userId: user.id,
-      deviceName: deviceName ?? null,
-      ip: context.ip,
-      userAgent: context.userAgent?.slice(0, 512) ?? null,
-      now,
+      ...fields,
       expiresAt: now + this.#o.refreshTtlSeconds * 1000,
       refreshTokenHash: hashRefreshToken(refreshToken.reveal()),
       dpopJkt: dpopJkt ?? null,

@@ -29,6 +29,7 @@ import type { SessionStore, StoredSession } from '../../sessions/ports/session-s
 import type { RequestContext } from '../../../kernel/domain/request-context.js';
 import type { RevocationWatcher } from '../../sessions/services/revocation-watcher.js';
 import type { SessionRevoker } from '../../sessions/services/session-revoker.js';
+import { newSessionFields } from '../../sessions/services/new-session.js';
 
 /** A browser session just opened or rotated: what the answer hands the browser. */
 export interface CookieGrant {
@@ -86,14 +87,10 @@ export class CookieSessions implements Authenticator {
   async open(user: User, deviceName: string | undefined, context: RequestContext): Promise<CookieGrant> {
     const now = this.#o.clock.now();
     const cookieSecret = newCookieSecret();
-    const sessionId = newId('ses');
+    const fields = newSessionFields(user.id, deviceName, context, now);
+    const sessionId = fields.id;
     await this.#o.sessions.create({
-      id: sessionId,
-      userId: user.id,
-      deviceName: deviceName ?? null,
-      ip: context.ip,
-      userAgent: context.userAgent?.slice(0, 512) ?? null,
-      now,
+      ...fields,
       expiresAt: now + this.#o.absoluteTimeoutSeconds * 1000,
       refreshTokenHash: null,
       cookieSecretHash: hashCookieSecret(cookieSecret),
