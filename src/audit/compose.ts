@@ -24,6 +24,7 @@ import type { AuditLog } from '../kernel/ports/audit-log.js';
 import type { CheckpointWitness } from './ports/checkpoint-witness.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { ReadinessProbe } from '../kernel/ports/readiness-probe.js';
+import { AuditCursors } from './crypto/audit-cursor.js';
 import { AlertingAuditLog } from './services/audit-alerts.js';
 import { AuditService } from './services/audit-service.js';
 import { auditRoutes } from './routes/audit.js';
@@ -53,6 +54,11 @@ export function auditOrigin(config: Pick<RampartConfig, 'publicUrl'>): string {
 /** The key that seals the audit signing key: HKDF-SHA-256 of the master key for this one purpose (RFC 5869). */
 export function auditKeyWrapKey(masterKey: Secret<Buffer>): Secret<Buffer> {
   return deriveKey(masterKey, 'audit-key-wrap');
+}
+
+/** The key that authenticates the listing's cursors: HKDF-SHA-256 of the master key (`audit-cursor`). */
+export function auditCursorKey(masterKey: Secret<Buffer>): Secret<Buffer> {
+  return deriveKey(masterKey, 'audit-cursor');
 }
 
 /** The key that wraps the per-subject keys of personal fields: HKDF-SHA-256 of the master key (`audit-subject-key-wrap`). */
@@ -116,6 +122,7 @@ export async function composeAudit(
   const service = new AuditService(ledger, {
     witnesses,
     reader,
+    cursors: new AuditCursors(auditCursorKey(masterKey)),
     forgetting: reader,
     log,
     clock,

@@ -40,7 +40,10 @@ export interface Credentials {
  * second closes the first.
  */
 export async function composeCredentialsPart(kernel: Kernel, earlier: Earlier): Promise<Part<Credentials>> {
-  const identity: Pick<Identity, 'tokens' | 'users' | 'revocations'> = earlier.need('identity', 'credentials');
+  const identity: Pick<Identity, 'tokens' | 'users' | 'revocations' | 'passwordChangeHooks' | 'mfaEnforcement' | 'userAdmin'> =
+    earlier.need('identity', 'credentials');
+  // While RAMPART_MFA_REQUIRED_FOR_ADMINS is on, an owner's or admin's keys and clients wait for their second factor.
+  const mustEnrol = (userId: string): Promise<boolean> => identity.mfaEnforcement.mustEnrol(userId);
   const tenancy = earlier.need('tenancy', 'credentials');
   const { log: audit } = earlier.need('audit', 'credentials');
   const { database, bus, clock } = kernel;
@@ -59,6 +62,7 @@ export async function composeCredentialsPart(kernel: Kernel, earlier: Earlier): 
     audit,
     clock,
     onError: kernel.onError('api key last_used_at write failed'),
+    mustEnrol,
   });
   const credentials: Credentials = Object.freeze({
     apiKeys: new ApiKeyService({ store: keyStore, users: identity.users, authorizer, revocations: keyRevocations, bus, audit, clock }),
@@ -73,10 +77,42 @@ export async function composeCredentialsPart(kernel: Kernel, earlier: Earlier): 
       audit,
       clock,
       issuer: kernel.config.publicUrl,
+      users: identity.users,
+      mustEnrol,
     }),
-    authenticators: Object.freeze([apiKeyAuthenticator, new ClientTokenAuthenticator(identity.tokens, clientRevocations, clientStore)]),
+    authenticators: Object.freeze([
+      apiKeyAuthenticator,
+      new ClientTokenAuthenticator({
+        tokens: identity.tokens,
+        revocations: clientRevocations,
+        owners: keyRevocations,
+        clients: clientStore,
+        users: identity.users,
+        clock,
+        mustEnrol,
+      }),
+    ]),
     apiKeyAuthenticator,
     operatorRefs: new OperatorRefs(tenancy.store, identity.users),
+  });
+  // A password change with `revoke_api_keys: true` revokes every live key of the user, each audited as `api_key.revoke`.
+  identity.passwordChangeHooks.onRevokeApiKeys(async (userId, context) => {
+    const actor = { ...context, principal: { type: 'user', id: userId, via: 'bearer' } as const };
+    const revoked: string[] = [];
+    let page = await credentials.apiKeys.list(userId, undefined, 200);
+    while (page.length > 0) {
+      const now = clock.now();
+      for (const key of page.filter((k) => k.revokedAt === null && (k.expiresAt === null || k.expiresAt > now))) {
+        await credentials.apiKeys.revoke(key.id, actor);
+        revoked.push(key.id);
+      }
+      page = page.length < 200 ? [] : await credentials.apiKeys.list(userId, page.at(-1)?.id, 200);
+    }
+    return revoked;
+  });
+  // An erased user's service clients are revoked with the account, on every instance (their keys go with the user row).
+  identity.userAdmin.onErase(async (userId, context) => {
+    await credentials.clients.revokeAllOfCreator(userId, context);
   });
   return {
     facade: credentials,

@@ -32,6 +32,13 @@ const PROBLEM_SCHEMA = {
       description: 'For validation_failed: each failing field and why.',
       items: { type: 'object', properties: { field: { type: 'string' }, reason: { type: 'string' } } },
     },
+    methods: {
+      type: 'array',
+      description:
+        'For step_up_required: the ways to prove a fresh authentication at `POST /api/v1/auth/step-up` (`password`, and `totp` and ' +
+        '`recovery_code` when a second factor is enrolled); then repeat the request within RAMPART_STEP_UP_WINDOW.',
+      items: { type: 'string', enum: ['password', 'totp', 'recovery_code'] },
+    },
   },
 };
 
@@ -86,7 +93,17 @@ function complete(document: JsonObject, factsByRoute: ReadonlyMap<string, RouteF
   const components = (document.components ?? {}) as JsonObject;
   components.schemas = { ...((components.schemas ?? {}) as JsonObject), Problem: PROBLEM_SCHEMA };
   components.securitySchemes = {
-    bearer: { type: 'http', scheme: 'bearer', description: 'An access token (JWT) or an API key (`rk_…`).' },
+    bearer: {
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description:
+        'An access token (JWT) or an API key (`rk_…`). Access tokens carry `scope` (the space-separated permissions at issue: ' +
+        "platform permissions, or with `org` chosen at `POST /api/v1/auth/refresh` that org's; a service client's token, its " +
+        'granted scopes); Rampart authorizes each request on the live roles. No credential is 401 `unauthenticated`; a credential ' +
+        'that is present but fails verification (forged, unsigned, tampered, of an unknown scheme) is 401 `token_invalid`; an ' +
+        'expired one `token_expired`.',
+    },
     session: {
       type: 'apiKey',
       in: 'cookie',
@@ -137,7 +154,11 @@ export async function registerOpenApi(app: FastifyInstance, info: { version: str
       info: {
         title: 'Rampart API',
         version: info.version,
-        description: 'The security control plane for multi-tenant software. Contract: test/fixtures/spec-api-v1.md.',
+        description:
+          'The security control plane for multi-tenant software. Contract: test/fixtures/spec-api-v1.md. ' +
+          'Parsing is strict on every route: a JSON body that names a member twice in one object, at any depth, is 400 ' +
+          '`validation_failed`; query and path numbers are read only from plain decimal digits (`limit=1e2`, `0x10` or ` 5` ' +
+          'are 400 `validation_failed`).',
         license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       },
       servers: [{ url: info.publicUrl }],

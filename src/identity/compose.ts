@@ -15,6 +15,9 @@ import { SqlSessionTombstones } from './sessions/adapters/sql-session-tombstones
 import { SqlSessionStore } from './sessions/adapters/sql-session-store.js';
 import { SqlSigningKeyStore } from './tokens/adapters/sql-signing-key-store.js';
 import { SqlUserStore } from './accounts/adapters/sql-user-store.js';
+import { SqlSignInHistory } from './accounts/adapters/sql-sign-in-history.js';
+import { DeviceTokens } from './accounts/crypto/device-token.js';
+import { LoginIdentifierDigest } from './accounts/crypto/login-identifier.js';
 import { masterKeyOf } from '../kernel/master-key.js';
 import type { RampartKysely } from '../kernel/adapters/sql/schema.js';
 import type { RampartConfig } from '../kernel/config.js';
@@ -27,6 +30,7 @@ import { PasswordHasher } from './accounts/crypto/password-hasher.js';
 import { Totp } from './mfa/crypto/totp.js';
 import { PasswordPolicy } from './accounts/domain/password-policy.js';
 import type { RevocationBus } from '../kernel/ports/revocation-bus.js';
+import type { RequestContext } from '../kernel/domain/request-context.js';
 import type { SessionStore } from './sessions/ports/session-store.js';
 import type { UserStore } from './accounts/ports/user-store.js';
 import { authRoutes } from './accounts/routes/auth.js';
@@ -46,6 +50,11 @@ import { MySessions } from './sessions/services/my-sessions.js';
 import { RefreshService } from './tokens/services/refresh-service.js';
 import { RevocationWatcher } from './sessions/services/revocation-watcher.js';
 import { SecondFactor } from './mfa/services/second-factor.js';
+import { recordEnrolmentRequired } from './mfa/services/mfa-enforcement.js';
+import { GuessBudget } from './sessions/services/guess-budget.js';
+import { StepUp } from './sessions/services/step-up.js';
+import { registerStepUpCheck, stepUpRoutes } from './sessions/routes/step-up.js';
+import { PasswordChangeHooks } from './accounts/services/account-password.js';
 import { SelfRegistration } from './accounts/services/self-registration.js';
 import { SessionRevoker } from './sessions/services/session-revoker.js';
 import { TombstonePurge } from './sessions/services/tombstone-purge.js';
@@ -77,6 +86,12 @@ export interface Identity extends BrowserSessions {
   readonly mfaLogin: MfaLogin;
   /** Checks a second-factor code (TOTP or recovery code), spending it; for re-authentication. */
   readonly factor: SecondFactor;
+  /** One budget per account for each guessable secret (password, TOTP, recovery code), for every route that checks one. */
+  readonly guessBudget: GuessBudget;
+  /** Fresh authentication for the changes that need it (`config.stepUp` routes) and `POST /api/v1/auth/step-up`. */
+  readonly stepUp: StepUp;
+  /** Where the credentials capability registers the API-key revocation a password change can ask for. */
+  readonly passwordChangeHooks: PasswordChangeHooks;
   /** The one password hasher (its bounded queue is shared by every caller). */
   readonly hasher: PasswordHasher;
   /** The kernel's revocation bus: spreads revocations (sessions, API keys, clients, authorization changes) to every instance. */
@@ -153,23 +168,42 @@ export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Pro
   const mfaStore = new SqlMfaStore(db);
   const totp = new Totp({ clock });
   const sealKey = deriveKey(masterKey, 'totp-secret-seal');
-  const factor = new SecondFactor(mfaStore, totp, sealKey, clock);
+  const guessBudget = new GuessBudget({ limiter: kernel.rateLimiter, limit: config.guessLimit, windowMs: config.guessWindow * 1000 });
+  const factor = new SecondFactor(mfaStore, totp, sealKey, clock, guessBudget);
   const mfa = new MfaEnrolment({ store: mfaStore, users, factor, totp, sealKey, audit, clock });
   // The verify step opens its session through the login service, declared just below.
   const granter: SessionGranter = { grant: (...args) => login.grant(...args) };
   const mfaLogin = new MfaLogin({ store: mfaStore, users, factor, granter, audit, clock });
   const browser = composeBrowserSessions({ config, redis: kernel.redis, clock, audit, sessions, users, revocations, revoker, factor: mfa });
+  // A membership change on any instance drops every instance's cached MFA requirement at once.
+  const enforcementEvents = await bus.subscribe(browser.mfaEnforcement.listener());
+  closers.defer('identity mfa enforcement events', () => enforcementEvents.unsubscribe());
+  const stepUp = new StepUp({
+    sessions,
+    users,
+    hasher,
+    factor,
+    mfa,
+    budget: guessBudget,
+    audit,
+    clock,
+    windowSeconds: config.stepUpWindow,
+  });
+  const passwordChangeHooks = new PasswordChangeHooks();
   const login: LoginService = new LoginService({
     users,
     sessions,
     tokens,
     hasher,
-    limiter: new LoginLimiter(kernel.rateLimiter, config.loginRateLimit),
+    limiter: new LoginLimiter(kernel.rateLimiter, { perMinute: config.loginRateLimit, accountWindow: config.loginAccountLimit }),
     audit,
     clock,
     refreshTtlSeconds,
     mfa: mfaLogin,
     cookieSessions: browser.cookieSessions,
+    history: new SqlSignInHistory(db),
+    deviceTokens: new DeviceTokens(deriveKey(masterKey, 'login-device-token')),
+    identifiers: new LoginIdentifierDigest(deriveKey(masterKey, 'login-identifier')),
   });
   const browserLayer: BrowserSessionLayerOptions = Object.freeze({
     csrf: browser.csrf,
@@ -177,7 +211,11 @@ export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Pro
       const user = await users.findById(userId);
       return user === undefined ? undefined : browser.cookieSessions.rotate(sessionId, user);
     },
-    mustEnrol: (userId: string) => browser.mfaEnforcement.mustEnrol(userId),
+    mustEnrol: async (userId: string, refused?: { readonly context: RequestContext; readonly route: string }) => {
+      const must = await browser.mfaEnforcement.mustEnrol(userId);
+      if (must && refused !== undefined) await recordEnrolmentRequired(audit, userId, refused.context, refused.route);
+      return must;
+    },
     forget: (userId: string) => browser.mfaEnforcement.forget(userId),
   });
   const identity: Identity = Object.freeze({
@@ -214,12 +252,27 @@ export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Pro
       audit,
       clock,
     }),
-    accountPassword: new AccountPasswordService({ users, accounts, sessions, passwordTokens, revoker, hasher, policy, audit, clock }),
+    accountPassword: new AccountPasswordService({
+      users,
+      accounts,
+      sessions,
+      passwordTokens,
+      revoker,
+      hasher,
+      policy,
+      audit,
+      clock,
+      budget: guessBudget,
+      hooks: passwordChangeHooks,
+    }),
     mySessions: new MySessions(sessions, revoker, clock, audit),
     registration: new SelfRegistration({ enabled: config.selfRegistration, users, hasher, policy, audit, clock }),
     mfa,
     mfaLogin,
     factor,
+    guessBudget,
+    stepUp,
+    passwordChangeHooks,
     hasher,
     ...browser,
     bus,
@@ -234,7 +287,10 @@ export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Pro
   return {
     facade: identity,
     routes: async (app: FastifyInstance) => {
+      // Before any route: every route that declares `stepUp: true` (any capability's) is checked.
+      registerStepUpCheck(app, identity.stepUp);
       await wellKnownRoutes(app, config, identity.tokens);
+      await stepUpRoutes(app, identity.stepUp, config.stepUpWindow);
       await authRoutes(app, identity, config);
       await meRoutes(app, identity.currentUser);
       await meMfaRoutes(app, identity);

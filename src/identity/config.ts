@@ -23,9 +23,17 @@ declare module '../kernel/config.js' {
     readonly sessionAbsoluteTimeout: number;
     /** Whether platform admins and org owners/admins must enrol a second factor before anything else. */
     readonly mfaRequiredForAdmins: boolean;
+    /** Seconds a login or step-up stays fresh enough for the changes that need a step-up. */
+    readonly stepUpWindow: number;
+    /** Attempts per account at each guessable secret (password, TOTP, recovery code) per `guessWindow`. */
+    readonly guessLimit: number;
+    /** Seconds of the per-account guess budget's window. */
+    readonly guessWindow: number;
     readonly loginRateLimit: number;
     /** ms; 0: password hashes are bounded by the queue's length only. */
     readonly loginMaxWaitMs: number;
+    /** Untrusted login attempts per account per 15 minutes (docs/decisions/011-login-throttling.md). */
+    readonly loginAccountLimit: number;
   }
 }
 
@@ -127,10 +135,33 @@ export const IDENTITY_VARIABLES: readonly ConfigVariable[] = [
     parse: boolean(true),
   },
   {
+    key: 'stepUpWindow',
+    env: 'RAMPART_STEP_UP_WINDOW',
+    defaultText: '300',
+    description:
+      'Seconds (30 to 3600) after a login or a `POST /api/v1/auth/step-up` during which the session may enrol a second factor and create API keys; later they answer 401 `step_up_required` with the `methods` that satisfy it.',
+    parse: integer(30, 3600, 300),
+  },
+  {
+    key: 'guessLimit',
+    env: 'RAMPART_GUESS_LIMIT',
+    defaultText: '10',
+    description:
+      'Attempts per account at each secret a caller can guess — the password (outside login), a TOTP code, a recovery code — per RAMPART_GUESS_WINDOW, across every route that checks it, right or wrong; past it 429 with Retry-After.',
+    parse: integer(1, 1000, 10),
+  },
+  {
+    key: 'guessWindow',
+    env: 'RAMPART_GUESS_WINDOW',
+    defaultText: '900',
+    description: 'Seconds (60 to 86400) of the per-account guess budget window.',
+    parse: integer(60, 86_400, 900),
+  },
+  {
     key: 'loginRateLimit',
     env: 'RAMPART_LOGIN_RATE_LIMIT',
     defaultText: '10',
-    description: 'Login attempts per minute per (IP, account); 10× that per IP.',
+    description: 'Login attempts per minute per (IP, account); 10× that per IP (an IPv6 address counts by its /64).',
     parse: integer(1, 100_000, 10),
   },
   {
@@ -140,5 +171,13 @@ export const IDENTITY_VARIABLES: readonly ConfigVariable[] = [
     description:
       'Longest estimated time (ms) a password hash (a login, or any other password check or change) may wait in the hashing queue and run; past it the request is refused at once with 429 and Retry-After. 0: no bound in time (the queue still holds at most 64).',
     parse: integer(0, 60_000, 750),
+  },
+  {
+    key: 'loginAccountLimit',
+    env: 'RAMPART_LOGIN_ACCOUNT_LIMIT',
+    defaultText: '20',
+    description:
+      'Login attempts per account per 15 minutes from devices that have not signed in to it before (any address together, counted before the password is checked, the same for an unknown email); past it 429 with Retry-After until the window ends. A device that signed in before — device cookie or `device_token`, DPoP key, or same address and user agent — is not counted here.',
+    parse: integer(1, 100_000, 20),
   },
 ];

@@ -16,6 +16,8 @@ import { migration0009 } from './0009-api-keys-clients.js';
 import { migration0010 } from './0010-secrets.js';
 import { migration0011 } from './0011-audit-privacy.js';
 import { migration0012 } from './0012-rls-working-role.js';
+import { migration0013 } from './0013-invitations.js';
+import { migration0014 } from './0014-step-up.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-meta': migration0001,
@@ -30,6 +32,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0010-secrets': migration0010,
   '0011-audit-privacy': migration0011,
   '0012-rls-working-role': migration0012,
+  '0013-invitations': migration0013,
+  '0014-step-up': migration0014,
 });
 
 export const migrationProvider: MigrationProvider = {

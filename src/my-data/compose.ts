@@ -23,7 +23,7 @@ export interface MyDataServices {
  * keys that disclose the caller's own personal fields).
  */
 export async function composeMyDataPart(kernel: Kernel, earlier: Earlier): Promise<Part<MyDataServices>> {
-  const identity: Pick<Identity, 'users' | 'hasher' | 'factor' | 'mfa' | 'userAdmin'> = earlier.need('identity', 'myData');
+  const identity: Pick<Identity, 'users' | 'hasher' | 'factor' | 'guessBudget' | 'mfa' | 'userAdmin'> = earlier.need('identity', 'myData');
   const { log: audit } = earlier.need('audit', 'myData');
   const { config, database, clock } = kernel;
   const myData: MyDataServices = Object.freeze({
@@ -39,6 +39,7 @@ export async function composeMyDataPart(kernel: Kernel, earlier: Earlier): Promi
       // The login limiter's own keys on the same counters: these attempts and logins share the limits.
       limiter: new LoginLimiter(kernel.rateLimiter, config.loginRateLimit),
       factor: identity.factor,
+      budget: identity.guessBudget,
       mfa: identity.mfa,
       ownership: new SqlOrgOwnership(database.db),
       admin: identity.userAdmin,

@@ -1,19 +1,23 @@
 /**
- * The tenancy part of the composition root: the org store, the permission registry, the tenant
- * authorizer (which replaces the platform-only one) and the org, member, role and authz services.
+ * The tenancy part of the composition root: the org and invitation stores, the permission
+ * registry, the tenant authorizer (which replaces the platform-only one) and the org, member,
+ * invitation, role and authz services.
  */
 import type { Identity } from '../identity/index.js';
 import type { Kernel, Earlier, Part } from '../kernel/part.js';
+import { SqlInvitationStore } from './adapters/sql-invitation-store.js';
 import { SqlOrgStore } from './adapters/sql-org-store.js';
 import { PermissionRegistry } from './domain/permissions.js';
 import type { OrgStore } from './ports/org-store.js';
 import { orgRoutes } from './routes/orgs.js';
 import { AuthzCheck } from './services/authz-check.js';
+import { InvitationService } from './services/invitation-service.js';
 import { MemberService } from './services/member-service.js';
 import { OrgEvents } from './services/org-events.js';
 import { OrgService } from './services/org-service.js';
 import { RoleService } from './services/role-service.js';
 import { TenantAuthorizer } from './services/tenant-authorizer.js';
+import { TenancyTokenScopes } from './services/token-scopes.js';
 
 /** Orgs, members, roles and the decision, as the routes use them. */
 export interface Tenancy {
@@ -22,6 +26,7 @@ export interface Tenancy {
   readonly authorizer: TenantAuthorizer;
   readonly orgs: OrgService;
   readonly members: MemberService;
+  readonly invitations: InvitationService;
   readonly roles: RoleService;
   readonly check: AuthzCheck;
 }
@@ -33,28 +38,47 @@ export interface Tenancy {
  * tables, and the authorizer, whose revocation subscription is on the close stack from its start.
  */
 export async function composeTenancyPart(kernel: Kernel, earlier: Earlier): Promise<Part<Tenancy>> {
-  const identity: Pick<Identity, 'users' | 'roleChanged'> = earlier.need('identity', 'tenancy');
+  const identity: Pick<Identity, 'users' | 'roleChanged' | 'tokens'> = earlier.need('identity', 'tenancy');
   const { log: audit } = earlier.need('audit', 'tenancy');
   const { database, bus, clock } = kernel;
   const users = identity.users;
   const registry = new PermissionRegistry(kernel.options.permissions ?? []);
   const store = new SqlOrgStore(database.db, database.dialect, kernel.tenantTables);
-  const authorizer = new TenantAuthorizer({ orgs: store, users, registry, bus, clock, audit });
+  const authorizer = new TenantAuthorizer({
+    orgs: store,
+    users,
+    registry,
+    bus,
+    clock,
+    audit,
+    onError: kernel.onError('authz.deny summary could not be recorded'),
+  });
   await authorizer.start();
   kernel.closers.add('tenant authorizer', authorizer);
+  // The `scope` of every access token from here on: what this authorizer grants.
+  identity.tokens.useScopes(new TenancyTokenScopes(authorizer));
   const events = new OrgEvents({ audit, bus, clock, authorizer });
+  const privilegeChanged = (userId: string): Promise<unknown> => identity.roleChanged(userId);
+  const members = new MemberService({ orgs: store, users, authorizer, events, clock, privilegeChanged });
+  const notifier = kernel.options.invitationNotifier;
   const tenancy: Tenancy = Object.freeze({
     registry,
     store,
     authorizer,
     orgs: new OrgService({ orgs: store, events, clock }),
-    members: new MemberService({
+    members,
+    // The notifier is the seam for mail (none ships yet): without one, nobody is told.
+    invitations: new InvitationService({
+      invitations: new SqlInvitationStore(database.db, database.dialect),
       orgs: store,
       users,
       authorizer,
+      members,
       events,
       clock,
-      privilegeChanged: (userId: string) => identity.roleChanged(userId),
+      ttlSeconds: kernel.config.invitationTtl,
+      ...(notifier === undefined ? {} : { notifier, onNotifyError: kernel.onError('invitation notifier failed') }),
+      privilegeChanged,
     }),
     roles: new RoleService({ orgs: store, registry, authorizer, events, clock }),
     check: new AuthzCheck(authorizer),

@@ -6,8 +6,14 @@
 import type { Capability } from '../kernel/part.js';
 import { composeTenancyPart, type Tenancy } from './compose.js';
 import type { PermissionRegistration } from './domain/permissions.js';
+import type { InvitationNotifier } from './ports/invitation-notifier.js';
+import { TENANCY_VARIABLES } from './config.js';
 
 export { type Tenancy } from './compose.js';
+export { type InvitationNotice, type InvitationNotifier } from './ports/invitation-notifier.js';
+
+// Re-exported so that the RampartConfig keys this module declares reach the library's type declarations.
+export { TENANCY_VARIABLES } from './config.js';
 export { PLATFORM_PERMISSIONS, type PermissionRegistration } from './domain/permissions.js';
 
 // Re-exported so that the AuditActions this module declares reach the library's type declarations.
@@ -17,6 +23,8 @@ declare module '../kernel/part.js' {
   interface RampartOptions {
     /** Permissions the application registers (`vm.export`), beside Rampart's own; an invalid one fails the start. */
     readonly permissions?: readonly PermissionRegistration[];
+    /** Tells invitees about their invitations (a mailer); Rampart ships none, so by default nobody is told. */
+    readonly invitationNotifier?: InvitationNotifier;
   }
   interface Facades {
     tenancy: Tenancy;
@@ -25,6 +33,7 @@ declare module '../kernel/part.js' {
 
 export const tenancy: Capability<'tenancy'> = {
   name: 'tenancy',
+  variables: TENANCY_VARIABLES,
   /*
    * Every table that holds one tenant's rows, keyed by an `org_id` column. Deleting an org removes
    * its rows from each capability's tables (children before parents), in one transaction; then
@@ -37,7 +46,7 @@ export const tenancy: Capability<'tenancy'> = {
    * The audit log is deliberately absent: it is append-only and deployment-wide, and an org's
    * entries outlive the org (the deletion itself is one of them); the audit capability keeps it.
    */
-  // 0007-tenancy, 0003-identity
-  tenantTables: ['org_role_versions', 'org_roles', 'memberships'],
+  // 0013-invitations, 0007-tenancy, 0003-identity
+  tenantTables: ['org_invitations', 'org_role_versions', 'org_roles', 'memberships'],
   compose: (kernel, earlier) => composeTenancyPart(kernel, earlier),
 };

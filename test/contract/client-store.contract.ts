@@ -155,6 +155,15 @@ export function clientStoreContract(name: string, make: () => Promise<ClientStor
     });
 
     describe('before any scope', () => {
+      it("liveCreatedBy lists a creator's live clients of every org, and no one else's", async () => {
+        await store.create(scopeB, newClient('cli_b2', 3, { createdBy: 'usr_other' }));
+        expect(ids(await store.liveCreatedBy('usr_creator'))).toEqual(['cli_a1', 'cli_a2', 'cli_b1']);
+        expect(await store.revoke(scopeA, 'cli_a1', NOW + 5)).toBe(true);
+        expect(ids(await subject.stores.at(-1)!.liveCreatedBy('usr_creator'))).toEqual(['cli_a2', 'cli_b1']);
+        expect(ids(await store.liveCreatedBy('usr_other'))).toEqual(['cli_b2']);
+        expect(await store.liveCreatedBy('usr_nobody')).toEqual([]);
+      });
+
       it('findForAuthentication finds any org’s client by its id, revoked ones too, as they are', async () => {
         expect(await store.findForAuthentication('cli_a2')).toEqual(stored(clientA2, 'org_a'));
         expect(await subject.stores.at(-1)!.findForAuthentication('cli_b1')).toEqual(stored(clientB1, 'org_b'));

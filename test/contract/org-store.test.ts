@@ -71,6 +71,29 @@ for (const backend of await backends()) {
       expect((await one.roleHistory(scopeA, 'deployer')).map((v) => v.version)).toEqual([6, 5, 4, 3, 2, 1]);
     });
 
+    it('hardening 1: putRole with an expected version writes that version or nothing (conflict)', async () => {
+      const results = await Promise.allSettled([
+        one.putRole(scopeA, 'deployer', ['jobs.read'], 'usr_a1', NOW, 1),
+        two.putRole(scopeA, 'deployer', ['jobs.run'], 'usr_a1', NOW, 1),
+      ]);
+      expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const refused = results.find((r) => r.status === 'rejected');
+      expect(refused?.status === 'rejected' && refused.reason instanceof DomainError && refused.reason.code).toBe('conflict');
+      expect((await one.roleHistory(scopeA, 'deployer')).map((v) => v.version)).toEqual([1]);
+    });
+
+    it('hardening 4: leave keeps one owner when two owners leave at once, and removes a non-owner', async () => {
+      expect(await one.addMember(scopeA, 'usr_a2', 'owner', NOW)).toBe(true);
+      expect(await one.addMember(scopeA, 'usr_a3', 'viewer', NOW)).toBe(true);
+      const outcomes = await Promise.all([one.leave('org_a', 'usr_a1'), two.leave('org_a', 'usr_a2')]);
+      expect(outcomes.sort()).toEqual(['done', 'last_owner']);
+      expect(await one.ownerCount('org_a')).toBe(1);
+      expect(await one.leave('org_a', 'usr_a3')).toBe('done');
+      expect(await one.roleOf('org_a', 'usr_a3')).toBeUndefined();
+      expect(await one.leave('org_a', 'usr_b1')).toBe('not_found');
+      expect(await one.roleOf('org_b', 'usr_b1')).toBe('owner');
+    });
+
     it("never reaches another org's rows through a scope", async () => {
       await one.putRole(scopeB, 'deployer', ['jobs.read'], 'usr_b1', NOW);
       expect(await one.member(scopeA, 'usr_b1')).toBeUndefined();

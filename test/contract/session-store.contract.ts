@@ -108,6 +108,23 @@ export function sessionStoreContract(name: string, make: () => Promise<SessionSt
       expect(await store.find('ses_2')).toMatchObject({ revokedAt: NOW + 1, revokeReason: 'user_disabled' });
     });
 
+    it('hardening 10: a session is authenticated at its creation; markAuthenticated moves it for a live session of that user only', async () => {
+      expect(await store.find('ses_1')).toMatchObject({ authenticatedAt: NOW });
+      // Rotation proves nothing: it keeps the time.
+      await store.rotateRefreshToken(hash(1), hash(2), NOW + 10, NOW + DAY);
+      expect(await store.find('ses_1')).toMatchObject({ authenticatedAt: NOW });
+      expect(await store.markAuthenticated('ses_1', 'usr_2', NOW + 20)).toBe(false);
+      expect(await store.markAuthenticated('ses_unknown', 'usr_1', NOW + 20)).toBe(false);
+      expect(await store.find('ses_1')).toMatchObject({ authenticatedAt: NOW });
+      expect(await store.markAuthenticated('ses_1', 'usr_1', NOW + 20)).toBe(true);
+      expect(await store.find('ses_1')).toMatchObject({ authenticatedAt: NOW + 20 });
+      // Expired at `now`, or revoked: nothing changes.
+      expect(await store.markAuthenticated('ses_1', 'usr_1', NOW + DAY)).toBe(false);
+      await store.revoke('ses_1', NOW + 30, 'logout');
+      expect(await store.markAuthenticated('ses_1', 'usr_1', NOW + 40)).toBe(false);
+      expect(await store.find('ses_1')).toMatchObject({ authenticatedAt: NOW + 20 });
+    });
+
     describe('browser sessions and DPoP binding (migration 0008)', () => {
       beforeEach(async () => {
         await store.create({
@@ -167,6 +184,13 @@ export function sessionStoreContract(name: string, make: () => Promise<SessionSt
           await store.replaceCookieSession('ses_1', { id: 'ses_x', cookieSecretHash: hash(90) }, NOW + 5, 'privilege_change'),
         ).toBeUndefined();
         expect(await store.find('ses_x')).toBeUndefined();
+      });
+
+      it('hardening 10: a replaced cookie session keeps when its user last authenticated (step-up)', async () => {
+        expect(await store.markAuthenticated('ses_c', 'usr_1', NOW + 3)).toBe(true);
+        const next = await store.replaceCookieSession('ses_c', { id: 'ses_r', cookieSecretHash: hash(95) }, NOW + 5, 'privilege_change');
+        expect(next).toMatchObject({ id: 'ses_r', authenticatedAt: NOW + 3 });
+        expect(await store.find('ses_r')).toMatchObject({ authenticatedAt: NOW + 3 });
       });
 
       it('revokeCookieSessionsOfUser revokes browser sessions only', async () => {

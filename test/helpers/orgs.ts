@@ -55,10 +55,33 @@ export async function createOrg(app: FastifyInstance, owner: Grant, slug = uniqu
   return response.json<OrgBody>();
 }
 
-/** Adds `userId` to `org` with `role`, as `by` (who needs members.manage there). */
+/**
+ * Adds `userId` to `org` with `role` directly, as `by`: a platform admin who holds members.manage
+ * there (anyone else invites: {@link inviteMember}).
+ */
 export async function addMember(app: FastifyInstance, by: Grant, org: string, userId: string, role: string): Promise<void> {
   const response = await as(app, by, 'POST', `/api/v1/orgs/${org}/members`, { user_id: userId, role });
   expect(response.statusCode, response.body).toBe(201);
+}
+
+/** Invites `email` to `org` with `role`, as `by` (who needs members.manage there); the invitation id. */
+export async function invite(app: FastifyInstance, by: Grant, org: string, email: string, role: string): Promise<string> {
+  const response = await as(app, by, 'POST', `/api/v1/orgs/${org}/members`, { email, role });
+  expect(response.statusCode, response.body).toBe(202);
+  return response.json<{ invitation_id: string }>().invitation_id;
+}
+
+/** Makes `user` a member of `org` with `role` the way a member does: `by` invites, `user` accepts. */
+export async function inviteMember(
+  app: FastifyInstance,
+  by: Grant,
+  org: string,
+  user: Pick<OrgUser, 'email' | 'grant'>,
+  role: string,
+): Promise<void> {
+  const id = await invite(app, by, org, user.email, role);
+  const accepted = await as(app, user.grant, 'POST', `/api/v1/me/invitations/${id}/accept`);
+  expect(accepted.statusCode, accepted.body).toBe(200);
 }
 
 /** A fresh org with a fresh owner (a logged-in user). */
@@ -68,16 +91,16 @@ export async function orgWithOwner(app: FastifyInstance, admin: Grant, slug = un
   return { org, owner };
 }
 
-/** A fresh, logged-in user who holds `role` in `org` (added by `owner`). */
+/** A fresh, logged-in user who holds `role` in `org` (invited by `owner`, and accepted). */
 export async function userWithRole(app: FastifyInstance, admin: Grant, owner: Grant, org: OrgBody, role: string): Promise<OrgUser> {
   const user = await createUser(app, admin);
-  await addMember(app, owner, org.id, user.id, role);
+  await inviteMember(app, owner, org.id, user, role);
   return user;
 }
 
 /**
  * Gives `org` at least one row in every tenant table, through the API as its owner: a custom role
- * with two versions, an API key confined to the org, a secret, and a service client whose token
+ * with two versions, an API key confined to the org, a pending invitation, a secret, and a service client whose token
  * was revoked (RFC 7009). Tests of isolation and deletion then have something to lose.
  */
 export async function fillTenantTables(app: FastifyInstance, owner: Grant, org: OrgBody): Promise<void> {
@@ -86,6 +109,7 @@ export async function fillTenantTables(app: FastifyInstance, owner: Grant, org: 
     expectOk(await as(app, owner, 'PUT', `/api/v1/orgs/${org.id}/roles/deployer`, { permissions: version }));
   }
   expectOk(await as(app, owner, 'POST', '/api/v1/api-keys', { name: 'ci', scopes: ['secrets.read'], org: org.id }));
+  expectOk(await as(app, owner, 'POST', `/api/v1/orgs/${org.id}/members`, { email: `invitee@${org.slug}.example.test`, role: 'viewer' }));
   expectOk(await as(app, owner, 'PUT', `/api/v1/orgs/${org.id}/secrets/db-password`, { value: `value of ${org.slug}` }));
   const created = await as(app, owner, 'POST', `/api/v1/orgs/${org.id}/clients`, {
     name: 'worker',

@@ -30,7 +30,7 @@ export class LogCapture extends Writable {
  * (default true) would answer every admin route with `mfa_enrollment_required`. Tests run with it
  * off unless they set it: test/security/mfa-enforcement.test.ts sets it to true explicitly.
  * RAMPART_LOGIN_MAX_WAIT_MS is off (0): suites log in in parallel on a loaded machine, where a
- * hash may take far longer than in production; test/unit/crypto/bounded-work-queue.test.ts and
+ * hash may take far longer than in production; test/unit/crypto/fair-hash-queue-bounds.test.ts and
  * test/integration/login-max-wait.test.ts prove the bound with injected durations.
  */
 export function testConfig(backend: BackendInstance | { env: Record<string, string> }, env: Record<string, string> = {}): RampartConfig {

@@ -101,6 +101,17 @@ async function enrolled(ctx: Ctx): Promise<{ user: OrgUser; secret: string }> {
   return { user, secret };
 }
 
+/** A fresh user with a pending invitation to the org (as its owner): the invitee and the invitation's id. */
+async function invitedTo(ctx: Ctx): Promise<{ invitee: OrgUser; id: string }> {
+  const invitee = await ctx.user();
+  const sent = await created<{ invitation_id: string }>(
+    ctx,
+    json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/members`, { email: invitee.email, role: 'viewer' }),
+    202,
+  );
+  return { invitee, id: sent.invitation_id };
+}
+
 async function secretPut(ctx: Ctx, name: string): Promise<void> {
   await created(ctx, json(ctx.owner.grant, 'PUT', `/api/v1/orgs/${ctx.org.id}/secrets/${name}`, { value: 'a value' }), 200);
 }
@@ -198,6 +209,12 @@ const FIXTURES: Readonly<Record<string, Fixture>> = {
       }),
     failureStatus: 401,
   },
+  'POST /api/v1/auth/step-up': {
+    success: async (ctx) => json((await ctx.user()).grant, 'POST', '/api/v1/auth/step-up', { password: MEMBER_PASSWORD }),
+    successStatus: 200,
+    failure: async (ctx) => json((await ctx.user()).grant, 'POST', '/api/v1/auth/step-up', { password: 'wrong current password!' }),
+    failureStatus: 401,
+  },
   'DELETE /api/v1/me/sessions/{id}': {
     success: async (ctx) => {
       const user = await ctx.user();
@@ -237,13 +254,38 @@ const FIXTURES: Readonly<Record<string, Fixture>> = {
   },
   'POST /api/v1/orgs/{org}/members': {
     success: async (ctx) =>
-      json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/members`, { user_id: (await ctx.user()).id, role: 'viewer' }),
-    successStatus: 201,
+      json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/members`, { email: (await ctx.user()).email, role: 'viewer' }),
+    successStatus: 202,
     failure: async (ctx) => {
       const viewer = await userWithRole(ctx.server.app, ctx.admin, ctx.owner.grant, ctx.org, 'viewer');
-      return json(viewer.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/members`, { user_id: (await ctx.user()).id, role: 'viewer' });
+      return json(viewer.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/members`, { email: (await ctx.user()).email, role: 'viewer' });
     },
     failureStatus: 403,
+  },
+  'DELETE /api/v1/orgs/{org}/invitations/{id}': {
+    success: async (ctx) => json(ctx.owner.grant, 'DELETE', `/api/v1/orgs/${ctx.org.id}/invitations/${(await invitedTo(ctx)).id}`),
+    successStatus: 204,
+  },
+  'POST /api/v1/me/invitations/{id}/accept': {
+    success: async (ctx) => {
+      const { invitee, id } = await invitedTo(ctx);
+      return json(invitee.grant, 'POST', `/api/v1/me/invitations/${id}/accept`);
+    },
+    successStatus: 200,
+  },
+  'POST /api/v1/me/invitations/{id}/decline': {
+    success: async (ctx) => {
+      const { invitee, id } = await invitedTo(ctx);
+      return json(invitee.grant, 'POST', `/api/v1/me/invitations/${id}/decline`);
+    },
+    successStatus: 204,
+  },
+  'DELETE /api/v1/me/orgs/{org}': {
+    success: async (ctx) => {
+      const member = await userWithRole(ctx.server.app, ctx.admin, ctx.owner.grant, ctx.org, 'viewer');
+      return json(member.grant, 'DELETE', `/api/v1/me/orgs/${ctx.org.id}`);
+    },
+    successStatus: 204,
   },
   'PATCH /api/v1/orgs/{org}/members/{user_id}': {
     success: async (ctx) => {

@@ -82,7 +82,7 @@ for (const backend of await backends()) {
           expect(typeof entry.index).toBe('number');
           expect(Buffer.from(entry.leaf_hash, 'base64')).toHaveLength(32);
         }
-        expect(page.entries.map((e) => e.action)).toContain('member.add');
+        expect(page.entries.map((e) => e.action)).toContain('invitation.accept');
         // Newest first.
         const indices = page.entries.map((e) => e.index);
         expect([...indices].sort((a, b) => b - a)).toEqual(indices);
@@ -104,9 +104,9 @@ for (const backend of await backends()) {
       await userWithRole(server.app, admin, ownerA.grant, orgA, 'viewer');
       await integrate();
       const all = (await list(ownerA.grant, orgA.id, '?limit=200')).entries;
-      const adds = (await list(ownerA.grant, orgA.id, '?action=member.add&limit=200')).entries;
+      const adds = (await list(ownerA.grant, orgA.id, '?action=invitation.accept&limit=200')).entries;
       expect(adds.length).toBeGreaterThanOrEqual(2);
-      expect(adds.every((e) => e.action === 'member.add')).toBe(true);
+      expect(adds.every((e) => e.action === 'invitation.accept')).toBe(true);
       expect(adds.length).toBeLessThan(all.length);
       const byOwner = (await list(ownerA.grant, orgA.id, `?actor=${ownerA.id}&limit=200`)).entries;
       expect(byOwner.length).toBeGreaterThan(0);

@@ -141,7 +141,9 @@ for (const backend of await backends()) {
         sid: grant.session_id,
         email: ADMIN_EMAIL,
       });
-      expect(Object.keys(claims).sort()).toEqual(['aud', 'email', 'exp', 'iat', 'iss', 'jti', 'nbf', 'sid', 'sub']);
+      // hardening 13: `scope` on every token (the bootstrap admin's platform permissions here).
+      expect(Object.keys(claims).sort()).toEqual(['aud', 'email', 'exp', 'iat', 'iss', 'jti', 'nbf', 'scope', 'sid', 'sub']);
+      expect(claims['scope']).toBe('metrics.read users.manage');
     });
 
     it('disabling an account revokes its sessions and refuses its login with the same 401', async () => {

@@ -77,8 +77,11 @@ describe.runIf(ready)('authorization changes across two instances (PostgreSQL + 
     const put = await as(first.app, owner.grant, 'PUT', `/api/v1/orgs/${org.id}/roles/reader`, { permissions: ['org.read'] });
     expect(put.statusCode, put.body).toBe(201);
     const rewritten = await authzEventOn(second, org.id);
-    const reader = await as(first.app, owner.grant, 'POST', `/api/v1/orgs/${org.id}/members`, { user_id: member.id, role: 'reader' });
-    expect(reader.statusCode, reader.body).toBe(201);
+    const reader = await as(first.app, owner.grant, 'POST', `/api/v1/orgs/${org.id}/members`, { email: member.email, role: 'reader' });
+    expect(reader.statusCode, reader.body).toBe(202);
+    const invitation = reader.json<{ invitation_id: string }>().invitation_id;
+    const accepted = await as(first.app, member.grant, 'POST', `/api/v1/me/invitations/${invitation}/accept`);
+    expect(accepted.statusCode, accepted.body).toBe(200);
     await rewritten();
     expectProblem(await as(second.app, member.grant, 'GET', `/api/v1/orgs/${org.id}/members`), 'forbidden');
 

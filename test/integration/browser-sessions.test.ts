@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { FakeClock } from '../helpers/fake-clock.js';
-import { COOKIE_SHAPE, cookieLogin, ORIGIN } from '../helpers/browser.js';
+import { COOKIE_SHAPE, cookieLogin, ORIGIN, sessionSetCookie } from '../helpers/browser.js';
 import { ADMIN_EMAIL, ADMIN_ENV, ADMIN_PASSWORD, login } from '../helpers/identity.js';
 import { STEP_MS, totpCode } from '../helpers/mfa.js';
 import { expectProblem } from '../helpers/problems.js';
@@ -236,7 +236,7 @@ for (const backend of await backends()) {
         payload: { mfa_token: first.json<{ mfa_token: string }>().mfa_token, code: totpCode(secret, clock.now()), mode: 'cookie' },
       });
       expect(verified.statusCode, verified.body).toBe(200);
-      const mfaCookie = COOKIE_SHAPE.exec(String(verified.headers['set-cookie']));
+      const mfaCookie = COOKIE_SHAPE.exec(sessionSetCookie(verified));
       expect(mfaCookie).not.toBeNull();
       expect(Object.keys(verified.json<Record<string, unknown>>()).sort()).toEqual(['csrf_token', 'session_id', 'user']);
       const cookie = `__Host-rampart_session=${mfaCookie?.[1]}.${mfaCookie?.[2]}`;

@@ -16,7 +16,7 @@ import { backends, type BackendInstance } from '../helpers/backends.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { ADMIN_ENV, login, loginRequest, type Grant } from '../helpers/identity.js';
 import { enrol, mfaTokenOf, totpCode, type Enrolled } from '../helpers/mfa.js';
-import { as, bearer, createOrg, createUser, MEMBER_PASSWORD, type OrgBody, type OrgUser } from '../helpers/orgs.js';
+import { as, bearer, createOrg, createUser, inviteMember, MEMBER_PASSWORD, type OrgBody, type OrgUser } from '../helpers/orgs.js';
 import { expectProblem } from '../helpers/problems.js';
 import { testServer, type TestServer } from '../helpers/rampart.js';
 import { rowsWith, userColumns } from '../helpers/user-tables.js';
@@ -99,9 +99,7 @@ for (const backend of await backends()) {
       const user: OrgUser = { id, email, grant: first };
       const org = await createOrg(server.app, first);
       const other = await createUser(server.app, admin);
-      expect(
-        (await as(server.app, first, 'POST', `/api/v1/orgs/${org.id}/members`, { user_id: other.id, role: 'viewer' })).statusCode,
-      ).toBe(201);
+      await inviteMember(server.app, first, org.id, other, 'viewer');
       const issued = await as(server.app, first, 'POST', '/api/v1/api-keys', { name: 'ci', scopes: ['org.read'], org: org.id });
       expect(issued.statusCode, issued.body).toBe(201);
       const { key, id: keyId } = issued.json<{ key: string; id: string }>();
@@ -161,7 +159,7 @@ for (const backend of await backends()) {
         'user.password.set',
         'auth.login',
         'org.create',
-        'member.add',
+        'invitation.create',
         'api_key.create',
         'mfa.totp.confirm',
       ])
@@ -178,8 +176,8 @@ for (const backend of await backends()) {
       const created = body.audit.entries.find((e) => e.action === 'user.create');
       expect(created).toMatchObject({ actor: { id: admin.user.id }, source_ip: null });
       expect(created?.withheld).toContain('source_ip');
-      // The caller added another member: the caller acted, so the request context is theirs.
-      const added = body.audit.entries.find((e) => e.action === 'member.add' && e.resource === subject.other.id);
+      // The caller invited another member: the caller acted, so the request context is theirs.
+      const added = body.audit.entries.find((e) => e.action === 'invitation.create');
       expect(added).toMatchObject({ actor: { id: subject.user.id }, source_ip: '127.0.0.1' });
       // Nothing of the other member's own activity.
       const text = JSON.stringify(body);
@@ -281,6 +279,49 @@ for (const backend of await backends()) {
         expectProblem(await server.app.inject({ method: 'GET', url, headers: bearer(subject.other.grant) }), 'not_found');
       }
       expectProblem(await exportOf({}), 'unauthenticated');
+    });
+
+    it("hardening 12: an outsider's failed sign-in against the account shows in the export without the outsider's address or user agent", async () => {
+      const victim = await createUser(server.app, admin);
+      const attempt = await server.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        remoteAddress: '203.0.113.9',
+        headers: { 'user-agent': 'OutsiderAgent/6.6' },
+        payload: { email: victim.email, password: 'a guess that is wrong, by someone else' },
+      });
+      expect(attempt.statusCode).toBe(401);
+      // The log holds the outsider's request context (operators see it in the system org's listing)…
+      await (server.rampart.audit as unknown as { inner: { integrate(): Promise<unknown> } }).inner.integrate();
+      const subjects = new SqlAuditSubjects(auditSubjectKeyWrap(masterKeyOf(server.rampart.config)));
+      const rows = await server.stored.db
+        .selectFrom('audit_entries')
+        .selectAll()
+        .where('subject', '=', victim.id)
+        .where('action', '=', 'auth.login')
+        .where('result', '=', 'failure')
+        .execute();
+      const read = await subjects.read(server.stored.db, rows);
+      expect(read.map((entry) => (entry.dropped === undefined ? entry.disclosed : undefined))).toMatchObject([
+        { sourceIp: '203.0.113.9', userAgent: 'OutsiderAgent/6.6' },
+      ]);
+      // …but the account holder's export shows the attempt without it.
+      const response = await exportOf(bearer(victim.grant));
+      expect(response.statusCode, response.body).toBe(200);
+      const failed = response
+        .json<Exported>()
+        .audit.entries.filter((e) => e.action === 'auth.login' && (e as { result?: string }).result === 'failure');
+      expect(failed).toHaveLength(1);
+      expect(failed[0]).toMatchObject({ source_ip: null });
+      expect(failed[0]).not.toHaveProperty('user_agent');
+      expect(failed[0]?.withheld).toEqual(expect.arrayContaining(['source_ip', 'user_agent']));
+      expect(response.body).not.toContain('203.0.113.9');
+      expect(response.body).not.toContain('OutsiderAgent');
+      // The holder's own sign-in keeps its context.
+      const own = response
+        .json<Exported>()
+        .audit.entries.find((e) => e.action === 'auth.login' && e.actor.id === victim.id && e.withheld === undefined);
+      expect(own?.source_ip).toBe('127.0.0.1');
     });
 
     it('bounds the audit part: the newest entries first, truncated when more exist than the limit', async () => {

@@ -410,6 +410,60 @@ const STEPS: readonly UpgradeStep[] = [
       expect(await asTenantRole(true)).toEqual([1, 1, 1]);
     },
   },
+  {
+    to: '0013-invitations',
+    from: '0012-rls-working-role',
+    async seed(db) {
+      const now = Date.UTC(2026, 0, 1);
+      await sql`insert into orgs (id, slug, name, created_at) values (${'org_i'}, ${'invites'}, ${'Invites'}, ${now})`.execute(db);
+      await sql`insert into users (id, email, name, password_hash, status, created_at, updated_at)
+        values (${'usr_i'}, ${'i@example.test'}, ${null}, ${null}, ${'active'}, ${now}, ${now})`.execute(db);
+      await sql`insert into memberships (org_id, user_id, role, created_at) values (${'org_i'}, ${'usr_i'}, ${'owner'}, ${now})`.execute(
+        db,
+      );
+    },
+    async check(database) {
+      // The rows of 0012 are kept; the new table takes an invitation, one per (org, email), under RLS.
+      const db = database.db as unknown as Kysely<unknown>;
+      const owner = await sql<{ role: string }>`select role from memberships where org_id = ${'org_i'}`.execute(db);
+      expect(owner.rows).toEqual([{ role: 'owner' }]);
+      const insert = (id: string) =>
+        sql`insert into org_invitations (id, org_id, email, role, invited_by, created_at, expires_at)
+          values (${id}, ${'org_i'}, ${'new@example.test'}, ${'viewer'}, ${'usr_i'}, ${1}, ${2})`.execute(db);
+      await insert('inv_1');
+      await expect(insert('inv_2')).rejects.toThrow();
+      if (database.dialect !== 'postgres') return;
+      const visible = (system: boolean) =>
+        database.db.transaction().execute(async (trx) => {
+          await sql.raw('SET LOCAL ROLE rampart_tenant').execute(trx);
+          if (system) await sql`select set_config('app.system', 'on', true)`.execute(trx);
+          const rows = await sql<{ n: number | string }>`select count(*) as n from org_invitations`.execute(trx);
+          return Number(rows.rows[0]?.n);
+        });
+      expect(await visible(false)).toBe(0);
+      expect(await visible(true)).toBe(1);
+    },
+  },
+  {
+    to: '0014-step-up',
+    from: Object.keys(MIGRATIONS)[Object.keys(MIGRATIONS).indexOf('0014-step-up') - 1] ?? '',
+    async seed(db) {
+      const now = Date.UTC(2026, 0, 1);
+      await sql`insert into users (id, email, name, password_hash, status, created_at, updated_at)
+        values (${'usr_s'}, ${'s@example.test'}, ${null}, ${null}, ${'active'}, ${now}, ${now})`.execute(db);
+      await sql`insert into sessions (id, user_id, device_name, ip, user_agent, created_at, last_seen_at, expires_at)
+        values (${'ses_s'}, ${'usr_s'}, ${null}, ${null}, ${null}, ${now}, ${now + 5}, ${now + 86_400_000})`.execute(db);
+    },
+    async check(database) {
+      // A session opened before step-up was last authenticated at its login: authenticated_at starts as created_at.
+      const session = await new SqlSessionStore(database.db).find('ses_s');
+      expect(session).toMatchObject({
+        createdAt: Date.UTC(2026, 0, 1),
+        authenticatedAt: Date.UTC(2026, 0, 1),
+        lastSeenAt: Date.UTC(2026, 0, 1) + 5,
+      });
+    },
+  },
 ];
 
 function applied(database: SqlDatabase): Promise<string[]> {

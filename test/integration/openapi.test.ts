@@ -158,6 +158,7 @@ describe('the OpenAPI document', () => {
     'POST /api/v1/auth/password/set',
     'POST /api/v1/me/password',
     'POST /api/v1/auth/mfa/verify',
+    'POST /api/v1/auth/step-up',
     'POST /api/v1/me/mfa/totp',
     'POST /api/v1/me/mfa/totp/confirm',
     'POST /api/v1/api-keys',

@@ -7,8 +7,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
-import { ADMIN_ENV, login, type Grant } from '../helpers/identity.js';
-import { as, createOrg, createUser, orgWithOwner, uniqueSlug, userWithRole, type OrgBody, type OrgUser } from '../helpers/orgs.js';
+import { ADMIN_EMAIL, ADMIN_ENV, login, type Grant } from '../helpers/identity.js';
+import {
+  as,
+  createOrg,
+  createUser,
+  inviteMember,
+  orgWithOwner,
+  uniqueSlug,
+  userWithRole,
+  type OrgBody,
+  type OrgUser,
+} from '../helpers/orgs.js';
 import { expectProblem } from '../helpers/problems.js';
 import { testServer, type TestServer } from '../helpers/rampart.js';
 
@@ -56,19 +66,29 @@ for (const backend of await backends()) {
       expectProblem(await as(server.app, undefined, 'POST', '/api/v1/orgs', { name: 'x' }), 'unauthenticated');
     });
 
-    it('adds members by email and by id, changes a role, removes; each change audited', async () => {
+    it('adds members by invitation (email) and, for a platform admin, by id; changes a role, removes; each change audited', async () => {
       const bob = await createUser(server.app, admin);
       const carol = await createUser(server.app, admin);
-      const byEmail = await as(server.app, owner.grant, 'POST', `/api/v1/orgs/${org.slug}/members`, {
+      const invited = await as(server.app, owner.grant, 'POST', `/api/v1/orgs/${org.slug}/members`, {
         email: bob.email.toUpperCase(),
         role: 'viewer',
       });
-      expect(byEmail.statusCode, byEmail.body).toBe(201);
-      expect(byEmail.json()).toMatchObject({ user_id: bob.id, email: bob.email, role: 'viewer' });
-      const byId = await as(server.app, owner.grant, 'POST', `/api/v1/orgs/${org.id}/members`, { user_id: carol.id, role: 'operator' });
-      expect(byId.statusCode, byId.body).toBe(201);
+      expect(invited.statusCode, invited.body).toBe(202);
+      const { invitation_id: invitationId } = invited.json<{ invitation_id: string }>();
+      const joined = await as(server.app, bob.grant, 'POST', `/api/v1/me/invitations/${invitationId}/accept`);
+      expect(joined.statusCode, joined.body).toBe(200);
+      expect(joined.json()).toEqual({ org_id: org.id, org_slug: org.slug, role: 'viewer' });
+      // By id: a platform admin only, who must also hold members.manage in the org.
       expectProblem(
-        await as(server.app, owner.grant, 'POST', `/api/v1/orgs/${org.id}/members`, { user_id: carol.id, role: 'viewer' }),
+        await as(server.app, owner.grant, 'POST', `/api/v1/orgs/${org.id}/members`, { user_id: carol.id, role: 'operator' }),
+        'forbidden',
+      );
+      await inviteMember(server.app, owner.grant, org.id, { email: ADMIN_EMAIL, grant: admin }, 'admin');
+      const byId = await as(server.app, admin, 'POST', `/api/v1/orgs/${org.id}/members`, { user_id: carol.id, role: 'operator' });
+      expect(byId.statusCode, byId.body).toBe(201);
+      expect(byId.json()).toMatchObject({ user_id: carol.id, email: carol.email, role: 'operator' });
+      expectProblem(
+        await as(server.app, admin, 'POST', `/api/v1/orgs/${org.id}/members`, { user_id: carol.id, role: 'viewer' }),
         'conflict',
       );
       expectProblem(
@@ -80,13 +100,14 @@ for (const backend of await backends()) {
         'validation_failed',
       );
       expectProblem(
-        await as(server.app, owner.grant, 'POST', `/api/v1/orgs/${org.id}/members`, { user_id: 'usr_nobody', role: 'viewer' }),
+        await as(server.app, admin, 'POST', `/api/v1/orgs/${org.id}/members`, { user_id: 'usr_nobody', role: 'viewer' }),
         'not_found',
       );
       expectProblem(
-        await as(server.app, owner.grant, 'POST', `/api/v1/orgs/${org.id}/members`, { user_id: bob.id, role: 'emperor' }),
+        await as(server.app, owner.grant, 'POST', `/api/v1/orgs/${org.id}/members`, { email: bob.email, role: 'emperor' }),
         'validation_failed',
       );
+      expect(audit.events().find((e) => e.action === 'member.add')?.details).toEqual({ role: 'operator', direct: true });
 
       const changed = await as(server.app, owner.grant, 'PATCH', `/api/v1/orgs/${org.id}/members/${bob.id}`, { role: 'auditor' });
       expect(changed.statusCode, changed.body).toBe(200);
@@ -106,13 +127,16 @@ for (const backend of await backends()) {
         [
           [bob.id, 'auditor'],
           [owner.id, 'owner'],
+          [admin.user.id, 'admin'],
         ].sort(),
       );
       const actions = audit
         .events()
         .filter((e) => e.org === org.id)
         .map((e) => e.action);
-      expect(actions).toEqual(expect.arrayContaining(['member.add', 'member.role_change', 'member.remove']));
+      expect(actions).toEqual(
+        expect.arrayContaining(['invitation.create', 'invitation.accept', 'member.add', 'member.role_change', 'member.remove']),
+      );
       expect(audit.events().find((e) => e.action === 'member.role_change')?.details).toEqual({ before: 'viewer', after: 'auditor' });
     });
 
@@ -234,23 +258,30 @@ for (const backend of await backends()) {
       expect(foreign.json()).toMatchObject({ allowed: false });
     });
 
-    it('audits every denied request as an authorization failure, in the org it was about', async () => {
+    it('audits every denied request: a member’s in the org, a stranger’s probes in system (hardening 3)', async () => {
       const viewer = await userWithRole(server.app, admin, owner.grant, org, 'viewer');
       const outsider = await createUser(server.app, admin);
       expectProblem(await as(server.app, viewer.grant, 'GET', `/api/v1/orgs/${org.id}/members`), 'forbidden');
       expectProblem(await as(server.app, outsider.grant, 'GET', `/api/v1/orgs/${org.slug}`), 'not_found');
       expectProblem(await as(server.app, outsider.grant, 'GET', '/api/v1/orgs/no-such-org'), 'not_found');
-      const denies = audit.events().filter((e) => e.action === 'authz.deny');
-      expect(denies).toEqual([
+      const denies = () => audit.events().filter((e) => e.action === 'authz.deny');
+      // The stranger's second probe falls in the window its first opened: counted, written later.
+      expect(denies()).toEqual([
         expect.objectContaining({ org: org.id, actor: { type: 'user', id: viewer.id }, resource: 'members.read', result: 'failure' }),
         expect.objectContaining({
-          org: org.id,
+          org: 'system',
           actor: { type: 'user', id: outsider.id },
           resource: 'org.read',
-          details: { scope: 'org', hidden: true },
+          details: { scope: 'org', hidden: true, org_id: org.id },
         }),
-        expect.objectContaining({ org: 'system', actor: { type: 'user', id: outsider.id }, resource: 'org.read' }),
       ]);
+      expect(audit.events().filter((e) => e.org === org.id && e.actor.id === outsider.id)).toEqual([]);
+      await server.rampart.tenancy.authorizer.flushDenials(true);
+      expect(denies()[2]).toMatchObject({
+        org: 'system',
+        actor: { type: 'user', id: outsider.id },
+        details: { count: 1, org_id: null, permissions: ['org.read'] },
+      });
     });
 
     it('deletes an org (owner only, org.delete): its members lose it; the deletion is audited', async () => {

@@ -121,9 +121,10 @@ describe('access at run time with no authenticator (the default)', () => {
     expect(response.headers['www-authenticate']).toMatch(/^Bearer\b/);
   });
 
-  it('does not take a credential nobody can verify as a caller', async () => {
+  it('hardening 14: does not take a credential nobody can verify as a caller: 401 token_invalid, not unauthenticated', async () => {
     const response = await server.app.inject({ method: 'GET', url: '/test/me', headers: { authorization: `Bearer ${GOOD_TOKEN}` } });
-    expectProblem(response, 'unauthenticated');
+    expectProblem(response, 'token_invalid');
+    expect(response.headers['www-authenticate']).toMatch(/^Bearer .*error="invalid_token"/);
   });
 
   it('lets anyone call a public route', async () => {
@@ -172,8 +173,14 @@ describe('access at run time with an authenticator', () => {
     expect(response.json()).toEqual({ principal: null });
   });
 
-  it('still answers an unknown credential on an authenticated route 401 unauthenticated', async () => {
-    const response = await server.app.inject({ method: 'GET', url: '/test/me', headers: { authorization: 'Bearer someone-else' } });
-    expectProblem(response, 'unauthenticated');
+  it('hardening 14: answers a credential no authenticator recognises 401 token_invalid; a missing one stays unauthenticated', async () => {
+    for (const authorization of ['Bearer someone-else', 'Basic dXNlcjpwYXNz', 'Token abc']) {
+      const response = await server.app.inject({ method: 'GET', url: '/test/me', headers: { authorization } });
+      expectProblem(response, 'token_invalid');
+      expect(response.headers['www-authenticate']).toMatch(/^Bearer .*error="invalid_token"/);
+    }
+    expectProblem(await server.app.inject({ method: 'GET', url: '/test/me' }), 'unauthenticated');
+    // A cookie header is not a credential by itself: a browser sends the host's other cookies too.
+    expectProblem(await server.app.inject({ method: 'GET', url: '/test/me', headers: { cookie: 'theme=dark' } }), 'unauthenticated');
   });
 });

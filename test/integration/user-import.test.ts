@@ -2,7 +2,8 @@
  * `rampart user import` as an operator runs it (a real process on a temp data directory, every
  * backend): bcrypt and argon2id hashes are kept as given, bad lines are reported with their number
  * and never quote the hash, a taken email is skipped; then the imported bcrypt user logs in
- * through the server and the stored hash has become argon2id.
+ * through the server and the stored hash has become argon2id. Each imported account is audited
+ * (`user.create`) before it is stored.
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -85,6 +86,10 @@ for (const backend of await backends()) {
 
       const server = await testServer(store, { env: { RAMPART_PUBLIC_URL: 'https://rampart.example.test' }, audit: new MemoryAuditLog() });
       try {
+        // Each imported account has its `user.create` entry (integrated, or still pending on PostgreSQL).
+        const created = async (table: 'audit_entries' | 'audit_pending'): Promise<number> =>
+          (await server.stored.db.selectFrom(table).select('action').where('action', '=', 'user.create').execute()).length;
+        expect((await created('audit_entries')) + (await created('audit_pending'))).toBe(3);
         const users = server.rampart.identity.users;
         expect((await users.findByEmail('old@example.test'))?.passwordHash).toBe(bcrypt);
         await login(server.app, 'old@example.test', PASSWORD);

@@ -52,13 +52,13 @@ for (const backend of await backends()) {
         'forbidden',
       );
       expectProblem(
-        await as(server.app, orgAdmin.grant, 'POST', `/api/v1/orgs/${org.id}/members`, { user_id: friend.id, role: 'owner' }),
+        await as(server.app, orgAdmin.grant, 'POST', `/api/v1/orgs/${org.id}/members`, { email: friend.email, role: 'owner' }),
         'forbidden',
       );
       expect(await state()).toEqual(before);
-      // What an admin may do, it does: grant admin or below.
-      const ok = await as(server.app, orgAdmin.grant, 'POST', `/api/v1/orgs/${org.id}/members`, { user_id: friend.id, role: 'admin' });
-      expect(ok.statusCode, ok.body).toBe(201);
+      // What an admin may do, it does: invite to admin or below.
+      const ok = await as(server.app, orgAdmin.grant, 'POST', `/api/v1/orgs/${org.id}/members`, { email: friend.email, role: 'admin' });
+      expect(ok.statusCode, ok.body).toBe(202);
     });
 
     it('an admin cannot demote or remove an owner', async () => {

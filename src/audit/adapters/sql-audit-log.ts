@@ -24,7 +24,7 @@ import {
 } from '../crypto/audit-personal.js';
 import { CanonicalJsonError } from '../../kernel/crypto/canonical-json.js';
 import type { CompactRange } from '../crypto/merkle.js';
-import { auditEventSecretProblem } from '../../kernel/domain/audit-entry.js';
+import { auditEntryText, auditEventSecretProblem } from '../../kernel/domain/audit-entry.js';
 import { DomainError } from '../../kernel/domain/errors.js';
 import type { Secret } from '../../kernel/domain/secret.js';
 import type { AuditEvent, AuditLog } from '../../kernel/ports/audit-log.js';
@@ -56,6 +56,14 @@ export interface SqlAuditLogOptions {
   readonly subjectKeyWrap?: Secret<Buffer>;
   /** Called with the entries this instance integrated, after their transaction committed (the SIEM sink, `tail`). */
   readonly onIntegrated?: (rows: readonly AuditEntryTable[]) => void;
+}
+
+/**
+ * A refused event: a programmer's error (a secret-named details key, details that are not JSON).
+ * The detail a caller may see is generic; what was wrong is in `cause`, for the operator's log.
+ */
+function refusedEvent(cause: unknown): DomainError {
+  return new DomainError('internal_error', 'The audit event was refused', { cause });
 }
 
 interface Queued {
@@ -109,11 +117,13 @@ export class SqlAuditLog implements AuditLog {
     }
   }
 
-  record(event: AuditEvent): Promise<void> {
+  record(reported: AuditEvent): Promise<void> {
     if (this.#closed) return Promise.reject(new DomainError('audit_unavailable', 'The audit log is closed'));
-    // Refused, not redacted: an entry is permanent, and a secret in it is the caller's bug.
-    const problem = auditEventSecretProblem(event);
-    if (problem !== undefined) return Promise.reject(new DomainError('internal_error', `Audit event refused: ${problem}`));
+    // A secret-named details key is a caller's bug: refused, the path for the operator's log only.
+    const problem = auditEventSecretProblem(reported);
+    if (problem !== undefined) return Promise.reject(this.#refused(new Error(`audit event refused: ${problem}`)));
+    // Untrusted text (a user agent, a name, a reason) is redacted and capped, never a reason to refuse.
+    const event = auditEntryText(reported);
     let columns: AuditEntryColumns;
     let taken: TakenPersonal | undefined;
     try {
@@ -127,12 +137,17 @@ export class SqlAuditLog implements AuditLog {
       }
     } catch (error) {
       if (!(error instanceof CanonicalJsonError)) throw error;
-      return Promise.reject(new DomainError('internal_error', 'Audit event refused: details are not JSON', { cause: error }));
+      return Promise.reject(this.#refused(error));
     }
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ columns, taken, resolve, reject });
       this.#schedule();
     });
+  }
+
+  #refused(cause: unknown): DomainError {
+    this.#onError(cause);
+    return refusedEvent(cause);
   }
 
   #schedule(): void {

@@ -1,7 +1,8 @@
 /**
  * {@link AuditPersonalData} on the shared database: the known devices of a user, and the audit
  * entries whose subject is the user or whose (clear) actor is the user, disclosed with the
- * subjects' keys; fields of another person are withheld (see {@link ownEntryView}).
+ * subjects' keys; fields of another person — the address and user agent of a request the user
+ * did not provably make, another subject's details — are withheld (see {@link ownEntryView}).
  */
 import type { AuditEntry } from '../../kernel/domain/audit-entry.js';
 import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
@@ -11,17 +12,33 @@ import type { AuditEntryView } from '../ports/audit-reader.js';
 import { readEntryView } from './sql-audit-reader.js';
 import type { ReadEntry, SqlAuditSubjects } from './sql-audit-subjects.js';
 
+/** The fields that place a request: whose they are depends on who made it. */
+const REQUEST_CONTEXT: ReadonlySet<string> = new Set(['source_ip', 'user_agent', 'details.ip', 'details.user_agent']);
+
 /**
- * An entry as its user may see it: a request's `source_ip` and `user_agent` belong to whoever
- * acted, personal `details` to the entry's subject. Fields of another person are left out and
- * named in `withheld` (GDPR Art. 15(4)).
+ * Whether the entry proves that `userId` made its request: they are its actor, and it succeeded.
+ * A refused attempt names the account it aimed at, not who tried (a failed sign-in against the
+ * account by anyone who knows its address), and an entry of another actor or of the system (an
+ * alert raised on someone's failures) carries that request's context, not the user's.
+ */
+function madeByUser(entry: AuditEntry, userId: string): boolean {
+  return entry.actor.type === 'user' && entry.actor.id === userId && entry.result === 'success';
+}
+
+/**
+ * An entry as its user may see it: a request's `source_ip` and `user_agent` (and `details.ip`,
+ * `details.user_agent`) belong to whoever made the request, shown only when the entry proves it
+ * was the user ({@link madeByUser}); other personal `details` belong to the entry's subject.
+ * Fields of another person are left out and named in `withheld` (GDPR Art. 15(4)).
  */
 export function ownEntryView(read: ReadEntry, userId: string): AuditEntryView {
   if (read.dropped !== undefined || read.personal === undefined) return readEntryView(read);
   const disclosed = read.disclosed;
   const subjectIsUser = read.entry.subject === userId;
-  const actedByOther = disclosed.actor.type === 'user' && disclosed.actor.id !== userId;
-  const withheld = read.personal.fields.filter((field) => (field.startsWith('details.') ? !subjectIsUser : actedByOther));
+  const ownRequest = madeByUser(disclosed, userId);
+  const withheld = read.personal.fields.filter((field) =>
+    REQUEST_CONTEXT.has(field) ? !ownRequest : field.startsWith('details.') ? !subjectIsUser : false,
+  );
   if (withheld.length === 0) return readEntryView(read);
   let entry: AuditEntry = disclosed;
   for (const field of withheld) {

@@ -2,7 +2,9 @@
  * The audit log's verification routes (test/fixtures/spec-api-v1.md, "Audit"): the checkpoint verifier key
  * (public, so that anyone can check a checkpoint), the latest signed checkpoint, and RFC 9162
  * inclusion and consistency proofs. Hashes are standard base64. The org-scoped entry listing is
- * in `org-audit.ts`.
+ * in `org-audit.ts`. The checkpoint and proofs reveal the deployment-wide tree size to any
+ * authenticated caller, as the spec requires: why that is kept is in
+ * docs/decisions/015-audit-tree-size-visibility.md.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -31,6 +33,10 @@ const LEAF_DOC =
   '`personal: {fields, commitment}` instead, commitment = base64(SHA-256(RFC 8785 of {salt, values})); `rampart audit export` carries the disclosure ' +
   '(or `[erased]`). Entries whose payload retention dropped keep only their leaf hash.';
 
+const SIZE_DOC =
+  'Any authenticated caller may read the checkpoint and the proofs, so that a client can verify the inclusion of an entry it caused; ' +
+  'the tree size is the number of entries of the whole deployment (a count, never an entry: the entries are listed only with `audit.read`).';
+
 export async function auditRoutes(app: FastifyInstance, audit: AuditService): Promise<void> {
   app.get(
     '/api/v1/audit/verifier-key',
@@ -52,7 +58,7 @@ export async function auditRoutes(app: FastifyInstance, audit: AuditService): Pr
       schema: {
         summary:
           'The latest checkpoint: a C2SP tlog-checkpoint (origin `<public host>/rampart/audit`, size, base64 root) in a C2SP signed note',
-        description: LEAF_DOC,
+        description: `${LEAF_DOC} ${SIZE_DOC}`,
         tags: ['audit'],
         response: { 200: Type.String({ description: 'text/plain signed note' }) },
       },

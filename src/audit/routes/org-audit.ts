@@ -1,6 +1,6 @@
 /**
  * `GET /api/v1/orgs/{org}/audit` (test/fixtures/spec-api-v1.md, "Audit"): an org's audit entries, newest first,
- * by cursor, filtered by `action`, `actor` (actor id), `result`, `since` and `until` (RFC 3339,
+ * by an opaque, authenticated cursor (HMAC, bound to the org: `audit/crypto/audit-cursor.ts`), filtered by `action`, `actor` (actor id), `result`, `since` and `until` (RFC 3339,
  * `since` inclusive, `until` exclusive). `audit.read` in the org (the built-in auditor and admin
  * roles); the authorization layer answers 404 for an org the caller cannot see, so another org's
  * entries are never reachable; the built-in `system` org holds the platform's events (logins,
@@ -18,7 +18,13 @@ import { OrgParam, scopeOf } from '../../kernel/http/org-params.js';
 const Params = Type.Object({ org: OrgParam }, { additionalProperties: false });
 const Query = Type.Object(
   {
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'next_cursor of the previous page' })),
+    cursor: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'next_cursor of the previous page of this listing: opaque and authenticated (another, or an edited one: 400)',
+      }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
     action: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     actor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'actor id' })),
@@ -57,13 +63,6 @@ const LIST_DOC =
   'they read `[erased]` once the subject was erased (GDPR Art. 17). For such entries the leaf holds `personal: {commitment, fields}` ' +
   'instead of their values and no `subject`, so `leaf_hash` verifies from `rampart audit export`, which carries the leaf text.';
 
-const cursorIndex = (cursor: string | undefined): number | undefined => {
-  if (cursor === undefined) return undefined;
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[0-9]{1,15}$/.test(text)) throw validationFailed([{ field: 'cursor', reason: 'is not a cursor this API returned' }]);
-  return Number(text);
-};
-
 const time = (field: string, value: string | undefined): number | undefined => {
   if (value === undefined) return undefined;
   const ms = /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
@@ -93,23 +92,20 @@ export async function orgAuditRoutes(app: FastifyInstance, audit: AuditService):
     async (request) => {
       const scope = scopeOf(request);
       const q = request.query;
-      const before = cursorIndex(q.cursor);
       const since = time('since', q.since);
       const until = time('until', q.until);
-      const page = await audit.list({
+      const page = await audit.page({
+        listedOrg: scope.orgId,
         orgs: scope.orgSlug === SYSTEM_ORG_SLUG ? [scope.orgId, SYSTEM_ORG_SLUG] : [scope.orgId],
         limit: q.limit ?? 50,
-        ...(before === undefined ? {} : { before }),
+        ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
         ...(q.action === undefined ? {} : { action: q.action }),
         ...(q.actor === undefined ? {} : { actor: q.actor }),
         ...(q.result === undefined ? {} : { result: q.result }),
         ...(since === undefined ? {} : { since }),
         ...(until === undefined ? {} : { until }),
       });
-      return {
-        entries: page.entries as Static<typeof Entry>[],
-        next_cursor: page.next === null ? null : Buffer.from(String(page.next)).toString('base64url'),
-      };
+      return { entries: page.entries as Static<typeof Entry>[], next_cursor: page.nextCursor };
     },
   );
 }

@@ -30,7 +30,8 @@ const AuditSection = Type.Object(
           ...Entry.properties,
           withheld: Type.Optional(
             Type.Array(Type.String(), {
-              description: "fields of another person left out (GDPR Art. 15(4)): the actor's request context, another subject's details",
+              description:
+                "fields of another person left out (GDPR Art. 15(4)): the address and user agent of a request the caller did not provably make (a refused sign-in against the account, another actor's request, an alert), another subject's details",
             }),
           ),
         },

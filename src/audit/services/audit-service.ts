@@ -4,6 +4,7 @@
  * one), and RFC 9162 inclusion and consistency proofs built from the stored subtree hashes in
  * O(log n) reads — never from the whole log.
  */
+import type { AuditCursors } from '../crypto/audit-cursor.js';
 import { consistencyProof, hashesEqual, inclusionProof, rootFromSource } from '../crypto/merkle.js';
 import { openCheckpoint, parseVkey } from '../crypto/signed-note.js';
 import { DomainError, validationFailed } from '../../kernel/domain/errors.js';
@@ -35,6 +36,8 @@ export interface AuditServiceParts {
   readonly witnesses?: readonly CheckpointWitness[];
   readonly reader?: AuditReader;
   readonly forgetting?: AuditForgetting;
+  /** Seals and opens the listing's cursors (HMAC under a key of their own); without it, listing refuses cursors. */
+  readonly cursors?: AuditCursors;
   /** The log, for erasure. */
   readonly log?: AuditLog;
   readonly clock?: Clock;
@@ -42,6 +45,19 @@ export interface AuditServiceParts {
   readonly retentionDays?: number;
   /** A witness that refused a checkpoint (the checkpoint stays in the database; the next one is pushed again). */
   readonly onWitnessError?: (error: unknown) => void;
+}
+
+/** One listing page's request: the filter without a position, the caller's cursor, and the org the listing is of. */
+export interface AuditPageRequest extends Omit<AuditListFilter, 'before'> {
+  /** The org the caller listed (its id): a cursor opens only in the listing it was handed out in. */
+  readonly listedOrg: string;
+  readonly cursor?: string;
+}
+
+/** One listing page, with the opaque cursor of the next one (null at the end). */
+export interface AuditPage {
+  readonly entries: AuditListPage['entries'];
+  readonly nextCursor: string | null;
 }
 
 /** What the startup comparison with a witness found. */
@@ -62,6 +78,26 @@ export class AuditService {
   list(filter: AuditListFilter): Promise<AuditListPage> {
     if (this.#parts.reader === undefined) throw new DomainError('audit_unavailable', 'The audit log cannot be read here');
     return this.#parts.reader.list(filter);
+  }
+
+  /**
+   * One page of an org's listing by opaque cursor (test/fixtures/spec-api-v1.md, "Added in v1.1"):
+   * a cursor that this deployment did not hand out for this org's listing — edited, invented,
+   * truncated, or another org's — is 400 `validation_failed`, before anything is read.
+   */
+  async page(request: AuditPageRequest): Promise<AuditPage> {
+    const { listedOrg, cursor, ...filter } = request;
+    const cursors = this.#parts.cursors;
+    let before: number | undefined;
+    if (cursor !== undefined) {
+      before = cursors?.open(listedOrg, cursor);
+      if (before === undefined) throw validationFailed([{ field: 'cursor', reason: 'is not a cursor this API returned' }]);
+    }
+    const page = await this.list({ ...filter, ...(before === undefined ? {} : { before }) });
+    return {
+      entries: page.entries,
+      nextCursor: page.next === null || cursors === undefined ? null : cursors.seal(listedOrg, page.next),
+    };
   }
 
   /** GDPR Art. 17: erases `userId`'s personal fields from the log; the tree, proofs and checkpoints stay valid. */

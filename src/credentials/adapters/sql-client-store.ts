@@ -109,6 +109,20 @@ export class SqlClientStore implements ClientStore {
   revoke(scope: TenantScope, id: string, now: number): Promise<boolean> {
     return withTenant(this.#db, this.#dialect, scope, (trx) => revokeClient(trx, scope.orgId, id, now));
   }
+  // System: an erased user's clients live in every org the user created them in.
+  liveCreatedBy(userId: string): Promise<readonly StoredServiceClient[]> {
+    return withSystem(this.#db, async (trx) => {
+      const rows = await trx
+        .selectFrom('service_clients')
+        .selectAll()
+        .where('created_by', '=', userId)
+        .where('revoked_at', 'is', null)
+        .orderBy('id')
+        .execute();
+      return rows.map(toClient);
+    });
+  }
+
   // System: a client authenticates before any scope exists.
   async findForAuthentication(id: string): Promise<StoredServiceClient | undefined> {
     const row = await withSystem(this.#db, (trx) => trx.selectFrom('service_clients').selectAll().where('id', '=', id).executeTakeFirst());

@@ -37,17 +37,54 @@ export interface StoredServiceClient extends ServiceClient {
 
 /** JWK members that only a private or symmetric key has (RFC 7518 §6.2.2, §6.3.2, §6.4.1). */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
-const ASYMMETRIC_TYPES = new Set(['RSA', 'EC', 'OKP']);
+/**
+ * The public members each key type may carry (RFC 7518 §6.2.1, §6.3.1; RFC 8037 §2) beside the
+ * common ones (RFC 7517 §4): anything else — a private member, a certificate chain, padding — is
+ * refused, so a registration stores a key and nothing more.
+ */
+const TYPE_MEMBERS: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  RSA: ['n', 'e'],
+  EC: ['crv', 'x', 'y'],
+  OKP: ['crv', 'x'],
+});
+const COMMON_MEMBERS = ['kty', 'kid', 'alg', 'use', 'key_ops'];
+/** Longest member value: the modulus of an 8192-bit RSA key is 1,366 base64url characters. */
+export const MAX_JWK_MEMBER_LENGTH = 2048;
+/** The whole registered set, serialised: ten 8192-bit RSA keys fit, a megabyte of padding does not. */
+export const MAX_JWKS_BYTES = 16 * 1024;
 export const MAX_CLIENT_KEYS = 10;
+
+function memberProblem(key: PublicJwk, index: number): string | undefined {
+  const kty = key['kty'];
+  if (typeof kty !== 'string' || !Object.hasOwn(TYPE_MEMBERS, kty)) return `keys.${index}.kty must be RSA, EC or OKP`;
+  const secretMember = PRIVATE_MEMBERS.find((member) => Object.hasOwn(key, member));
+  if (secretMember !== undefined) return `keys.${index} holds the private member ${secretMember}; register the public key only`;
+  const allowed = new Set([...COMMON_MEMBERS, ...(TYPE_MEMBERS[kty] ?? [])]);
+  const extra = Object.keys(key).find((member) => !allowed.has(member));
+  if (extra !== undefined) return `keys.${index} holds a member a ${kty} public key does not have`;
+  const missing = (TYPE_MEMBERS[kty] ?? []).find((member) => !Object.hasOwn(key, member));
+  if (missing !== undefined) return `keys.${index}.${missing} is required for ${kty}`;
+  for (const [member, value] of Object.entries(key)) {
+    const values = member === 'key_ops' && Array.isArray(value) ? (value as unknown[]) : [value];
+    if (member === 'key_ops' && (!Array.isArray(value) || value.length > 8)) return `keys.${index}.key_ops must be an array of at most 8`;
+    if (!values.every((item) => typeof item === 'string' && item.length > 0 && item.length <= MAX_JWK_MEMBER_LENGTH)) {
+      return `keys.${index}.${member} must be a string of 1 to ${MAX_JWK_MEMBER_LENGTH} characters`;
+    }
+  }
+  return undefined;
+}
 
 /** Why `jwks` cannot be registered, or `undefined` when it can. */
 export function jwksProblem(jwks: { readonly keys: readonly PublicJwk[] }): string | undefined {
-  if (jwks.keys.length === 0 || jwks.keys.length > MAX_CLIENT_KEYS) return `must hold 1 to ${MAX_CLIENT_KEYS} keys`;
+  if (!Array.isArray(jwks.keys) || jwks.keys.length === 0 || jwks.keys.length > MAX_CLIENT_KEYS)
+    return `must hold 1 to ${MAX_CLIENT_KEYS} keys`;
   for (const [index, key] of jwks.keys.entries()) {
-    if (typeof key['kty'] !== 'string' || !ASYMMETRIC_TYPES.has(key['kty'])) return `keys.${index}.kty must be RSA, EC or OKP`;
-    const secretMember = PRIVATE_MEMBERS.find((member) => Object.hasOwn(key, member));
-    if (secretMember !== undefined) return `keys.${index} holds the private member ${secretMember}; register the public key only`;
+    if (typeof key !== 'object' || key === null || Array.isArray(key)) return `keys.${index} must be a JWK object`;
+    const problem = memberProblem(key, index);
+    if (problem !== undefined) return problem;
   }
+  if (new TextEncoder().encode(JSON.stringify({ keys: jwks.keys })).length > MAX_JWKS_BYTES)
+    return `must be at most ${MAX_JWKS_BYTES} bytes`;
   return undefined;
 }
 

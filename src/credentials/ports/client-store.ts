@@ -52,6 +52,11 @@ export interface ClientStore {
     revoke(orgId: string, id: string, now: number): Promise<boolean>;
   };
   /**
+   * Across orgs, outside any scope: the clients `userId` created that are not revoked (their
+   * creator is being erased, and each is revoked through `operator.revoke`).
+   */
+  liveCreatedBy(userId: string): Promise<readonly StoredServiceClient[]>;
+  /**
    * Before any scope: the client named by a `client_id`, of any org, revoked or not (the token
    * endpoint authenticates it and refuses a revoked one).
    */

@@ -9,6 +9,7 @@ import type { ApiKey } from '../domain/api-key.js';
 import { DomainError, validationFailed } from '../../kernel/domain/errors.js';
 import type { Credentials } from '../compose.js';
 import type { KeyActor } from '../services/api-key-service.js';
+import { NameString } from '../../kernel/http/names.js';
 import { requestContext } from '../../kernel/http/request-context.js';
 
 const Permission = Type.String({ minLength: 3, maxLength: 100, pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$' });
@@ -16,7 +17,7 @@ const Timestamp = Type.String({ format: 'date-time', maxLength: 40 });
 
 const CreateBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: NameString({ maxLength: 200 }),
     scopes: Type.Array(Permission, { minItems: 1, maxItems: 100 }),
     org: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Org id or slug; required for org-scoped scopes' })),
     expires_at: Type.Optional(Timestamp),
@@ -114,9 +115,13 @@ export async function apiKeyRoutes(app: FastifyInstance, credentials: Pick<Crede
   app.post<{ Body: Static<typeof CreateBody> }>(
     '/api/v1/api-keys',
     {
-      config: { access: 'authenticated', idempotency: false },
+      // A key outlives the session that made it: a stolen session must prove a fresh authentication first.
+      config: { access: 'authenticated', idempotency: false, stepUp: true },
       schema: {
         summary: "Create an API key; its scopes must be among the creator's permissions; the key is shown once",
+        description:
+          'Needs a login or a `POST /api/v1/auth/step-up` within RAMPART_STEP_UP_WINDOW: otherwise 401 `step_up_required` with ' +
+          '`methods`, the ways to step up. Users only: an API key or a service client is 403 `forbidden`.',
         tags,
         body: CreateBody,
         response: { 201: Issued },

@@ -5,21 +5,35 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { serviceClientView } from '../domain/service-client.js';
+import { MAX_JWK_MEMBER_LENGTH, serviceClientView } from '../domain/service-client.js';
+import { NameString } from '../../kernel/http/names.js';
 import type { Credentials } from '../compose.js';
 import { OrgParam, scopeOf, tenancyActor } from '../../kernel/http/org-params.js';
 
 const MANAGE = { permission: 'clients.manage', scope: 'org' } as const;
 const Permission = Type.String({ minLength: 3, maxLength: 100, pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$' });
+const JwkMember = Type.String({ minLength: 1, maxLength: MAX_JWK_MEMBER_LENGTH });
+/** A public JWK: the members of an RSA, EC or OKP public key and nothing else (service-client.ts checks which per type). */
 const Jwk = Type.Object(
-  { kty: Type.String({ minLength: 1, maxLength: 10 }) },
-  { additionalProperties: Type.Union([Type.String({ maxLength: 4096 }), Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 10 })]) },
+  {
+    kty: Type.Union([Type.Literal('RSA'), Type.Literal('EC'), Type.Literal('OKP')]),
+    kid: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    alg: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+    use: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+    key_ops: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 20 }), { maxItems: 8 })),
+    n: Type.Optional(JwkMember),
+    e: Type.Optional(Type.String({ minLength: 1, maxLength: 16 })),
+    crv: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+    x: Type.Optional(JwkMember),
+    y: Type.Optional(JwkMember),
+  },
+  { additionalProperties: false },
 );
 const Jwks = Type.Object({ keys: Type.Array(Jwk, { minItems: 1, maxItems: 10 }) }, { additionalProperties: false });
 
 const CreateBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: NameString({ maxLength: 200 }),
     scopes: Type.Array(Permission, { minItems: 1, maxItems: 100 }),
     auth_method: Type.Union([Type.Literal('client_secret_basic'), Type.Literal('private_key_jwt')]),
     jwks: Type.Optional(

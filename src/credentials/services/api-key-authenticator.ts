@@ -1,17 +1,25 @@
 /**
  * `Authorization: Bearer rk_…` (test/fixtures/spec-api-v1.md, "Conventions"). The rules, in order:
  * 1. a bearer credential that does not start with `rk_` is another authenticator's (JWTs);
- * 2. one that does but is not exactly `rk_` + 43 base64url characters is refused, unread;
+ * 2. one that does but is not exactly `rk_` + 43 base64url characters is refused, unread — a
+ *    present credential that fails verification is always 401 `token_invalid`, never treated as
+ *    missing (`unauthenticated` is for no credential at all);
  * 3. the key is found by its SHA-256 — from a short, bounded cache keyed by that hash, else from
  *    the store — and refused when it is unknown, revoked (here or on any instance: the revocation
  *    bus), past its expiry or its rotation grace, or when its owner is disabled or gone;
  * 4. the principal is `api_key` with the key's scopes, its owner and its org: the authorizer
  *    bounds it by the owner's current permissions at every decision;
  * 5. `last_used_at` is written at most once a minute per key, off the request's path;
- * 6. a refused key that can be attributed (by its display prefix) is audited, never the key.
+ * 6. a refused key that can be attributed (by its display prefix) is audited, never the key;
+ * 7. while the MFA requirement is on (RAMPART_MFA_REQUIRED_FOR_ADMINS), the key of an owner or
+ *    admin who has no second factor is refused with 403 `mfa_enrollment_required` (thrown: the
+ *    key is valid, its owner must act) until the owner enrols — as the owner's own requests are;
+ * 8. a disabled or erased owner's keys leave every instance's cache at once: the revocation bus
+ *    carries an `api_key` event with the owner's id (`ApiKeyRevocations.ownerChangedSince`).
  */
 import { apiKeyPrefix, hashApiKey, isApiKeyShape, looksLikeApiKey } from '../crypto/api-key-secret.js';
 import { apiKeyUnusableReason, lastUsedIsDue, LAST_USED_WRITE_INTERVAL_MS, type ApiKey } from '../domain/api-key.js';
+import { DomainError } from '../../kernel/domain/errors.js';
 import type { AuthenticationResult, Principal } from '../../kernel/domain/principal.js';
 import { redactText } from '../../kernel/domain/redaction.js';
 import { SYSTEM_ORG_SLUG } from '../../kernel/domain/system-org.js';
@@ -28,6 +36,8 @@ export const API_KEY_CACHE_SIZE = 10_000;
 
 /** RFC 6750 §2.1 framing, as the bearer authenticator reads it. */
 const BEARER = /^Bearer +(\S+)$/i;
+/** What claims to be an API key even when the framing around it is broken. */
+const CLAIMS_KEY = /^bearer\s+rk_/i;
 
 export interface ApiKeyAuthenticatorOptions {
   readonly store: ApiKeyStore;
@@ -37,6 +47,8 @@ export interface ApiKeyAuthenticatorOptions {
   /** A failed `last_used_at` write: reported, never fails the request. */
   readonly onError: (error: unknown) => void;
   readonly cacheTtlMs?: number;
+  /** Whether the user must enrol a second factor before acting (identity's MFA enforcement). */
+  readonly mustEnrol?: (userId: string) => Promise<boolean>;
 }
 
 interface Entry {
@@ -69,12 +81,17 @@ export class ApiKeyAuthenticator implements Authenticator {
     const header = request.authorization;
     if (header === undefined || !/^bearer /i.test(header)) return { outcome: 'none' };
     const token = BEARER.exec(header)?.[1];
-    if (token === undefined || !looksLikeApiKey(token)) return { outcome: 'none' };
+    if (token === undefined) return CLAIMS_KEY.test(header) ? refuse('token_invalid', 'The API key is malformed') : { outcome: 'none' };
+    if (!looksLikeApiKey(token)) return { outcome: 'none' };
     if (!isApiKeyShape(token)) return refuse('token_invalid', 'The API key is malformed');
     const now = this.#o.clock.now();
     const hash = hashApiKey(token);
     const entry = this.#cached(hash, now) ?? (await this.#load(hash, token, request, now));
     if (!('principal' in entry)) return entry;
+    if (this.#o.mustEnrol !== undefined && (await this.#o.mustEnrol(entry.key.ownerId))) {
+      await this.#auditFailure(entry.key, 'owner_mfa_not_enrolled', request);
+      throw new DomainError('mfa_enrollment_required', "The key's owner must enrol a second factor before the key can be used");
+    }
     this.#touch(entry.key.id, now);
     return { outcome: 'authenticated', principal: entry.principal };
   }

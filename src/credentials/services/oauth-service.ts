@@ -4,33 +4,37 @@
  * 1. the client authenticates with exactly one method (RFC 6749 §2.3): HTTP Basic with its secret
  *    (`client_secret_basic`, §2.3.1), or an RFC 7523 assertion (`private_key_jwt`) whose `jti` is
  *    accepted once; a client authenticates only with the method it was registered for, and a
- *    revoked client not at all — every failure is `invalid_client`, whatever the reason;
+ *    revoked client, or one whose creator is disabled or erased, not at all — every failure is
+ *    `invalid_client`, whatever the reason;
  * 2. the grant is `client_credentials` only (`unsupported_grant_type`);
  * 3. the scopes are a subset of the client's (RFC 6749 §3.3, `invalid_scope`), and each must still
- *    be held by the client under its creator's current permissions (the Authorizer);
+ *    be held by the client under its creator's current permissions (the Authorizer); while the MFA
+ *    requirement is on, a creator who is an owner or admin without a second factor gets their
+ *    client no token (`unauthorized_client`) until they enrol;
  * 4. introspection answers `{active:false}` for anything unknown, expired, revoked — or belonging
  *    to another org than the caller's (nothing is revealed across tenants);
  * 5. revocation answers 200 for unknown tokens (RFC 7009 §2.2) and revokes a token of the caller
- *    by its `jti`, at once on every instance.
+ *    by its `jti`, at once on every instance; its entry is recorded first (`auditedChange`).
  * Issuance, every introspection (a key use: the client and whether the token was active) and every
  * failed client authentication of a known client are audited.
  */
 import { claimedAssertionClient, ClientAssertionError, verifyClientAssertion } from '../crypto/client-assertion.js';
 import { clientSecretMatches, hashClientSecret, isClientId } from '../crypto/client-secret.js';
 import type { AccessTokenClaims } from '../../identity/index.js';
+import { auditedChange } from '../../kernel/audited-change.js';
 import { DomainError } from '../../kernel/domain/errors.js';
 import { OAuthError } from '../domain/oauth-error.js';
 import type { Principal } from '../../kernel/domain/principal.js';
 import { grantedScopes, type StoredServiceClient } from '../domain/service-client.js';
 import type { AuditAction } from '../../kernel/domain/audit-entry.js';
-import type { AuditLog } from '../../kernel/ports/audit-log.js';
+import type { AuditEvent, AuditLog } from '../../kernel/ports/audit-log.js';
 import type { Authorizer } from '../../kernel/ports/authorizer.js';
 import type { ClientStore } from '../ports/client-store.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { RevocationBus } from '../../kernel/ports/revocation-bus.js';
 import type { ClientRevocations } from './client-revocations.js';
 import type { RequestContext } from '../../kernel/domain/request-context.js';
-import type { TokenService } from '../../identity/index.js';
+import type { TokenService, UserStore } from '../../identity/index.js';
 
 /** RFC 7523 §2.2. */
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -49,6 +53,10 @@ export interface OAuthServiceOptions {
   readonly clock: Clock;
   /** RAMPART_PUBLIC_URL: the issuer, an accepted assertion audience. */
   readonly issuer: string;
+  /** The clients' creators: a disabled or erased creator's client does not authenticate. */
+  readonly users: Pick<UserStore, 'findById'>;
+  /** Whether the user must enrol a second factor before acting (identity's MFA enforcement). */
+  readonly mustEnrol?: (userId: string) => Promise<boolean>;
 }
 
 /** How the client presented itself: at most one of the two. */
@@ -107,6 +115,10 @@ export class OAuthService {
     if (form.grant_type !== 'client_credentials') {
       throw new OAuthError('unsupported_grant_type', 'Only the client_credentials grant is supported');
     }
+    if (this.#o.mustEnrol !== undefined && (await this.#o.mustEnrol(client.createdBy))) {
+      await this.#audit(client, 'oauth.token', 'failure', context, {}, 'creator_mfa_not_enrolled');
+      throw new OAuthError('unauthorized_client', "The client's creator must enrol a second factor before the client gets a token");
+    }
     const scopes = await this.#grant(client, form.scope);
     const signed = await this.#o.tokens.issueForClient({ clientId: client.id, org: client.orgId, scope: scopes.join(' ') });
     await this.#audit(client, 'oauth.token', 'success', context, { scopes: [...scopes], jti: signed.claims.jti });
@@ -138,20 +150,28 @@ export class OAuthService {
     if (claims === undefined || claims.client_id === undefined) return;
     // §2.1: the server checks that the token was issued to the client making the request.
     if (claims.client_id !== caller.id) throw new OAuthError('unauthorized_client', 'The token was not issued to this client');
-    const now = this.#o.clock.now();
-    await this.#o.clients.revokeToken(caller.id, caller.orgId, claims.jti, now, claims.exp * 1000);
-    this.#o.revocations.revokeLocally(claims.jti, now);
-    await this.#o.bus.publish({ kind: 'client', id: claims.jti, revokedAt: now });
-    await this.#audit(caller, 'oauth.revoke', 'success', context, { jti: claims.jti });
+    await auditedChange(this.#o.audit, this.#event(caller, 'oauth.revoke', 'success', context, { jti: claims.jti }), async () => {
+      const now = this.#o.clock.now();
+      await this.#o.clients.revokeToken(caller.id, caller.orgId, claims.jti, now, claims.exp * 1000);
+      this.#o.revocations.revokeLocally(claims.jti, now);
+      await this.#o.bus.publish({ kind: 'client', id: claims.jti, revokedAt: now });
+    });
   }
 
   /** RFC 6749 §2.3: exactly one method; any failure is `invalid_client`. */
   async authenticate(auth: ClientAuthentication, context: RequestContext): Promise<StoredServiceClient> {
     const hasAssertion = auth.assertion !== undefined || auth.assertionType !== undefined;
     if (auth.basic !== undefined && hasAssertion) throw new OAuthError('invalid_request', 'Use one client authentication method, not two');
-    if (auth.basic !== undefined) return this.#withSecret(auth, context);
-    if (hasAssertion) return this.#withAssertion(auth, context);
-    throw invalidClient();
+    let client: StoredServiceClient;
+    if (auth.basic !== undefined) client = await this.#withSecret(auth, context);
+    else if (hasAssertion) client = await this.#withAssertion(auth, context);
+    else throw invalidClient();
+    // A disabled or erased creator's client acts for nobody.
+    if ((await this.#o.users.findById(client.createdBy))?.status !== 'active') {
+      await this.#audit(client, 'oauth.client_authentication', 'failure', context, {}, 'creator_inactive');
+      throw invalidClient();
+    }
+    return client;
   }
 
   async #withSecret(auth: ClientAuthentication, context: RequestContext): Promise<StoredServiceClient> {
@@ -257,7 +277,18 @@ export class OAuthService {
     details: Readonly<Record<string, unknown>>,
     reason?: string,
   ): Promise<void> {
-    await this.#o.audit.record({
+    await this.#o.audit.record(this.#event(client, action, result, context, details, reason));
+  }
+
+  #event(
+    client: StoredServiceClient,
+    action: AuditAction,
+    result: 'success' | 'failure',
+    context: RequestContext,
+    details: Readonly<Record<string, unknown>>,
+    reason?: string,
+  ): AuditEvent {
+    return {
       org: client.orgId,
       actor: { type: 'service', id: client.id },
       action,
@@ -268,6 +299,6 @@ export class OAuthService {
       requestId: context.requestId,
       ...(context.userAgent === undefined ? {} : { userAgent: context.userAgent }),
       details,
-    });
+    };
   }
 }

@@ -13,6 +13,7 @@ import type { SessionStore } from '../sessions/ports/session-store.js';
 import type { UserStore } from '../accounts/ports/user-store.js';
 import { CookieSessions } from './services/cookie-sessions.js';
 import { CsrfPolicy } from './services/csrf-policy.js';
+import { CsrfRefusalAudit } from './services/csrf-refusal-audit.js';
 import { DpopService } from './services/dpop.js';
 import { MfaEnforcement } from '../mfa/services/mfa-enforcement.js';
 import type { RevocationWatcher } from '../sessions/services/revocation-watcher.js';
@@ -58,7 +59,7 @@ export function composeBrowserSessions(parts: BrowserSessionParts): BrowserSessi
   const mfaEnforcement = new MfaEnforcement({ enabled: config.mfaRequiredForAdmins, users: parts.users, factor: parts.factor, clock });
   return Object.freeze({
     cookieSessions,
-    csrf: new CsrfPolicy(config.publicUrl, config.corsOrigins),
+    csrf: new CsrfPolicy(config.publicUrl, config.corsOrigins, new CsrfRefusalAudit(parts.audit, clock)),
     dpop: new DpopService(parts.redis === undefined ? new MemoryDpopReplayCache() : new RedisDpopReplayCache(parts.redis), clock),
     mfaEnforcement,
     roleChanged(userId: string) {

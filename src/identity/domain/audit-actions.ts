@@ -18,12 +18,18 @@ declare module '../../kernel/domain/audit-entry.js' {
     'auth.refresh': true;
     /** A spent refresh token was presented again: its whole session was revoked. */
     'auth.refresh_reuse': true;
+    /** A cookie-authenticated change failed the CSRF rule (at most one entry per session a minute; the rest counted). */
+    'auth.csrf_failed': true;
     /** A TOTP enrolment was started. */
     'mfa.totp.enrol': true;
     /** A pending TOTP enrolment was confirmed with a first code, or the code was refused. */
     'mfa.totp.confirm': true;
     /** TOTP and the recovery codes were removed, or the code given was refused. */
     'mfa.totp.disable': true;
+    /** A request was refused because the caller's role needs a second factor they have not enrolled (a policy violation). */
+    'mfa.enrolment_required': true;
+    /** A step-up (the password or a second factor proven again on a session), or a change refused for want of one. */
+    'auth.step_up': true;
     /** The caller revoked one of their own sessions. */
     'session.revoke': true;
     /** An administrator created an account (with a password, or invited with a set-password token). */
@@ -51,9 +57,12 @@ export const IDENTITY_AUDIT_ACTIONS = [
   'auth.mfa.verify',
   'auth.refresh',
   'auth.refresh_reuse',
+  'auth.csrf_failed',
   'mfa.totp.enrol',
   'mfa.totp.confirm',
   'mfa.totp.disable',
+  'mfa.enrolment_required',
+  'auth.step_up',
   'session.revoke',
   'user.create',
   'user.update',

@@ -13,10 +13,21 @@ import { secret, type Secret } from '../domain/secret.js';
  * - `totp-secret-seal`: seals TOTP secrets (identity, MFA).
  * - `audit-key-wrap`: seals the audit log's checkpoint signing key (audit).
  * - `audit-subject-key-wrap`: wraps the per-subject keys of sealed personal fields (audit).
+ * - `audit-cursor`: authenticates the audit listing's cursors (HMAC-SHA-256, audit).
+ * - `login-device-token`: authenticates the device tokens of sign-in throttling (identity).
+ * - `login-identifier`: keys the digest of a failed sign-in's unknown identifier (identity).
  * - `secret-kek/<kek id>`: one key-encryption key per KEK id for the master-key KEK source (secrets).
  */
 export type KeyPurpose =
-  'signing-key-wrap' | 'refresh-successor' | 'totp-secret-seal' | 'audit-key-wrap' | 'audit-subject-key-wrap' | `secret-kek/${string}`;
+  | 'signing-key-wrap'
+  | 'refresh-successor'
+  | 'totp-secret-seal'
+  | 'audit-key-wrap'
+  | 'audit-subject-key-wrap'
+  | 'audit-cursor'
+  | 'login-device-token'
+  | 'login-identifier'
+  | `secret-kek/${string}`;
 
 /** The 32-byte key for `purpose`, derived from the 32-byte master key. */
 export function deriveKey(masterKey: Secret<Buffer>, purpose: KeyPurpose): Secret<Buffer> {

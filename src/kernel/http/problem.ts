@@ -122,7 +122,8 @@ function classify(error: FrameworkError): { code: ErrorCode; detail: string; err
 
 /** Builds the problem for `error`; `internal` is true when the error is a fault of ours. */
 export function toProblem(error: unknown, requestId: string): { problem: Problem; internal: boolean } {
-  if (error instanceof DomainError) {
+  // A DomainError coded internal_error is a fault of ours too: its detail may name an internal rule, so it is not shown.
+  if (error instanceof DomainError && error.code !== 'internal_error') {
     return { problem: problem(error.code, error.detail, requestId, error.extensions), internal: false };
   }
   if (typeof error === 'object' && error !== null) {

@@ -14,7 +14,8 @@
  *    org be deleted explicitly (`DELETE /api/v1/orgs/{org}`) — an account erasure never deletes an
  *    org's data as a side effect; the last active owner of `system` is refused by the platform guard;
  * 5. the erasure is the platform's (`UserAdminService.eraseAccount`), audited as `user.erase` by the
- *    user before anything is removed (fail closed). Refusals are audited as failures.
+ *    user before anything is removed (fail closed); like an admin's erasure it revokes every
+ *    service client the user created. Refusals are audited as failures.
  */
 import type { PasswordHasher } from '../../identity/index.js';
 import { DomainError } from '../../kernel/domain/errors.js';
@@ -28,7 +29,7 @@ import type { OrgOwnership } from '../ports/org-ownership.js';
 import type { UserStore } from '../../identity/index.js';
 import type { LoginLimiter } from '../../identity/index.js';
 import { userAuditEvent, type RequestContext } from '../../kernel/domain/request-context.js';
-import type { SecondFactor } from '../../identity/index.js';
+import type { GuessBudget, SecondFactor } from '../../identity/index.js';
 import type { UserAdminService } from '../../identity/index.js';
 
 export interface SelfErasureOptions {
@@ -36,6 +37,8 @@ export interface SelfErasureOptions {
   readonly hasher: Pick<PasswordHasher, 'verify' | 'dummyVerify'>;
   readonly limiter: Pick<LoginLimiter, 'check'>;
   readonly factor: Pick<SecondFactor, 'check'>;
+  /** The account's password guessing budget, shared with every route that checks the password (the code's is spent by `factor`). */
+  readonly budget: Pick<GuessBudget, 'spend'>;
   readonly mfa: { isEnabled(userId: string): Promise<boolean> };
   readonly ownership: OrgOwnership;
   readonly admin: Pick<UserAdminService, 'eraseAccount'>;
@@ -67,15 +70,15 @@ export class SelfErasure {
     }
     await this.#reauthenticate(user, user.passwordHash, proof, context);
     await this.#refuseSoleOwner(userId, context);
-    await this.#o.admin.eraseAccount(userId, () =>
-      this.#o.audit.record(userAuditEvent({ userId, action: ACTION, resource: userId, context })),
-    );
+    // The entry is recorded before anything changes; the erasure also revokes the user's service clients.
+    await this.#o.admin.eraseAccount(userId, userAuditEvent({ userId, action: ACTION, resource: userId, context }), context);
   }
 
   async #reauthenticate(user: User, hash: string, proof: ErasureProof, context: RequestContext): Promise<void> {
-    const { hasher, users, clock } = this.#o;
+    const { hasher, clock } = this.#o;
     try {
       await this.#o.limiter.check(context.ip, user.email);
+      await this.#o.budget.spend(user.id, 'password');
     } catch (error) {
       if (error instanceof DomainError && error.code === 'rate_limited') await this.#failed(user.id, 'rate_limited', context);
       throw error;
@@ -85,19 +88,13 @@ export class SelfErasure {
       await hasher.dummyVerify(proof.password);
       return this.#refuse(user.id, 'backoff', context);
     }
-    if (!(await hasher.verify(hash, proof.password)).ok) {
-      await users.recordLoginFailure(user.id, now);
-      return this.#refuse(user.id, 'wrong_password', context);
-    }
+    if (!(await hasher.verify(hash, proof.password)).ok) return this.#refuseCounted(user.id, 'wrong_password', context, now);
     if (!(await this.#o.mfa.isEnabled(user.id))) return;
     if (proof.code === undefined) {
       await this.#failed(user.id, 'mfa_required', context);
       throw new DomainError('mfa_required', 'This account has a second factor: give `code`, a TOTP code or a recovery code');
     }
-    if ((await this.#o.factor.check(user.id, proof.code)) === null) {
-      await users.recordLoginFailure(user.id, now);
-      return this.#refuse(user.id, 'wrong_code', context);
-    }
+    if ((await this.#o.factor.check(user.id, proof.code)) === null) return this.#refuseCounted(user.id, 'wrong_code', context, now);
   }
 
   async #refuseSoleOwner(userId: string, context: RequestContext): Promise<void> {
@@ -110,6 +107,13 @@ export class SelfErasure {
       'conflict',
       `You are the only owner of ${names.join(', ')}: make another member an owner, or delete the org, before erasing your account`,
     );
+  }
+
+  /** A wrong password or code: its entry first (fail closed), then the login failure it counts. */
+  async #refuseCounted(userId: string, reason: string, context: RequestContext, now: number): Promise<never> {
+    await this.#failed(userId, reason, context);
+    await this.#o.users.recordLoginFailure(userId, now);
+    throw new DomainError('invalid_credentials', 'The password or code is not correct');
   }
 
   async #refuse(userId: string, reason: string, context: RequestContext): Promise<never> {

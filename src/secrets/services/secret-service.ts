@@ -13,9 +13,14 @@
  *   (which the audit log's alert rules turn into a `security.alert` entry) and an error-level
  *   alert (`onAlert`). It is never returned, retried with another key or logged with its value.
  * - A reveal is audited before the value is returned; no value, key or ciphertext enters an entry.
+ * - A write, a deletion and a `min_decryption_version` change record their entry first
+ *   (`auditedChange`): when the log cannot record, nothing is stored. A write's entry names the
+ *   version it makes; should a concurrent writer take that number, the write is not applied (a
+ *   `failure` entry says so) and is tried again under a new entry.
  */
 import { randomKey, randomToken } from '../../kernel/crypto/random.js';
 import { DATA_KEY_MAX_ENCRYPTIONS, dataKeyAad, envelopeKeyId, openSecret, sealSecret } from '../crypto/envelope.js';
+import { auditedChange } from '../../kernel/audited-change.js';
 import { DomainError } from '../../kernel/domain/errors.js';
 import { isSecretName, SECRET_VALUE_MAX_BYTES, type DataKeyRecord, type SecretSummary } from '../domain/secret-record.js';
 import { SecretIntegrityError } from '../domain/secret-integrity.js';
@@ -23,7 +28,7 @@ import { secret, type Secret } from '../../kernel/domain/secret.js';
 import type { TenantScope } from '../../kernel/domain/tenant-scope.js';
 import type { KeyScope, SystemScope } from '../domain/system-scope.js';
 import type { AuditAction } from '../../kernel/domain/audit-entry.js';
-import type { AuditLog } from '../../kernel/ports/audit-log.js';
+import type { AuditEvent, AuditLog } from '../../kernel/ports/audit-log.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { DataKeyStore, StaleVersion } from '../ports/data-key-store.js';
 import type { KekProvider } from '../ports/kek.js';
@@ -110,21 +115,36 @@ export class SecretService {
     }
     let version = 0;
     for (let attempt = 0; ; attempt += 1) {
-      const sealer = await this.#sealer(scope);
+      // The entry names the version this write makes; the store refuses it if another writer took that number.
+      const expected = ((await this.#secrets.find(scope, name))?.version ?? 0) + 1;
       try {
-        version = await this.#secrets.putVersion(scope, name, this.#o.clock.now(), (next) => ({
-          dataKeyId: sealer.id,
-          ciphertext: sealSecret(sealer.key.reveal(), sealer.id, { orgId: scope.orgId, name, version: next }, plaintext),
-        }));
+        version = await auditedChange(
+          this.#o.audit,
+          this.#event(scope, 'secret.write', name, context, { details: { version: expected } }),
+          async () => {
+            // Key material (the org's first KEK and data key, a reserved block of encryptions) is
+            // provisioned only once the entry is durable: a refused write leaves no trace.
+            const sealer = await this.#sealer(scope);
+            return this.#secrets.putVersion(scope, name, this.#o.clock.now(), (next) => {
+              if (next !== expected) throw new DomainError('conflict', 'The secret was changed concurrently');
+              return {
+                dataKeyId: sealer.id,
+                ciphertext: sealSecret(sealer.key.reveal(), sealer.id, { orgId: scope.orgId, name, version: next }, plaintext),
+              };
+            });
+          },
+        );
         break;
       } catch (error) {
-        if (!(error instanceof DomainError) || error.code !== 'conflict' || attempt >= 4) throw error;
+        if (!(error instanceof DomainError) || error.code !== 'conflict' || attempt >= 4) {
+          plaintext.fill(0);
+          throw error;
+        }
         // A concurrent writer took the version, or the data key went away: retry with a fresh reservation.
         this.#sealers.delete(scope.orgId);
       }
     }
     plaintext.fill(0);
-    await this.#record(scope, 'secret.write', name, context, { details: { version } });
     return { name, version };
   }
 
@@ -172,8 +192,10 @@ export class SecretService {
   /** Destroys every version's ciphertext and the secret; `not_found` when there is none. */
   async delete(scope: TenantScope, name: string, context: RequestContext | undefined): Promise<void> {
     checkName(name);
-    if (!(await this.#secrets.delete(scope, name))) throw new DomainError('not_found', 'No such secret');
-    await this.#record(scope, 'secret.delete', name, context);
+    if ((await this.#secrets.find(scope, name)) === undefined) throw new DomainError('not_found', 'No such secret');
+    await auditedChange(this.#o.audit, this.#event(scope, 'secret.delete', name, context), async () => {
+      if (!(await this.#secrets.delete(scope, name))) throw new DomainError('not_found', 'No such secret');
+    });
   }
 
   /**
@@ -187,10 +209,12 @@ export class SecretService {
     context: RequestContext | undefined,
   ): Promise<void> {
     checkMin(name, min);
-    if (!(await this.#secrets.setMinDecryptionVersion(scope, name, min, this.#o.clock.now()))) {
-      throw new DomainError('not_found', 'No such secret, or it has fewer versions than that');
-    }
-    await this.#record(scope, 'secret.min_decryption_version', name, context, { details: { min_decryption_version: min } });
+    const event = this.#event(scope, 'secret.min_decryption_version', name, context, { details: { min_decryption_version: min } });
+    await auditedChange(this.#o.audit, event, async () => {
+      if (!(await this.#secrets.setMinDecryptionVersion(scope, name, min, this.#o.clock.now()))) {
+        throw new DomainError('not_found', 'No such secret, or it has fewer versions than that');
+      }
+    });
   }
 
   /**
@@ -356,8 +380,18 @@ export class SecretService {
     context: RequestContext | undefined,
     extra: { reason?: string; details?: Readonly<Record<string, unknown>> } = {},
   ): Promise<void> {
+    await this.#o.audit.record(this.#event(scope, action, name, context, extra));
+  }
+
+  #event(
+    scope: KeyScope,
+    action: AuditAction,
+    name: string,
+    context: RequestContext | undefined,
+    extra: { reason?: string; details?: Readonly<Record<string, unknown>> } = {},
+  ): AuditEvent {
     const principal = scope.principal;
-    await this.#o.audit.record({
+    return {
       org: scope.orgId,
       actor: principal === undefined ? { type: 'system', id: null } : { type: principal.type, id: principal.id },
       action,
@@ -368,7 +402,7 @@ export class SecretService {
       requestId: context?.requestId ?? null,
       ...(context?.userAgent === undefined ? {} : { userAgent: context.userAgent }),
       ...(extra.details === undefined ? {} : { details: extra.details }),
-    });
+    };
   }
 }
 

@@ -133,6 +133,20 @@ export class SqlOrgStore implements OrgStore {
     });
   }
 
+  // System: a user leaving has no scope in the org.
+  ownerCount(orgId: string): Promise<number> {
+    return withSystem(this.#db, (trx) => this.#count(trx, orgId, OWNER));
+  }
+
+  // System: a user leaving has no scope in the org; the owner guard is the same as removeMember's.
+  leave(orgId: string, userId: string): Promise<OwnerGuardedOutcome> {
+    return withSystem(this.#db, (trx) =>
+      this.#guard(trx, orgId, userId, true, async () => {
+        await trx.deleteFrom('memberships').where('org_id', '=', orgId).where('user_id', '=', userId).execute();
+      }),
+    );
+  }
+
   countWithRole(scope: TenantScope, role: string): Promise<number> {
     return this.#scoped(scope, async (trx) => this.#count(trx, scope.orgId, role));
   }
@@ -149,7 +163,14 @@ export class SqlOrgStore implements OrgStore {
     });
   }
 
-  putRole(scope: TenantScope, name: string, permissions: readonly string[], actorId: string | null, now: number): Promise<CustomRole> {
+  putRole(
+    scope: TenantScope,
+    name: string,
+    permissions: readonly string[],
+    actorId: string | null,
+    now: number,
+    expectedVersion?: number,
+  ): Promise<CustomRole> {
     const text = JSON.stringify(permissions);
     return this.#scoped(scope, async (trx) => {
       await this.#lockOrg(trx, scope.orgId);
@@ -160,6 +181,9 @@ export class SqlOrgStore implements OrgStore {
         .where('name', '=', name)
         .executeTakeFirst();
       const version = (current?.version ?? 0) + 1;
+      if (expectedVersion !== undefined && version !== expectedVersion) {
+        throw new DomainError('conflict', 'The role was changed meanwhile; try again');
+      }
       if (current === undefined) {
         await trx
           .insertInto('org_roles')
@@ -265,18 +289,26 @@ export class SqlOrgStore implements OrgStore {
     endsOwnership: boolean,
     change: (trx: TenantTransaction) => Promise<void>,
   ): Promise<OwnerGuardedOutcome> {
-    return this.#scoped(scope, async (trx) => {
-      await this.#lockOrg(trx, scope.orgId);
-      const target = await trx
-        .selectFrom('memberships')
-        .select('role')
-        .where('org_id', '=', scope.orgId)
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
-      if (target === undefined) return 'not_found';
-      if (endsOwnership && target.role === OWNER && (await this.#count(trx, scope.orgId, OWNER)) <= 1) return 'last_owner';
-      await change(trx);
-      return 'done';
-    });
+    return this.#scoped(scope, (trx) => this.#guard(trx, scope.orgId, userId, endsOwnership, () => change(trx)));
+  }
+
+  async #guard(
+    trx: TenantTransaction,
+    orgId: string,
+    userId: string,
+    endsOwnership: boolean,
+    change: () => Promise<void>,
+  ): Promise<OwnerGuardedOutcome> {
+    await this.#lockOrg(trx, orgId);
+    const target = await trx
+      .selectFrom('memberships')
+      .select('role')
+      .where('org_id', '=', orgId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (target === undefined) return 'not_found';
+    if (endsOwnership && target.role === OWNER && (await this.#count(trx, orgId, OWNER)) <= 1) return 'last_owner';
+    await change();
+    return 'done';
   }
 }

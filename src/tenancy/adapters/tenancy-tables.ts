@@ -1,4 +1,7 @@
-/** Tenancy's own tables (migration 0007): custom roles and their history. Orgs and memberships are identity's. */
+/**
+ * Tenancy's own tables: custom roles and their history (migration 0007), pending invitations
+ * (0013). Orgs and memberships are identity's.
+ */
 /** A custom role of an org (migration 0007): its current permissions (JSON array) and version. */
 export interface OrgRoleTable {
   org_id: string;
@@ -19,9 +22,21 @@ export interface OrgRoleVersionTable {
   created_at: number;
 }
 
+/** A pending invitation (migration 0013): a role in an org offered to a normalised email. */
+export interface OrgInvitationTable {
+  id: string;
+  org_id: string;
+  email: string;
+  role: string;
+  invited_by: string;
+  created_at: number;
+  expires_at: number;
+}
+
 declare module '../../kernel/adapters/sql/schema.js' {
   interface RampartDatabase {
     org_roles: OrgRoleTable;
     org_role_versions: OrgRoleVersionTable;
+    org_invitations: OrgInvitationTable;
   }
 }

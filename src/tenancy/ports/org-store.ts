@@ -15,7 +15,8 @@ export type OwnerGuardedOutcome = 'done' | 'not_found' | 'last_owner';
  *   changes nothing; the org and its first owner are created together or not at all;
  * - the last owner rule is atomic: of concurrent demotions or removals of an org's owners, at
  *   least one owner always remains (`last_owner` for the refused ones);
- * - `putRole` is atomic: each call makes exactly one new version, numbered one past the last;
+ * - `putRole` is atomic: each call makes exactly one new version, numbered one past the last (or,
+ *   when that is not `expectedVersion`, none);
  * - `deleteOrg` removes every row of the org in every tenant table, and the org, in one transaction;
  * - a scoped method never reads or writes a row of another org.
  */
@@ -39,12 +40,27 @@ export interface OrgStore {
   setRole(scope: TenantScope, userId: string, role: string): Promise<OwnerGuardedOutcome>;
   /** Removes a member, refusing to remove the last owner. */
   removeMember(scope: TenantScope, userId: string): Promise<OwnerGuardedOutcome>;
+  /** Before any scope (a user leaving): how many owners the org has. */
+  ownerCount(orgId: string): Promise<number>;
+  /** Before any scope (a user leaving): removes `userId` from the org, refusing the last owner. */
+  leave(orgId: string, userId: string): Promise<OwnerGuardedOutcome>;
   /** How many members hold `role`. */
   countWithRole(scope: TenantScope, role: string): Promise<number>;
 
   customRole(scope: TenantScope, name: string): Promise<CustomRole | undefined>;
-  /** Creates or replaces a custom role; resolves with the new version. */
-  putRole(scope: TenantScope, name: string, permissions: readonly string[], actorId: string | null, now: number): Promise<CustomRole>;
+  /**
+   * Creates or replaces a custom role; resolves with the new version. With `expectedVersion`, it
+   * rejects with `DomainError('conflict')` and changes nothing unless that is the version it writes
+   * (the audit entry recorded before the change names it).
+   */
+  putRole(
+    scope: TenantScope,
+    name: string,
+    permissions: readonly string[],
+    actorId: string | null,
+    now: number,
+    expectedVersion?: number,
+  ): Promise<CustomRole>;
   /** Every version of a custom role, newest first; empty when it never existed. */
   roleHistory(scope: TenantScope, name: string): Promise<readonly RoleVersion[]>;
 

@@ -1,7 +1,8 @@
 /**
- * `/api/v1/orgs/{org}/members*`: list (`members.read`), add by email or user id with a role,
- * change a role, remove (`members.manage`), and a member's effective permissions (`members.read`).
- * Nobody grants a role above their own; the last owner stays (409).
+ * `/api/v1/orgs/{org}/members*`: list (`members.read`); invite by email (202, an invitation: the
+ * same answer whether or not the email has an account) or, for platform admins only, add an
+ * account by its id (201); change a role, remove (`members.manage`); and a member's effective
+ * permissions (`members.read`). Nobody grants a role above their own; the last owner stays (409).
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -31,7 +32,14 @@ const AddBody = Type.Object(
     user_id: Type.Optional(UserId),
     role: Role,
   },
-  { additionalProperties: false, description: 'exactly one of email and user_id' },
+  {
+    additionalProperties: false,
+    description: 'exactly one of email (an invitation) and user_id (a direct add: platform admins only)',
+  },
+);
+const InvitedJson = Type.Object(
+  { invitation_id: Type.String(), expires_at: Type.String({ format: 'date-time' }) },
+  { additionalProperties: false },
 );
 const PatchBody = Type.Object({ role: Role }, { additionalProperties: false });
 const PermissionsJson = Type.Object(
@@ -53,8 +61,8 @@ function memberJson(member: Member): Static<typeof MemberJson> {
   };
 }
 
-export async function memberRoutes(app: FastifyInstance, tenancy: Pick<Tenancy, 'members'>): Promise<void> {
-  const { members } = tenancy;
+export async function memberRoutes(app: FastifyInstance, tenancy: Pick<Tenancy, 'members' | 'invitations'>): Promise<void> {
+  const { members, invitations } = tenancy;
   const tags = ['members'];
   const READ = { permission: 'members.read', scope: 'org' } as const;
   const MANAGE = { permission: 'members.manage', scope: 'org' } as const;
@@ -78,11 +86,12 @@ export async function memberRoutes(app: FastifyInstance, tenancy: Pick<Tenancy, 
     {
       config: { access: MANAGE },
       schema: {
-        summary: 'Add a member by email or user id, with a role no higher than the caller’s',
+        summary:
+          'Invite by email (202, whether or not the email has an account; nothing changes until the invitee accepts) or, as a platform admin, add an account by id (201); the role no higher than the caller’s',
         tags,
         params: OrgParams,
         body: AddBody,
-        response: { 201: MemberJson },
+        response: { 201: MemberJson, 202: InvitedJson },
       },
     },
     async (request, reply) => {
@@ -90,8 +99,11 @@ export async function memberRoutes(app: FastifyInstance, tenancy: Pick<Tenancy, 
       if ((email === undefined) === (userId === undefined)) {
         throw validationFailed([{ field: 'email', reason: 'give exactly one of email and user_id' }]);
       }
-      const target = userId === undefined ? { email: email ?? '' } : { userId };
-      const member = await members.add(scopeOf(request), target, role, tenancyActor(request));
+      if (email !== undefined) {
+        const invitation = await invitations.invite(scopeOf(request), email, role, tenancyActor(request));
+        return reply.code(202).send({ invitation_id: invitation.id, expires_at: new Date(invitation.expiresAt).toISOString() });
+      }
+      const member = await members.addDirect(scopeOf(request), userId ?? '', role, tenancyActor(request));
       return reply.code(201).send(memberJson(member));
     },
   );

@@ -2,14 +2,16 @@
  * `/api/v1/orgs` and `/api/v1/orgs/{org}` (test/fixtures/spec-api-v1.md, "Organisations, members, roles"):
  * create (authenticated; the creator becomes owner), list the caller's, read (`org.read`), delete
  * (`org.delete`, which removes every row of the org's tenant data). Also registers the members,
- * roles and authz-check routes, so index.ts stays one line for the family.
+ * invitations (and leaving), roles and authz-check routes, so index.ts stays one line for the family.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { SLUG_PATTERN, type Org } from '../domain/org.js';
 import type { Tenancy } from '../compose.js';
 import { authzRoutes } from './authz.js';
+import { invitationRoutes } from './invitations.js';
 import { memberRoutes } from './members.js';
+import { NameString } from '../../kernel/http/names.js';
 import { OrgParam, scopeOf, tenancyActor } from '../../kernel/http/org-params.js';
 import { roleRoutes } from './roles.js';
 
@@ -25,7 +27,7 @@ const OrgListJson = Type.Object(
 );
 const CreateBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: NameString({ maxLength: 200 }),
     slug: Type.Optional(Type.String({ minLength: 2, maxLength: 64, pattern: SLUG_PATTERN })),
   },
   { additionalProperties: false },
@@ -35,7 +37,10 @@ export function orgJson(org: Org): Static<typeof OrgJson> {
   return { id: org.id, slug: org.slug, name: org.name, created_at: new Date(org.createdAt).toISOString() };
 }
 
-export async function orgRoutes(app: FastifyInstance, tenancy: Pick<Tenancy, 'orgs' | 'members' | 'roles' | 'check'>): Promise<void> {
+export async function orgRoutes(
+  app: FastifyInstance,
+  tenancy: Pick<Tenancy, 'orgs' | 'members' | 'roles' | 'check' | 'invitations'>,
+): Promise<void> {
   const { orgs } = tenancy;
   const tags = ['orgs'];
 
@@ -96,6 +101,7 @@ export async function orgRoutes(app: FastifyInstance, tenancy: Pick<Tenancy, 'or
   );
 
   await memberRoutes(app, tenancy);
+  await invitationRoutes(app, tenancy);
   await roleRoutes(app, tenancy);
   await authzRoutes(app, tenancy);
 }

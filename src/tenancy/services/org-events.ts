@@ -1,10 +1,13 @@
 /**
- * What every tenancy change does after it is stored: it drops the org's cached decisions on this
- * instance at once, tells every other instance through the revocation bus (`authz`), and records
- * the audit entry — the request answers only after the entry is durable.
+ * What every tenancy change records and announces. The audit entry comes first (fail closed,
+ * `kernel/audited-change.ts`): a change runs only once its entry is durable, and a change that
+ * then fails is followed by a `result: failure` entry. After the change the org's cached decisions
+ * are dropped on this instance at once and on every other through the revocation bus (`authz`).
+ * A refused attempt (a role above the actor's) is recorded as a failure with its reason.
  */
+import { auditedChange } from '../../kernel/audited-change.js';
 import type { AuditAction } from '../../kernel/domain/audit-entry.js';
-import type { AuditLog } from '../../kernel/ports/audit-log.js';
+import type { AuditEvent, AuditLog } from '../../kernel/ports/audit-log.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { RevocationBus } from '../../kernel/ports/revocation-bus.js';
 import type { PrincipalActor } from '../../kernel/domain/request-context.js';
@@ -20,6 +23,16 @@ export interface OrgEventsOptions {
   readonly authorizer: TenantAuthorizer;
 }
 
+/** What an entry is about: the org, the action, its resource, details and the person concerned. */
+export interface OrgEventFacts {
+  readonly orgId: string;
+  readonly action: AuditAction;
+  readonly resource: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+  /** The user whose personal data the entry holds (the member concerned). */
+  readonly subject?: string;
+}
+
 export class OrgEvents {
   readonly #o: OrgEventsOptions;
 
@@ -33,26 +46,33 @@ export class OrgEvents {
     await this.#o.bus.publish({ kind: 'authz', id: orgId, revokedAt: this.#o.clock.now() });
   }
 
-  /** Records a successful change of the org. */
-  async record(
-    orgId: string,
-    action: AuditAction,
-    resource: string,
-    actor: TenancyActor,
-    details: Readonly<Record<string, unknown>> = {},
-    subject?: string,
-  ): Promise<void> {
-    await this.#o.audit.record({
-      org: orgId,
+  /**
+   * Records the change's entry, then runs `change` (nothing runs when the log cannot record); with
+   * `invalidates`, the org's cached decisions are dropped everywhere once it is done.
+   */
+  async change<T>(facts: OrgEventFacts, actor: TenancyActor, change: () => Promise<T>, invalidates = true): Promise<T> {
+    const result = await auditedChange(this.#o.audit, this.#event(facts, actor, 'success'), change);
+    if (invalidates) await this.changed(facts.orgId);
+    return result;
+  }
+
+  /** Records a refused attempt (`result: failure`, with `reason`); the caller then throws. */
+  async refused(facts: OrgEventFacts, actor: TenancyActor, reason: string): Promise<void> {
+    await this.#o.audit.record({ ...this.#event(facts, actor, 'failure'), reason });
+  }
+
+  #event(facts: OrgEventFacts, actor: TenancyActor, result: 'success' | 'failure'): AuditEvent {
+    return {
+      org: facts.orgId,
       actor: { type: actor.principal.type, id: actor.principal.id },
-      action,
-      resource,
-      result: 'success',
+      action: facts.action,
+      resource: facts.resource,
+      result,
       sourceIp: actor.ip,
       requestId: actor.requestId,
       ...(actor.userAgent === undefined ? {} : { userAgent: actor.userAgent }),
-      details,
-      ...(subject === undefined ? {} : { subject }),
-    });
+      details: facts.details ?? {},
+      ...(facts.subject === undefined ? {} : { subject: facts.subject }),
+    };
   }
 }

@@ -5,9 +5,12 @@
  * 1. a built-in role's name cannot be taken (409 `conflict`);
  * 2. every permission must be registered — an unknown one is a configuration error, refused at
  *    registration (400 `validation_failed` naming it);
- * 3. the author must hold every permission the role grants (403 `forbidden`): nobody mints a
- *    role above their own;
- * 4. reading the history needs `roles.manage` or `audit.read`.
+ * 3. the author must hold every permission the role grants, and every permission of its current
+ *    version too (403 `forbidden`): nobody mints a role above their own, nor rewrites one above
+ *    their own down to nothing; a refusal is audited as a failure;
+ * 4. reading the history needs `roles.manage` or `audit.read`;
+ * 5. the entry (with the permissions before and after) is recorded before the change, and names
+ *    the version the store must write (a concurrent change fails, with a failure entry).
  */
 import { DomainError } from '../../kernel/domain/errors.js';
 import type { RoleVersion } from '../domain/org.js';
@@ -15,7 +18,7 @@ import { isBuiltinRole, PermissionConfigurationError, type PermissionRegistry } 
 import type { TenantScope } from '../../kernel/domain/tenant-scope.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { OrgStore } from '../ports/org-store.js';
-import type { OrgEvents, TenancyActor } from './org-events.js';
+import type { OrgEventFacts, OrgEvents, TenancyActor } from './org-events.js';
 import type { TenantAuthorizer } from './tenant-authorizer.js';
 
 export interface RoleServiceOptions {
@@ -78,17 +81,25 @@ export class RoleService {
     const org = await this.#o.authorizer.orgView(scope.orgId);
     if (org === undefined || scope.principal === undefined) throw new DomainError('not_found', 'No such org');
     const held = await this.#o.authorizer.permissionsIn(scope.principal, org);
-    const beyond = wanted.find((p) => !held.has(p));
-    if (beyond !== undefined) throw new DomainError('forbidden', `The role would grant ${beyond}, which the caller does not hold`);
     const before = await this.#o.orgs.customRole(scope, name);
+    const facts: OrgEventFacts = { orgId: scope.orgId, action: 'role.put', resource: name };
+    const beyond = wanted.find((p) => !held.has(p));
+    if (beyond !== undefined) {
+      await this.#o.events.refused({ ...facts, details: { wanted } }, actor, 'permissions_beyond_caller');
+      throw new DomainError('forbidden', `The role would grant ${beyond}, which the caller does not hold`);
+    }
+    // Rule 3 also binds the role as it is: rewriting a role above one's own would bring its holders down.
+    const above = before?.permissions.find((p) => !held.has(p));
+    if (above !== undefined) {
+      await this.#o.events.refused({ ...facts, details: { wanted } }, actor, 'role_above_caller');
+      throw new DomainError('forbidden', `The role grants ${above}, which the caller does not hold`);
+    }
     const actorId = scope.principal.type === 'user' ? scope.principal.id : (scope.principal.owner ?? null);
-    const after = await this.#o.orgs.putRole(scope, name, wanted, actorId, this.#o.clock.now());
-    await this.#o.events.changed(scope.orgId);
-    await this.#o.events.record(scope.orgId, 'role.put', name, actor, {
-      version: after.version,
-      before: before === undefined ? null : before.permissions,
-      after: after.permissions,
-    });
+    const version = (before?.version ?? 0) + 1;
+    const details = { version, before: before === undefined ? null : before.permissions, after: wanted };
+    const after = await this.#o.events.change({ ...facts, details }, actor, () =>
+      this.#o.orgs.putRole(scope, name, wanted, actorId, this.#o.clock.now(), version),
+    );
     return { role: { name, builtin: false, permissions: after.permissions, version: after.version }, created: before === undefined };
   }
 

@@ -10,13 +10,20 @@
  * table; an `authz` event on the revocation bus (published by every membership or role change, on
  * any instance) drops the org's entries at once everywhere. Entries also expire after
  * {@link CACHE_TTL_MS}, a bound on staleness should an event be lost before a resync.
+ *
+ * A request's denial is audited (`authz.deny`): a member's in their org (its auditors see it), and
+ * anyone else's — a probe of an org they cannot see, or of none — in `system`, with the org's id
+ * when it exists: a stranger cannot write volume into an org's log. The first denial of an (actor,
+ * log) in a {@link DENY_WINDOW_MS} window is recorded at once (fail closed); further ones are
+ * counted and written as one entry with `details.count` when the window closes, and at `close()`
+ * (docs/decisions/013-invitations.md).
  */
 import { decide, rolePermissions, type DecisionOrg, type DecisionResource, type DecisionSubject } from '../domain/decide.js';
 import type { Org } from '../domain/org.js';
 import { BUILTIN_ROLE_NAMES, type PermissionRegistry } from '../domain/permissions.js';
 import type { Decision, Principal } from '../../kernel/domain/principal.js';
 import { SYSTEM_ORG_SLUG } from '../../kernel/domain/system-org.js';
-import type { AuditLog } from '../../kernel/ports/audit-log.js';
+import type { AuditEvent, AuditLog } from '../../kernel/ports/audit-log.js';
 import type { AuthorizationQuestion, Authorizer, AuthorizerDecision } from '../../kernel/ports/authorizer.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { OrgStore } from '../ports/org-store.js';
@@ -26,6 +33,12 @@ import { PlatformAuthorizer } from './platform-authorizer.js';
 
 export const CACHE_TTL_MS = 30_000;
 const MAX_ENTRIES = 100_000;
+/** The window over which repeated denials of one (actor, log) become one entry. */
+export const DENY_WINDOW_MS = 60_000;
+/** Open windows kept at most; past it every open window is written out at once. */
+const MAX_DENY_WINDOWS = 10_000;
+/** Distinct permissions and orgs a summary lists at most. */
+const MAX_LISTED = 20;
 
 export interface TenantAuthorizerOptions {
   readonly orgs: OrgStore;
@@ -35,6 +48,17 @@ export interface TenantAuthorizerOptions {
   readonly clock: Clock;
   /** Where a request's denied authorization is recorded (spec: "Audited: … authorization failure"). */
   readonly audit?: AuditLog;
+  /** Where a summary that could not be recorded is reported (the timer has no caller to tell). */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** An open window of denials of one (actor, log): the latest event, and how many were not yet written. */
+interface DenyWindow {
+  readonly startedAt: number;
+  latest: AuditEvent;
+  count: number;
+  readonly permissions: Set<string>;
+  readonly orgs: Set<string>;
 }
 
 interface OrgEntry {
@@ -67,6 +91,9 @@ export class TenantAuthorizer implements Authorizer {
    * read racing a change can never store the old answer after the change's event dropped it.
    */
   #generation = 0;
+  /** By `${actor type}:${actor id}\0${log org}`. */
+  readonly #denials = new Map<string, DenyWindow>();
+  #denyTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: TenantAuthorizerOptions) {
     this.#o = options;
@@ -81,11 +108,38 @@ export class TenantAuthorizer implements Authorizer {
       },
       onResync: () => this.clear(),
     });
+    const report = this.#o.onError ?? (() => undefined);
+    this.#denyTimer = setInterval(() => void this.flushDenials().catch(report), DENY_WINDOW_MS);
+    // The timer never keeps the process alive; close() writes out what is still open.
+    this.#denyTimer.unref();
   }
 
+  /** Writes out every open denial window, then stops listening. */
   async close(): Promise<void> {
-    await this.#subscription?.unsubscribe();
-    this.#subscription = undefined;
+    if (this.#denyTimer !== undefined) clearInterval(this.#denyTimer);
+    this.#denyTimer = undefined;
+    try {
+      await this.flushDenials(true);
+    } finally {
+      await this.#subscription?.unsubscribe();
+      this.#subscription = undefined;
+    }
+  }
+
+  /**
+   * Writes one entry (with `details.count`) for each denial window that has closed (`all`: every
+   * open one) and holds denials not yet written. Rejects, after trying every one, when one could
+   * not be recorded.
+   */
+  async flushDenials(all = false): Promise<void> {
+    const now = this.#o.clock.now();
+    const failures: unknown[] = [];
+    for (const [key, window] of [...this.#denials]) {
+      if (!all && now - window.startedAt < DENY_WINDOW_MS) continue;
+      this.#denials.delete(key);
+      await this.#writeSummary(window, now).catch((error: unknown) => failures.push(error));
+    }
+    if (failures.length > 0) throw failures[0];
   }
 
   /** Drops every cached fact about the org (on this instance; the bus brings it to the others). */
@@ -114,16 +168,18 @@ export class TenantAuthorizer implements Authorizer {
   }
 
   /**
-   * An authorization failure, in the org asked about when it exists (its auditors see who probed
-   * it), else in `system`. The `{org}` the caller typed is not recorded: it is untrusted input.
+   * An authorization failure: a member's in their org, anyone else's in `system` (with the org's
+   * id when it exists). The `{org}` the caller typed is not recorded: it is untrusted input.
    */
   async #recordDeny(question: AuthorizationQuestion, decision: AuthorizerDecision): Promise<void> {
     const { audit } = this.#o;
     const context = question.context;
     if (audit === undefined || context === undefined) return;
     const org = question.org === undefined ? undefined : await this.orgView(question.org);
-    await audit.record({
-      org: org?.id ?? SYSTEM_ORG_SLUG,
+    // A hidden deny means the caller cannot see the org: its log is not theirs to write to.
+    const inOrg = org !== undefined && decision.hide !== true;
+    const event: AuditEvent = {
+      org: inOrg ? org.id : SYSTEM_ORG_SLUG,
       actor: { type: question.principal.type, id: question.principal.id },
       action: 'authz.deny',
       resource: question.access.permission,
@@ -132,7 +188,52 @@ export class TenantAuthorizer implements Authorizer {
       sourceIp: context.ip,
       requestId: context.requestId,
       ...(context.userAgent === undefined ? {} : { userAgent: context.userAgent }),
-      details: { scope: question.access.scope, hidden: decision.hide === true },
+      details: { scope: question.access.scope, hidden: decision.hide === true, ...(inOrg ? {} : { org_id: org?.id ?? null }) },
+    };
+    await this.#deny(event, org?.id);
+  }
+
+  /** Records `event` at once when it opens a window, else counts it in the open one. */
+  async #deny(event: AuditEvent, orgId: string | undefined): Promise<void> {
+    const now = this.#o.clock.now();
+    const key = `${event.actor.type}:${event.actor.id ?? ''}\u0000${event.org}`;
+    const open = this.#denials.get(key);
+    if (open !== undefined && now - open.startedAt < DENY_WINDOW_MS) {
+      open.count += 1;
+      open.latest = event;
+      if (open.permissions.size < MAX_LISTED) open.permissions.add(event.resource);
+      if (orgId !== undefined && open.orgs.size < MAX_LISTED) open.orgs.add(orgId);
+      return;
+    }
+    if (open !== undefined) {
+      this.#denials.delete(key);
+      await this.#writeSummary(open, now);
+    }
+    if (this.#denials.size >= MAX_DENY_WINDOWS) await this.flushDenials(true);
+    // Opened before the entry is written, so that concurrent denials count in it rather than race.
+    const window: DenyWindow = { startedAt: now, latest: event, count: 0, permissions: new Set(), orgs: new Set() };
+    this.#denials.set(key, window);
+    try {
+      await this.#o.audit?.record(event);
+    } catch (error) {
+      if (this.#denials.get(key) === window) this.#denials.delete(key);
+      throw error;
+    }
+  }
+
+  async #writeSummary(window: DenyWindow, now: number): Promise<void> {
+    if (window.count === 0) return;
+    const { latest } = window;
+    await this.#o.audit?.record({
+      ...latest,
+      details: {
+        ...latest.details,
+        count: window.count,
+        window_started_at: new Date(window.startedAt).toISOString(),
+        window_ended_at: new Date(Math.min(now, window.startedAt + DENY_WINDOW_MS)).toISOString(),
+        permissions: [...window.permissions].sort(),
+        ...(window.orgs.size === 0 || latest.org !== SYSTEM_ORG_SLUG ? {} : { org_ids: [...window.orgs].sort() }),
+      },
     });
   }
 

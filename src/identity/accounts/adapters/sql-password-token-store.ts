@@ -20,6 +20,17 @@ export class SqlPasswordTokenStore implements PasswordTokenStore {
       .execute();
   }
 
+  async findUsable(tokenHash: string, now: number): Promise<string | undefined> {
+    const row = await this.#db
+      .selectFrom('password_tokens')
+      .select('user_id')
+      .where('token_hash', '=', tokenHash)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return row?.user_id;
+  }
+
   async consume(tokenHash: string, now: number): Promise<string | undefined> {
     const row = await this.#db
       .updateTable('password_tokens')

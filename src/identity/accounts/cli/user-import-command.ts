@@ -1,9 +1,12 @@
 /**
  * `rampart user import <file.jsonl>`: creates accounts from JSON lines (identity/accounts/services/user-import.ts),
  * progress on stderr, the report `{imported, skipped, failed:[{line, reason}]}` on stdout. Exit 1
- * when any line failed.
+ * when any line failed. Each account is audited (`user.create`, `imported: true`) before it is
+ * stored: when the audit log cannot record, the import stops there.
  */
 import { readFileSync } from 'node:fs';
+import { composeAudit, type Auditing } from '../../../audit/index.js';
+import { createLogger } from '../../../kernel/adapters/log/pino-logger.js';
 import { prepareDataDirectory } from '../../../kernel/adapters/fs/data-directory.js';
 import { migrateToLatest, openDatabase } from '../../../kernel/adapters/sql/sql-database.js';
 import { SqlUserStore } from '../adapters/sql-user-store.js';
@@ -17,9 +20,12 @@ export async function runUserImport(config: RampartConfig, out: Output, file: st
   if (lines.at(-1) === '') lines.pop();
   prepareDataDirectory(config.dataDir);
   const database = openDatabase({ url: config.databaseUrl, migrationUrl: config.databaseMigrationUrl, dataDir: config.dataDir });
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr);
+  let auditing: Auditing | undefined;
   try {
     await migrateToLatest(database);
-    const report = await new UserImport(new SqlUserStore(database.db), systemClock).run(lines, (done, total) =>
+    auditing = await composeAudit(config, database, systemClock, logger);
+    const report = await new UserImport(new SqlUserStore(database.db), systemClock, auditing.log).run(lines, (done, total) =>
       out.progress(done, total, 'lines'),
     );
     const failures = report.failed.map((f) => `line ${f.line}: ${f.reason}`).join('\n');
@@ -29,6 +35,7 @@ export async function runUserImport(config: RampartConfig, out: Output, file: st
     );
     return report.failed.length === 0 ? 0 : 1;
   } finally {
+    await auditing?.close();
     await database.close();
   }
 }

@@ -10,7 +10,10 @@
  * into 429 with Retry-After. With `maxWaitMs` (RAMPART_LOGIN_MAX_WAIT_MS) a hash is also refused
  * when the line ahead of it is estimated to take longer than that, and one still queued when it
  * has waited that long is refused then, so a hash that runs never waited longer than the bound.
- * Nothing else on the server waits behind hashes.
+ * Nothing else on the server waits behind hashes. Admission is fair (`fair-hash-queue.ts`,
+ * docs/decisions/011-login-throttling.md): a hash may carry a {@link HashTicket} naming its
+ * source and lane, so one source holds a bounded share, trusted sign-ins have reserved places,
+ * and the dummy hash of an unknown account only takes spare room.
  *
  * Every password is NFC-normalised before hashing or verifying (see `identity/accounts/domain/password-policy.ts`),
  * and input past {@link MAX_PASSWORD_BYTES} is never hashed.
@@ -22,7 +25,7 @@ import { verify as bcryptVerify } from '@node-rs/bcrypt';
 import { validationFailed } from '../../../kernel/domain/errors.js';
 import { normalisePassword } from '../domain/password-policy.js';
 import type { Secret } from '../../../kernel/domain/secret.js';
-import { BoundedWorkQueue, WorkExpiredError } from './bounded-work-queue.js';
+import { FairHashQueue, WorkExpiredError, type HashTicket } from './fair-hash-queue.js';
 import { HasherBusyError } from './hasher-busy-error.js';
 
 /** argon2id cost parameters, as in the PHC string (`m=`, `t=`, `p=`). */
@@ -74,6 +77,10 @@ export interface PasswordHasherOptions {
   readonly maxConcurrent?: number;
   /** Hashes waiting for a slot before new ones are refused; 64 by default. */
   readonly maxQueued?: number;
+  /** Waiting places kept for trusted sign-ins; a quarter of `maxQueued` by default. */
+  readonly reserved?: number;
+  /** Hashes one source may have running and waiting; `maxQueued / 16` (at least 1) by default. */
+  readonly perSource?: number;
   /** Refuse a hash whose estimated wait and run pass this many ms; 0 (the default): no bound in time. */
   readonly maxWaitMs?: number;
   /** The libuv pool size; by default UV_THREADPOOL_SIZE or libuv's 4. */
@@ -82,6 +89,8 @@ export interface PasswordHasherOptions {
   /** A monotonic clock in ms for the Retry-After estimate; `performance.now` by default. */
   readonly now?: () => number;
 }
+
+export type { HashLane, HashTicket } from './fair-hash-queue.js';
 
 /** The outcome of a verification; `needsRehash` is only ever true when `ok` is. */
 export interface PasswordVerification {
@@ -97,7 +106,7 @@ export class PasswordHasher {
   readonly parameters: Argon2Parameters;
   /** The bound in time of a hash's wait and run, in ms; 0: none. */
   readonly maxWaitMs: number;
-  readonly #queue: BoundedWorkQueue;
+  readonly #queue: FairHashQueue;
   readonly #backend: PasswordHashBackend;
   readonly #dummyHash: string;
 
@@ -111,8 +120,8 @@ export class PasswordHasher {
         `maxConcurrent (${maxConcurrent}) must be below the libuv pool size (${poolSize}, UV_THREADPOOL_SIZE) so that file and DNS work never waits behind hashes`,
       );
     }
-    const { maxWaitMs, now } = options;
-    this.#queue = new BoundedWorkQueue({ maxConcurrent, maxQueued: options.maxQueued ?? 64, maxWaitMs, now });
+    const { maxWaitMs, now, reserved, perSource } = options;
+    this.#queue = new FairHashQueue({ maxConcurrent, maxQueued: options.maxQueued ?? 64, maxWaitMs, now, reserved, perSource });
     this.maxWaitMs = this.#queue.maxWaitMs;
     this.#backend = options.backend ?? nodeRsBackend;
     this.#dummyHash = dummyPhc(this.parameters);
@@ -128,10 +137,10 @@ export class PasswordHasher {
    * A new argon2id PHC string of the NFC form of `password`. Rejects with `HasherBusyError` when
    * the queue is full, and with `validation_failed` (`password: too_long`) past {@link MAX_PASSWORD_BYTES}.
    */
-  async hash(password: Secret<string>): Promise<string> {
+  async hash(password: Secret<string>, ticket?: HashTicket): Promise<string> {
     const nfc = boundedNfc(password);
     if (nfc === undefined) throw validationFailed([{ field: 'password', reason: 'too_long' }]);
-    return this.#run(nfc, (bytes) => this.#backend.argon2Hash(bytes, this.parameters));
+    return this.#run(nfc, ticket, (bytes) => this.#backend.argon2Hash(bytes, this.parameters));
   }
 
   /**
@@ -139,11 +148,11 @@ export class PasswordHasher {
    * {@link MAX_PASSWORD_BYTES} is refused without hashing. Rejects with `HasherBusyError` when the
    * queue is full, and with a `TypeError` (naming no value) for a stored hash of another format.
    */
-  async verify(storedHash: string, password: Secret<string>): Promise<PasswordVerification> {
+  async verify(storedHash: string, password: Secret<string>, ticket?: HashTicket): Promise<PasswordVerification> {
     const scheme = schemeOf(storedHash);
     const nfc = boundedNfc(password);
     if (nfc === undefined) return REFUSED;
-    const ok = await this.#run(nfc, (bytes) =>
+    const ok = await this.#run(nfc, ticket, (bytes) =>
       scheme === 'bcrypt' ? this.#backend.bcryptVerify(bytes, storedHash) : this.#backend.argon2Verify(storedHash, bytes),
     );
     if (!ok) return REFUSED;
@@ -154,16 +163,19 @@ export class PasswordHasher {
    * For an unknown account: one real argon2id verification at the current parameters against a
    * hash that matches no password, through the same queue, so the caller's answer costs the same
    * time as a wrong password's. Always `false`; the caller answers exactly as for a wrong password.
+   * It runs in the `dummy` lane (spare room only) from `source` when one is given.
    */
-  async dummyVerify(password: Secret<string>): Promise<false> {
+  async dummyVerify(password: Secret<string>, source?: string): Promise<false> {
     const nfc = boundedNfc(password);
     if (nfc === undefined) return false;
-    await this.#run(nfc, (bytes) => this.#backend.argon2Verify(this.#dummyHash, bytes));
+    const ticket: HashTicket | undefined = source === undefined ? undefined : { source, lane: 'dummy' };
+    await this.#run(nfc, ticket, (bytes) => this.#backend.argon2Verify(this.#dummyHash, bytes));
     return false;
   }
 
-  #run<T>(nfc: string, work: (bytes: Buffer) => Promise<T>): Promise<T> {
-    const pending = this.#queue.submit(async () => {
+  #run<T>(nfc: string, ticket: HashTicket | undefined, work: (bytes: Buffer) => Promise<T>): Promise<T> {
+    const lane = ticket?.lane;
+    const pending = this.#queue.submit(ticket, async () => {
       const bytes = Buffer.from(nfc, 'utf8');
       try {
         return await work(bytes);
@@ -171,10 +183,10 @@ export class PasswordHasher {
         bytes.fill(0);
       }
     });
-    if (pending === undefined) throw new HasherBusyError(this.#queue.estimatedWaitMs() / 1000);
+    if (pending === undefined) throw new HasherBusyError(this.#queue.estimatedWaitMs(lane) / 1000);
     // Queued, then dropped at its turn for having waited past maxWaitMs: the same refusal, later.
     return pending.catch((error: unknown) => {
-      throw error instanceof WorkExpiredError ? new HasherBusyError(this.#queue.estimatedWaitMs() / 1000) : error;
+      throw error instanceof WorkExpiredError ? new HasherBusyError(this.#queue.estimatedWaitMs(lane) / 1000) : error;
     });
   }
 

@@ -10,6 +10,11 @@
  */
 export interface PasswordTokenStore {
   issue(tokenHash: string, userId: string, now: number, expiresAt: number): Promise<void>;
+  /**
+   * The user id of a token that is unused and unexpired at `now`, changing nothing: what a
+   * service checks before it records its entry; only `consume` decides who uses the token.
+   */
+  findUsable(tokenHash: string, now: number): Promise<string | undefined>;
   /** Marks the token used; resolves with its user id when this call used it, else `undefined`. */
   consume(tokenHash: string, now: number): Promise<string | undefined>;
 }

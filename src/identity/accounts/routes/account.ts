@@ -41,7 +41,8 @@ export async function accountRoutes(
       config: { access: 'public', idempotency: false, rateLimit: limit },
       schema: {
         summary: 'Self-registration (only when RAMPART_SELF_REGISTRATION=true, else 403)',
-        description: 'A taken email answers 409 `conflict`.',
+        description:
+          'A taken email is answered exactly as a new one (201 and a user-shaped body whose id names no account); no account is created or changed, and the attempt is audited.',
         tags: ['auth'],
         body: RegisterBody,
         response: { 201: UserJson },

@@ -18,6 +18,8 @@ import type { TokenGrant } from '../../tokens/services/token-grant.js';
 import type { RampartConfig } from '../../../kernel/config.js';
 import type { Identity } from '../../compose.js';
 import { UserJson, userJson } from './user-json.js';
+import { readDeviceCookie, setDeviceCookie } from './device-cookie.js';
+import type { Secret } from '../../../kernel/domain/secret.js';
 
 const LoginBody = Type.Object(
   {
@@ -25,6 +27,14 @@ const LoginBody = Type.Object(
     password: Type.String({ minLength: 1, maxLength: 1024 }),
     device_name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     mode: Type.Optional(Type.Union([Type.Literal('token'), Type.Literal('cookie')])),
+    device_token: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 300,
+        description:
+          'The `device_token` of an earlier login of this account (token-mode clients; browsers send the `rampart_device` cookie)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -60,7 +70,20 @@ const MfaRequired = Type.Object(
   { additionalProperties: false },
 );
 
-const RefreshBody = Type.Object({ refresh_token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+const RefreshBody = Type.Object(
+  {
+    refresh_token: Type.String({ minLength: 1, maxLength: 200 }),
+    org: Type.Optional(
+      Type.String({
+        minLength: 2,
+        maxLength: 64,
+        pattern: '^[A-Za-z0-9_-]+$',
+        description: "Org id or slug: the new access token carries it, and the caller's permissions there in scope",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 const Grant = Type.Object(
   {
@@ -70,6 +93,17 @@ const Grant = Type.Object(
     refresh_token: Type.String(),
     session_id: Type.String(),
     user: UserJson,
+  },
+  { additionalProperties: false },
+);
+
+/** A token login's answer: the grant and the device token to send back at the next login. */
+const LoginGrant = Type.Object(
+  {
+    ...Grant.properties,
+    device_token: Type.String({
+      description: 'Send it back as `device_token` at the next login of this account: it passes the account-wide throttle',
+    }),
   },
   { additionalProperties: false },
 );
@@ -130,11 +164,20 @@ export async function authRoutes(
     request: FastifyRequest,
     reply: FastifyReply,
     grant: TokenGrant | CookieGrant,
-  ): Promise<Static<typeof Grant> | Static<typeof CookieLogin>> {
-    if (!('kind' in grant)) return grantJson(grant);
+  ): Promise<Static<typeof LoginGrant> | Static<typeof Grant> | Static<typeof CookieLogin>> {
+    // The device token of decision 011: a cookie (after the session cookie), and in a token answer's body.
+    const device: Secret<string> | undefined = 'deviceToken' in grant ? (grant as { deviceToken: Secret<string> }).deviceToken : undefined;
+    const deviceCookie = (): void => {
+      if (device !== undefined) reply.header('set-cookie', setDeviceCookie(device, new URL(config.publicUrl).protocol === 'https:'));
+    };
+    if (!('kind' in grant)) {
+      deviceCookie();
+      return device === undefined ? grantJson(grant) : { ...grantJson(grant), device_token: device.reveal() };
+    }
     // Fixation: whatever session cookie came with the login is dead now; the new one replaces it.
     await identity.cookieSessions.endPresented(request.headers.cookie, 'privilege_change');
     reply.header('set-cookie', setSessionCookie(grant.cookie));
+    deviceCookie();
     return cookieLoginJson(grant);
   }
 
@@ -146,19 +189,27 @@ export async function authRoutes(
       schema: {
         summary: 'Password login: an access token and a rotating refresh token, or (mode "cookie") a browser session',
         description:
-          'A wrong email and a wrong password get the same 401 `invalid_credentials`. During an account backoff (after 5 consecutive failures) the answer is that same 401. Past the login rate limits, 429 with Retry-After. ' +
+          'A wrong email and a wrong password get the same 401 `invalid_credentials`. During an account backoff (after 5 consecutive failures) an attempt from a device that has not signed in to the account before gets that same 401. Past the login rate limits (per address or IPv6 /64, per (account, address), and RAMPART_LOGIN_ACCOUNT_LIMIT untrusted attempts per account per 15 minutes), or when the password hasher cannot take the attempt, 429 with Retry-After. ' +
+          'Every successful login sets the `rampart_device` cookie (HttpOnly; SameSite=Strict; Path=/api/v1/auth) and, in token mode, returns `device_token`: sent back (cookie, or `device_token` in the body) it passes the account-wide limit and backoff (docs/decisions/011-login-throttling.md). ' +
           'With `mode: "cookie"` the answer sets `__Host-rampart_session` (HttpOnly; Secure; SameSite=Strict; Path=/; a new session id at every login, idle and absolute timeouts RAMPART_SESSION_IDLE_TIMEOUT / RAMPART_SESSION_ABSOLUTE_TIMEOUT) and returns `{session_id, csrf_token, user}`; the request needs an allowed `Origin` (or `Sec-Fetch-Site: same-origin`), else 403 `csrf_failed`. ' +
           'With a `DPoP` header (RFC 9449 proof, htm POST, htu this URL) a token login binds the refresh tokens to the proof key: every refresh then needs a fresh proof by that key (401 `dpop_invalid` otherwise).',
         tags: ['auth'],
         body: LoginBody,
-        response: { 200: Type.Union([Grant, CookieLogin, MfaRequired]) },
+        response: { 200: Type.Union([LoginGrant, CookieLogin, MfaRequired]) },
       },
     },
     async (request, reply) => {
-      const { email, password, device_name: deviceName, mode } = request.body;
+      const { email, password, device_name: deviceName, mode, device_token: bodyDevice } = request.body;
       const binding = await bindingOf(request, mode, '/api/v1/auth/login');
+      const deviceToken = bodyDevice ?? readDeviceCookie(request.headers.cookie);
       const outcome = await identity.login.login(
-        { email, password: secret(password), binding, ...(deviceName === undefined ? {} : { deviceName }) },
+        {
+          email,
+          password: secret(password),
+          binding,
+          ...(deviceName === undefined ? {} : { deviceName }),
+          ...(deviceToken === undefined ? {} : { deviceToken }),
+        },
         contextOf(request),
       );
       if ('mfaToken' in outcome) return { mfa_required: true, mfa_token: outcome.mfaToken.reveal(), methods: [...outcome.methods] };
@@ -174,10 +225,11 @@ export async function authRoutes(
         summary: 'The second step of a login: a TOTP code or a recovery code for the mfa_token',
         description:
           'A wrong, replayed or used code is 401 `invalid_credentials`. After 5 attempts, or 5 minutes, or once used, the mfa_token is 401 `token_invalid`: log in again. ' +
+          "Each code checked also spends one of the account's attempts at that kind of code (RAMPART_GUESS_LIMIT per RAMPART_GUESS_WINDOW, shared with every route that checks a code); a new mfa_token does not renew them: past them 429 `rate_limited` with Retry-After. " +
           'The session opens here: `mode: "cookie"` (and its Origin check) and a `DPoP` header (htu this URL) work as on the login.',
         tags: ['auth'],
         body: MfaVerifyBody,
-        response: { 200: Type.Union([Grant, CookieLogin]) },
+        response: { 200: Type.Union([LoginGrant, CookieLogin]) },
       },
     },
     async (request, reply) => {
@@ -195,7 +247,8 @@ export async function authRoutes(
         summary: 'Rotate a refresh token: a new access token and refresh token; the old one is spent',
         description:
           `Presenting a spent refresh token revokes the whole session (401 \`session_revoked\`), except within RAMPART_REFRESH_REUSE_GRACE (${config.refreshReuseGrace} s here) of its rotation, when the same successor is returned. ` +
-          'A session whose login carried a DPoP proof needs a fresh proof by the same key in the `DPoP` header (htm POST, htu this URL, iat within 60 s, a jti never used before); without it 401 `dpop_invalid`, and nothing changes.',
+          'A session whose login carried a DPoP proof needs a fresh proof by the same key in the `DPoP` header (htm POST, htu this URL, iat within 60 s, a jti never used before); without it 401 `dpop_invalid`, and nothing changes. ' +
+          "With `org` (id or slug), the new access token carries `org` and, in `scope`, the caller's permissions in that org (without it, the caller's platform permissions); an org the caller is not an active member of is 404 `not_found` and the refresh token is not spent.",
         tags: ['auth'],
         body: RefreshBody,
         response: { 200: Grant },
@@ -203,10 +256,15 @@ export async function authRoutes(
     },
     async (request) =>
       grantJson(
-        await identity.refresh.refresh(secret(request.body.refresh_token), contextOf(request), {
-          proof: headerOf(request, 'dpop'),
-          target: { method: 'POST', url: urlOf('/api/v1/auth/refresh') },
-        }),
+        await identity.refresh.refresh(
+          secret(request.body.refresh_token),
+          contextOf(request),
+          {
+            proof: headerOf(request, 'dpop'),
+            target: { method: 'POST', url: urlOf('/api/v1/auth/refresh') },
+          },
+          request.body.org,
+        ),
       ),
   );
 
@@ -238,10 +296,11 @@ export async function authRoutes(
       const principal = request.principal;
       const sessionId = principal?.sessionId;
       if (principal === undefined || sessionId === undefined) throw new DomainError('forbidden', 'This credential has no session to end');
-      await identity.revoker.revoke(sessionId, 'logout');
-      await identity.cookieSessions.record('auth.logout', principal.id, sessionId, contextOf(request), {
-        mode: principal.via === 'cookie' ? 'cookie' : 'token',
-      });
+      // Entry first: a log that cannot record leaves the session live (503 audit_unavailable).
+      const details = { mode: principal.via === 'cookie' ? 'cookie' : 'token' };
+      await identity.cookieSessions.recordThen('auth.logout', principal.id, sessionId, contextOf(request), details, () =>
+        identity.revoker.revoke(sessionId, 'logout'),
+      );
       if (principal.via === 'cookie') reply.header('set-cookie', clearSessionCookie());
       return reply.code(204).send();
     },

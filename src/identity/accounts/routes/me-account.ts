@@ -7,7 +7,15 @@ import type { Identity } from '../../compose.js';
 import { userActor } from '../../../kernel/http/request-context.js';
 
 const PasswordBody = Type.Object(
-  { current_password: Type.String({ minLength: 1, maxLength: 1024 }), new_password: Type.String({ minLength: 1, maxLength: 1024 }) },
+  {
+    current_password: Type.String({ minLength: 1, maxLength: 1024 }),
+    new_password: Type.String({ minLength: 1, maxLength: 1024 }),
+    revoke_api_keys: Type.Optional(Type.Boolean({ description: 'Also revoke every live API key of the caller (default false)' })),
+  },
+  { additionalProperties: false },
+);
+const PasswordChangedJson = Type.Object(
+  { revoked_api_keys: Type.Array(Type.String(), { description: 'Ids of the API keys this change revoked' }) },
   { additionalProperties: false },
 );
 export const SessionJson = Type.Object(
@@ -46,13 +54,25 @@ export async function meAccountRoutes(app: FastifyInstance, identity: Pick<Ident
     '/api/v1/me/password',
     {
       config: { access: 'authenticated', idempotency: false },
-      schema: { summary: 'Change the password; every other session is revoked', tags, body: PasswordBody, response: { 204: Type.Null() } },
+      schema: {
+        summary: 'Change the password; every other session is revoked, and with `revoke_api_keys: true` every API key',
+        description:
+          'The current password is the proof of a fresh authentication: no step-up is needed, and the session counts as stepped up ' +
+          "afterwards. A wrong current password: 401 `invalid_credentials`. Each attempt spends one of the account's password " +
+          'attempts (RAMPART_GUESS_LIMIT per RAMPART_GUESS_WINDOW, shared with `POST /api/v1/auth/step-up`): past them 429 ' +
+          '`rate_limited` with Retry-After, and nothing changes. Without `revoke_api_keys` (or with `false`): 204. With ' +
+          '`revoke_api_keys: true`: 200 `{revoked_api_keys: [id…]}`, the ids of the keys revoked, at once on every instance.',
+        tags,
+        body: PasswordBody,
+        response: { 200: PasswordChangedJson, 204: Type.Null() },
+      },
     },
     async (request, reply) => {
       const actor = userActor(request);
-      const { current_password: current, new_password: next } = request.body;
-      await accountPassword.change(actor.userId, actor.sessionId, secret(current), secret(next), actor);
-      return reply.code(204).send();
+      const { current_password: current, new_password: next, revoke_api_keys: revokeApiKeys = false } = request.body;
+      const changed = await accountPassword.change(actor.userId, actor.sessionId, secret(current), secret(next), actor, { revokeApiKeys });
+      if (!revokeApiKeys) return reply.code(204).send();
+      return reply.code(200).send({ revoked_api_keys: [...changed.revokedApiKeys] });
     },
   );
 

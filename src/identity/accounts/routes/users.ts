@@ -8,6 +8,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { validationFailed } from '../../../kernel/domain/errors.js';
 import { secret } from '../../../kernel/domain/secret.js';
+import { NameString } from '../../../kernel/http/names.js';
 import type { RampartConfig } from '../../../kernel/config.js';
 import type { Identity } from '../../compose.js';
 import { accountRoutes } from './account.js';
@@ -17,7 +18,8 @@ import { UserJson, userJson } from './user-json.js';
 
 const MANAGE = { permission: 'users.manage', scope: 'platform' } as const;
 const Email = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$' });
-const Name = Type.String({ minLength: 1, maxLength: 200 });
+/** A display name: shown in consoles and logs, so no control characters (kernel/http/names.ts). */
+const Name = NameString({ maxLength: 200 });
 
 const CreateBody = Type.Object(
   { email: Email, password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })), name: Type.Optional(Name) },

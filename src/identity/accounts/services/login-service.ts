@@ -1,43 +1,63 @@
 /**
- * Password login (test/fixtures/spec-api-v1.md, "Authentication"). The rules it enforces, in order:
- * 1. the login limits (per IP, per (IP, account)) → 429 with Retry-After;
- * 2. an unknown account, or one without a password, costs one dummy argon2id verification and is
- *    answered exactly like a wrong password (same status, body and headers), so neither the answer
- *    nor its timing tells whether the account exists;
- * 3. during the account's backoff (after 5 consecutive failures: 1 s, 2 s, 4 s … at most 15 min,
- *    never a permanent lockout) the attempt is refused with that same 401, after the same dummy
- *    verification — a 429 would tell an attacker the account exists; it is not counted, so
- *    hammering does not lengthen the backoff (docs/decisions/003-identity-core.md);
- * 4. a wrong password counts a failure; a disabled account is refused with the same 401;
- * 5. success resets the count and rehashes a hash with old parameters (bcrypt imports, older
- *    argon2 costs); a full hasher queue, or one whose estimated wait passes
- *    RAMPART_LOGIN_MAX_WAIT_MS, answers 429 with Retry-After at once (and a hash still queued when
- *    it has waited that long, at its turn), audited `hasher_busy`, the same for a known and an
- *    unknown account;
- * 6. a user with a confirmed second factor gets an MFA challenge instead of a session
+ * Password login (test/fixtures/spec-api-v1.md, "Authentication"; the throttling model is
+ * docs/decisions/011-login-throttling.md). The rules it enforces, in order:
+ * 1. the per-source and per-(account, source) limits (a source is an IPv4 address or an IPv6
+ *    /64) → 429 with Retry-After, counted before anything is hashed;
+ * 2. trust: an attempt from a device that signed in to the account before (a valid device token,
+ *    a DPoP key a session of the account was bound to, or the same source and user agent as a
+ *    past sign-in, all since the last password change) passes the account-wide throttle; any
+ *    other attempt — and every attempt at an unknown email — spends one of the account's
+ *    RAMPART_LOGIN_ACCOUNT_LIMIT untrusted attempts per 15 minutes, counted atomically before
+ *    hashing (→ 429 with Retry-After), so concurrent attempts cannot overshoot;
+ * 3. an unknown account, or one without a password, costs one dummy argon2id verification (in
+ *    the hasher's spare room only) and is answered exactly like a wrong password (same status,
+ *    body and headers), so neither the answer nor its timing tells whether the account exists;
+ * 4. an untrusted attempt during the account's backoff (after 5 consecutive failures: 1 s, 2 s,
+ *    4 s … at most 15 min) is refused with that same 401 after the same dummy verification, not
+ *    counted; a trusted one is not held by the backoff;
+ * 5. a wrong password counts a failure; a disabled account is refused with the same 401;
+ * 6. success resets the count and rehashes a hash with old parameters (bcrypt imports, older
+ *    argon2 costs); a hasher that cannot admit the hash (its queue full for this lane or source,
+ *    or the estimated wait past RAMPART_LOGIN_MAX_WAIT_MS) answers 429 with Retry-After at once,
+ *    audited `hasher_busy`, the same for a known and an unknown account;
+ * 7. a user with a confirmed second factor gets an MFA challenge instead of a session
  *    (identity/mfa/services/mfa-login.ts), which opens the session through {@link LoginService.grant};
- * 7. the session is a token session (access + refresh token, the refresh tokens bound to a DPoP
+ * 8. the session is a token session (access + refresh token, the refresh tokens bound to a DPoP
  *    key when the login carried a proof) or, with `mode: "cookie"`, a browser session
- *    (identity/browser/services/cookie-sessions.ts): a new id whatever cookie the browser held before.
- * Every attempt, both outcomes, is audited with IP, user agent and request id — never the password.
+ *    (identity/browser/services/cookie-sessions.ts): a new id whatever cookie the browser held
+ *    before; either way the answer carries a new device token for this account;
+ * 9. entry first (kernel/audited-change.ts): once the credentials are proven, the success entry
+ *    (or, for an enrolled user, the challenge's) is recorded before anything is stored — the reset
+ *    of the failure count, a rehash, the session or the challenge. A log that cannot record answers
+ *    503 `audit_unavailable` and no session exists.
+ * Every attempt, both outcomes, is audited with IP, user agent and request id — never the
+ * password, and the typed email only when it names an existing account (else its keyed digest).
  */
 import { DomainError } from '../../../kernel/domain/errors.js';
 import type { Secret } from '../../../kernel/domain/secret.js';
 import { normaliseEmail, SYSTEM_ORG_SLUG, type User } from '../domain/user.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
 import { newRefreshToken, hashRefreshToken } from '../../tokens/crypto/refresh-token.js';
-import type { AuditLog } from '../../../kernel/ports/audit-log.js';
+import type { AuditEvent, AuditLog } from '../../../kernel/ports/audit-log.js';
 import type { Clock } from '../../../kernel/ports/clock.js';
 import type { SessionStore } from '../../sessions/ports/session-store.js';
 import { newSessionFields } from '../../sessions/services/new-session.js';
 import type { UserStore } from '../ports/user-store.js';
 import type { CookieGrant, CookieSessions } from '../../browser/services/cookie-sessions.js';
+import { auditedChange } from '../../../kernel/audited-change.js';
 import type { LoginLimiter } from './login-limiter.js';
-import type { MfaChallenge, SessionBinding, SessionGranter } from '../../mfa/services/mfa-login.js';
+import type { MfaChallenge, MfaLogin, SessionBinding, SessionGranter } from '../../mfa/services/mfa-login.js';
 import type { RequestContext } from '../../../kernel/domain/request-context.js';
 import type { FactorMethod } from '../../mfa/services/second-factor.js';
 import type { TokenGrant } from '../../tokens/services/token-grant.js';
 import type { TokenService } from '../../tokens/services/token-service.js';
+import type { DeviceTokens } from '../crypto/device-token.js';
+import type { HashLane, HashTicket } from '../crypto/fair-hash-queue.js';
+import type { LoginIdentifierDigest } from '../crypto/login-identifier.js';
+import { loginSourceKey } from '../domain/login-source.js';
+import { judgeTrust, TRUST_HISTORY_LIMIT, TRUST_WINDOW_MS, type LoginTrust } from '../domain/login-trust.js';
+import type { SignInHistory } from '../ports/sign-in-history.js';
+import { USER_AGENT_MAX } from '../../sessions/services/new-session.js';
 
 export interface LoginRequest {
   readonly email: string;
@@ -45,7 +65,12 @@ export interface LoginRequest {
   readonly deviceName?: string;
   /** What kind of session to open (default: a token session, unbound). */
   readonly binding?: SessionBinding;
+  /** The device token the client presented (cookie or body), unverified. */
+  readonly deviceToken?: string;
 }
+
+/** A session opened by a login, with the device token the client keeps for the next one. */
+export type LoginGrant = (TokenGrant | CookieGrant) & { readonly deviceToken: Secret<string> };
 
 export interface LoginServiceOptions {
   readonly users: UserStore;
@@ -58,9 +83,15 @@ export interface LoginServiceOptions {
   /** Refresh-token (and session) lifetime in seconds. */
   readonly refreshTtlSeconds: number;
   /** The MFA challenge of an enrolled user; without it, no account has a second factor. */
-  readonly mfa?: { challenge(user: User, deviceName: string | undefined, context: RequestContext): Promise<MfaChallenge | undefined> };
+  readonly mfa?: Pick<MfaLogin, 'challenge'>;
   /** Browser sessions; without it, `mode: "cookie"` is refused. */
-  readonly cookieSessions?: Pick<CookieSessions, 'open'>;
+  readonly cookieSessions?: Pick<CookieSessions, 'prepare'>;
+  /** The account's past sign-ins: what tells a device that signed in before. */
+  readonly history: SignInHistory;
+  /** Issues and checks device tokens. */
+  readonly deviceTokens: DeviceTokens;
+  /** The keyed digest an unknown typed email is audited as. */
+  readonly identifiers: LoginIdentifierDigest;
 }
 
 /** The one refusal for every credential failure: identical whatever the cause. */
@@ -68,7 +99,17 @@ function invalidCredentials(): DomainError {
   return new DomainError('invalid_credentials', 'The email or password is not correct');
 }
 
-type FailureReason = 'unknown_account' | 'backoff' | 'wrong_password' | 'disabled' | 'rate_limited' | 'hasher_busy';
+type FailureReason = 'unknown_account' | 'backoff' | 'wrong_password' | 'disabled' | 'rate_limited' | 'account_limited' | 'hasher_busy';
+
+/** An attempt as the throttle sees it: its source, and what it showed of its device. */
+interface Attempt {
+  readonly email: string;
+  readonly source: string;
+  readonly trust: LoginTrust;
+  readonly context: RequestContext;
+}
+
+const UNTRUSTED: LoginTrust = Object.freeze({ trusted: undefined, recent: false });
 
 export class LoginService implements SessionGranter {
   readonly #o: LoginServiceOptions;
@@ -77,52 +118,63 @@ export class LoginService implements SessionGranter {
     this.#o = options;
   }
 
-  async login(request: LoginRequest, context: RequestContext): Promise<TokenGrant | CookieGrant | MfaChallenge> {
+  async login(request: LoginRequest, context: RequestContext): Promise<LoginGrant | MfaChallenge> {
     const email = normaliseEmail(request.email);
-    try {
-      await this.#o.limiter.check(context.ip, email);
-    } catch (error) {
-      if (error instanceof DomainError && error.code === 'rate_limited') await this.#failed(undefined, email, 'rate_limited', context);
-      throw error;
-    }
+    const source = loginSourceKey(context.ip);
     const user = await this.#o.users.findByEmail(email);
-    const hashing = <T>(work: () => Promise<T>): Promise<T> => this.#hashing(user, email, context, work);
+    await this.#limited(user, { email, source, trust: UNTRUSTED, context }, 'rate_limited', () =>
+      this.#o.limiter.checkSource(source, email),
+    );
+    const attempt: Attempt = { email, source, trust: await this.#trust(user, request, source, context), context };
+    if (attempt.trust.trusted === undefined) {
+      await this.#limited(user, attempt, 'account_limited', () => this.#o.limiter.checkAccount(email));
+    }
+    const hashing = <T>(work: () => Promise<T>): Promise<T> => this.#hashing(user, attempt, work);
     if (user === undefined || user.passwordHash === null) {
-      await hashing(() => this.#o.hasher.dummyVerify(request.password));
-      return this.#refuse(user, email, 'unknown_account', context);
+      await hashing(() => this.#o.hasher.dummyVerify(request.password, source));
+      return this.#refuse(user, attempt, 'unknown_account');
     }
     const now = this.#o.clock.now();
-    if (user.nextLoginAt !== null && now < user.nextLoginAt) {
-      await hashing(() => this.#o.hasher.dummyVerify(request.password));
-      return this.#refuse(user, email, 'backoff', context);
+    if (attempt.trust.trusted === undefined && user.nextLoginAt !== null && now < user.nextLoginAt) {
+      await hashing(() => this.#o.hasher.dummyVerify(request.password, source));
+      return this.#refuse(user, attempt, 'backoff');
     }
     const passwordHash = user.passwordHash;
-    const verification = await hashing(() => this.#o.hasher.verify(passwordHash, request.password));
+    const ticket: HashTicket = { source, lane: laneOf(attempt.trust) };
+    const verification = await hashing(() => this.#o.hasher.verify(passwordHash, request.password, ticket));
     if (!verification.ok) {
       await this.#o.users.recordLoginFailure(user.id, now);
-      return this.#refuse(user, email, 'wrong_password', context);
+      return this.#refuse(user, attempt, 'wrong_password');
     }
-    if (user.status !== 'active') return this.#refuse(user, email, 'disabled', context);
-    await this.#o.users.recordLoginSuccess(user.id, now, verification.needsRehash ? await this.#rehash(request.password) : undefined);
-    const challenge = await this.#o.mfa?.challenge(user, request.deviceName, context);
+    if (user.status !== 'active') return this.#refuse(user, attempt, 'disabled');
+    const rehash = verification.needsRehash ? await this.#rehash(request.password, ticket) : undefined;
+    // The password is proven: the count's reset (and the rehash) is stored with the session or the
+    // challenge, after its entry.
+    const proven = (): Promise<void> => this.#o.users.recordLoginSuccess(user.id, now, rehash);
+    const challenge = await this.#o.mfa?.challenge(user, request.deviceName, context, proven);
     if (challenge !== undefined) return challenge;
-    return this.grant(user, request.deviceName, context, undefined, request.binding);
+    return this.grant(user, request.deviceName, context, undefined, request.binding, proven);
   }
 
-  /** Opens the session of a user whose credentials are proven, and audits the login. */
+  /**
+   * Opens the session of a user whose credentials are proven, entry first: the `auth.login` entry
+   * (naming the session id, drawn beforehand) is durable before `alongside` (the rest of the
+   * proven login's change) and the session are stored.
+   */
   async grant(
     user: User,
     deviceName: string | undefined,
     context: RequestContext,
     method?: FactorMethod,
     binding: SessionBinding = { mode: 'token' },
-  ): Promise<TokenGrant | CookieGrant> {
-    let grant: TokenGrant | CookieGrant;
+    alongside?: () => Promise<void>,
+  ): Promise<LoginGrant> {
+    let opening: { readonly sessionId: string; open(): Promise<TokenGrant | CookieGrant> };
     if (binding.mode === 'cookie') {
       if (this.#o.cookieSessions === undefined) throw new Error('browser sessions are not configured');
-      grant = await this.#o.cookieSessions.open(user, deviceName, context);
+      opening = this.#o.cookieSessions.prepare(user, deviceName, context);
     } else {
-      grant = await this.#openSession(user, deviceName, context, binding.dpopJkt);
+      opening = this.#prepareSession(user, deviceName, context, binding.dpopJkt);
     }
     const details: Record<string, string> = { mode: binding.mode };
     if (method !== undefined) details.method = method;
@@ -131,67 +183,120 @@ export class LoginService implements SessionGranter {
       details.binding = 'dpop';
       details.thumbprint = binding.dpopJkt;
     }
-    await this.#o.audit.record({
+    const event: AuditEvent = {
       org: SYSTEM_ORG_SLUG,
       actor: { type: 'user', id: user.id },
       action: 'auth.login',
-      resource: grant.sessionId,
+      resource: opening.sessionId,
       result: 'success',
       sourceIp: context.ip,
       requestId: context.requestId,
       ...(context.userAgent === undefined ? {} : { userAgent: context.userAgent }),
       details,
       subject: user.id,
+    };
+    const grant = await auditedChange(this.#o.audit, event, async () => {
+      await alongside?.();
+      return opening.open();
     });
-    return grant;
+    // OWASP device cookie: this device has now signed in; its next attempts pass the account-wide throttle.
+    return Object.freeze({ ...grant, deviceToken: this.#o.deviceTokens.issue(user.id, this.#o.clock.now()) });
+  }
+
+  /**
+   * What the attempt shows of a device that signed in to `user` before (domain/login-trust.ts).
+   * A device token past its own budget, and a history that cannot be read, earn no trust (fail closed).
+   */
+  async #trust(user: User | undefined, request: LoginRequest, source: string, context: RequestContext): Promise<LoginTrust> {
+    if (user === undefined) return UNTRUSTED;
+    const now = this.#o.clock.now();
+    const since = Math.max(now - TRUST_WINDOW_MS, user.passwordChangedAt ?? 0);
+    const token = request.deviceToken === undefined ? undefined : this.#o.deviceTokens.verify(request.deviceToken, user.id, now);
+    const tokenCounts = token !== undefined && (await this.#o.limiter.withinDeviceBudget(token.deviceId));
+    try {
+      const history = await this.#o.history.recent(user.id, since, TRUST_HISTORY_LIMIT);
+      const dpopJkt = request.binding?.mode === 'token' ? request.binding.dpopJkt : undefined;
+      return judgeTrust(
+        {
+          source,
+          userAgent: context.userAgent?.slice(0, USER_AGENT_MAX),
+          dpopJkt,
+          deviceTokenIssuedAt: tokenCounts ? token.issuedAt : undefined,
+        },
+        history,
+        since,
+      );
+    } catch {
+      return UNTRUSTED;
+    }
+  }
+
+  /** Runs a limiter check; its refusal (429) is audited with `reason` before it is answered. */
+  async #limited(user: User | undefined, attempt: Attempt, reason: FailureReason, check: () => Promise<void>): Promise<void> {
+    try {
+      await check();
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'rate_limited') await this.#failed(user, attempt, reason);
+      throw error;
+    }
   }
 
   /** Runs a hash of this login; a refusal by the busy hasher (429) is audited before it is answered. */
-  async #hashing<T>(user: User | undefined, email: string, context: RequestContext, work: () => Promise<T>): Promise<T> {
+  async #hashing<T>(user: User | undefined, attempt: Attempt, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'rate_limited') await this.#failed(user, email, 'hasher_busy', context);
+      if (error instanceof DomainError && error.code === 'rate_limited') await this.#failed(user, attempt, 'hasher_busy');
       throw error;
     }
   }
 
   /** A rehash is an upgrade, not a condition of login: a busy hasher postpones it to the next one. */
-  async #rehash(password: Secret<string>): Promise<string | undefined> {
+  async #rehash(password: Secret<string>, ticket: HashTicket): Promise<string | undefined> {
     try {
-      return await this.#o.hasher.hash(password);
+      return await this.#o.hasher.hash(password, ticket);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'rate_limited') return undefined;
       throw error;
     }
   }
 
-  async #openSession(
+  /** A token session drawn (its id and refresh token) but not stored until `open`. */
+  #prepareSession(
     user: User,
     deviceName: string | undefined,
     context: RequestContext,
     dpopJkt: string | undefined,
-  ): Promise<TokenGrant> {
-    const now = this.#o.clock.now();
+  ): { readonly sessionId: string; open(): Promise<TokenGrant> } {
     const refreshToken = newRefreshToken();
-    const fields = newSessionFields(user.id, deviceName, context, now);
+    const fields = newSessionFields(user.id, deviceName, context, this.#o.clock.now());
     const sessionId = fields.id;
-    await this.#o.sessions.create({
-      ...fields,
-      expiresAt: now + this.#o.refreshTtlSeconds * 1000,
-      refreshTokenHash: hashRefreshToken(refreshToken.reveal()),
-      dpopJkt: dpopJkt ?? null,
-    });
-    const access = await this.#o.tokens.issue({ userId: user.id, email: user.email, sessionId });
-    return Object.freeze({ accessToken: access.token, expiresIn: access.expiresIn, refreshToken, sessionId, user });
+    const open = async (): Promise<TokenGrant> => {
+      // Signed first (nothing stored), so storing the session is the last step of the change.
+      const access = await this.#o.tokens.issue({ userId: user.id, email: user.email, sessionId });
+      const now = this.#o.clock.now();
+      await this.#o.sessions.create({
+        ...fields,
+        now,
+        expiresAt: now + this.#o.refreshTtlSeconds * 1000,
+        refreshTokenHash: hashRefreshToken(refreshToken.reveal()),
+        dpopJkt: dpopJkt ?? null,
+      });
+      return Object.freeze({ accessToken: access.token, expiresIn: access.expiresIn, refreshToken, sessionId, user });
+    };
+    return { sessionId, open };
   }
 
-  async #refuse(user: User | undefined, email: string, reason: FailureReason, context: RequestContext): Promise<never> {
-    await this.#failed(user, email, reason, context);
+  async #refuse(user: User | undefined, attempt: Attempt, reason: FailureReason): Promise<never> {
+    await this.#failed(user, attempt, reason);
     throw invalidCredentials();
   }
 
-  async #failed(user: User | undefined, email: string, reason: FailureReason, context: RequestContext): Promise<void> {
+  async #failed(user: User | undefined, attempt: Attempt, reason: FailureReason): Promise<void> {
+    const { context, email } = attempt;
+    // The typed identifier is kept only when it names an account: else it may be a password.
+    const details: Record<string, string> = user === undefined ? { email_digest: this.#o.identifiers.of(email) } : { email };
+    if (attempt.trust.trusted !== undefined) details.trusted = attempt.trust.trusted;
     await this.#o.audit.record({
       org: SYSTEM_ORG_SLUG,
       actor: { type: 'user', id: user?.id ?? null },
@@ -202,8 +307,14 @@ export class LoginService implements SessionGranter {
       sourceIp: context.ip,
       requestId: context.requestId,
       ...(context.userAgent === undefined ? {} : { userAgent: context.userAgent }),
-      details: { email },
+      details,
       ...(user === undefined ? {} : { subject: user.id }),
     });
   }
+}
+
+/** The hasher lane of an attempt: a trusted device first, then an account with a recent sign-in. */
+function laneOf(trust: LoginTrust): HashLane {
+  if (trust.trusted !== undefined) return 'trusted';
+  return trust.recent ? 'recent' : 'account';
 }

@@ -3,10 +3,17 @@
  * (`$2a$`/`$2b$`) or an argon2id PHC string; it is validated and stored as given, never rehashed —
  * login verifies it and upgrades it to the current argon2id parameters. A taken email is skipped;
  * any other bad line fails with its line number and a reason that never quotes the hash.
+ *
+ * Given an audit log, each account is recorded as `user.create` (actor `system`, `imported: true`)
+ * before it is stored (`auditedChange`): when the log cannot record, the import stops with that
+ * error and the account is not created.
  */
 import { storedHashProblem } from '../crypto/password-hasher.js';
 import { newId } from '../../../kernel/crypto/random-id.js';
+import { auditedChange } from '../../../kernel/audited-change.js';
 import { DomainError } from '../../../kernel/domain/errors.js';
+import { SYSTEM_ORG_SLUG } from '../../../kernel/domain/system-org.js';
+import type { AuditEvent, AuditLog } from '../../../kernel/ports/audit-log.js';
 import { normaliseEmail } from '../domain/user.js';
 import type { Clock } from '../../../kernel/ports/clock.js';
 import type { UserStore } from '../ports/user-store.js';
@@ -60,10 +67,12 @@ export function parseImportLine(text: string): ImportLine | string {
 export class UserImport {
   readonly #users: UserStore;
   readonly #clock: Clock;
+  readonly #audit: AuditLog | undefined;
 
-  constructor(users: UserStore, clock: Clock) {
+  constructor(users: UserStore, clock: Clock, audit?: AuditLog) {
     this.#users = users;
     this.#clock = clock;
+    this.#audit = audit;
   }
 
   /** Imports the lines (blank ones ignored); `progress` after each. */
@@ -82,12 +91,34 @@ export class UserImport {
       report.failed.push({ line, reason: parsed });
       return;
     }
+    if ((await this.#users.findByEmail(parsed.email)) !== undefined) {
+      report.skipped += 1;
+      return;
+    }
+    const id = newId('usr');
+    const create = () => this.#users.create({ id, ...parsed, now: this.#clock.now() });
     try {
-      await this.#users.create({ id: newId('usr'), ...parsed, now: this.#clock.now() });
+      if (this.#audit === undefined) await create();
+      else await auditedChange(this.#audit, importEvent(id, line), create);
       report.imported += 1;
     } catch (error) {
       if (!(error instanceof DomainError && error.code === 'conflict')) throw error;
       report.skipped += 1;
     }
   }
+}
+
+/** The entry of one imported account: by the operator (`system`), never the hash. */
+function importEvent(id: string, line: number): AuditEvent {
+  return {
+    org: SYSTEM_ORG_SLUG,
+    actor: { type: 'system', id: null },
+    action: 'user.create',
+    resource: id,
+    result: 'success',
+    sourceIp: null,
+    requestId: null,
+    details: { imported: true, line },
+    subject: id,
+  };
 }

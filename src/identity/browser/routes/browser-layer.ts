@@ -2,7 +2,10 @@
  * Layer 5b, right after authentication: what a browser (cookie) session needs besides the
  * credential check (docs/decisions/007-browser-sessions.md).
  * - CSRF: a cookie-authenticated request of an unsafe method must pass the CSRF rule
- *   (identity/browser/services/csrf-policy.ts), else 403 `csrf_failed` before anything else runs.
+ *   (identity/browser/services/csrf-policy.ts), else 403 `csrf_failed` before anything else runs;
+ *   the refusal is audited first (`auth.csrf_failed`, aggregated against floods). Should the log
+ *   fail, the answer is still the refusal (the request changes nothing either way), and the
+ *   failure is logged.
  * - Privilege changes: after a successful password change, MFA enrolment or MFA removal made
  *   through a cookie session, the session is replaced by a new id; the answer carries the new
  *   cookie and its `X-Rampart-CSRF` token, and the old id is revoked everywhere.
@@ -16,12 +19,15 @@ import { DomainError } from '../../../kernel/domain/errors.js';
 import type { Principal } from '../../../kernel/domain/principal.js';
 import type { CookieGrant } from '../services/cookie-sessions.js';
 import { CSRF_HEADER, type CsrfPolicy } from '../services/csrf-policy.js';
+import type { RequestContext } from '../../../kernel/domain/request-context.js';
+import { requestContext } from '../../../kernel/http/request-context.js';
 
 export interface BrowserSessionLayerOptions {
-  readonly csrf: Pick<CsrfPolicy, 'check'>;
+  readonly csrf: Pick<CsrfPolicy, 'check' | 'refused'>;
   /** Replaces the caller's cookie session after a privilege change; `undefined` if it has ended. */
   readonly rotate: (sessionId: string, userId: string) => Promise<CookieGrant | undefined>;
-  readonly mustEnrol: (userId: string) => Promise<boolean>;
+  /** Whether the user must enrol first; with `refused`, a `true` answer is audited as a refusal of that request. */
+  readonly mustEnrol: (userId: string, refused?: { readonly context: RequestContext; readonly route: string }) => Promise<boolean>;
   /** The caller's factor changed: forget what was cached about it. */
   readonly forget: (userId: string) => void;
 }
@@ -31,6 +37,7 @@ export const PRIVILEGE_CHANGES: ReadonlySet<string> = new Set([
   'POST /api/v1/me/password',
   'POST /api/v1/me/mfa/totp/confirm',
   'DELETE /api/v1/me/mfa/totp',
+  'POST /api/v1/auth/step-up',
 ]);
 
 /** What a user who must enrol may still reach: themselves, the enrolment, the way out. */
@@ -42,6 +49,9 @@ export const MFA_ENROLMENT_ROUTES: ReadonlySet<string> = new Set([
   'POST /api/v1/me/password',
   'POST /api/v1/auth/logout',
   'GET /api/v1/auth/csrf',
+  'POST /api/v1/auth/step-up',
+  // Leaving an org (tenancy) is always possible: a role the user no longer wants never holds them.
+  'DELETE /api/v1/me/orgs/:org',
 ]);
 
 function routeKey(request: FastifyRequest): string {
@@ -61,6 +71,13 @@ const browserSessions: FastifyPluginAsync<BrowserSessionLayerOptions> = async (a
     try {
       if (principal.via === 'cookie') options.csrf.check(request.method, request.headers);
     } catch (error) {
+      if (error instanceof DomainError && error.code === 'csrf_failed' && principal.sessionId !== undefined) {
+        auditRefusal(request, principal, principal.sessionId).then(
+          () => done(error),
+          () => done(error),
+        );
+        return;
+      }
       done(error as Error);
       return;
     }
@@ -68,7 +85,7 @@ const browserSessions: FastifyPluginAsync<BrowserSessionLayerOptions> = async (a
       done();
       return;
     }
-    options.mustEnrol(principal.id).then(
+    options.mustEnrol(principal.id, { context: requestContext(request), route: routeKey(request) }).then(
       (must) =>
         done(
           must
@@ -90,6 +107,23 @@ const browserSessions: FastifyPluginAsync<BrowserSessionLayerOptions> = async (a
       (error: unknown) => done(error as Error),
     );
   });
+
+  /** Audits a CSRF refusal; a log failure is logged here and never changes the refusal. */
+  async function auditRefusal(request: FastifyRequest, principal: Principal, sessionId: string): Promise<void> {
+    const origin = request.headers.origin;
+    try {
+      await options.csrf.refused({
+        userId: principal.id,
+        sessionId,
+        method: request.method,
+        route: request.routeOptions.url ?? '',
+        origin: typeof origin === 'string' ? origin : undefined,
+        context: requestContext(request),
+      });
+    } catch (error) {
+      request.log.error({ err: error }, 'a CSRF refusal could not be audited');
+    }
+  }
 
   /** A privilege change succeeded: forget the cached factor state, and replace a cookie session. */
   async function afterPrivilegeChange(request: FastifyRequest, reply: FastifyReply, principal: Principal): Promise<void> {

@@ -22,7 +22,8 @@ import type { SessionRevokeReason } from '../../sessions/domain/session.js';
 import { SYSTEM_ORG_SLUG } from '../../../kernel/domain/system-org.js';
 import { type User } from '../../accounts/domain/user.js';
 import type { AuditAction } from '../../../kernel/domain/audit-entry.js';
-import type { AuditLog } from '../../../kernel/ports/audit-log.js';
+import type { AuditEvent, AuditLog } from '../../../kernel/ports/audit-log.js';
+import { auditedChange } from '../../../kernel/audited-change.js';
 import type { Authenticator, CredentialRequest } from '../../../kernel/ports/authenticator.js';
 import type { Clock } from '../../../kernel/ports/clock.js';
 import type { SessionStore, StoredSession } from '../../sessions/ports/session-store.js';
@@ -83,19 +84,31 @@ export class CookieSessions implements Authenticator {
     this.touchIntervalMs = Math.min(MAX_TOUCH_INTERVAL_MS, Math.floor(this.#idleMs / 4));
   }
 
-  /** Opens a browser session for `user` (after the password, and the second factor if any). */
-  async open(user: User, deviceName: string | undefined, context: RequestContext): Promise<CookieGrant> {
-    const now = this.#o.clock.now();
+  /**
+   * A browser session for `user` (after the password, and the second factor if any), its id and
+   * secret drawn but nothing stored until `open`: the login records its entry, which names the
+   * id, first (kernel/audited-change.ts).
+   */
+  prepare(
+    user: User,
+    deviceName: string | undefined,
+    context: RequestContext,
+  ): { readonly sessionId: string; open(): Promise<CookieGrant> } {
     const cookieSecret = newCookieSecret();
-    const fields = newSessionFields(user.id, deviceName, context, now);
+    const fields = newSessionFields(user.id, deviceName, context, this.#o.clock.now());
     const sessionId = fields.id;
-    await this.#o.sessions.create({
-      ...fields,
-      expiresAt: now + this.#o.absoluteTimeoutSeconds * 1000,
-      refreshTokenHash: null,
-      cookieSecretHash: hashCookieSecret(cookieSecret),
-    });
-    return this.#grant(sessionId, cookieSecret, user);
+    const open = async (): Promise<CookieGrant> => {
+      const now = this.#o.clock.now();
+      await this.#o.sessions.create({
+        ...fields,
+        now,
+        expiresAt: now + this.#o.absoluteTimeoutSeconds * 1000,
+        refreshTokenHash: null,
+        cookieSecretHash: hashCookieSecret(cookieSecret),
+      });
+      return this.#grant(sessionId, cookieSecret, user);
+    };
+    return { sessionId, open };
   }
 
   #grant(sessionId: string, cookieSecret: Secret<string>, user: User): CookieGrant {
@@ -236,15 +249,29 @@ export class CookieSessions implements Authenticator {
     return entry;
   }
 
-  /** Audits a browser-session event (logout, rotation). */
-  async record(
+  /**
+   * Records a browser-session event (logout), then runs `change` (kernel/audited-change.ts): a log that cannot
+   * record leaves the session as it was (logout answers 503 and the session lives on).
+   */
+  async recordThen<T>(
     action: AuditAction,
     userId: string,
     sessionId: string,
     context: RequestContext,
-    details?: Record<string, string>,
-  ): Promise<void> {
-    await this.#o.audit.record({
+    details: Record<string, string> | undefined,
+    change: () => Promise<T>,
+  ): Promise<T> {
+    return auditedChange(this.#o.audit, this.#event(action, userId, sessionId, context, details), change);
+  }
+
+  #event(
+    action: AuditAction,
+    userId: string,
+    sessionId: string,
+    context: RequestContext,
+    details: Record<string, string> | undefined,
+  ): AuditEvent {
+    return {
       org: SYSTEM_ORG_SLUG,
       actor: { type: 'user', id: userId },
       action,
@@ -255,6 +282,6 @@ export class CookieSessions implements Authenticator {
       ...(context.userAgent === undefined ? {} : { userAgent: context.userAgent }),
       ...(details === undefined ? {} : { details }),
       subject: userId,
-    });
+    };
   }
 }

@@ -7,9 +7,12 @@
  *    `GET /api/v1/auth/csrf`), whatever the origin headers say — an attacker's page cannot read it.
  * Otherwise 403 `csrf_failed`. A present `Origin` that is not allowed is refused even with
  * `Sec-Fetch-Site: same-origin` (a browser sends both honestly; only a forged request disagrees).
+ * A refusal is audited through {@link CsrfPolicy.refused} (`auth.csrf_failed`, aggregated so that a
+ * forging page cannot flood the log: identity/browser/services/csrf-refusal-audit.ts).
  */
 import { csrfTokenMatches, readSessionCookie } from '../crypto/session-cookie.js';
 import { DomainError } from '../../../kernel/domain/errors.js';
+import type { CsrfRefusal, CsrfRefusalAudit } from './csrf-refusal-audit.js';
 
 export const CSRF_HEADER = 'x-rampart-csrf';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -22,9 +25,16 @@ function single(value: string | string[] | undefined): string | undefined {
 
 export class CsrfPolicy {
   readonly #origins: ReadonlySet<string>;
+  readonly #refusals: Pick<CsrfRefusalAudit, 'record'> | undefined;
 
-  constructor(publicUrl: string, corsOrigins: readonly string[]) {
+  constructor(publicUrl: string, corsOrigins: readonly string[], refusals?: Pick<CsrfRefusalAudit, 'record'>) {
     this.#origins = new Set([new URL(publicUrl).origin, ...corsOrigins.map((origin) => new URL(origin).origin)]);
+    this.#refusals = refusals;
+  }
+
+  /** Audits a refusal of {@link CsrfPolicy.check} (or counts it, under the caps). Rejects if the log fails. */
+  refused(refusal: CsrfRefusal): Promise<void> {
+    return this.#refusals === undefined ? Promise.resolve() : this.#refusals.record(refusal);
   }
 
   static isSafe(method: string): boolean {

@@ -2,6 +2,8 @@
  * The caller's TOTP enrolment (test/fixtures/spec-api-v1.md, "The caller"): start, confirm, disable. Answers
  * that hold a secret (the TOTP secret, the recovery codes) opt out of Idempotency-Key replay — a
  * stored answer would keep them in clear — and are `no-store` like every authenticated answer.
+ * Starting an enrolment needs a fresh session (`stepUp`, docs/decisions/012-step-up.md); disabling
+ * takes a current code or a recovery code, itself the fresh proof, under the account's guess budget.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -20,10 +22,12 @@ export async function meMfaRoutes(app: FastifyInstance, identity: Pick<Identity,
   app.post(
     '/api/v1/me/mfa/totp',
     {
-      config: { access: 'authenticated', idempotency: false },
+      config: { access: 'authenticated', idempotency: false, stepUp: true },
       schema: {
         summary: 'Start (or restart) TOTP enrolment: the secret and its otpauth:// URI',
-        description: 'With TOTP already enabled, 409 `conflict`: disable it first.',
+        description:
+          'With TOTP already enabled, 409 `conflict`: disable it first. Needs a login or a `POST /api/v1/auth/step-up` within ' +
+          'RAMPART_STEP_UP_WINDOW: otherwise 401 `step_up_required` with `methods`, the ways to step up.',
         tags,
         response: { 200: Started },
       },
@@ -59,6 +63,10 @@ export async function meMfaRoutes(app: FastifyInstance, identity: Pick<Identity,
       config: { access: 'authenticated' },
       schema: {
         summary: 'Disable TOTP (and its recovery codes) with a current code or a recovery code',
+        description:
+          "A wrong, replayed or used code: 400 `validation_failed`. Each code checked spends one of the account's attempts at that " +
+          'kind of code (RAMPART_GUESS_LIMIT per RAMPART_GUESS_WINDOW, shared with the MFA login step, step-up and `DELETE /api/v1/me`): ' +
+          'past them 429 `rate_limited` with Retry-After, and TOTP stays enabled.',
         tags,
         body: CodeBody,
         response: { 204: Type.Null() },

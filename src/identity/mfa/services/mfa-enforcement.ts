@@ -7,9 +7,17 @@
  *
  * The answer per user is cached for {@link MFA_ENFORCEMENT_TTL_MS}, so an authenticated request
  * costs no database read; this instance forgets a user at once when their factor or role changes
- * here (`forget`), other instances within the TTL.
+ * here (`forget`). A membership or role change anywhere publishes an `authz` event on the
+ * revocation bus: {@link MfaEnforcement.listener} drops every cached answer on every instance as
+ * soon as it arrives (and on a resync, when events may have been lost), so a promotion to owner
+ * or admin is enforced at once, not within the TTL. A refusal is audited as a policy violation
+ * (`mfa.enrolment_required`, a failure).
  */
 import type { UserStore } from '../../accounts/ports/user-store.js';
+import type { AuditAction } from '../../../kernel/domain/audit-entry.js';
+import { userAuditEvent, type RequestContext } from '../../../kernel/domain/request-context.js';
+import type { AuditLog } from '../../../kernel/ports/audit-log.js';
+import type { RevocationListener } from '../../../kernel/ports/revocation-bus.js';
 
 /** Roles whose holders must have a second factor. */
 export const MFA_REQUIRED_ROLES: ReadonlySet<string> = new Set(['owner', 'admin']);
@@ -55,4 +63,26 @@ export class MfaEnforcement {
   forget(userId: string): void {
     this.#cache.delete(userId);
   }
+
+  /**
+   * The revocation-bus listener: an `authz` event (some org's memberships or roles changed, on any
+   * instance) or a resync drops every cached answer — the event names the org, not its members.
+   */
+  listener(): RevocationListener {
+    return {
+      onRevoked: (event) => {
+        if (event.kind === 'authz') this.#cache.clear();
+      },
+      onResync: () => this.#cache.clear(),
+    };
+  }
+}
+
+const REFUSED = 'mfa.enrolment_required' satisfies AuditAction;
+
+/** Records that `route` was refused to `userId` for want of a second factor (a policy violation). */
+export async function recordEnrolmentRequired(audit: AuditLog, userId: string, context: RequestContext, route: string): Promise<void> {
+  await audit.record(
+    userAuditEvent({ userId, action: REFUSED, resource: userId, context, reason: 'mfa_enrollment_required', details: { route } }),
+  );
 }

@@ -5,9 +5,15 @@
  * 2. each verify first spends one of the challenge's 5 attempts (one guarded UPDATE), so no more
  *    than 5 codes are ever checked against a token, however many requests race; an unknown,
  *    expired, used or spent token is 401 `token_invalid`;
- * 3. a wrong, replayed or used code is 401 `invalid_credentials`;
+ * 3. a wrong, replayed or used code is 401 `invalid_credentials`; every code checked also spends
+ *    one attempt of the account's guess budget, which no new `mfa_token` resets: past it 429
+ *    `rate_limited` with Retry-After (docs/decisions/012-step-up.md);
  * 4. a right code consumes the challenge (one winner) and opens the session, as a login would;
- * 5. every attempt is audited — never the token or the code.
+ * 5. every attempt is audited — never the token or the code;
+ * 6. entry first (kernel/audited-change.ts): a challenge is stored, and a verified one consumed
+ *    and its session opened, only once the entry (`auth.mfa.challenge`, `auth.login`) is durable.
+ *    What a check spends to stay safe — the challenge's attempt (rule 2), the TOTP step or the
+ *    recovery code (replay protection, second-factor.ts) — is spent before it, as the check itself.
  */
 import { hashMfaToken, newMfaToken } from '../crypto/mfa-token.js';
 import { DomainError } from '../../../kernel/domain/errors.js';
@@ -23,6 +29,8 @@ import type { RequestContext } from '../../../kernel/domain/request-context.js';
 import { FACTOR_METHODS, type FactorMethod, type SecondFactor } from './second-factor.js';
 import type { CookieGrant } from '../../browser/services/cookie-sessions.js';
 import type { TokenGrant } from '../../tokens/services/token-grant.js';
+import { auditedChange } from '../../../kernel/audited-change.js';
+import { userAuditEvent } from '../../../kernel/domain/request-context.js';
 
 /** Five wrong codes invalidate the token. */
 export const MFA_MAX_ATTEMPTS = 5;
@@ -42,7 +50,11 @@ export interface MfaChallenge {
  */
 export type SessionBinding = { readonly mode: 'token'; readonly dpopJkt?: string } | { readonly mode: 'cookie' };
 
-/** Opens the session once both factors are proven (the login service's own path). */
+/**
+ * Opens the session once both factors are proven (the login service's own path): its entry is
+ * recorded first, then `alongside` runs and the session is stored (a refusal of `alongside`
+ * leaves no session).
+ */
 export interface SessionGranter {
   grant(
     user: User,
@@ -50,6 +62,7 @@ export interface SessionGranter {
     context: RequestContext,
     method: FactorMethod,
     binding?: SessionBinding,
+    alongside?: () => Promise<void>,
   ): Promise<TokenGrant | CookieGrant>;
 }
 
@@ -73,15 +86,26 @@ export class MfaLogin {
     this.#o = Object.freeze({ ...options });
   }
 
-  /** A challenge for `user` when a second factor is enrolled, else `undefined`. */
-  async challenge(user: User, deviceName: string | undefined, context: RequestContext): Promise<MfaChallenge | undefined> {
+  /**
+   * A challenge for `user` when a second factor is enrolled, else `undefined`. Its entry comes
+   * first; then `alongside` (the rest of the password step's change) runs and the challenge is stored.
+   */
+  async challenge(
+    user: User,
+    deviceName: string | undefined,
+    context: RequestContext,
+    alongside?: () => Promise<void>,
+  ): Promise<MfaChallenge | undefined> {
     if ((await this.#o.store.findTotp(user.id))?.confirmed !== true) return undefined;
     const token = newMfaToken();
     const hash = hashMfaToken(token);
     if (hash === null) throw new Error('a new mfa token does not have the mfa token shape');
-    const now = this.#o.clock.now();
-    await this.#o.store.createChallenge(hash, { userId: user.id, deviceName: deviceName ?? null }, now, now + MFA_TOKEN_TTL_MS);
-    await this.#record(user.id, 'auth.mfa.challenge', context);
+    const event = userAuditEvent({ userId: user.id, action: 'auth.mfa.challenge', resource: user.id, context });
+    await auditedChange(this.#o.audit, event, async () => {
+      await alongside?.();
+      const now = this.#o.clock.now();
+      await this.#o.store.createChallenge(hash, { userId: user.id, deviceName: deviceName ?? null }, now, now + MFA_TOKEN_TTL_MS);
+    });
     return Object.freeze({ mfaRequired: true, mfaToken: token, methods: FACTOR_METHODS });
   }
 
@@ -102,18 +126,27 @@ export class MfaLogin {
       await this.#record(null, 'auth.mfa.verify', context, 'token_invalid');
       throw tokenInvalid();
     }
-    const method = await this.#o.factor.check(claim.userId, code);
+    // The account's code budget (second-factor.ts) outlives this token: a new mfa_token does not reset it.
+    const method = await this.#o.factor.check(claim.userId, code).catch(async (error: unknown) => {
+      if (error instanceof DomainError && error.code === 'rate_limited')
+        await this.#record(claim.userId, 'auth.mfa.verify', context, 'rate_limited');
+      throw error;
+    });
     if (method === null) {
       await this.#record(claim.userId, 'auth.mfa.verify', context, 'wrong_code');
       throw new DomainError('invalid_credentials', 'The code is not correct');
     }
     const user = await this.#o.users.findById(claim.userId);
-    const consumed = await this.#o.store.consumeChallenge(hash, this.#o.clock.now());
-    if (consumed === undefined || user === undefined || user.status !== 'active') {
-      await this.#record(claim.userId, 'auth.mfa.verify', context, consumed === undefined ? 'token_invalid' : 'disabled');
+    if (user === undefined || user.status !== 'active') {
+      await this.#record(claim.userId, 'auth.mfa.verify', context, 'disabled');
       throw tokenInvalid();
     }
-    return this.#o.granter.grant(user, claim.deviceName ?? undefined, context, method, binding);
+    // Consumed after the login's entry, with the session: a concurrent verify that consumed it
+    // first leaves this one `not_applied:token_invalid` after its entry, and no session.
+    const consume = async (): Promise<void> => {
+      if ((await this.#o.store.consumeChallenge(hash, this.#o.clock.now())) === undefined) throw tokenInvalid();
+    };
+    return this.#o.granter.grant(user, claim.deviceName ?? undefined, context, method, binding, consume);
   }
 
   async #record(userId: string | null, action: AuditAction, context: RequestContext, reason?: string): Promise<void> {

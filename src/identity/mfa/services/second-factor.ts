@@ -1,10 +1,14 @@
 /**
  * Checks a second-factor code of a user with a confirmed TOTP enrolment. Rules:
- * 1. six digits are a TOTP code: it matches within ±1 step (RFC 6238 §5.2) and its step must be
- *    later than the last accepted one — the store's compare-and-set — so a code is accepted once;
- * 2. anything else is tried as a recovery code, consumed by one guarded statement (single use
+ * 1. every check first spends one attempt of the user's guess budget for that kind of code
+ *    (sessions/services/guess-budget.ts), before anything is compared: past the budget the check
+ *    is refused with 429 whatever the code, so no route that takes a code is an unlimited oracle;
+ * 2. a code of the TOTP's digits is a TOTP code: it matches within ±1 step (RFC 6238 §5.2) and its
+ *    step must be later than the last accepted one — the store's compare-and-set — so a code is
+ *    accepted once;
+ * 3. anything else is tried as a recovery code, consumed by one guarded statement (single use
  *    even under concurrency);
- * 3. the secret is opened only here, never logged, never returned.
+ * 4. the secret is opened only here, never logged, never returned.
  */
 import { hashRecoveryCode } from '../crypto/recovery-codes.js';
 import type { Totp } from '../crypto/totp.js';
@@ -12,6 +16,7 @@ import { openTotpSecret } from '../crypto/totp-secret-seal.js';
 import type { Secret } from '../../../kernel/domain/secret.js';
 import type { Clock } from '../../../kernel/ports/clock.js';
 import type { MfaStore } from '../ports/mfa-store.js';
+import type { GuessBudget } from '../../sessions/services/guess-budget.js';
 
 /** How a second factor was proven (the login answer's `methods`). */
 export type FactorMethod = 'totp' | 'recovery_code';
@@ -23,20 +28,29 @@ export class SecondFactor {
   readonly #totp: Totp;
   readonly #sealKey: Secret<Buffer>;
   readonly #clock: Clock;
+  readonly #budget: Pick<GuessBudget, 'spend'>;
 
-  constructor(store: MfaStore, totp: Totp, sealKey: Secret<Buffer>, clock: Clock) {
+  constructor(store: MfaStore, totp: Totp, sealKey: Secret<Buffer>, clock: Clock, budget: Pick<GuessBudget, 'spend'>) {
     this.#store = store;
     this.#totp = totp;
     this.#sealKey = sealKey;
     this.#clock = clock;
+    this.#budget = budget;
   }
 
-  /** The method that accepted `code` (and spent it), or `null`: wrong, replayed, used, or no MFA. */
+  /**
+   * The method that accepted `code` (and spent it), or `null`: wrong, replayed, used, or no MFA.
+   * Rejects with 429 `rate_limited` once the user's attempts at this kind of code are spent.
+   */
   async check(userId: string, code: Secret<string>): Promise<FactorMethod | null> {
     const enrolment = await this.#store.findTotp(userId);
     if (enrolment === undefined || !enrolment.confirmed) return null;
-    const step = this.#totp.verify(openTotpSecret(this.#sealKey, userId, enrolment.secretSealed), code);
-    if (step !== null) return (await this.#store.acceptStep(userId, step)) ? 'totp' : null;
+    const looksTotp = new RegExp(`^[0-9]{${this.#totp.digits}}$`).test(code.reveal().replace(/\s+/g, ''));
+    await this.#budget.spend(userId, looksTotp ? 'totp' : 'recovery_code');
+    if (looksTotp) {
+      const step = this.#totp.verify(openTotpSecret(this.#sealKey, userId, enrolment.secretSealed), code);
+      return step !== null && (await this.#store.acceptStep(userId, step)) ? 'totp' : null;
+    }
     const hash = hashRecoveryCode(userId, code);
     if (hash !== null && (await this.#store.consumeRecoveryCode(userId, hash, this.#clock.now()))) return 'recovery_code';
     return null;

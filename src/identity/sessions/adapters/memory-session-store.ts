@@ -27,6 +27,7 @@ export class MemorySessionStore implements SessionStore {
         revokeReason: null,
         cookieSecretHash: session.cookieSecretHash ?? null,
         dpopJkt: session.dpopJkt ?? null,
+        authenticatedAt: session.now,
       }),
     );
     if (session.refreshTokenHash !== null) this.#addToken(session.refreshTokenHash, session.id, session.now, session.expiresAt);
@@ -99,6 +100,15 @@ export class MemorySessionStore implements SessionStore {
     const updated = Object.freeze({ ...session, lastSeenAt: now, expiresAt });
     this.#sessions.set(session.id, updated);
     return Promise.resolve({ outcome: 'rotated', session: updated });
+  }
+
+  markAuthenticated(id: string, userId: string, now: number): Promise<boolean> {
+    const session = this.#sessions.get(id);
+    if (session === undefined || session.userId !== userId || session.revokedAt !== null || session.expiresAt <= now) {
+      return Promise.resolve(false);
+    }
+    this.#sessions.set(id, Object.freeze({ ...session, authenticatedAt: now }));
+    return Promise.resolve(true);
   }
 
   revoke(id: string, now: number, reason: SessionRevokeReason): Promise<boolean> {

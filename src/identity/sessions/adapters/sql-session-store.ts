@@ -4,6 +4,13 @@ import type { NewSession, RotationResult, SessionStore, StoredSession } from '..
 import type { RampartKysely } from '../../../kernel/adapters/sql/schema.js';
 import type { RefreshTokenTable, SessionTable } from '../../adapters/identity-tables.js';
 
+declare module '../../adapters/identity-tables.js' {
+  interface SessionTable {
+    /** When the user last proved who they are on this session, ms (migration 0014); null: never fresh. */
+    authenticated_at: number | null;
+  }
+}
+
 function toSession(row: SessionTable): StoredSession {
   return Object.freeze({
     id: row.id,
@@ -18,6 +25,7 @@ function toSession(row: SessionTable): StoredSession {
     revokeReason: row.revoke_reason,
     cookieSecretHash: row.cookie_secret_hash,
     dpopJkt: row.dpop_jkt,
+    authenticatedAt: row.authenticated_at ?? 0,
   });
 }
 
@@ -63,6 +71,7 @@ export class SqlSessionStore implements SessionStore {
           revoke_reason: null,
           dpop_jkt: session.dpopJkt ?? null,
           cookie_secret_hash: session.cookieSecretHash ?? null,
+          authenticated_at: session.now,
         })
         .execute();
       if (session.refreshTokenHash === null) return;
@@ -193,6 +202,18 @@ export class SqlSessionStore implements SessionStore {
       if (row.expires_at <= now) return { outcome: 'expired' };
       return { outcome: 'session_ended', sessionId: row.session_id };
     });
+  }
+
+  async markAuthenticated(id: string, userId: string, now: number): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('sessions')
+      .set({ authenticated_at: now })
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   async revoke(id: string, now: number, reason: SessionRevokeReason): Promise<boolean> {

@@ -26,6 +26,11 @@ export interface NewSession {
 export interface StoredSession extends Session {
   readonly cookieSecretHash: string | null;
   readonly dpopJkt: string | null;
+  /**
+   * When the user last proved who they are on this session (ms): the login that opened it, or a
+   * later step-up (docs/decisions/012-step-up.md). 0 when unknown: never fresh.
+   */
+  readonly authenticatedAt: number;
 }
 
 /** What a rotation found. */
@@ -49,6 +54,9 @@ export type RotationResult =
  * - `revoke` is idempotent: only the first call returns `true`; a revoked session stays revoked
  *   and keeps its first `revoked_at`.
  * - `revokedSince(t)` returns every session revoked at or after `t`.
+ * - `create` records the session as authenticated at `now`; `replaceCookieSession` keeps the old
+ *   row's `authenticatedAt`; `markAuthenticated` is one guarded statement that sets it to `now`
+ *   only for a live session of that user.
  * - a failure of the backing store rejects the promise (the caller fails closed).
  */
 export interface SessionStore {
@@ -80,6 +88,11 @@ export interface SessionStore {
    * slides to the same expiry and `last_seen_at = now`.
    */
   rotateRefreshToken(oldHash: string, newHash: string, now: number, expiresAt: number): Promise<RotationResult>;
+  /**
+   * Records that `userId` proved who they are on session `id` at `now` (a step-up): `true` when
+   * the session is theirs, unrevoked and unexpired at `now`; otherwise nothing changes.
+   */
+  markAuthenticated(id: string, userId: string, now: number): Promise<boolean>;
   /** Revokes one session; `true` when this call revoked it. */
   revoke(id: string, now: number, reason: SessionRevokeReason): Promise<boolean>;
   /** Revokes every live session of a user; returns the ids this call revoked. */

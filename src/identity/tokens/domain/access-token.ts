@@ -25,7 +25,11 @@ export interface AccessTokenClaims {
   readonly jti: string;
   /** The session (`ses_…`): revocation is checked against it. */
   readonly sid: string;
-  /** Space-separated scopes (RFC 9068 §2.2.3); absent when the token carries the whole authority. */
+  /**
+   * Space-separated scopes (RFC 9068 §2.2.3), on every token Rampart signs: a user's permissions at
+   * issue (platform ones, or those in `org`), a service client's granted scopes. Absent only in a
+   * token signed before v1.1.
+   */
   readonly scope?: string;
   readonly email?: string;
   /** The active org id, when one is chosen. */

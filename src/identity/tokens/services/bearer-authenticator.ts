@@ -3,6 +3,12 @@
  * (then served from the verified-token cache until `exp`); the session is checked on every request
  * against this instance's revocation set — a Map lookup, no database read — which the revocation
  * bus keeps current on every instance. Credentials that are not a JWS (API keys, `rk_…`) are left to other authenticators.
+ *
+ * Anything shaped like a compact JWS is ours to judge, an empty signature included (`alg: none`, a
+ * stripped signature): it fails verification, 401 `token_invalid` — never `unauthenticated`, which
+ * is for a missing credential (spec v1.1, "Refinements"). A user token's `scope` and `org` describe
+ * it to relying parties; the principal carries the user's whole live authority, which the
+ * authorizer evaluates on every request (identity/tokens/services/token-service.ts).
  */
 import { DomainError } from '../../../kernel/domain/errors.js';
 import type { AuthenticationResult } from '../../../kernel/domain/principal.js';
@@ -12,7 +18,8 @@ import type { TokenService } from './token-service.js';
 
 /** RFC 6750 §2.1: `Bearer` (case-insensitive scheme, RFC 9110 §11.1), one space, the token. */
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
-const JWS_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/** RFC 7515 §7.1: three base64url parts; the signature may be empty in a forgery, which is still ours to refuse. */
+const JWS_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 export class BearerAuthenticator implements Authenticator {
   readonly name = 'bearer';
@@ -39,8 +46,7 @@ export class BearerAuthenticator implements Authenticator {
       if (this.#revocations.isRevoked(claims.sid)) {
         return { outcome: 'rejected', code: 'session_revoked', detail: 'The session of this token has been revoked' };
       }
-      const scopes = claims.scope === undefined ? {} : { scopes: claims.scope.split(' ').filter((s) => s !== '') };
-      return { outcome: 'authenticated', principal: { type: 'user', id: claims.sub, sessionId: claims.sid, via: 'bearer', ...scopes } };
+      return { outcome: 'authenticated', principal: { type: 'user', id: claims.sub, sessionId: claims.sid, via: 'bearer' } };
     } catch (error) {
       if (error instanceof DomainError && (error.code === 'token_expired' || error.code === 'token_invalid')) {
         return { outcome: 'rejected', code: error.code, detail: error.detail };

@@ -15,6 +15,20 @@
  * is checked before anything else — a thief holding the token but not the key is refused with
  * 401 `dpop_invalid` and changes nothing: no rotation, no reuse detection, no revocation.
  * Every successful refresh is audited (`auth.refresh`).
+ *
+ * An `org` (id or slug; spec v1.1, "Refinements") makes the new access token that org's: `org` and,
+ * in `scope`, the user's permissions there. It is resolved while the presented token is live and
+ * before it is spent, so an org the user is not an active member of (or no such org) is 404
+ * `not_found` and nothing changes: the same refresh token still works. A token that is spent, or
+ * whose session has ended, goes its usual way first (reuse detection is never skipped by an org).
+ *
+ * Entry first (kernel/audited-change.ts): the token's state is read, and a live one's checks (the
+ * user active, the org) run, before anything is stored; then the `auth.refresh` entry is made
+ * durable, and only then is the token rotated. A log that cannot record answers 503
+ * `audit_unavailable` and the same refresh token still works. A rotation that loses a race after
+ * its entry is followed by a `failure` entry (`not_applied:<outcome>`) and answered as the lost
+ * race says (reuse detection included). Reuse detection records `auth.refresh_reuse` before it
+ * revokes the session.
  */
 import { hashRefreshToken, isRefreshTokenShape, sameHash, successorRefreshToken } from '../crypto/refresh-token.js';
 import { DomainError } from '../../../kernel/domain/errors.js';
@@ -27,10 +41,18 @@ import type { Clock } from '../../../kernel/ports/clock.js';
 import type { SessionStore } from '../../sessions/ports/session-store.js';
 import type { UserStore } from '../../accounts/ports/user-store.js';
 import { userAuditEvent, type RequestContext } from '../../../kernel/domain/request-context.js';
+import type { AuditEvent } from '../../../kernel/ports/audit-log.js';
+import { auditedChange } from '../../../kernel/audited-change.js';
+import type { User } from '../../accounts/domain/user.js';
 import type { SessionRevoker } from '../../sessions/services/session-revoker.js';
 import type { TokenGrant } from './token-grant.js';
 import type { DpopService, DpopTarget } from '../../browser/services/dpop.js';
 import type { TokenService } from './token-service.js';
+import type { OrgPermissions } from '../ports/token-scopes.js';
+import type { RotationResult, StoredSession } from '../../sessions/ports/session-store.js';
+
+/** Every outcome of a rotation but success: what the token's state answers instead. */
+type NotRotated = Exclude<RotationResult, { readonly outcome: 'rotated' }>;
 
 /** The DPoP side of a refresh request: the `DPoP` header and what the proof must be made for. */
 export interface RefreshProof {
@@ -61,7 +83,8 @@ export class RefreshService {
     this.#o = options;
   }
 
-  async refresh(presented: Secret<string>, context: RequestContext, dpop?: RefreshProof): Promise<TokenGrant> {
+  /** Rotates `presented`; with `org` (id or slug), the new access token is that org's (see above). */
+  async refresh(presented: Secret<string>, context: RequestContext, dpop?: RefreshProof, org?: string): Promise<TokenGrant> {
     const token = presented.reveal();
     if (!isRefreshTokenShape(token)) throw new DomainError('token_invalid', 'The refresh token is not valid');
     const oldHash = hashRefreshToken(token);
@@ -79,12 +102,78 @@ export class RefreshService {
     const successor = successorRefreshToken(this.#o.successorKey, token);
     const newHash = hashRefreshToken(successor.reveal());
     const now = this.#o.clock.now();
-    const result = await this.#o.sessions.rotateRefreshToken(oldHash, newHash, now, now + this.#o.refreshTtlSeconds * 1000);
+    const state = await this.#state(bound, oldHash, now);
+    if (state.outcome === 'live') return this.#rotate(state.session, oldHash, newHash, successor, context, org);
+    return this.#notRotated(state, newHash, successor, now, context, org);
+  }
+
+  /**
+   * What the rotation would answer now, read without changing anything: `live` when the token is
+   * unspent and unexpired and its session live (the store's rotation checks the same, atomically).
+   */
+  async #state(
+    bound: StoredSession | undefined,
+    oldHash: string,
+    now: number,
+  ): Promise<NotRotated | { readonly outcome: 'live'; readonly session: StoredSession }> {
+    const record = await this.#o.sessions.findRefreshToken(oldHash);
+    if (record === undefined) return { outcome: 'unknown' };
+    if (record.spentAt !== null) return { outcome: 'spent', token: record };
+    if (record.expiresAt <= now) return { outcome: 'expired' };
+    if (bound === undefined || bound.id !== record.sessionId || bound.revokedAt !== null || bound.expiresAt <= now) {
+      return { outcome: 'session_ended', sessionId: record.sessionId };
+    }
+    return { outcome: 'live', session: bound };
+  }
+
+  /** A live token: the checks that can refuse, then the entry, then the rotation. */
+  async #rotate(
+    session: StoredSession,
+    oldHash: string,
+    newHash: string,
+    successor: Secret<string>,
+    context: RequestContext,
+    org: string | undefined,
+  ): Promise<TokenGrant> {
+    const user = await this.#activeUser(session.id, session.userId);
+    // Resolved while the token is live and before anything is spent: 404 leaves it working.
+    const scope = org === undefined ? undefined : await this.#o.tokens.orgScope(user.id, org);
+    // Signed before the rotation, so the rotation is the last step: a grant never handed out
+    // leaves nothing spent, and `not_applied` below is true.
+    const grant = await this.#issue(session.id, user, successor, scope);
+    const event = userAuditEvent({ userId: user.id, action: 'auth.refresh', resource: session.id, context });
+    await this.#o.audit.record(event);
+    let result: RotationResult;
+    try {
+      const now = this.#o.clock.now();
+      result = await this.#o.sessions.rotateRefreshToken(oldHash, newHash, now, now + this.#o.refreshTtlSeconds * 1000);
+      if (result.outcome === 'rotated') return grant;
+    } catch (error) {
+      await this.#notApplied(event, error instanceof DomainError ? error.code : 'internal_error');
+      throw error;
+    }
+    // A race lost since the state was read (another refresh, a revocation): the entry says the
+    // rotation did not happen, and the answer is the one that state calls for.
+    await this.#notApplied(event, result.outcome);
+    return this.#notRotated(result, newHash, successor, this.#o.clock.now(), context, org);
+  }
+
+  /** Best effort, as in kernel/audited-change.ts: the change did not happen either way. */
+  async #notApplied(event: AuditEvent, reason: string): Promise<void> {
+    await this.#o.audit.record({ ...event, result: 'failure', reason: `not_applied:${reason}` }).catch(() => undefined);
+  }
+
+  async #notRotated(
+    result: NotRotated,
+    newHash: string,
+    successor: Secret<string>,
+    now: number,
+    context: RequestContext,
+    org: string | undefined,
+  ): Promise<TokenGrant> {
     switch (result.outcome) {
-      case 'rotated':
-        return this.#granted(await this.#grant(result.session.id, result.session.userId, successor), context);
       case 'spent':
-        return this.#replayed(result.token, newHash, successor, now, context);
+        return this.#replayed(result.token, newHash, successor, now, context, org);
       case 'session_ended':
         throw new DomainError('session_revoked', 'The session of this refresh token has ended');
       case 'expired':
@@ -100,6 +189,7 @@ export class RefreshService {
     successor: Secret<string>,
     now: number,
     context: RequestContext,
+    org: string | undefined,
   ): Promise<TokenGrant> {
     const graceMs = this.#o.reuseGraceSeconds * 1000;
     if (
@@ -111,12 +201,13 @@ export class RefreshService {
     ) {
       const [next, session] = await Promise.all([this.#o.sessions.findRefreshToken(newHash), this.#o.sessions.find(spent.sessionId)]);
       if (next !== undefined && next.spentAt === null && session !== undefined && session.revokedAt === null && session.expiresAt > now) {
-        return this.#granted(await this.#grant(session.id, session.userId, successor), context, 'reuse_grace');
+        // Nothing is spent on this path: an org the user is not a member of is 404 here too.
+        const scope = org === undefined ? undefined : await this.#o.tokens.orgScope(session.userId, org);
+        return this.#granted(await this.#grant(session.id, session.userId, successor, scope), context, 'reuse_grace');
       }
     }
-    // RFC 9700 §4.14.2: reuse of a spent refresh token invalidates the whole session.
-    await this.#o.revoker.revoke(spent.sessionId, 'refresh_reuse');
-    await this.#o.audit.record({
+    // RFC 9700 §4.14.2: reuse of a spent refresh token invalidates the whole session (entry first).
+    const event: AuditEvent = {
       org: SYSTEM_ORG_SLUG,
       actor: { type: 'system', id: null },
       action: 'auth.refresh_reuse',
@@ -126,7 +217,8 @@ export class RefreshService {
       sourceIp: context.ip,
       requestId: context.requestId,
       ...(context.userAgent === undefined ? {} : { userAgent: context.userAgent }),
-    });
+    };
+    await auditedChange(this.#o.audit, event, () => this.#o.revoker.revoke(spent.sessionId, 'refresh_reuse'));
     throw new DomainError('session_revoked', 'This refresh token was already used; the session has been revoked');
   }
 
@@ -147,13 +239,22 @@ export class RefreshService {
     await this.#o.audit.record(userAuditEvent({ userId, action, resource: sessionId, context, reason, details }));
   }
 
-  async #grant(sessionId: string, userId: string, refreshToken: Secret<string>): Promise<TokenGrant> {
+  async #grant(sessionId: string, userId: string, refreshToken: Secret<string>, org?: OrgPermissions): Promise<TokenGrant> {
+    return this.#issue(sessionId, await this.#activeUser(sessionId, userId), refreshToken, org);
+  }
+
+  /** The session's user, if still active; else the session ends (a left-over of a disable or an erasure). */
+  async #activeUser(sessionId: string, userId: string): Promise<User> {
     const user = await this.#o.users.findById(userId);
     if (user === undefined || user.status !== 'active') {
       await this.#o.revoker.revoke(sessionId, user === undefined ? 'user_deleted' : 'user_disabled');
       throw new DomainError('session_revoked', 'The session has ended');
     }
-    const access = await this.#o.tokens.issue({ userId: user.id, email: user.email, sessionId });
+    return user;
+  }
+
+  async #issue(sessionId: string, user: User, refreshToken: Secret<string>, org?: OrgPermissions): Promise<TokenGrant> {
+    const access = await this.#o.tokens.issue({ userId: user.id, email: user.email, sessionId, ...(org === undefined ? {} : { org }) });
     return Object.freeze({ accessToken: access.token, expiresIn: access.expiresIn, refreshToken, sessionId, user });
   }
 }

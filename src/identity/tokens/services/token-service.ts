@@ -7,6 +7,12 @@
  * Several instances share one store: each reloads the keyring from it periodically (and `rampart
  * keys rotate` writes there), so a key added anywhere is published and accepted everywhere while
  * the key it replaced keeps verifying until it retires — no request fails across a rotation.
+ *
+ * Every user token carries `scope` (spec v1.1, "Refinements"): the user's platform permissions,
+ * or with an org chosen at refresh, `org` and the user's permissions in that org, as the
+ * {@link TokenScopes} port answers at issue time (sorted, space-separated; empty when none). The
+ * claim describes the token for its relying parties; Rampart itself authorizes every request on
+ * the user's live roles (a role taken away stops working at once, not when the token expires).
  */
 import { signAccessToken, type SignedAccessToken, type VerifiedAccessToken } from '../crypto/access-token.js';
 import { CachedVerifier } from '../crypto/cached-verifier.js';
@@ -14,6 +20,8 @@ import { Keyring, type JsonWebKeySet, type KeyringOptions, type VerificationKey 
 import { signingKeyStateAt, type SigningAlgorithm } from '../domain/signing-key.js';
 import type { Clock } from '../../../kernel/ports/clock.js';
 import type { SigningKeyStore } from '../ports/signing-key-store.js';
+import { DomainError } from '../../../kernel/domain/errors.js';
+import { NO_TOKEN_SCOPES, type OrgPermissions, type TokenScopes } from '../ports/token-scopes.js';
 
 export interface TokenServiceOptions {
   readonly store: SigningKeyStore;
@@ -37,12 +45,24 @@ export interface AccessTokenSubject {
   readonly userId: string;
   readonly email: string;
   readonly sessionId: string;
+  /**
+   * The org the token is for (a refresh with `org`), as {@link TokenService.orgScope} resolved it:
+   * the token carries its id in `org` and these permissions in `scope`. Without it, `scope` holds
+   * the user's platform permissions.
+   */
+  readonly org?: OrgPermissions;
+}
+
+/** RFC 6749 §3.3: scope tokens, space-separated; sorted so that equal authority reads the same. */
+function scopeOf(permissions: readonly string[]): string {
+  return [...new Set(permissions)].sort().join(' ');
 }
 
 export class TokenService {
   readonly #options: TokenServiceOptions;
   #keyring: Keyring;
   readonly #verifier: CachedVerifier;
+  #scopes: TokenScopes = NO_TOKEN_SCOPES;
 
   constructor(options: TokenServiceOptions) {
     this.#options = options;
@@ -94,8 +114,24 @@ export class TokenService {
     }
   }
 
+  /** Installs where `scope` comes from (the authorizer's capability, at composition). */
+  useScopes(scopes: TokenScopes): void {
+    this.#scopes = scopes;
+  }
+
+  /**
+   * The org `idOrSlug` and the user's permissions there, for a token of that org; 404 `not_found`
+   * when the org does not exist or the user is not an active member (the two look the same).
+   */
+  async orgScope(userId: string, idOrSlug: string): Promise<OrgPermissions> {
+    const org = await this.#scopes.inOrg(userId, idOrSlug);
+    if (org === undefined) throw new DomainError('not_found', 'No such org');
+    return org;
+  }
+
   /** A new access token for a session (claims of test/fixtures/spec-api-v1.md "Authentication"). */
-  issue(subject: AccessTokenSubject): Promise<SignedAccessToken> {
+  async issue(subject: AccessTokenSubject): Promise<SignedAccessToken> {
+    const permissions = subject.org?.permissions ?? (await this.#scopes.platform(subject.userId));
     return signAccessToken(
       {
         issuer: this.#options.issuer,
@@ -103,6 +139,8 @@ export class TokenService {
         audience: this.#options.audience,
         sessionId: subject.sessionId,
         email: subject.email,
+        scope: scopeOf(permissions),
+        ...(subject.org === undefined ? {} : { org: subject.org.orgId }),
         ttlSeconds: this.#options.ttlSeconds,
       },
       this.#keyring,

@@ -4,6 +4,13 @@
  * downgraded to "anonymous" — except on public routes, which answer the same to everyone. A route
  * that needs a caller and has none answers 401 `unauthenticated` with `WWW-Authenticate: Bearer`
  * (RFC 6750 §3).
+ *
+ * `unauthenticated` is for a missing credential only (spec v1.1, "Refinements"): an
+ * `Authorization` header that no authenticator recognises — a forged token, a stripped signature,
+ * a scheme nobody here verifies — is a credential that failed verification, 401 `token_invalid`
+ * with `error="invalid_token"` (RFC 6750 §3.1). A cookie header is not a credential by itself
+ * (a browser sends the host's other cookies too): only the session cookie is, and the cookie
+ * authenticator refuses a bad one itself.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -18,6 +25,11 @@ export interface AuthenticationOptions {
 function exempt(access: RouteAccess | undefined, ip: string): boolean {
   if (access === undefined || access === 'public') return true;
   return typeof access === 'object' && access.exemptAddress !== undefined && access.exemptAddress(ip);
+}
+
+/** Whether the request carries an `Authorization` header with anything in it. */
+function presented(authorization: string | undefined): boolean {
+  return authorization !== undefined && authorization.trim() !== '';
 }
 
 function challenge(reply: FastifyReply, error?: 'invalid_token'): void {
@@ -50,6 +62,10 @@ const authentication: FastifyPluginAsync<AuthenticationOptions> = async (app, op
 
   function settle(request: FastifyRequest, reply: FastifyReply, mayBeAnonymous: boolean): DomainError | undefined {
     if (request.principal !== undefined || mayBeAnonymous) return undefined;
+    if (presented(request.headers.authorization)) {
+      challenge(reply, 'invalid_token');
+      return new DomainError('token_invalid', 'The credential in the Authorization header is not valid');
+    }
     challenge(reply);
     return new DomainError('unauthenticated', 'This route needs a bearer token, an API key or a session');
   }

@@ -12,9 +12,14 @@ export interface CorsOptions {
 }
 
 const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE';
-const ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key, X-Request-Id, X-CSRF-Token, DPoP';
+/**
+ * `X-Rampart-CSRF` is the header the cookie CSRF rule reads (identity/browser/services/csrf-policy.ts);
+ * a listed origin's page sends it on its unsafe requests, and reads it back from the answer that
+ * replaces a session after a privilege change.
+ */
+const ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key, X-Request-Id, X-Rampart-CSRF, DPoP';
 const EXPOSED_HEADERS =
-  'X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy, Idempotent-Replayed, Location';
+  'X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy, Idempotent-Replayed, Location, X-Rampart-CSRF';
 const PREFLIGHT_MAX_AGE = '600';
 
 const cors: FastifyPluginAsync<CorsOptions> = async (app, options) => {

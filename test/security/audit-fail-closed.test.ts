@@ -1,0 +1,518 @@
+/**
+ * The exploit (issue 13, item 1): services wrote the audit entry after the store change, and the
+ * log refused events holding a credential-shaped string. A User-Agent of `Bearer eyJ…`, or a role
+ * or secret named `rk_…`, made the entry fail after the change had committed: member adds, role
+ * changes, secret writes and deletes took effect with no trace, answered by a 500 naming the rule.
+ *
+ * Two defences, each tested here on SQLite and PostgreSQL:
+ * - every mutating route the server registers (enumerated from the Fastify instance itself, so a
+ *   new route fails the first test until it has a row below or a reasoned exclusion) is sent a
+ *   valid, authorised request while the database refuses every audit write (a trigger on the
+ *   table the dialect's write path inserts into): the answer is 503 `audit_unavailable` — never
+ *   2xx, never 500 — and every non-audit table holds exactly the rows it held before;
+ * - credential-shaped user agents and names no longer stop the entry: the change happens and its
+ *   entry exists, with the value redacted and every text capped at 512 characters.
+ */
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends, type BackendInstance, type BackendName } from '../helpers/backends.js';
+import { FakeClock } from '../helpers/fake-clock.js';
+import { ADMIN_ENV, login, type Grant } from '../helpers/identity.js';
+import { enrol, startTotp, totpCode } from '../helpers/mfa.js';
+import {
+  bearer,
+  createUser,
+  MEMBER_PASSWORD,
+  orgWithOwner,
+  uniqueSlug,
+  userWithRole,
+  type OrgBody,
+  type OrgUser,
+} from '../helpers/orgs.js';
+import { expectProblem } from '../helpers/problems.js';
+import { testServer, type TestServer } from '../helpers/rampart.js';
+
+type Method = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type Request = InjectOptions & { readonly method: Method; readonly url: string };
+
+interface Ctx {
+  readonly server: TestServer;
+  readonly clock: FakeClock;
+  readonly admin: Grant;
+  readonly org: OrgBody;
+  readonly owner: OrgUser;
+  user(): Promise<OrgUser>;
+}
+
+/** Prepares what the route needs (the log working), then returns a valid request by an authorised caller. */
+type Fixture = (ctx: Ctx) => Promise<Request>;
+
+const json = (grant: Grant | undefined, method: Method, url: string, payload?: object): Request => ({
+  method,
+  url,
+  headers: grant === undefined ? {} : bearer(grant),
+  ...(payload === undefined ? {} : { payload }),
+});
+const form = (url: string, body: Record<string, string>, headers: Record<string, string> = {}): Request => ({
+  method: 'POST',
+  url,
+  headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+  payload: new URLSearchParams(body).toString(),
+});
+const basic = (id: string, secret: string): string =>
+  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+
+async function ok<T>(ctx: Ctx, request: Request): Promise<T> {
+  const response = await ctx.server.app.inject(request);
+  expect(response.statusCode, `${request.method} ${request.url}: ${response.body}`).toBeLessThan(300);
+  return (response.body === '' ? undefined : response.json<T>()) as T;
+}
+
+async function client(ctx: Ctx): Promise<{ client_id: string; client_secret: string }> {
+  return ok(
+    ctx,
+    json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/clients`, {
+      name: 'svc',
+      scopes: ['members.read'],
+      auth_method: 'client_secret_basic',
+    }),
+  );
+}
+
+async function clientToken(ctx: Ctx): Promise<{ id: string; secret: string; token: string }> {
+  const c = await client(ctx);
+  const grant = await ok<{ access_token: string }>(
+    ctx,
+    form('/api/v1/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(c.client_id, c.client_secret) }),
+  );
+  return { id: c.client_id, secret: c.client_secret, token: grant.access_token };
+}
+
+async function apiKey(ctx: Ctx): Promise<string> {
+  const key = await ok<{ id: string }>(
+    ctx,
+    json(ctx.owner.grant, 'POST', '/api/v1/api-keys', { name: 'ci', scopes: ['members.read'], org: ctx.org.id }),
+  );
+  return key.id;
+}
+
+/** A fresh user with a pending invitation to the org: the invitee and the invitation's id. */
+async function invited(ctx: Ctx): Promise<{ invitee: OrgUser; id: string }> {
+  const invitee = await ctx.user();
+  const invitation = await ok<{ invitation_id: string }>(
+    ctx,
+    json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/members`, { email: invitee.email, role: 'viewer' }),
+  );
+  return { invitee, id: invitation.invitation_id };
+}
+
+/** A user with a confirmed second factor, its TOTP secret, and the mfa_token of a password sign-in. */
+async function mfaChallenge(ctx: Ctx): Promise<{ secret: string; token: string }> {
+  const user = await ctx.user();
+  const { secret } = await enrol(ctx.server.app, user.grant.access_token, ctx.clock);
+  const login = await ok<{ mfa_token: string }>(
+    ctx,
+    json(undefined, 'POST', '/api/v1/auth/login', { email: user.email, password: MEMBER_PASSWORD }),
+  );
+  return { secret, token: login.mfa_token };
+}
+
+async function secretPut(ctx: Ctx): Promise<string> {
+  const name = uniqueSlug('s');
+  await ok(ctx, json(ctx.owner.grant, 'PUT', `/api/v1/orgs/${ctx.org.id}/secrets/${name}`, { value: 'a value' }));
+  return name;
+}
+
+/** A valid, authorised request for each mutating route, by its Fastify path. */
+const FIXTURES: Readonly<Record<string, Fixture>> = {
+  'POST /api/v1/auth/login': async (ctx) => {
+    const user = await ctx.user();
+    return json(undefined, 'POST', '/api/v1/auth/login', { email: user.email, password: MEMBER_PASSWORD });
+  },
+  'POST /api/v1/auth/refresh': async (ctx) =>
+    json(undefined, 'POST', '/api/v1/auth/refresh', { refresh_token: (await ctx.user()).grant.refresh_token }),
+  'POST /api/v1/auth/logout': async (ctx) => json((await ctx.user()).grant, 'POST', '/api/v1/auth/logout'),
+  'POST /api/v1/auth/register': async () =>
+    json(undefined, 'POST', '/api/v1/auth/register', { email: `${uniqueSlug('r')}@example.test`, password: MEMBER_PASSWORD }),
+  'POST /api/v1/auth/password/set': async (ctx) => {
+    const invited = await ok<{ set_password_token: string }>(
+      ctx,
+      json(ctx.admin, 'POST', '/api/v1/users', { email: `${uniqueSlug('i')}@example.test` }),
+    );
+    return json(undefined, 'POST', '/api/v1/auth/password/set', { token: invited.set_password_token, password: MEMBER_PASSWORD });
+  },
+  'POST /api/v1/auth/mfa/verify': async (ctx) => {
+    const { secret, token } = await mfaChallenge(ctx);
+    return json(undefined, 'POST', '/api/v1/auth/mfa/verify', { mfa_token: token, code: totpCode(secret, ctx.clock.now()) });
+  },
+  'POST /api/v1/auth/step-up': async (ctx) => json((await ctx.user()).grant, 'POST', '/api/v1/auth/step-up', { password: MEMBER_PASSWORD }),
+  'POST /api/v1/me/mfa/totp': async (ctx) => json((await ctx.user()).grant, 'POST', '/api/v1/me/mfa/totp'),
+  'POST /api/v1/me/mfa/totp/confirm': async (ctx) => {
+    const user = await ctx.user();
+    const { secret } = (await startTotp(ctx.server.app, user.grant.access_token)).json<{ secret: string }>();
+    return json(user.grant, 'POST', '/api/v1/me/mfa/totp/confirm', { code: totpCode(secret, ctx.clock.now()) });
+  },
+  'DELETE /api/v1/me/mfa/totp': async (ctx) => {
+    const user = await ctx.user();
+    const { secret } = await enrol(ctx.server.app, user.grant.access_token, ctx.clock);
+    return json(user.grant, 'DELETE', '/api/v1/me/mfa/totp', { code: totpCode(secret, ctx.clock.now()) });
+  },
+  'POST /api/v1/me/password': async (ctx) =>
+    json((await ctx.user()).grant, 'POST', '/api/v1/me/password', {
+      current_password: MEMBER_PASSWORD,
+      new_password: 'a brand new passphrase, long 77',
+    }),
+  'DELETE /api/v1/me/sessions/:id': async (ctx) => {
+    const user = await ctx.user();
+    const other = await login(ctx.server.app, user.email, MEMBER_PASSWORD);
+    return json(user.grant, 'DELETE', `/api/v1/me/sessions/${other.session_id}`);
+  },
+  'DELETE /api/v1/me': async (ctx) => json((await ctx.user()).grant, 'DELETE', '/api/v1/me', { password: MEMBER_PASSWORD }),
+  'POST /api/v1/users': async (ctx) =>
+    json(ctx.admin, 'POST', '/api/v1/users', { email: `${uniqueSlug('n')}@example.test`, password: MEMBER_PASSWORD }),
+  'PATCH /api/v1/users/:id': async (ctx) => json(ctx.admin, 'PATCH', `/api/v1/users/${(await ctx.user()).id}`, { name: 'Renamed' }),
+  'DELETE /api/v1/users/:id': async (ctx) => json(ctx.admin, 'DELETE', `/api/v1/users/${(await ctx.user()).id}`),
+  'POST /api/v1/users/:id/sessions/revoke': async (ctx) =>
+    json(ctx.admin, 'POST', `/api/v1/users/${(await ctx.user()).id}/sessions/revoke`),
+  'POST /api/v1/orgs': async (ctx) => json((await ctx.user()).grant, 'POST', '/api/v1/orgs', { name: 'New org', slug: uniqueSlug() }),
+  'DELETE /api/v1/orgs/:org': async (ctx) => {
+    const { org, owner } = await orgWithOwner(ctx.server.app, ctx.admin);
+    return json(owner.grant, 'DELETE', `/api/v1/orgs/${org.id}`);
+  },
+  'POST /api/v1/orgs/:org/members': async (ctx) =>
+    json(ctx.admin, 'POST', `/api/v1/orgs/${ctx.org.id}/members`, { user_id: (await ctx.user()).id, role: 'viewer' }),
+  'PATCH /api/v1/orgs/:org/members/:user_id': async (ctx) => {
+    const member = await userWithRole(ctx.server.app, ctx.admin, ctx.admin, ctx.org, 'viewer');
+    return json(ctx.owner.grant, 'PATCH', `/api/v1/orgs/${ctx.org.id}/members/${member.id}`, { role: 'operator' });
+  },
+  'DELETE /api/v1/orgs/:org/members/:user_id': async (ctx) => {
+    const member = await userWithRole(ctx.server.app, ctx.admin, ctx.admin, ctx.org, 'viewer');
+    return json(ctx.owner.grant, 'DELETE', `/api/v1/orgs/${ctx.org.id}/members/${member.id}`);
+  },
+  'DELETE /api/v1/orgs/:org/invitations/:id': async (ctx) =>
+    json(ctx.owner.grant, 'DELETE', `/api/v1/orgs/${ctx.org.id}/invitations/${(await invited(ctx)).id}`),
+  'POST /api/v1/me/invitations/:id/accept': async (ctx) => {
+    const { invitee, id } = await invited(ctx);
+    return json(invitee.grant, 'POST', `/api/v1/me/invitations/${id}/accept`);
+  },
+  'POST /api/v1/me/invitations/:id/decline': async (ctx) => {
+    const { invitee, id } = await invited(ctx);
+    return json(invitee.grant, 'POST', `/api/v1/me/invitations/${id}/decline`);
+  },
+  'DELETE /api/v1/me/orgs/:org': async (ctx) => {
+    const member = await userWithRole(ctx.server.app, ctx.admin, ctx.admin, ctx.org, 'viewer');
+    return json(member.grant, 'DELETE', `/api/v1/me/orgs/${ctx.org.id}`);
+  },
+  'PUT /api/v1/orgs/:org/roles/:name': async (ctx) =>
+    json(ctx.owner.grant, 'PUT', `/api/v1/orgs/${ctx.org.id}/roles/${uniqueSlug('role')}`, { permissions: ['org.read'] }),
+  'POST /api/v1/api-keys': async (ctx) =>
+    json(ctx.owner.grant, 'POST', '/api/v1/api-keys', { name: 'ci', scopes: ['members.read'], org: ctx.org.id }),
+  'POST /api/v1/api-keys/:id/rotate': async (ctx) => json(ctx.owner.grant, 'POST', `/api/v1/api-keys/${await apiKey(ctx)}/rotate`),
+  'DELETE /api/v1/api-keys/:id': async (ctx) => json(ctx.owner.grant, 'DELETE', `/api/v1/api-keys/${await apiKey(ctx)}`),
+  'POST /api/v1/orgs/:org/clients': async (ctx) =>
+    json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/clients`, {
+      name: 'svc',
+      scopes: ['members.read'],
+      auth_method: 'client_secret_basic',
+    }),
+  'DELETE /api/v1/orgs/:org/clients/:id': async (ctx) =>
+    json(ctx.owner.grant, 'DELETE', `/api/v1/orgs/${ctx.org.id}/clients/${(await client(ctx)).client_id}`),
+  'POST /api/v1/oauth/token': async (ctx) => {
+    const c = await client(ctx);
+    return form('/api/v1/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(c.client_id, c.client_secret) });
+  },
+  'POST /api/v1/oauth/introspect': async (ctx) => {
+    const c = await clientToken(ctx);
+    return form('/api/v1/oauth/introspect', { token: c.token }, { authorization: basic(c.id, c.secret) });
+  },
+  'POST /api/v1/oauth/revoke': async (ctx) => {
+    const c = await clientToken(ctx);
+    return form('/api/v1/oauth/revoke', { token: c.token }, { authorization: basic(c.id, c.secret) });
+  },
+  'PUT /api/v1/orgs/:org/secrets/:name': async (ctx) =>
+    json(ctx.owner.grant, 'PUT', `/api/v1/orgs/${ctx.org.id}/secrets/${uniqueSlug('s')}`, { value: 'a value' }),
+  'DELETE /api/v1/orgs/:org/secrets/:name': async (ctx) =>
+    json(ctx.owner.grant, 'DELETE', `/api/v1/orgs/${ctx.org.id}/secrets/${await secretPut(ctx)}`),
+  'POST /api/v1/orgs/:org/secrets/:name/reveal': async (ctx) =>
+    json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/secrets/${await secretPut(ctx)}/reveal`, {}),
+};
+
+/** Mutating routes left out, each with the reason: none of them changes stored state. */
+const EXCLUDED: Readonly<Record<string, string>> = {
+  'POST /api/v1/authz/check': 'a decision query: it stores nothing, so there is no change for an entry to precede',
+};
+
+/**
+ * Routes whose service still commits its change before (or without) its entry — none today. A row
+ * would assert the gap as it is (`it.fails`), so that it fails, and asks for the row to go, once
+ * the service is fixed. Route → the service file that must record entry-first.
+ */
+const KNOWN_GAPS: Readonly<Record<string, string>> = {};
+
+/**
+ * Columns a route's checks spend before its entry, left out of that route's "nothing changed"
+ * comparison — each only on its route, each with the reason it must be spent at check time. Every
+ * other column of these tables is still compared: the change itself (the MFA removal, the
+ * challenge's consumption, the session) must not happen.
+ */
+const SPENT_BY_THE_CHECK: Readonly<Record<string, Readonly<Record<string, { columns: readonly string[]; reason: string }>>>> = {
+  'POST /api/v1/auth/mfa/verify': {
+    mfa_challenges: {
+      columns: ['attempts'],
+      reason: 'an attempt is counted before the code is checked, so no more than 5 codes are ever tried on one mfa_token',
+    },
+    mfa_totp: {
+      columns: ['last_step'],
+      reason: 'the TOTP step is spent when the code is accepted (replay protection, RFC 6238 §5.2): a code works once',
+    },
+  },
+  'DELETE /api/v1/me/mfa/totp': {
+    mfa_totp: {
+      columns: ['last_step'],
+      reason: 'the TOTP step is spent when the code is accepted (replay protection, RFC 6238 §5.2): a code works once',
+    },
+  },
+};
+
+/** Every POST/PUT/PATCH/DELETE route of `printRoutes({ commonPrefix: false })`'s tree, as `METHOD /path`. */
+function mutatingRoutes(tree: string): string[] {
+  const found: string[] = [];
+  const stack: string[] = [];
+  for (const line of tree.split('\n')) {
+    const match = /^((?:│ {3}| {4})*)(?:├── |└── )(\S+)(?: \(([^)]*)\))?/.exec(line);
+    if (match === null) continue;
+    const depth = (match[1] ?? '').length / 4;
+    stack.length = depth;
+    const path = `${stack.join('')}${match[2] ?? ''}`;
+    stack.push(match[2] ?? '');
+    for (const method of (match[3] ?? '').split(',').map((m) => m.trim())) {
+      if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) found.push(`${method} ${path}`);
+    }
+  }
+  return [...new Set(found)].sort();
+}
+
+/** The tables the audit log's own write path and reads use: left out of the snapshot. */
+const isAuditTable = (table: string): boolean => table.startsWith('audit_');
+
+async function tableNames(server: TestServer, dialect: BackendName): Promise<string[]> {
+  const db = server.stored.db;
+  const rows =
+    dialect === 'sqlite'
+      ? await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db)
+      : await sql<{
+          name: string;
+        }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(
+          db,
+        );
+  return rows.rows.map((row) => row.name).filter((name) => !isAuditTable(name) && !name.startsWith('kysely_'));
+}
+
+/**
+ * Every non-audit table's rows, each as canonical text, sorted: equal snapshots mean nothing
+ * changed. `spent` names the columns left out, per table (see {@link SPENT_BY_THE_CHECK}).
+ */
+async function snapshot(
+  server: TestServer,
+  dialect: BackendName,
+  spent: Readonly<Record<string, { columns: readonly string[] }>> = {},
+): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const table of await tableNames(server, dialect)) {
+    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(server.stored.db);
+    const left = spent[table]?.columns ?? [];
+    out[table] = rows.rows
+      .map((row) =>
+        JSON.stringify(
+          Object.entries(row)
+            .filter(([column]) => !left.includes(column))
+            .sort(([a], [b]) => (a < b ? -1 : 1)),
+          (_key, value: unknown) =>
+            Buffer.isBuffer(value) ? value.toString('base64') : typeof value === 'bigint' ? value.toString() : value,
+        ),
+      )
+      .sort();
+  }
+  return out;
+}
+
+/** The rows each table gained (`+`) and lost (`-`) between two snapshots; empty when nothing changed. */
+function changes(before: Record<string, string[]>, after: Record<string, string[]>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const table of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const was = new Set(before[table] ?? []);
+    const is = new Set(after[table] ?? []);
+    const diff = [
+      ...[...is].filter((row) => !was.has(row)).map((row) => `+ ${row}`),
+      ...[...was].filter((row) => !is.has(row)).map((row) => `- ${row}`),
+    ];
+    if (diff.length > 0) out[table] = diff;
+  }
+  return out;
+}
+
+/** Makes the database refuse every audit write, as a full or read-only audit table would. */
+async function denyAuditWrites(server: TestServer, dialect: BackendName): Promise<void> {
+  const db = server.stored.db;
+  if (dialect === 'sqlite') {
+    await sql`create trigger audit_fail_closed before insert on audit_entries begin select raise(abort, 'audit refused by test'); end`.execute(
+      db,
+    );
+  } else {
+    await sql`create trigger audit_fail_closed before insert on audit_pending for each row execute function audit_fail_closed()`.execute(
+      db,
+    );
+  }
+}
+
+async function allowAuditWrites(server: TestServer, dialect: BackendName): Promise<void> {
+  const db = server.stored.db;
+  if (dialect === 'sqlite') await sql`drop trigger if exists audit_fail_closed`.execute(db);
+  else await sql`drop trigger if exists audit_fail_closed on audit_pending`.execute(db);
+}
+
+interface ListedEntry {
+  action: string;
+  resource: string;
+  reason?: string;
+  user_agent?: string;
+  details?: Record<string, unknown>;
+}
+
+for (const backend of await backends()) {
+  describe(`the audit log fails closed on ${backend.name}`, () => {
+    let instance: BackendInstance;
+    let ctx: Ctx;
+    let routes: string[];
+
+    beforeAll(async () => {
+      instance = await backend.create();
+      const clock = new FakeClock(Date.now());
+      const server = await testServer(instance, {
+        clock,
+        env: { ...ADMIN_ENV, RAMPART_SELF_REGISTRATION: 'true', RAMPART_LOGIN_RATE_LIMIT: '100000', RAMPART_RATE_LIMIT: '1000000' },
+      });
+      if (backend.name === 'postgres') {
+        await sql`create or replace function audit_fail_closed() returns trigger language plpgsql as $$ begin raise exception 'audit refused by test'; end $$`.execute(
+          server.stored.db,
+        );
+      }
+      const admin = await login(server.app);
+      // The admin owns the org: a platform admin may add members by user id (v1.1).
+      const owner: OrgUser = { id: admin.user.id, email: admin.user.email, grant: admin };
+      const org = await ok<OrgBody>(
+        { server } as Ctx,
+        json(admin, 'POST', '/api/v1/orgs', { name: 'Audited org', slug: uniqueSlug('audited') }),
+      );
+      ctx = { server, clock, admin, org, owner, user: () => createUser(server.app, admin) };
+      routes = mutatingRoutes(server.app.printRoutes({ commonPrefix: false }));
+    });
+    afterAll(async () => {
+      await ctx?.server.close();
+      await instance?.cleanup();
+    });
+
+    it('hardening 1: every mutating route the server registers has a request below or a reasoned exclusion', () => {
+      expect(routes.length).toBeGreaterThan(20);
+      const missing = routes.filter((route) => FIXTURES[route] === undefined && EXCLUDED[route] === undefined);
+      expect(missing, `mutating routes with no fail-closed fixture: ${missing.join(', ')}`).toEqual([]);
+      const stale = [...Object.keys(FIXTURES), ...Object.keys(EXCLUDED)].filter((route) => !routes.includes(route));
+      expect(stale, `fixtures for routes the server no longer registers: ${stale.join(', ')}`).toEqual([]);
+    });
+
+    /** Runs `route`'s request while the log cannot write; answers the response and both snapshots. */
+    async function refusedByAudit(
+      route: string,
+    ): Promise<{ response: LightMyRequestResponse; before: Record<string, string[]>; after: Record<string, string[]> }> {
+      const fixture = FIXTURES[route];
+      if (fixture === undefined) throw new Error(`no fixture for ${route}`);
+      const request = await fixture(ctx);
+      const { server } = ctx;
+      // Entries still queued by the preparation are written before the log starts refusing.
+      await (server.rampart.audit as unknown as { inner: { flush(): Promise<void> } }).inner.flush();
+      await denyAuditWrites(server, backend.name);
+      try {
+        const spent = SPENT_BY_THE_CHECK[route];
+        const before = await snapshot(server, backend.name, spent);
+        const response = await server.app.inject(request);
+        const after = await snapshot(server, backend.name, spent);
+        return { response, before, after };
+      } finally {
+        await allowAuditWrites(server, backend.name);
+      }
+    }
+
+    for (const route of Object.keys(FIXTURES)) {
+      const gap = KNOWN_GAPS[route];
+      const title = `hardening 1: ${route} answers 503 audit_unavailable and changes nothing when the log cannot record`;
+      const run = async (): Promise<void> => {
+        const { response, before, after } = await refusedByAudit(route);
+        expect(response.statusCode, response.body).not.toBe(500);
+        expectProblem(response, 'audit_unavailable');
+        expect(changes(before, after), 'rows changed although the log recorded nothing').toEqual({});
+      };
+      if (gap === undefined) it(title, run);
+      else it.fails(`${title} — KNOWN GAP: ${gap} commits its change before its entry`, run);
+    }
+
+    it('hardening 1: credential-shaped user agents and names are recorded, redacted and capped, and the changes happen', async () => {
+      const { server, admin, org } = ctx;
+      const jwt = 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ1c3JfdmljdGltIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+      const agent = `Bearer ${jwt}`;
+      const longAgent = `Mozilla/5.0 (X11; token=${jwt}) ${'x'.repeat(15_000)}`;
+      const roleName = 'rk_live_abcdefghijklmnop';
+      const secretName = 'rk_test_abcdefghijklmnop';
+      const member = await ctx.user();
+      const headers = (userAgent: string) => ({ ...bearer(admin), 'user-agent': userAgent });
+      const responses = [
+        await server.app.inject({
+          method: 'POST',
+          url: `/api/v1/orgs/${org.id}/members`,
+          headers: headers(agent),
+          payload: { user_id: member.id, role: 'viewer' },
+        }),
+        await server.app.inject({
+          method: 'PUT',
+          url: `/api/v1/orgs/${org.id}/roles/${roleName}`,
+          headers: headers(longAgent),
+          payload: { permissions: ['org.read'] },
+        }),
+        await server.app.inject({
+          method: 'PUT',
+          url: `/api/v1/orgs/${org.id}/secrets/${secretName}`,
+          headers: headers(agent),
+          payload: { value: 'the value' },
+        }),
+      ];
+      for (const response of responses) expect(response.statusCode, response.body).toBeLessThan(300);
+      // The changes are there…
+      const roles = await server.app.inject({ method: 'GET', url: `/api/v1/orgs/${org.id}/roles`, headers: bearer(admin) });
+      expect(roles.body).toContain(roleName);
+      const secrets = await server.app.inject({ method: 'GET', url: `/api/v1/orgs/${org.id}/secrets`, headers: bearer(admin) });
+      expect(secrets.body).toContain(secretName);
+      // …and so are their entries, with the credential-shaped text redacted and every text capped.
+      await (server.rampart.audit as unknown as { inner: { integrate(): Promise<unknown> } }).inner.integrate();
+      const listed = await server.app.inject({ method: 'GET', url: `/api/v1/orgs/${org.id}/audit?limit=200`, headers: bearer(admin) });
+      expect(listed.statusCode, listed.body).toBe(200);
+      const entries = listed.json<{ entries: ListedEntry[] }>().entries;
+      const memberAdd = entries.find((e) => e.action === 'member.add' && e.resource.includes(member.id));
+      expect(memberAdd?.user_agent).toBe('[redacted]');
+      const roleWrite = entries.find((e) => e.action.startsWith('role.') && e.user_agent?.startsWith('Mozilla/5.0') === true);
+      expect(roleWrite, 'the role write has its entry').toBeDefined();
+      expect(roleWrite?.user_agent?.length).toBeLessThanOrEqual(512);
+      expect(roleWrite?.user_agent).toContain('token=[redacted]');
+      const secretWrite = entries.find((e) => e.action.startsWith('secret.') && e.user_agent === '[redacted]');
+      expect(secretWrite, 'the secret write has its entry').toBeDefined();
+      const text = listed.body;
+      for (const leaked of [jwt, roleName, secretName]) expect(text).not.toContain(leaked);
+      const strings: string[] = [];
+      const walk = (value: unknown): void => {
+        if (typeof value === 'string') strings.push(value);
+        else if (typeof value === 'object' && value !== null) Object.values(value).forEach(walk);
+      };
+      walk(entries);
+      for (const value of strings) expect(value.length).toBeLessThanOrEqual(512);
+    });
+  });
+}
