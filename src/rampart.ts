@@ -109,9 +109,11 @@ export async function composeRampart(
   const closers = new CloseStack();
   try {
     const parts: Part<unknown>[] = [];
-    const { kernel, readiness } = await openKernel(config, options, closers, TENANT_TABLES, () =>
-      parts.flatMap((part) => part.personalData ?? []),
-    );
+    const {
+      kernel,
+      readiness,
+      metrics: kernelMetrics,
+    } = await openKernel(config, options, closers, TENANT_TABLES, () => parts.flatMap((part) => part.personalData ?? []));
     const composed = new Composed();
     for (const capability of capabilities) {
       const part = await capability.compose(kernel, composed);
@@ -124,6 +126,7 @@ export async function composeRampart(
 
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics, prefix: 'rampart_' });
+    for (const metric of kernelMetrics) metrics.registerMetric(metric);
     for (const part of parts) for (const metric of part.metrics ?? []) metrics.registerMetric(metric);
 
     let closed = false;

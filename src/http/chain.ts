@@ -44,6 +44,7 @@ import logging from '../kernel/http/chain/logging.js';
 import methodGuard from '../kernel/http/chain/method-guard.js';
 import metrics from '../kernel/http/chain/metrics.js';
 import problems from '../kernel/http/chain/problems.js';
+import { RedisUnavailableError } from '../kernel/adapters/redis/redis-unavailable-error.js';
 import requestId from '../kernel/http/chain/request-id.js';
 import rateLimit from '../kernel/http/chain/rate-limit.js';
 import securityHeaders from '../kernel/http/chain/security-headers.js';
@@ -71,7 +72,9 @@ function layer<O extends FastifyPluginOptions>(
   return { name, plugin: plugin as FastifyPluginAsync<never>, options };
 }
 
-const onError = (rampart: Rampart, what: string) => (error: unknown) => rampart.logger.error({ err: error }, what);
+// A Redis outage is logged once each way by the kernel (redis-outage-watch.ts), not per request.
+const onError = (rampart: Rampart, what: string) => (error: unknown) =>
+  error instanceof RedisUnavailableError ? rampart.logger.debug({ err: error }, what) : rampart.logger.error({ err: error }, what);
 
 export const CHAIN: readonly Layer[] = [
   layer('logging', logging, () => ({})),

@@ -13,6 +13,7 @@ import { allSecurityHeaders } from '../kernel/http/chain/security-headers.js';
 import { registerChain } from './chain.js';
 import { requestIdFrom } from '../kernel/http/chain/request-id.js';
 import { registerOpenApi } from './openapi.js';
+import { registerProxyWarning } from './proxy-warning.js';
 import { registerRoutes } from './routes/index.js';
 import { tlsOptions } from './tls.js';
 import type { Rampart } from '../rampart.js';
@@ -131,6 +132,7 @@ export async function buildServer(rampart: Rampart, routes?: RampartPluginOption
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: false },
     ...(https === null ? {} : { https }),
   }) as unknown as FastifyInstance; // the HTTPS server has the same request and reply types
+  registerProxyWarning(app, rampart);
   await app.register(rampartPlugin, { rampart, standalone: true, ...(routes === undefined ? {} : { routes }) });
   return app;
 }

@@ -3,15 +3,23 @@
  * to the latest schema), Redis when configured, the rate limiter, the idempotency store and the
  * revocation bus. Each handle goes on the close stack the moment it is open, so a start that
  * fails at any later step closes it.
+ *
+ * With Redis, the kernel also reports its state: a Redis outage is logged once when it starts and
+ * once when it ends (with its duration), the revocation bus's liveness likewise, and both are
+ * metrics (`rampart_redis_*`, `rampart_revocation_bus_*`) and readiness probes (`redis`,
+ * `revocation-bus`). Liveness (`/healthz`) depends on none of them.
  */
 import type { Redis } from 'ioredis';
+import { Counter, Gauge, type Metric } from 'prom-client';
 import { prepareDataDirectory } from './adapters/fs/data-directory.js';
 import { createLogger } from './adapters/log/pino-logger.js';
 import { InProcessRevocationBus } from './adapters/memory/in-process-revocation-bus.js';
 import { MemoryRateLimiter } from './adapters/memory/memory-rate-limiter.js';
 import { connectRedis, pingRedis } from './adapters/redis/redis-connection.js';
 import { RedisRateLimiter } from './adapters/redis/redis-rate-limiter.js';
+import { watchRedisOutages, type OutageWatch } from './adapters/redis/redis-outage-watch.js';
 import { RedisRevocationBus } from './adapters/redis/redis-revocation-bus.js';
+import { SqlRevocationSequence } from './adapters/sql/sql-revocation-sequence.js';
 import { rlsWeakness, workingRolePosture } from './adapters/sql/rls-policies.js';
 import { migrateToLatest, openDatabase } from './adapters/sql/sql-database.js';
 import { SqlIdempotencyStore } from './adapters/sql/sql-idempotency-store.js';
@@ -19,6 +27,7 @@ import type { CloseStack } from './close-stack.js';
 import type { RampartConfig } from './config.js';
 import type { Secret } from './domain/secret.js';
 import { masterKeyOf } from './master-key.js';
+import type { Logger } from './adapters/log/pino-logger.js';
 import type { Kernel, PersonalDataSection, RampartOptions } from './part.js';
 import { systemClock } from './ports/clock.js';
 import type { RateLimiter } from './ports/rate-limiter.js';
@@ -27,10 +36,39 @@ import type { RevocationBus } from './ports/revocation-bus.js';
 
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
-/** The kernel, and the probes `/readyz` asks of it. */
+/** The kernel, the probes `/readyz` asks of it, and its metrics. */
 export interface OpenedKernel {
   readonly kernel: Kernel;
   readonly readiness: readonly ReadinessProbe[];
+  readonly metrics: readonly Metric[];
+}
+
+/** Logs a Redis outage once each way and counts it. */
+function redisOutageMetrics(redis: Redis, logger: Logger): { watch: OutageWatch; metrics: Metric[] } {
+  const outages = new Counter({ name: 'rampart_redis_outages_total', help: 'Redis outages that began', registers: [] });
+  const seconds = new Counter({
+    name: 'rampart_redis_outage_seconds_total',
+    help: 'Time Redis was unavailable (ended outages)',
+    registers: [],
+  });
+  const watch = watchRedisOutages(redis, (change) => {
+    if (change.up) {
+      seconds.inc((change.downForMs ?? 0) / 1000);
+      logger.info({ dependency: 'redis', down_ms: change.downForMs }, 'redis available again');
+    } else {
+      outages.inc();
+      logger.error({ dependency: 'redis' }, 'redis unavailable: requests that need it answer 503 until it is back');
+    }
+  });
+  const up = new Gauge({
+    name: 'rampart_redis_up',
+    help: 'Whether the Redis connection is ready (1) or not (0)',
+    registers: [],
+    collect() {
+      this.set(watch.up ? 1 : 0);
+    },
+  });
+  return { watch, metrics: [up, outages, seconds] };
 }
 
 async function waitForRedis(redis: Redis, timeoutMs: number): Promise<void> {
@@ -69,11 +107,20 @@ export async function openKernel(
   if (weakness !== undefined) logger.warn({ check: 'database-role' }, weakness.reason);
 
   let redis: Redis | undefined;
+  let watch: OutageWatch | undefined;
+  const metrics: Metric[] = [];
   if (config.redisUrl !== undefined) {
-    const client = connectRedis(config.redisUrl, onError('redis connection error'));
+    // While an outage is known (logged once), each reconnection attempt's error is not logged again.
+    const quiet = (report: (error: unknown) => void) => (error: unknown) => {
+      if (watch === undefined || watch.shouldReport()) report(error);
+    };
+    const client = connectRedis(config.redisUrl, quiet(onError('redis connection error')));
     closers.defer('redis', () => client.disconnect());
     await waitForRedis(client, 5000);
     redis = client;
+    const outages = redisOutageMetrics(client, logger);
+    watch = outages.watch;
+    metrics.push(...outages.metrics);
   }
   const rateLimiter: RateLimiter = closers.add(
     'rate limiter',
@@ -87,19 +134,26 @@ export async function openKernel(
   closers.defer('idempotency purge', () => clearInterval(purge));
 
   let bus: RevocationBus;
+  const readiness: ReadinessProbe[] = [{ name: 'database', check: () => database.ping() }];
   if (redis === undefined || config.redisUrl === undefined) {
     bus = new InProcessRevocationBus();
+    closers.add('revocation bus', bus);
   } else {
-    // A dedicated connection: one in subscriber mode can run no other command. The bus owns it.
-    const subscriber = connectRedis(config.redisUrl, onError('redis subscriber connection error'));
-    bus = new RedisRevocationBus(redis, subscriber, { onError: onError('revocation listener failed') });
-  }
-  closers.add('revocation bus', bus);
-
-  const readiness: ReadinessProbe[] = [{ name: 'database', check: () => database.ping() }];
-  if (redis !== undefined) {
     const client = redis;
+    const outage = watch;
+    // A dedicated connection: one in subscriber mode can run no other command. The bus owns it.
+    const subscriber = connectRedis(config.redisUrl, (error) => {
+      if (outage?.shouldReport() !== false) logger.warn({ err: error }, 'redis subscriber connection error');
+    });
+    const redisBus = closers.add(
+      'revocation bus',
+      revocationBus(client, subscriber, new SqlRevocationSequence(database.db, database.dialect), logger, clock.now.bind(clock), metrics),
+    );
+    await redisBus.start();
+    bus = redisBus;
     readiness.push({ name: 'redis', check: () => pingRedis(client) });
+    // Not ready while the bus cannot prove it delivers: a load balancer sends traffic elsewhere.
+    readiness.push({ name: 'revocation-bus', check: () => Promise.resolve(redisBus.live) });
   }
 
   let masterKey: Secret<Buffer> | undefined;
@@ -122,5 +176,55 @@ export async function openKernel(
     },
     onError,
   });
-  return { kernel, readiness };
+  return { kernel, readiness, metrics };
+}
+
+/** The Redis revocation bus, its liveness logged once each way and counted. */
+function revocationBus(
+  publisher: Redis,
+  subscriber: Redis,
+  sequence: SqlRevocationSequence,
+  logger: Logger,
+  now: () => number,
+  metrics: Metric[],
+): RedisRevocationBus {
+  const stale = new Counter({
+    name: 'rampart_revocation_bus_stale_total',
+    help: 'Times the revocation subscription stopped proving it delivers (its heartbeat missed, or its connection dropped)',
+    registers: [],
+  });
+  const replayed = new Counter({
+    name: 'rampart_revocation_bus_replayed_total',
+    help: 'Revocations read from the revocation sequence that pub/sub had not delivered',
+    registers: [],
+  });
+  const bus = new RedisRevocationBus(publisher, subscriber, {
+    sequence,
+    now,
+    onError: (error, what) => logger.warn({ err: error }, what),
+    onReplayed: (count) => replayed.inc(count),
+    onLiveness: (change) => {
+      if (change.live) {
+        if (change.downForMs !== undefined) {
+          logger.info({ down_ms: Math.round(change.downForMs) }, 'revocation bus live again; missed revocations read from the database');
+        }
+      } else {
+        stale.inc();
+        logger.error(
+          { reason: change.reason },
+          'revocation bus not live: revocations are read from the database every 200 ms until its heartbeat is heard again',
+        );
+      }
+    },
+  });
+  const live = new Gauge({
+    name: 'rampart_revocation_bus_live',
+    help: 'Whether the revocation subscription proves it delivers (1) or not (0)',
+    registers: [],
+    collect() {
+      this.set(bus.live ? 1 : 0);
+    },
+  });
+  metrics.push(live, stale, replayed);
+  return bus;
 }

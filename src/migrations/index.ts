@@ -18,6 +18,7 @@ import { migration0011 } from './0011-audit-privacy.js';
 import { migration0012 } from './0012-rls-working-role.js';
 import { migration0013 } from './0013-invitations.js';
 import { migration0014 } from './0014-step-up.js';
+import { migration0015 } from './0015-revocation-sequence.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-meta': migration0001,
@@ -34,6 +35,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0012-rls-working-role': migration0012,
   '0013-invitations': migration0013,
   '0014-step-up': migration0014,
+  '0015-revocation-sequence': migration0015,
 });
 
 export const migrationProvider: MigrationProvider = {

@@ -3,6 +3,8 @@
  * touching the service itself (which other suites share): `freeze` stops every byte in both
  * directions with the connections left open (a peer that stops answering), `stop` drops every
  * connection and refuses new ones (a restart, seen from the client), `resume` accepts again.
+ * `freezeSubscribers` does what `freeze` does to the Redis connections that sent SUBSCRIBE only
+ * (a half-open pub/sub connection: the instance's other connections keep working).
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
@@ -13,6 +15,7 @@ export class TcpProxy {
   #server: Server | undefined;
   #port = 0;
   #frozen = false;
+  #subscribersFrozen = false;
 
   private constructor(target: { host: string; port: number }) {
     this.#target = target;
@@ -38,9 +41,15 @@ export class TcpProxy {
     this.#frozen = true;
   }
 
+  /** Holds every byte, both ways, of the connections that subscribed (RESP `SUBSCRIBE`). */
+  freezeSubscribers(): void {
+    this.#subscribersFrozen = true;
+  }
+
   /** Delivers what was held back, then forwards as before. */
   thaw(): void {
     this.#frozen = false;
+    this.#subscribersFrozen = false;
     for (const send of this.#held.splice(0)) send();
   }
 
@@ -74,13 +83,17 @@ export class TcpProxy {
 
   #accept(client: Socket): void {
     const upstream = connect(this.#target.port, this.#target.host);
+    let subscriber = false;
+    client.on('data', (chunk: Buffer) => {
+      if (!subscriber && /\r\nsubscribe\r\n/i.test(chunk.toString('latin1'))) subscriber = true;
+    });
     for (const [from, to] of [
       [client, upstream],
       [upstream, client],
     ] as const) {
       this.#sockets.add(from);
       from.on('data', (chunk: Buffer) => {
-        if (this.#frozen) this.#held.push(() => to.write(chunk));
+        if (this.#frozen || (subscriber && this.#subscribersFrozen)) this.#held.push(() => to.write(chunk));
         else to.write(chunk);
       });
       from.on('error', () => to.destroy());

@@ -11,6 +11,7 @@ import { migrateTo, migrateToLatest, openDatabase, type SqlDatabase } from '../.
 import { SqlAuditLog } from '../../src/audit/adapters/sql-audit-log.js';
 import { SqlIdempotencyStore } from '../../src/kernel/adapters/sql/sql-idempotency-store.js';
 import { SqlSessionStore } from '../../src/identity/sessions/adapters/sql-session-store.js';
+import { SqlRevocationSequence } from '../../src/kernel/adapters/sql/sql-revocation-sequence.js';
 import { SqlUserStore } from '../../src/identity/accounts/adapters/sql-user-store.js';
 import { Secret } from '../../src/kernel/domain/secret.js';
 import { undeclaredAction } from '../helpers/audit.js';
@@ -462,6 +463,30 @@ const STEPS: readonly UpgradeStep[] = [
         authenticatedAt: Date.UTC(2026, 0, 1),
         lastSeenAt: Date.UTC(2026, 0, 1) + 5,
       });
+    },
+  },
+  {
+    to: '0015-revocation-sequence',
+    from: Object.keys(MIGRATIONS)[Object.keys(MIGRATIONS).indexOf('0015-revocation-sequence') - 1] ?? '',
+    async seed(db) {
+      const now = Date.UTC(2026, 0, 1);
+      await sql`insert into users (id, email, name, password_hash, status, created_at, updated_at)
+        values (${'usr_r'}, ${'r@example.test'}, ${null}, ${null}, ${'active'}, ${now}, ${now})`.execute(db);
+    },
+    async check(database) {
+      // Earlier rows are kept; the sequence starts empty, and the working role appends and reads it.
+      const db = database.db as unknown as Kysely<unknown>;
+      expect((await sql<{ id: string }>`select id from users where id = ${'usr_r'}`.execute(db)).rows).toEqual([{ id: 'usr_r' }]);
+      const sequence = new SqlRevocationSequence(database.db, database.dialect);
+      expect(await sequence.head()).toBe(0);
+      expect(await sequence.append({ kind: 'session', id: 'ses_r', revokedAt: 1 }, 2)).toBe(1);
+      if (database.dialect !== 'postgres') return;
+      const appended = await database.db.transaction().execute(async (trx) => {
+        await sql.raw('SET LOCAL ROLE rampart_tenant').execute(trx);
+        return sql<{ seq: number | string }>`insert into revocation_sequence (kind, target, revoked_at, recorded_at)
+          values (${'api_key'}, ${'key_r'}, ${3}, ${4}) returning seq`.execute(trx);
+      });
+      expect(Number(appended.rows[0]?.seq)).toBe(2);
     },
   },
 ];

@@ -1,12 +1,14 @@
 /**
- * `rampart doctor`: the posture checks of ../doctor.ts, then whether the stores answer. It does
- * not create the data directory or the embedded database: an operator running it before the
- * first start, or as another user (root, say), must not leave files the server cannot open.
+ * `rampart doctor`: the posture checks of ../doctor.ts, then whether the stores answer, then
+ * whether the server has seen requests through a proxy it does not trust. It does not create the
+ * data directory or the embedded database: an operator running it before the first start, or as
+ * another user (root, say), must not leave files the server cannot open.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Migrator } from 'kysely';
-import { connectRedis, pingRedis } from '../../kernel/adapters/redis/redis-connection.js';
+import { connectRedis, pingRedis, whenReady } from '../../kernel/adapters/redis/redis-connection.js';
+import { readProxyObservation } from '../../http/proxy-warning.js';
 import { migrationProvider } from '../../migrations/index.js';
 import { rlsWeakness, workingRolePosture } from '../../kernel/adapters/sql/rls-policies.js';
 import { openDatabase, SQLITE_FILE } from '../../kernel/adapters/sql/sql-database.js';
@@ -39,15 +41,38 @@ async function checkDatabase(config: RampartConfig): Promise<Check> {
 
 async function checkRedis(config: RampartConfig): Promise<Check | undefined> {
   if (config.redisUrl === undefined) return undefined;
-  const redis = connectRedis(config.redisUrl);
+  // Errors while connecting are the check's answer, not a crash.
+  const redis = connectRedis(config.redisUrl, () => undefined);
   try {
-    const ok = await pingRedis(redis, 3000);
+    // Wait for the connection first: a PING sent before it is ready fails at once (no offline
+    // queue), which reported a healthy Redis as failing on every run.
+    const ok = (await whenReady(redis, 3000)) && (await pingRedis(redis, 3000));
     return ok
       ? { name: 'redis', status: 'pass', reason: 'Redis answers' }
       : { name: 'redis', status: 'fail', reason: 'Redis does not answer' };
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * Requests that reached the server through a proxy on loopback while RAMPART_TRUST_PROXY is unset
+ * (the server records the first one: src/http/proxy-warning.ts): every client then shares the
+ * proxy's address, so per-IP rate limits collapse into one bucket and `/metrics`, open to
+ * loopback, is open to every client.
+ */
+export function checkProxyObservation(config: RampartConfig): Check | undefined {
+  if (config.trustProxy !== false) return undefined;
+  const seen = readProxyObservation(config.dataDir);
+  if (seen === undefined) return undefined;
+  return {
+    name: 'proxy-headers',
+    status: 'warn',
+    reason:
+      `requests arrived from a proxy on loopback with X-Forwarded-For (first at ${new Date(seen.at).toISOString()}) ` +
+      'while RAMPART_TRUST_PROXY is unset: every client shares one rate-limit bucket and may read /metrics; ' +
+      'set RAMPART_TRUST_PROXY to the proxy address (127.0.0.1)',
+  };
 }
 
 const MARK = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' } as const;
@@ -58,6 +83,8 @@ export async function runDoctor(config: RampartConfig, out: Output): Promise<num
   checks.push(await checkDatabase(config));
   const redis = await checkRedis(config);
   if (redis !== undefined) checks.push(redis);
+  const proxy = checkProxyObservation(config);
+  if (proxy !== undefined) checks.push(proxy);
   const failed = checks.filter((check) => check.status === 'fail').length;
   const text = checks.map((check) => `${MARK[check.status]}  ${check.name.padEnd(16)} ${check.reason}`).join('\n');
   out.result({ ok: failed === 0, checks }, `${text}\n\n${failed === 0 ? 'no check failed' : `${failed} check(s) failed`}`);

@@ -1,8 +1,13 @@
 /**
- * `/healthz` (the process answers) and `/readyz` (its dependencies answer too). `/readyz` is
- * exempt from rate limiting: it must report a Redis outage as `redis: unavailable`, which it
- * cannot do from behind a Redis-backed limiter that fails closed (every request would be 503
- * without `checks`). Its probes each settle within their own timeout, so it stays cheap.
+ * `/healthz` (liveness: the process answers) and `/readyz` (readiness: its dependencies answer
+ * too). Both are exempt from rate limiting, whose store may be Redis:
+ * - `/healthz` touches no dependency, so it stays 200 through a Redis or database outage — an
+ *   orchestrator's liveness probe must not restart every instance for the length of an outage
+ *   that a restart cannot fix;
+ * - `/readyz` must report a Redis outage as `redis: unavailable`, which it cannot do from behind a
+ *   Redis-backed limiter that fails closed, and names each dependency that does not answer
+ *   (`database`, `redis`, `revocation-bus`: the subscription does not prove it delivers). Its
+ *   probes each settle within their own timeout, so it stays cheap.
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -13,9 +18,9 @@ export async function healthRoutes(app: FastifyInstance, probes: readonly Readin
   app.get(
     '/healthz',
     {
-      config: { access: 'public' },
+      config: { access: 'public', rateLimit: false },
       schema: {
-        summary: 'Liveness: the process answers',
+        summary: 'Liveness: the process answers (whatever its dependencies do)',
         tags: ['health'],
         response: { 200: Type.Object({ status: Type.Literal('ok') }) },
       },
@@ -28,7 +33,7 @@ export async function healthRoutes(app: FastifyInstance, probes: readonly Readin
     {
       config: { access: 'public', rateLimit: false },
       schema: {
-        summary: 'Readiness: the database (and Redis, when configured) answer',
+        summary: 'Readiness: the database (and Redis and the revocation bus, when configured) answer',
         tags: ['health'],
         response: {
           200: Type.Object({ status: Type.Literal('ready'), checks: Type.Record(Type.String(), Type.Literal('ok')) }),

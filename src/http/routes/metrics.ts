@@ -1,6 +1,8 @@
 /**
  * `/metrics`, Prometheus text. Readable from loopback and the addresses of RAMPART_METRICS_ALLOW
- * without a credential, and by callers holding the platform permission `metrics.read`.
+ * without a credential, and by callers holding the platform permission `metrics.read`. Exempt
+ * from rate limiting, whose store may be Redis: the metrics of a Redis outage
+ * (`rampart_redis_up`, `rampart_revocation_bus_live`) must be readable during it.
  */
 import { BlockList, isIP } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -29,7 +31,7 @@ export async function metricsRoutes(app: FastifyInstance, registry: Registry, al
   app.get(
     '/metrics',
     {
-      config: { access: { permission: 'metrics.read', scope: 'platform', exemptAddress } },
+      config: { access: { permission: 'metrics.read', scope: 'platform', exemptAddress }, rateLimit: false },
       schema: { summary: 'Prometheus metrics', tags: ['discovery'] },
     },
     async (_request, reply) => {

@@ -1,8 +1,11 @@
 /**
  * The one mapper from errors to RFC 9457 problem+json. Every error answer of Rampart passes here:
  * a {@link DomainError} keeps its code and safe detail; a framework error that the caller caused
- * becomes its documented code; anything else is 500 `internal_error` carrying only the request id.
- * No stack, SQL, path or secret ever leaves through this file.
+ * becomes its documented code; a database that does not answer (a restart, a killed connection,
+ * a full pool) is 503 `service_unavailable` with `Retry-After`, like a Redis outage; text the
+ * database cannot store (a NUL byte) is 400 `validation_failed`; anything else is 500
+ * `internal_error` carrying only the request id. No stack, SQL, path or secret ever leaves
+ * through this file.
  */
 import { DomainError, ERROR_CATALOG, type ErrorCode, type FieldError } from '../domain/errors.js';
 
@@ -120,6 +123,61 @@ function classify(error: FrameworkError): { code: ErrorCode; detail: string; err
   return undefined;
 }
 
+/**
+ * PostgreSQL SQLSTATEs of a server that is not there for now: class 08 (connection exception),
+ * 57P01–57P03 (admin shutdown, crash shutdown, cannot connect now: a restart) and 53300 (too many
+ * connections). Retrying shortly is the right answer to each.
+ */
+const PG_UNAVAILABLE = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
+/** Node's socket errors on the way to the database. */
+const SOCKET_ERRORS: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** What node-postgres throws, without a code, for a connection that died or never came. */
+const PG_CONNECTION_MESSAGES = [
+  'Connection terminated',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error and is not queryable',
+  'Client was closed and is not queryable',
+];
+/** SQLite: the database stayed locked past busy_timeout; another try will get through. */
+const SQLITE_BUSY: ReadonlySet<string> = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED']);
+/** PostgreSQL 22021 (invalid byte sequence, e.g. NUL in text) and 22P05 (untranslatable character). */
+const PG_UNSTORABLE_TEXT: ReadonlySet<string> = new Set(['22021', '22P05']);
+
+/** The seconds a client is told to wait before retrying a 503. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
+
+interface StoreErrorLike {
+  code?: unknown;
+  message?: unknown;
+  cause?: unknown;
+}
+
+/** The store error in `error` or its causes (a few levels: a service may wrap it), classified. */
+function storeFault(error: unknown): 'unavailable' | 'unstorable_text' | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
+    const { code, message, cause } = current as StoreErrorLike;
+    if (typeof code === 'string') {
+      if (PG_UNSTORABLE_TEXT.has(code)) return 'unstorable_text';
+      if (PG_UNAVAILABLE.test(code) || SOCKET_ERRORS.has(code) || SQLITE_BUSY.has(code)) return 'unavailable';
+    }
+    if (typeof message === 'string' && PG_CONNECTION_MESSAGES.some((known) => message.startsWith(known))) return 'unavailable';
+    current = cause;
+  }
+  return undefined;
+}
+
+/**
+ * The `Retry-After` seconds of an error's answer: its own (a busy hasher, a login limit), or
+ * {@link UNAVAILABLE_RETRY_AFTER_SECONDS} for any 503 (RFC 9110 §15.6.4: the server is expected
+ * back shortly), or `undefined`.
+ */
+export function retryAfterOf(error: unknown, answered: Problem): number | undefined {
+  const own = error instanceof DomainError ? (error as { retryAfterSeconds?: unknown }).retryAfterSeconds : undefined;
+  if (typeof own === 'number' && Number.isSafeInteger(own) && own > 0) return own;
+  return answered.status === 503 ? UNAVAILABLE_RETRY_AFTER_SECONDS : undefined;
+}
+
 /** Builds the problem for `error`; `internal` is true when the error is a fault of ours. */
 export function toProblem(error: unknown, requestId: string): { problem: Problem; internal: boolean } {
   // A DomainError coded internal_error is a fault of ours too: its detail may name an internal rule, so it is not shown.
@@ -131,6 +189,17 @@ export function toProblem(error: unknown, requestId: string): { problem: Problem
     if (known !== undefined) {
       const extensions = known.errors === undefined ? {} : { errors: known.errors };
       return { problem: problem(known.code, known.detail, requestId, extensions), internal: false };
+    }
+    const fault = storeFault(error);
+    if (fault === 'unavailable') {
+      return { problem: problem('service_unavailable', 'The database is not available; retry shortly', requestId), internal: false };
+    }
+    if (fault === 'unstorable_text') {
+      const reason = 'contains a character that cannot be stored (such as NUL)';
+      return {
+        problem: problem('validation_failed', `body: ${reason}`, requestId, { errors: [{ field: 'body', reason }] }),
+        internal: false,
+      };
     }
   }
   return {

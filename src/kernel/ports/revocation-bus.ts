@@ -1,7 +1,9 @@
 /**
  * Tells every instance that a credential was revoked, so each can refuse it from memory without
  * a database read per request. The revocation itself is written to the store first; the bus only
- * spreads the news. Without Redis it is in-process; with Redis it is pub/sub.
+ * spreads the news. Without Redis it is in-process; with Redis it is pub/sub over a durable
+ * revocation sequence in the database, with a heartbeat that proves the subscription delivers
+ * (docs/decisions/014-revocation-bus-liveness.md).
  */
 
 /**
@@ -16,6 +18,11 @@ export interface RevocationEvent {
   readonly id: string;
   /** When it was revoked (ms since the epoch): the receiver keeps it at least a token lifetime. */
   readonly revokedAt: number;
+  /**
+   * Its position in the durable revocation sequence (RevocationSequence), on delivery by a bus
+   * that keeps one; ignored on publish.
+   */
+  readonly seq?: number;
 }
 
 /** Receives revocations. Handlers run on the delivering instance and must be quick and idempotent. */
@@ -42,11 +49,17 @@ export interface RevocationSubscription {
  * - Order is not guaranteed, between instances or between events.
  * - Only events published after `subscribe` resolved are delivered; hence at start an instance
  *   subscribes first, then seeds its revocation set from the store.
- * - `publish` resolves once the event is handed to the transport (in-process: delivered), and
- *   rejects when it cannot be sent or after `close`; the caller fails closed and reports it.
+ * - `publish` resolves once the event is handed to the transport (in-process: delivered; Redis:
+ *   appended to the durable sequence, from which every instance reads it within the bus's bound
+ *   even when the pub/sub message is lost), and rejects when it cannot be (the database does not
+ *   answer) or after `close`; the caller fails closed and reports it.
+ * - `live`, when an adapter can lose messages silently: whether it currently knows that it
+ *   delivers (readiness reports it).
  * - A listener that throws does not stop delivery to the others.
  */
 export interface RevocationBus {
+  /** Absent: the adapter cannot lose a message (in-process). */
+  readonly live?: boolean;
   publish(event: RevocationEvent): Promise<void>;
   subscribe(listener: RevocationListener): Promise<RevocationSubscription>;
   /** Stops delivery and releases the transport; `publish` and `subscribe` reject afterwards. */

@@ -36,6 +36,25 @@ export function connectRedis(url: Secret<string>, onError?: (error: Error) => vo
   return redis;
 }
 
+/**
+ * Waits until `redis` is ready (connected, and through ioredis's own ready check), at most
+ * `timeoutMs`; resolves whether it is. A command sent before then fails at once (no offline
+ * queue), so a one-shot check such as `rampart doctor` must wait here before it pings.
+ */
+export function whenReady(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  return new Promise<boolean>((resolve) => {
+    const done = (ready: boolean): void => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      resolve(ready);
+    };
+    const onReady = (): void => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    redis.on('ready', onReady);
+  });
+}
+
 /** Whether Redis answers PING within `timeoutMs`. Never throws. */
 export async function pingRedis(redis: Redis, timeoutMs = 1000): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;

@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import fp from 'fastify-plugin';
 import { DomainError } from '../../domain/errors.js';
-import { PROBLEM_CONTENT_TYPE, problem, toProblem } from '../problem.js';
+import { PROBLEM_CONTENT_TYPE, problem, retryAfterOf, toProblem } from '../problem.js';
 
 const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
@@ -44,10 +44,9 @@ export interface ProblemsOptions {
 const problems: FastifyPluginAsync<ProblemsOptions> = async (app, options) => {
   app.setErrorHandler(async (error: unknown, request, reply) => {
     const { problem: body, internal } = toProblem(error, idOf(request));
-    // RFC 9110 §10.2.3: a refusal that names when to retry (a busy hasher, a login limit) says so.
-    const retryAfter = error instanceof DomainError ? (error as { retryAfterSeconds?: unknown }).retryAfterSeconds : undefined;
-    if (typeof retryAfter === 'number' && Number.isSafeInteger(retryAfter) && retryAfter > 0)
-      reply.header('retry-after', String(retryAfter));
+    // RFC 9110 §10.2.3: a refusal that names when to retry (a busy hasher, a login limit, any 503) says so.
+    const retryAfter = retryAfterOf(error, body);
+    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
     if (internal) request.log.error({ err: error, ...logId(request) }, 'unexpected error');
     else if (!(error instanceof DomainError)) request.log.debug({ code: body.code, ...logId(request) }, 'request refused');
     await reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
