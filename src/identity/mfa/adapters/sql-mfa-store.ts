@@ -7,7 +7,6 @@
 import { sql } from 'kysely';
 import type { ChallengeClaim, MfaStore, TotpEnrolment } from '../ports/mfa-store.js';
 import type { RampartKysely } from '../../../kernel/adapters/sql/schema.js';
-import { isUniqueViolation } from '../../../kernel/adapters/sql/unique-violation.js';
 
 export class SqlMfaStore implements MfaStore {
   readonly #db: RampartKysely;
@@ -17,20 +16,24 @@ export class SqlMfaStore implements MfaStore {
   }
 
   async startTotp(userId: string, secretSealed: string, now: number): Promise<boolean> {
-    return this.#db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('mfa_totp').where('user_id', '=', userId).where('confirmed_at', 'is', null).execute();
-      try {
-        await trx
-          .insertInto('mfa_totp')
-          .values({ user_id: userId, secret_sealed: secretSealed, created_at: now, confirmed_at: null, last_step: null })
-          .execute();
-        return true;
-      } catch (error) {
-        // A confirmed enrolment (or a concurrent start) holds the row.
-        if (isUniqueViolation(error)) return false;
-        throw error;
-      }
-    });
+    // One statement: a pending enrolment is replaced, a confirmed one is left alone (the guard of the
+    // update). Concurrent starts serialise on the row, so each of them replaces the pending one in
+    // turn and none is refused as if a confirmed enrolment existed.
+    const result = await this.#db
+      .insertInto('mfa_totp')
+      .values({ user_id: userId, secret_sealed: secretSealed, created_at: now, confirmed_at: null, last_step: null })
+      .onConflict((conflict) =>
+        conflict
+          .column('user_id')
+          .doUpdateSet((eb) => ({
+            secret_sealed: eb.ref('excluded.secret_sealed'),
+            created_at: eb.ref('excluded.created_at'),
+            last_step: null,
+          }))
+          .where('mfa_totp.confirmed_at', 'is', null),
+      )
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
   }
 
   async findTotp(userId: string): Promise<TotpEnrolment | undefined> {
