@@ -16,104 +16,38 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DECLARED_AUDIT_ACTIONS } from '../helpers/audit-actions.js';
 import { sqliteBackend, type BackendInstance } from '../helpers/backends.js';
 import { FakeClock } from '../helpers/fake-clock.js';
-import { ADMIN_ENV, login, type Grant } from '../helpers/identity.js';
-import { enrol, mfaTokenOf, startTotp, totpCode } from '../helpers/mfa.js';
+import { ADMIN_ENV, login } from '../helpers/identity.js';
+import { mfaTokenOf, startTotp, totpCode } from '../helpers/mfa.js';
+import { createUser, MEMBER_PASSWORD, orgWithOwner, uniqueSlug, userWithRole } from '../helpers/orgs.js';
+import { testServer } from '../helpers/rampart.js';
 import {
-  bearer,
-  createUser,
-  MEMBER_PASSWORD,
-  orgWithOwner,
-  uniqueSlug,
-  userWithRole,
-  type OrgBody,
-  type OrgUser,
-} from '../helpers/orgs.js';
-import { testServer, type TestServer } from '../helpers/rampart.js';
+  answer,
+  apiKey,
+  basic,
+  client,
+  clientToken,
+  enrolled,
+  form,
+  json,
+  pendingInvitation,
+  secretPut,
+  type RouteCtx,
+  type RouteRequest,
+} from '../helpers/route-requests.js';
 
-interface Ctx {
-  readonly server: TestServer;
-  readonly clock: FakeClock;
-  readonly admin: Grant;
-  readonly org: OrgBody;
-  readonly owner: OrgUser;
-  user(): Promise<OrgUser>;
+interface Ctx extends RouteCtx {
   call(request: InjectOptions): Promise<{ status: number; body: string }>;
 }
 
-type Request = InjectOptions & { readonly method: 'POST' | 'PUT' | 'PATCH' | 'DELETE'; readonly url: string };
-
 interface Fixture {
   /** Prepares what the route needs, then returns a valid request by an authorized caller. */
-  readonly success: (ctx: Ctx) => Promise<Request>;
+  readonly success: (ctx: Ctx) => Promise<RouteRequest>;
   readonly successStatus: number;
   /** A request the route itself refuses (its failure outcome), when it has one to audit. */
-  readonly failure?: (ctx: Ctx) => Promise<Request>;
+  readonly failure?: (ctx: Ctx) => Promise<RouteRequest>;
   readonly failureStatus?: number;
   /** Outcomes found to leave no entry (reported to the route's owner): asserted as they are, so a fix fails the test and the gap is removed. */
   readonly gap?: { readonly success?: string; readonly failure?: string };
-}
-
-const json = (grant: Grant | undefined, method: Request['method'], url: string, payload?: object): Request => ({
-  method,
-  url,
-  headers: grant === undefined ? {} : bearer(grant),
-  ...(payload === undefined ? {} : { payload }),
-});
-const form = (url: string, body: Record<string, string>, headers: Record<string, string> = {}): Request => ({
-  method: 'POST',
-  url,
-  headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-  payload: new URLSearchParams(body).toString(),
-});
-const basic = (id: string, secret: string): string =>
-  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
-
-async function created<T>(ctx: Ctx, request: Request, status = 201): Promise<T> {
-  const response = await ctx.server.app.inject(request);
-  expect(response.statusCode, response.body).toBe(status);
-  return response.json<T>();
-}
-
-async function client(ctx: Ctx): Promise<{ client_id: string; client_secret: string }> {
-  return created(
-    ctx,
-    json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/clients`, {
-      name: 'svc',
-      scopes: ['members.read'],
-      auth_method: 'client_secret_basic',
-    }),
-  );
-}
-
-async function clientToken(ctx: Ctx): Promise<{ id: string; secret: string; token: string }> {
-  const c = await client(ctx);
-  const grant = await created<{ access_token: string }>(
-    ctx,
-    form('/api/v1/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(c.client_id, c.client_secret) }),
-    200,
-  );
-  return { id: c.client_id, secret: c.client_secret, token: grant.access_token };
-}
-
-async function enrolled(ctx: Ctx): Promise<{ user: OrgUser; secret: string }> {
-  const user = await ctx.user();
-  const { secret } = await enrol(ctx.server.app, user.grant.access_token, ctx.clock);
-  return { user, secret };
-}
-
-/** A fresh user with a pending invitation to the org (as its owner): the invitee and the invitation's id. */
-async function invitedTo(ctx: Ctx): Promise<{ invitee: OrgUser; id: string }> {
-  const invitee = await ctx.user();
-  const sent = await created<{ invitation_id: string }>(
-    ctx,
-    json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/members`, { email: invitee.email, role: 'viewer' }),
-    202,
-  );
-  return { invitee, id: sent.invitation_id };
-}
-
-async function secretPut(ctx: Ctx, name: string): Promise<void> {
-  await created(ctx, json(ctx.owner.grant, 'PUT', `/api/v1/orgs/${ctx.org.id}/secrets/${name}`, { value: 'a value' }), 200);
 }
 
 const FIXTURES: Readonly<Record<string, Fixture>> = {
@@ -230,9 +164,10 @@ const FIXTURES: Readonly<Record<string, Fixture>> = {
   },
   'POST /api/v1/auth/password/set': {
     success: async (ctx) => {
-      const invited = await created<{ set_password_token: string }>(
+      const invited = await answer<{ set_password_token: string }>(
         ctx,
         json(ctx.admin, 'POST', '/api/v1/users', { email: `${uniqueSlug('i')}@example.test` }),
+        201,
       );
       return json(undefined, 'POST', '/api/v1/auth/password/set', { token: invited.set_password_token, password: MEMBER_PASSWORD });
     },
@@ -263,19 +198,20 @@ const FIXTURES: Readonly<Record<string, Fixture>> = {
     failureStatus: 403,
   },
   'DELETE /api/v1/orgs/{org}/invitations/{id}': {
-    success: async (ctx) => json(ctx.owner.grant, 'DELETE', `/api/v1/orgs/${ctx.org.id}/invitations/${(await invitedTo(ctx)).id}`),
+    success: async (ctx) =>
+      json(ctx.owner.grant, 'DELETE', `/api/v1/orgs/${ctx.org.id}/invitations/${(await pendingInvitation(ctx, 'exact')).id}`),
     successStatus: 204,
   },
   'POST /api/v1/me/invitations/{id}/accept': {
     success: async (ctx) => {
-      const { invitee, id } = await invitedTo(ctx);
+      const { invitee, id } = await pendingInvitation(ctx, 'exact');
       return json(invitee.grant, 'POST', `/api/v1/me/invitations/${id}/accept`);
     },
     successStatus: 200,
   },
   'POST /api/v1/me/invitations/{id}/decline': {
     success: async (ctx) => {
-      const { invitee, id } = await invitedTo(ctx);
+      const { invitee, id } = await pendingInvitation(ctx, 'exact');
       return json(invitee.grant, 'POST', `/api/v1/me/invitations/${id}/decline`);
     },
     successStatus: 204,
@@ -317,21 +253,13 @@ const FIXTURES: Readonly<Record<string, Fixture>> = {
   },
   'POST /api/v1/api-keys/{id}/rotate': {
     success: async (ctx) => {
-      const key = await created<{ id: string }>(
-        ctx,
-        json(ctx.owner.grant, 'POST', '/api/v1/api-keys', { name: 'ci', scopes: ['members.read'], org: ctx.org.id }),
-      );
-      return json(ctx.owner.grant, 'POST', `/api/v1/api-keys/${key.id}/rotate`);
+      return json(ctx.owner.grant, 'POST', `/api/v1/api-keys/${await apiKey(ctx, 'exact')}/rotate`);
     },
     successStatus: 201,
   },
   'DELETE /api/v1/api-keys/{id}': {
     success: async (ctx) => {
-      const key = await created<{ id: string }>(
-        ctx,
-        json(ctx.owner.grant, 'POST', '/api/v1/api-keys', { name: 'ci', scopes: ['members.read'], org: ctx.org.id }),
-      );
-      return json(ctx.owner.grant, 'DELETE', `/api/v1/api-keys/${key.id}`);
+      return json(ctx.owner.grant, 'DELETE', `/api/v1/api-keys/${await apiKey(ctx, 'exact')}`);
     },
     successStatus: 204,
   },
@@ -345,12 +273,12 @@ const FIXTURES: Readonly<Record<string, Fixture>> = {
     successStatus: 201,
   },
   'DELETE /api/v1/orgs/{org}/clients/{id}': {
-    success: async (ctx) => json(ctx.owner.grant, 'DELETE', `/api/v1/orgs/${ctx.org.id}/clients/${(await client(ctx)).client_id}`),
+    success: async (ctx) => json(ctx.owner.grant, 'DELETE', `/api/v1/orgs/${ctx.org.id}/clients/${(await client(ctx, 'exact')).client_id}`),
     successStatus: 204,
   },
   'POST /api/v1/oauth/token': {
     success: async (ctx) => {
-      const c = await client(ctx);
+      const c = await client(ctx, 'exact');
       return form('/api/v1/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(c.client_id, c.client_secret) });
     },
     successStatus: 200,
@@ -358,13 +286,13 @@ const FIXTURES: Readonly<Record<string, Fixture>> = {
       form(
         '/api/v1/oauth/token',
         { grant_type: 'client_credentials' },
-        { authorization: basic((await client(ctx)).client_id, 'wrong-secret') },
+        { authorization: basic((await client(ctx, 'exact')).client_id, 'wrong-secret') },
       ),
     failureStatus: 401,
   },
   'POST /api/v1/oauth/introspect': {
     success: async (ctx) => {
-      const c = await clientToken(ctx);
+      const c = await clientToken(ctx, 'exact');
       return form('/api/v1/oauth/introspect', { token: c.token }, { authorization: basic(c.id, c.secret) });
     },
     successStatus: 200,
@@ -377,7 +305,7 @@ const FIXTURES: Readonly<Record<string, Fixture>> = {
   },
   'POST /api/v1/oauth/revoke': {
     success: async (ctx) => {
-      const c = await clientToken(ctx);
+      const c = await clientToken(ctx, 'exact');
       return form('/api/v1/oauth/revoke', { token: c.token }, { authorization: basic(c.id, c.secret) });
     },
     successStatus: 200,
@@ -388,16 +316,14 @@ const FIXTURES: Readonly<Record<string, Fixture>> = {
   },
   'DELETE /api/v1/orgs/{org}/secrets/{name}': {
     success: async (ctx) => {
-      const name = uniqueSlug('s');
-      await secretPut(ctx, name);
+      const name = await secretPut(ctx, 'exact');
       return json(ctx.owner.grant, 'DELETE', `/api/v1/orgs/${ctx.org.id}/secrets/${name}`);
     },
     successStatus: 204,
   },
   'POST /api/v1/orgs/{org}/secrets/{name}/reveal': {
     success: async (ctx) => {
-      const name = uniqueSlug('s');
-      await secretPut(ctx, name);
+      const name = await secretPut(ctx, 'exact');
       return json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/secrets/${name}/reveal`, {});
     },
     successStatus: 200,
@@ -448,7 +374,9 @@ describe('every mutating route leaves an audit entry', () => {
   const reader = () => ctx.server.stored.db.selectFrom('audit_entries');
 
   /** Runs `request` and answers the entries integrated while it ran. */
-  async function entriesOf(request: Request): Promise<{ status: number; body: string; entries: { action: string; result: string }[] }> {
+  async function entriesOf(
+    request: RouteRequest,
+  ): Promise<{ status: number; body: string; entries: { action: string; result: string }[] }> {
     const before = (await log().integrate()) ?? 0;
     const response = await ctx.call(request);
     await log().integrate();

@@ -13,13 +13,13 @@
  * - credential-shaped user agents and names no longer stop the entry: the change happens and its
  *   entry exists, with the value redacted and every text capped at 512 characters.
  */
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, type BackendInstance, type BackendName } from '../helpers/backends.js';
 import { FakeClock } from '../helpers/fake-clock.js';
-import { ADMIN_ENV, login, type Grant } from '../helpers/identity.js';
-import { enrol, startTotp, totpCode } from '../helpers/mfa.js';
+import { ADMIN_ENV, login } from '../helpers/identity.js';
+import { startTotp, totpCode } from '../helpers/mfa.js';
 import {
   bearer,
   createUser,
@@ -32,96 +32,35 @@ import {
 } from '../helpers/orgs.js';
 import { expectProblem } from '../helpers/problems.js';
 import { testServer, type TestServer } from '../helpers/rampart.js';
+import {
+  answer,
+  apiKey,
+  basic,
+  client,
+  clientToken,
+  enrolled,
+  form,
+  json,
+  pendingInvitation,
+  secretPut,
+  type RouteCtx,
+  type RouteRequest,
+} from '../helpers/route-requests.js';
 
-type Method = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-type Request = InjectOptions & { readonly method: Method; readonly url: string };
-
-interface Ctx {
-  readonly server: TestServer;
-  readonly clock: FakeClock;
-  readonly admin: Grant;
-  readonly org: OrgBody;
-  readonly owner: OrgUser;
-  user(): Promise<OrgUser>;
-}
+type Ctx = RouteCtx;
 
 /** Prepares what the route needs (the log working), then returns a valid request by an authorised caller. */
-type Fixture = (ctx: Ctx) => Promise<Request>;
-
-const json = (grant: Grant | undefined, method: Method, url: string, payload?: object): Request => ({
-  method,
-  url,
-  headers: grant === undefined ? {} : bearer(grant),
-  ...(payload === undefined ? {} : { payload }),
-});
-const form = (url: string, body: Record<string, string>, headers: Record<string, string> = {}): Request => ({
-  method: 'POST',
-  url,
-  headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-  payload: new URLSearchParams(body).toString(),
-});
-const basic = (id: string, secret: string): string =>
-  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
-
-async function ok<T>(ctx: Ctx, request: Request): Promise<T> {
-  const response = await ctx.server.app.inject(request);
-  expect(response.statusCode, `${request.method} ${request.url}: ${response.body}`).toBeLessThan(300);
-  return (response.body === '' ? undefined : response.json<T>()) as T;
-}
-
-async function client(ctx: Ctx): Promise<{ client_id: string; client_secret: string }> {
-  return ok(
-    ctx,
-    json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/clients`, {
-      name: 'svc',
-      scopes: ['members.read'],
-      auth_method: 'client_secret_basic',
-    }),
-  );
-}
-
-async function clientToken(ctx: Ctx): Promise<{ id: string; secret: string; token: string }> {
-  const c = await client(ctx);
-  const grant = await ok<{ access_token: string }>(
-    ctx,
-    form('/api/v1/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(c.client_id, c.client_secret) }),
-  );
-  return { id: c.client_id, secret: c.client_secret, token: grant.access_token };
-}
-
-async function apiKey(ctx: Ctx): Promise<string> {
-  const key = await ok<{ id: string }>(
-    ctx,
-    json(ctx.owner.grant, 'POST', '/api/v1/api-keys', { name: 'ci', scopes: ['members.read'], org: ctx.org.id }),
-  );
-  return key.id;
-}
-
-/** A fresh user with a pending invitation to the org: the invitee and the invitation's id. */
-async function invited(ctx: Ctx): Promise<{ invitee: OrgUser; id: string }> {
-  const invitee = await ctx.user();
-  const invitation = await ok<{ invitation_id: string }>(
-    ctx,
-    json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/members`, { email: invitee.email, role: 'viewer' }),
-  );
-  return { invitee, id: invitation.invitation_id };
-}
+type Fixture = (ctx: Ctx) => Promise<RouteRequest>;
 
 /** A user with a confirmed second factor, its TOTP secret, and the mfa_token of a password sign-in. */
 async function mfaChallenge(ctx: Ctx): Promise<{ secret: string; token: string }> {
-  const user = await ctx.user();
-  const { secret } = await enrol(ctx.server.app, user.grant.access_token, ctx.clock);
-  const login = await ok<{ mfa_token: string }>(
+  const { user, secret } = await enrolled(ctx);
+  const login = await answer<{ mfa_token: string }>(
     ctx,
     json(undefined, 'POST', '/api/v1/auth/login', { email: user.email, password: MEMBER_PASSWORD }),
+    'success',
   );
   return { secret, token: login.mfa_token };
-}
-
-async function secretPut(ctx: Ctx): Promise<string> {
-  const name = uniqueSlug('s');
-  await ok(ctx, json(ctx.owner.grant, 'PUT', `/api/v1/orgs/${ctx.org.id}/secrets/${name}`, { value: 'a value' }));
-  return name;
 }
 
 /** A valid, authorised request for each mutating route, by its Fastify path. */
@@ -136,9 +75,10 @@ const FIXTURES: Readonly<Record<string, Fixture>> = {
   'POST /api/v1/auth/register': async () =>
     json(undefined, 'POST', '/api/v1/auth/register', { email: `${uniqueSlug('r')}@example.test`, password: MEMBER_PASSWORD }),
   'POST /api/v1/auth/password/set': async (ctx) => {
-    const invited = await ok<{ set_password_token: string }>(
+    const invited = await answer<{ set_password_token: string }>(
       ctx,
       json(ctx.admin, 'POST', '/api/v1/users', { email: `${uniqueSlug('i')}@example.test` }),
+      'success',
     );
     return json(undefined, 'POST', '/api/v1/auth/password/set', { token: invited.set_password_token, password: MEMBER_PASSWORD });
   },
@@ -154,8 +94,7 @@ const FIXTURES: Readonly<Record<string, Fixture>> = {
     return json(user.grant, 'POST', '/api/v1/me/mfa/totp/confirm', { code: totpCode(secret, ctx.clock.now()) });
   },
   'DELETE /api/v1/me/mfa/totp': async (ctx) => {
-    const user = await ctx.user();
-    const { secret } = await enrol(ctx.server.app, user.grant.access_token, ctx.clock);
+    const { user, secret } = await enrolled(ctx);
     return json(user.grant, 'DELETE', '/api/v1/me/mfa/totp', { code: totpCode(secret, ctx.clock.now()) });
   },
   'POST /api/v1/me/password': async (ctx) =>
@@ -191,13 +130,13 @@ const FIXTURES: Readonly<Record<string, Fixture>> = {
     return json(ctx.owner.grant, 'DELETE', `/api/v1/orgs/${ctx.org.id}/members/${member.id}`);
   },
   'DELETE /api/v1/orgs/:org/invitations/:id': async (ctx) =>
-    json(ctx.owner.grant, 'DELETE', `/api/v1/orgs/${ctx.org.id}/invitations/${(await invited(ctx)).id}`),
+    json(ctx.owner.grant, 'DELETE', `/api/v1/orgs/${ctx.org.id}/invitations/${(await pendingInvitation(ctx, 'success')).id}`),
   'POST /api/v1/me/invitations/:id/accept': async (ctx) => {
-    const { invitee, id } = await invited(ctx);
+    const { invitee, id } = await pendingInvitation(ctx, 'success');
     return json(invitee.grant, 'POST', `/api/v1/me/invitations/${id}/accept`);
   },
   'POST /api/v1/me/invitations/:id/decline': async (ctx) => {
-    const { invitee, id } = await invited(ctx);
+    const { invitee, id } = await pendingInvitation(ctx, 'success');
     return json(invitee.grant, 'POST', `/api/v1/me/invitations/${id}/decline`);
   },
   'DELETE /api/v1/me/orgs/:org': async (ctx) => {
@@ -208,8 +147,9 @@ const FIXTURES: Readonly<Record<string, Fixture>> = {
     json(ctx.owner.grant, 'PUT', `/api/v1/orgs/${ctx.org.id}/roles/${uniqueSlug('role')}`, { permissions: ['org.read'] }),
   'POST /api/v1/api-keys': async (ctx) =>
     json(ctx.owner.grant, 'POST', '/api/v1/api-keys', { name: 'ci', scopes: ['members.read'], org: ctx.org.id }),
-  'POST /api/v1/api-keys/:id/rotate': async (ctx) => json(ctx.owner.grant, 'POST', `/api/v1/api-keys/${await apiKey(ctx)}/rotate`),
-  'DELETE /api/v1/api-keys/:id': async (ctx) => json(ctx.owner.grant, 'DELETE', `/api/v1/api-keys/${await apiKey(ctx)}`),
+  'POST /api/v1/api-keys/:id/rotate': async (ctx) =>
+    json(ctx.owner.grant, 'POST', `/api/v1/api-keys/${await apiKey(ctx, 'success')}/rotate`),
+  'DELETE /api/v1/api-keys/:id': async (ctx) => json(ctx.owner.grant, 'DELETE', `/api/v1/api-keys/${await apiKey(ctx, 'success')}`),
   'POST /api/v1/orgs/:org/clients': async (ctx) =>
     json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/clients`, {
       name: 'svc',
@@ -217,25 +157,25 @@ const FIXTURES: Readonly<Record<string, Fixture>> = {
       auth_method: 'client_secret_basic',
     }),
   'DELETE /api/v1/orgs/:org/clients/:id': async (ctx) =>
-    json(ctx.owner.grant, 'DELETE', `/api/v1/orgs/${ctx.org.id}/clients/${(await client(ctx)).client_id}`),
+    json(ctx.owner.grant, 'DELETE', `/api/v1/orgs/${ctx.org.id}/clients/${(await client(ctx, 'success')).client_id}`),
   'POST /api/v1/oauth/token': async (ctx) => {
-    const c = await client(ctx);
+    const c = await client(ctx, 'success');
     return form('/api/v1/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(c.client_id, c.client_secret) });
   },
   'POST /api/v1/oauth/introspect': async (ctx) => {
-    const c = await clientToken(ctx);
+    const c = await clientToken(ctx, 'success');
     return form('/api/v1/oauth/introspect', { token: c.token }, { authorization: basic(c.id, c.secret) });
   },
   'POST /api/v1/oauth/revoke': async (ctx) => {
-    const c = await clientToken(ctx);
+    const c = await clientToken(ctx, 'success');
     return form('/api/v1/oauth/revoke', { token: c.token }, { authorization: basic(c.id, c.secret) });
   },
   'PUT /api/v1/orgs/:org/secrets/:name': async (ctx) =>
     json(ctx.owner.grant, 'PUT', `/api/v1/orgs/${ctx.org.id}/secrets/${uniqueSlug('s')}`, { value: 'a value' }),
   'DELETE /api/v1/orgs/:org/secrets/:name': async (ctx) =>
-    json(ctx.owner.grant, 'DELETE', `/api/v1/orgs/${ctx.org.id}/secrets/${await secretPut(ctx)}`),
+    json(ctx.owner.grant, 'DELETE', `/api/v1/orgs/${ctx.org.id}/secrets/${await secretPut(ctx, 'success')}`),
   'POST /api/v1/orgs/:org/secrets/:name/reveal': async (ctx) =>
-    json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/secrets/${await secretPut(ctx)}/reveal`, {}),
+    json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/secrets/${await secretPut(ctx, 'success')}/reveal`, {}),
 };
 
 /** Mutating routes left out, each with the reason: none of them changes stored state. */
@@ -401,9 +341,10 @@ for (const backend of await backends()) {
       const admin = await login(server.app);
       // The admin owns the org: a platform admin may add members by user id (v1.1).
       const owner: OrgUser = { id: admin.user.id, email: admin.user.email, grant: admin };
-      const org = await ok<OrgBody>(
-        { server } as Ctx,
+      const org = await answer<OrgBody>(
+        { server },
         json(admin, 'POST', '/api/v1/orgs', { name: 'Audited org', slug: uniqueSlug('audited') }),
+        'success',
       );
       ctx = { server, clock, admin, org, owner, user: () => createUser(server.app, admin) };
       routes = mutatingRoutes(server.app.printRoutes({ commonPrefix: false }));

@@ -1,0 +1,129 @@
+/**
+ * Request fixtures for tests that send one valid, authorised request to each mutating route
+ * (test/integration/audit-coverage.test.ts, test/security/audit-fail-closed.test.ts): the
+ * context they share ({@link RouteCtx}), JSON and form request builders, HTTP Basic credentials,
+ * and the preparations several routes need — a service client, a client-credentials token, an
+ * API key, a pending invitation, a stored secret and an MFA-enrolled user — each made through the
+ * real routes. Every preparation fails the test unless its request answers as `check` asks.
+ */
+import type { InjectOptions } from 'fastify';
+import { expect } from 'vitest';
+import type { FakeClock } from './fake-clock.js';
+import type { Grant } from './identity.js';
+import { enrol } from './mfa.js';
+import { bearer, uniqueSlug, type OrgBody, type OrgUser } from './orgs.js';
+import type { TestServer } from './rampart.js';
+
+export type Method = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type RouteRequest = InjectOptions & { readonly method: Method; readonly url: string };
+
+/** A running server with an admin, an org and its owner, and a way to make fresh users. */
+export interface RouteCtx {
+  readonly server: TestServer;
+  readonly clock: FakeClock;
+  readonly admin: Grant;
+  readonly org: OrgBody;
+  readonly owner: OrgUser;
+  user(): Promise<OrgUser>;
+}
+
+/**
+ * How a preparation's answer is checked: `'exact'`, the route's own success status (each helper
+ * names it); `'success'`, any status below 300.
+ */
+export type StatusCheck = 'exact' | 'success';
+
+/** A request as `grant` (none when undefined), with a JSON body when `payload` is given. */
+export const json = (grant: Grant | undefined, method: Method, url: string, payload?: object): RouteRequest => ({
+  method,
+  url,
+  headers: grant === undefined ? {} : bearer(grant),
+  ...(payload === undefined ? {} : { payload }),
+});
+
+/** A form-encoded POST of `body`. */
+export const form = (url: string, body: Record<string, string>, headers: Record<string, string> = {}): RouteRequest => ({
+  method: 'POST',
+  url,
+  headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+  payload: new URLSearchParams(body).toString(),
+});
+
+/** An HTTP Basic `authorization` header value, with the id and secret each percent-encoded. */
+export const basic = (id: string, secret: string): string =>
+  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+
+/**
+ * Sends `request` and answers its JSON body, failing the test unless the status is `expected`
+ * exactly, or, for `'success'`, below 300 (an empty body then answers undefined).
+ */
+export async function answer<T>(ctx: Pick<RouteCtx, 'server'>, request: RouteRequest, expected: number | 'success'): Promise<T> {
+  const response = await ctx.server.app.inject(request);
+  if (expected === 'success') {
+    expect(response.statusCode, `${request.method} ${request.url}: ${response.body}`).toBeLessThan(300);
+    return (response.body === '' ? undefined : response.json<T>()) as T;
+  }
+  expect(response.statusCode, response.body).toBe(expected);
+  return response.json<T>();
+}
+
+const status = (check: StatusCheck, exact: number): number | 'success' => (check === 'exact' ? exact : 'success');
+
+/** A confidential service client of the org, created by its owner (201). */
+export async function client(ctx: RouteCtx, check: StatusCheck): Promise<{ client_id: string; client_secret: string }> {
+  return answer(
+    ctx,
+    json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/clients`, {
+      name: 'svc',
+      scopes: ['members.read'],
+      auth_method: 'client_secret_basic',
+    }),
+    status(check, 201),
+  );
+}
+
+/** A fresh {@link client} (201) and an access token of its client-credentials grant (200). */
+export async function clientToken(ctx: RouteCtx, check: StatusCheck): Promise<{ id: string; secret: string; token: string }> {
+  const c = await client(ctx, check);
+  const grant = await answer<{ access_token: string }>(
+    ctx,
+    form('/api/v1/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(c.client_id, c.client_secret) }),
+    status(check, 200),
+  );
+  return { id: c.client_id, secret: c.client_secret, token: grant.access_token };
+}
+
+/** The id of an API key of the org's owner (201). */
+export async function apiKey(ctx: RouteCtx, check: StatusCheck): Promise<string> {
+  const key = await answer<{ id: string }>(
+    ctx,
+    json(ctx.owner.grant, 'POST', '/api/v1/api-keys', { name: 'ci', scopes: ['members.read'], org: ctx.org.id }),
+    status(check, 201),
+  );
+  return key.id;
+}
+
+/** A fresh user with a pending invitation to the org, sent by its owner (202): the invitee and the invitation's id. */
+export async function pendingInvitation(ctx: RouteCtx, check: StatusCheck): Promise<{ invitee: OrgUser; id: string }> {
+  const invitee = await ctx.user();
+  const sent = await answer<{ invitation_id: string }>(
+    ctx,
+    json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/members`, { email: invitee.email, role: 'viewer' }),
+    status(check, 202),
+  );
+  return { invitee, id: sent.invitation_id };
+}
+
+/** The name of a new secret of the org, written by its owner (200). */
+export async function secretPut(ctx: RouteCtx, check: StatusCheck): Promise<string> {
+  const name = uniqueSlug('s');
+  await answer(ctx, json(ctx.owner.grant, 'PUT', `/api/v1/orgs/${ctx.org.id}/secrets/${name}`, { value: 'a value' }), status(check, 200));
+  return name;
+}
+
+/** A fresh user with a confirmed TOTP second factor, and its secret (the clock is one step on). */
+export async function enrolled(ctx: RouteCtx): Promise<{ user: OrgUser; secret: string }> {
+  const user = await ctx.user();
+  const { secret } = await enrol(ctx.server.app, user.grant.access_token, ctx.clock);
+  return { user, secret };
+}
