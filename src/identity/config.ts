@@ -131,7 +131,7 @@ export const IDENTITY_VARIABLES: readonly ConfigVariable[] = [
     env: 'RAMPART_MFA_REQUIRED_FOR_ADMINS',
     defaultText: 'true',
     description:
-      'Platform admins and org owners/admins without a confirmed second factor get 403 `mfa_enrollment_required` on every route but those needed to enrol (`/me`, `/me/mfa/totp*`, `/me/password`, logout). `false` turns the requirement off.',
+      'Platform admins and org owners/admins without a confirmed second factor get 403 `mfa_enrollment_required` on every route but those needed to enrol or step away (`/me`, `/me/mfa/totp*`, `/me/password`, `/auth/step-up`, `/auth/csrf`, logout, leaving an org); their API keys and service clients are refused too. `false` turns the requirement off.',
     parse: boolean(true),
   },
   {
