@@ -86,6 +86,30 @@ for (const backend of await backends()) {
       ]);
     });
 
+    it('hardening 10: past the window, rotating a key (which creates its successor) is 401 step_up_required; the key stays the only one', async () => {
+      const grant = await login(server.app);
+      const created = await createKey(server.app, grant.access_token);
+      expect(created.statusCode).toBe(201);
+      const { id } = created.json<{ id: string }>();
+      const row = () => server.stored.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+      const before = await row();
+      clock.advance(WINDOW_MS + 1);
+      const rotate = () =>
+        server.app.inject({ method: 'POST', url: `/api/v1/api-keys/${id}/rotate`, headers: auth(grant.access_token), payload: {} });
+      expectProblem(await rotate(), 'step_up_required');
+      expect(await keyCount(grant.user.id)).toBe(1);
+      expect(await row()).toEqual(before);
+      const stepped = await server.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/step-up',
+        headers: auth(grant.access_token),
+        payload: { password: ADMIN_PASSWORD },
+      });
+      expect(stepped.statusCode, stepped.body).toBe(200);
+      expect((await rotate()).statusCode).toBe(201);
+      expect(await keyCount(grant.user.id)).toBe(2);
+    });
+
     it('hardening 10: a refresh does not freshen a session; a step-up with the password does, for the window', async () => {
       const grant = await login(server.app);
       clock.advance(WINDOW_MS + 1);

@@ -158,7 +158,8 @@ export async function apiKeyRoutes(app: FastifyInstance, credentials: Pick<Crede
   app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof RotateBody> }>(
     '/api/v1/api-keys/:id/rotate',
     {
-      config: { access: 'authenticated', idempotency: false },
+      // A rotation creates a key: it needs the fresh authentication a creation needs.
+      config: { access: 'authenticated', idempotency: false, stepUp: true },
       schema: {
         summary: 'Replace a key by a new one (shown once); the old one keeps working for grace_seconds (default 0, at most 24 h)',
         tags,
