@@ -18,9 +18,18 @@ export async function auditedChange<T>(audit: AuditLog, event: AuditEvent, chang
   try {
     return await change();
   } catch (error) {
-    const reason = error instanceof DomainError ? error.code : 'internal_error';
-    // Best effort: the change did not happen either way, and its caller gets the change's error.
-    await audit.record({ ...event, result: 'failure', reason: `not_applied:${reason}` }).catch(() => undefined);
+    await recordNotApplied(audit, event, error);
     throw error;
   }
+}
+
+/**
+ * The second entry of a change whose entry was recorded but which did not take effect: `event` as
+ * a `failure`, reason `not_applied:<why>` — `why` an outcome name, or the error's code (a
+ * {@link DomainError}'s, else `internal_error`; never its message). Best effort: the change did
+ * not happen either way, so a log that cannot record this entry changes nothing for the caller.
+ */
+export async function recordNotApplied(audit: AuditLog, event: AuditEvent, why: unknown): Promise<void> {
+  const reason = typeof why === 'string' ? why : why instanceof DomainError ? why.code : 'internal_error';
+  await audit.record({ ...event, result: 'failure', reason: `not_applied:${reason}` }).catch(() => undefined);
 }

@@ -42,7 +42,7 @@ import type { SessionStore } from '../../sessions/ports/session-store.js';
 import type { UserStore } from '../../accounts/ports/user-store.js';
 import { userAuditEvent, type RequestContext } from '../../../kernel/domain/request-context.js';
 import type { AuditEvent } from '../../../kernel/ports/audit-log.js';
-import { auditedChange } from '../../../kernel/audited-change.js';
+import { auditedChange, recordNotApplied } from '../../../kernel/audited-change.js';
 import type { User } from '../../accounts/domain/user.js';
 import type { SessionRevoker } from '../../sessions/services/session-revoker.js';
 import type { TokenGrant } from './token-grant.js';
@@ -149,18 +149,13 @@ export class RefreshService {
       result = await this.#o.sessions.rotateRefreshToken(oldHash, newHash, now, now + this.#o.refreshTtlSeconds * 1000);
       if (result.outcome === 'rotated') return grant;
     } catch (error) {
-      await this.#notApplied(event, error instanceof DomainError ? error.code : 'internal_error');
+      await recordNotApplied(this.#o.audit, event, error);
       throw error;
     }
     // A race lost since the state was read (another refresh, a revocation): the entry says the
     // rotation did not happen, and the answer is the one that state calls for.
-    await this.#notApplied(event, result.outcome);
+    await recordNotApplied(this.#o.audit, event, result.outcome);
     return this.#notRotated(result, newHash, successor, this.#o.clock.now(), context, org);
-  }
-
-  /** Best effort, as in kernel/audited-change.ts: the change did not happen either way. */
-  async #notApplied(event: AuditEvent, reason: string): Promise<void> {
-    await this.#o.audit.record({ ...event, result: 'failure', reason: `not_applied:${reason}` }).catch(() => undefined);
   }
 
   async #notRotated(
