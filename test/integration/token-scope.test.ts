@@ -6,6 +6,7 @@
  * decode the tokens the server hands out.
  */
 import { decodeJwt } from 'jose';
+import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLATFORM_PERMISSIONS } from '../../src/tenancy/domain/permissions.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
@@ -33,6 +34,7 @@ for (const backend of await backends()) {
   describe(`access-token scope on ${backend.name}`, () => {
     let store: BackendInstance;
     let server: TestServer;
+    let audit: MemoryAuditLog;
     let admin: Grant;
     let org: OrgBody;
     let viewer: OrgUser;
@@ -43,7 +45,8 @@ for (const backend of await backends()) {
 
     beforeAll(async () => {
       store = await backend.create();
-      server = await testServer(store, { env: { ...ADMIN_ENV } });
+      audit = new MemoryAuditLog();
+      server = await testServer(store, { env: { ...ADMIN_ENV }, audit });
       admin = await login(server.app);
       // Created by the platform admin, who owns it and may add accounts by id.
       org = await createOrg(server.app, admin);
@@ -101,6 +104,11 @@ for (const backend of await backends()) {
       for (const target of [org.id, org.slug, 'org_does_not_exist', 'no-such-slug']) {
         expectProblem(await refresh(grant.refresh_token, { org: target }), 'not_found');
       }
+      // Each refusal is an audited authorization failure, the same for an org that exists and one that does not.
+      const refused = audit.events().filter((e) => e.action === 'auth.refresh' && e.actor.id === outsider.id && e.result === 'failure');
+      expect(refused.map((e) => [e.reason, e.details])).toEqual(
+        [org.id, org.slug, 'org_does_not_exist', 'no-such-slug'].map((target) => ['org_not_found', { org: target }]),
+      );
       // Nothing was spent: the same refresh token still rotates, once, and the session lives.
       const session = await server.rampart.identity.sessions.find(grant.session_id);
       expect(session?.revokedAt).toBeNull();

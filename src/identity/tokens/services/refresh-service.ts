@@ -137,7 +137,7 @@ export class RefreshService {
   ): Promise<TokenGrant> {
     const user = await this.#activeUser(session.id, session.userId);
     // Resolved while the token is live and before anything is spent: 404 leaves it working.
-    const scope = org === undefined ? undefined : await this.#o.tokens.orgScope(user.id, org);
+    const scope = org === undefined ? undefined : await this.#orgScope(user.id, session.id, org, context);
     // Signed before the rotation, so the rotation is the last step: a grant never handed out
     // leaves nothing spent, and `not_applied` below is true.
     const grant = await this.#issue(session.id, user, successor, scope);
@@ -156,6 +156,30 @@ export class RefreshService {
     // rotation did not happen, and the answer is the one that state calls for.
     await recordNotApplied(this.#o.audit, event, result.outcome);
     return this.#notRotated(result, newHash, successor, this.#o.clock.now(), context, org);
+  }
+
+  /**
+   * The org a refresh asks for, and the user's permissions there; an org that does not exist or
+   * that the user is not a member of is 404, recorded as a refused refresh (an authorization
+   * failure is audited) before anything is spent.
+   */
+  async #orgScope(userId: string, sessionId: string, org: string, context: RequestContext): Promise<OrgPermissions> {
+    try {
+      return await this.#o.tokens.orgScope(userId, org);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'not_found') {
+        const refused = userAuditEvent({
+          userId,
+          action: 'auth.refresh',
+          resource: sessionId,
+          context,
+          reason: 'org_not_found',
+          details: { org },
+        });
+        await this.#o.audit.record(refused);
+      }
+      throw error;
+    }
   }
 
   async #notRotated(
@@ -197,7 +221,7 @@ export class RefreshService {
       const [next, session] = await Promise.all([this.#o.sessions.findRefreshToken(newHash), this.#o.sessions.find(spent.sessionId)]);
       if (next !== undefined && next.spentAt === null && session !== undefined && session.revokedAt === null && session.expiresAt > now) {
         // Nothing is spent on this path: an org the user is not a member of is 404 here too.
-        const scope = org === undefined ? undefined : await this.#o.tokens.orgScope(session.userId, org);
+        const scope = org === undefined ? undefined : await this.#orgScope(session.userId, session.id, org, context);
         return this.#granted(await this.#grant(session.id, session.userId, successor, scope), context, 'reuse_grace');
       }
     }
