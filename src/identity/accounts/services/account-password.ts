@@ -140,17 +140,21 @@ export class AccountPasswordService {
       context,
       details: { revoke_keys: revokeApiKeys },
     });
-    return auditedChange(this.#o.audit, event, async () => {
+    const revokedApiKeys = await auditedChange(this.#o.audit, event, async () => {
       const now = clock.now();
-      await this.#o.accounts.setPassword(userId, hash, now);
+      // What goes with the new password is done first and the password is set last, so that a
+      // failure on the way leaves the old password (as the `not_applied` entry says) and, at
+      // worst, fewer live sessions and keys — never a new password beside the old sessions.
       for (const session of await this.#o.sessions.listLive(userId, now)) {
         if (session.id !== sessionId) await this.#o.revoker.revoke(session.id, 'password_changed');
       }
-      // The current password was just proven on this session: it counts as a step-up.
-      if (sessionId !== undefined) await this.#o.sessions.markAuthenticated(sessionId, userId, now);
-      const revokedApiKeys = revokeApiKeys ? await this.#o.hooks.revokeApiKeys(userId, context) : [];
-      return Object.freeze({ revokedApiKeys: Object.freeze([...revokedApiKeys]) });
+      const revoked = revokeApiKeys ? await this.#o.hooks.revokeApiKeys(userId, context) : [];
+      await this.#o.accounts.setPassword(userId, hash, now);
+      return revoked;
     });
+    // The current password was just proven on this session: it counts as a step-up.
+    if (sessionId !== undefined) await this.#o.sessions.markAuthenticated(sessionId, userId, clock.now());
+    return Object.freeze({ revokedApiKeys: Object.freeze([...revokedApiKeys]) });
   }
 
   /** A success, or with `reason` a refused attempt; `userId` is null when no account is known. */
