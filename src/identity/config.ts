@@ -139,7 +139,7 @@ export const IDENTITY_VARIABLES: readonly ConfigVariable[] = [
     env: 'RAMPART_STEP_UP_WINDOW',
     defaultText: '300',
     description:
-      'Seconds (30 to 3600) after a login or a `POST /api/v1/auth/step-up` during which the session may enrol a second factor and create API keys; later they answer 401 `step_up_required` with the `methods` that satisfy it.',
+      'Seconds (30 to 3600) after a login or a `POST /api/v1/auth/step-up` during which the session may enrol a second factor and create or rotate API keys; later they answer 401 `step_up_required` with the `methods` that satisfy it.',
     parse: integer(30, 3600, 300),
   },
   {

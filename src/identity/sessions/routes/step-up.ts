@@ -58,7 +58,7 @@ export async function stepUpRoutes(app: FastifyInstance, stepUp: Pick<StepUp, 'p
         summary: "Prove the password or a second factor again: the caller's session is fresh for the protected changes",
         description:
           `\`{password}\` or \`{code}\` (a TOTP code or a recovery code). The session may then, for ${windowSeconds} s ` +
-          '(RAMPART_STEP_UP_WINDOW), enrol a second factor and create API keys; a login counts the same. A wrong password or code: ' +
+          '(RAMPART_STEP_UP_WINDOW), enrol a second factor and create or rotate API keys; a login counts the same. A wrong password or code: ' +
           "401 `invalid_credentials`. Each attempt, right or wrong, spends one of the account's attempts at that secret " +
           '(RAMPART_GUESS_LIMIT per RAMPART_GUESS_WINDOW, shared with every route that checks it): past them 429 `rate_limited` ' +
           'with Retry-After. A cookie session gets a new id (new cookie and `X-Rampart-CSRF`). Users only: an API key or service ' +
