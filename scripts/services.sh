@@ -16,6 +16,10 @@ ensure_packages() {
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   # The PKCS#11 KEK tests run against a real SoftHSM2 token (test/helpers/softhsm.ts initialises one per suite).
   command -v softhsm2-util >/dev/null 2>&1 || missing+=(softhsm2)
+  # Jobs run in a bubblewrap sandbox (src/jobs/); the escape suite runs real jobs through it.
+  command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
+  # Backups of PostgreSQL deployments use pg_dump / pg_restore (Debian's client, in postgresql-client).
+  command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
   if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then log "missing ${missing[*]} and not root: install them first"; return 1; fi
     log "installing ${missing[*]} from Debian"

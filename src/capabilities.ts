@@ -9,19 +9,55 @@
  * commands; org deletion removes the rows of their tenant tables.
  */
 import { audit } from './audit/index.js';
+import { backups } from './backups/index.js';
 import { credentials } from './credentials/index.js';
 import { identity } from './identity/index.js';
+import { jobs } from './jobs/index.js';
+import { licences } from './licences/index.js';
+import type { RampartConfig } from './kernel/config.js';
+import type { EventType } from './kernel/domain/events.js';
 import type { Capability, CapabilityName } from './kernel/part.js';
 import { myData } from './my-data/index.js';
 import { secrets } from './secrets/index.js';
+import { signing } from './signing/index.js';
 import { tenancy } from './tenancy/index.js';
+import { webhooks } from './webhooks/index.js';
 
-export const CAPABILITIES: readonly Capability<CapabilityName>[] = Object.freeze([audit, secrets, identity, tenancy, credentials, myData]);
+export const CAPABILITIES: readonly Capability<CapabilityName>[] = Object.freeze([
+  audit,
+  secrets,
+  identity,
+  tenancy,
+  credentials,
+  myData,
+  signing,
+  licences,
+  jobs,
+  webhooks,
+  backups,
+]);
 
-/** Every table whose rows belong to one org, deleted with it: each capability's list, in composition order. */
-export const TENANT_TABLES: readonly string[] = Object.freeze(CAPABILITIES.flatMap((capability) => capability.tenantTables ?? []));
+/** Every table whose rows belong to one org, deleted with it: the kernel's, then each capability's list, in composition order. */
+/**
+ * The kernel's own tenant table: the event outbox (migration 0016). An org's undelivered events
+ * go with it; its subscribers (webhook endpoints) are its tenant rows too.
+ */
+const KERNEL_TENANT_TABLES: readonly string[] = ['event_outbox'];
+
+export const TENANT_TABLES: readonly string[] = Object.freeze([
+  ...KERNEL_TENANT_TABLES,
+  ...CAPABILITIES.flatMap((capability) => capability.tenantTables ?? []),
+]);
+
+/** Every event type a capability emits: the webhooks' catalogue (the OpenAPI enum). */
+export const EVENT_TYPES: readonly EventType[] = Object.freeze(CAPABILITIES.flatMap((capability) => capability.eventTypes ?? []));
 
 /** Tables with an `org_id` column that outlive the org, each with the reason its capability gives. */
 export const KEPT_ORG_TABLES: Readonly<Record<string, string>> = Object.freeze(
   Object.assign({}, ...CAPABILITIES.map((capability) => capability.keptOrgTables ?? {})) as Record<string, string>,
 );
+
+/** The data-directory files the capabilities add to a backup (`Capability.backup`), beyond the database. */
+export function backupFilesOf(config: RampartConfig): readonly string[] {
+  return CAPABILITIES.flatMap((capability) => capability.backup?.files?.(config) ?? []);
+}

@@ -8,7 +8,7 @@
 import type { Redis } from 'ioredis';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Auditing, AuditService } from './audit/index.js';
-import { CAPABILITIES, TENANT_TABLES } from './capabilities.js';
+import { backupFilesOf, CAPABILITIES, EVENT_TYPES, TENANT_TABLES } from './capabilities.js';
 import type { Credentials } from './credentials/index.js';
 import type { BootstrapNotice, Identity } from './identity/index.js';
 import type { Logger } from './kernel/adapters/log/pino-logger.js';
@@ -113,7 +113,16 @@ export async function composeRampart(
       kernel,
       readiness,
       metrics: kernelMetrics,
-    } = await openKernel(config, options, closers, TENANT_TABLES, () => parts.flatMap((part) => part.personalData ?? []));
+    } = await openKernel(
+      config,
+      options,
+      closers,
+      TENANT_TABLES,
+      () => parts.flatMap((part) => part.personalData ?? []),
+      EVENT_TYPES,
+      () => parts.flatMap((part) => part.orgData ?? []),
+      backupFilesOf(config),
+    );
     const composed = new Composed();
     for (const capability of capabilities) {
       const part = await capability.compose(kernel, composed);

@@ -22,6 +22,8 @@ import type { RampartConfig } from '../kernel/config.js';
 import type { Secret } from '../kernel/domain/secret.js';
 import type { AuditLog } from '../kernel/ports/audit-log.js';
 import type { CheckpointWitness } from './ports/checkpoint-witness.js';
+import type { AuditEntryLocator } from './ports/audit-entry-locator.js';
+import { SqlAuditEntryLocator } from './adapters/sql-audit-entry-locator.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { ReadinessProbe } from '../kernel/ports/readiness-probe.js';
 import { AuditCursors } from './crypto/audit-cursor.js';
@@ -40,6 +42,8 @@ export interface Auditing {
   readonly readiness: readonly ReadinessProbe[];
   /** The SIEM sink's counters, for the metrics registry. */
   readonly metrics: readonly Metric[];
+  /** Finds an integrated entry by resource (an artifact signature's entry, for its bundle). */
+  readonly locator: AuditEntryLocator;
   /** Stops the schedules, closes the log (its queue written, the integrator lock handed over) and the sink. */
   close(): Promise<void>;
 }
@@ -183,6 +187,9 @@ export async function composeAudit(
     service,
     readiness,
     metrics,
+    locator: new SqlAuditEntryLocator(database.db, async () => {
+      await sqlLog?.integrate();
+    }),
     async close() {
       clearInterval(schedule);
       if (retention !== undefined) clearInterval(retention);

@@ -15,6 +15,8 @@ export { AUDIT_VARIABLES } from './config.js';
 export type { Auditing } from './compose.js';
 export type { AuditService } from './services/audit-service.js';
 export type { AuditEntryView } from './ports/audit-reader.js';
+export type { AuditEntryLocator, LocatedAuditEntry } from './ports/audit-entry-locator.js';
+export type { InclusionProof } from './services/audit-service.js';
 
 // Re-exported so that the AuditActions this module declares reach the library's type declarations.
 export { AUDIT_AUDIT_ACTIONS } from './domain/audit-actions.js';

@@ -8,15 +8,12 @@ import { inspectDataDirectory } from '../kernel/adapters/fs/data-directory.js';
 import { masterKeyPath, readMasterKeyFile } from '../kernel/adapters/fs/master-key-file.js';
 import { Pkcs11Kek } from '../secrets/index.js';
 import type { RampartConfig } from '../kernel/config.js';
+import type { DoctorCheck } from '../kernel/part.js';
 import { Secret } from '../kernel/domain/secret.js';
 
-export type CheckStatus = 'pass' | 'warn' | 'fail';
+export type CheckStatus = DoctorCheck['status'];
 
-export interface Check {
-  readonly name: string;
-  readonly status: CheckStatus;
-  readonly reason: string;
-}
+export type Check = DoctorCheck;
 
 function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
@@ -162,6 +159,19 @@ export function checkCors(config: RampartConfig): Check {
   return { name, status: 'pass', reason: `credentialed access only for ${config.corsOrigins.join(', ')}` };
 }
 
+/** The SSRF guard's allow-list: set, it opens networks the guard would refuse (docs/decisions/017-ssrf-guard.md). */
+export function checkOutboundAllowList(config: RampartConfig): Check {
+  const name = 'outbound_allow_list';
+  if (config.outboundAllowCidrs.length === 0) {
+    return { name, status: 'pass', reason: 'outbound requests reach public addresses only' };
+  }
+  return {
+    name,
+    status: 'warn',
+    reason: `outbound requests (webhooks…) may reach ${config.outboundAllowCidrs.join(', ')} although the SSRF guard denies them: keep this to a known internal receiver`,
+  };
+}
+
 /** Every check that needs no connection, in report order. */
 export function postureChecks(config: RampartConfig): Check[] {
   return [
@@ -172,5 +182,6 @@ export function postureChecks(config: RampartConfig): Check[] {
     checkDefaultSecrets(config),
     checkTrustProxy(config),
     checkCors(config),
+    checkOutboundAllowList(config),
   ];
 }

@@ -9,7 +9,7 @@ import { Command } from 'commander';
 import { ConfigError, describeConfig, loadConfig } from '../config.js';
 import { DataDirectoryError } from '../kernel/adapters/fs/data-directory.js';
 import { VERSION } from '../version.js';
-import { CAPABILITIES } from '../capabilities.js';
+import { backupFilesOf, CAPABILITIES } from '../capabilities.js';
 import type { CommandAction, CommandContext } from '../kernel/part.js';
 import { createOutput } from '../kernel/cli/output.js';
 
@@ -91,7 +91,21 @@ export function buildCli(): Command {
     .command('rotate')
     .description('add a new signing key; the current one keeps verifying until it retires (1 h)')
     .option('--json', 'print results as JSON')
-    .action(async (_options: unknown, command: Command) => {
+    .option(
+      '--purpose <purpose>',
+      'access-tokens (default), or artifacts / licences: the DSSE and licence keys (the retired one verifies for RAMPART_SIGNING_RETIRED_KEY_WINDOW)',
+    )
+    .action(async (options: { purpose?: string }, command: Command) => {
+      const purpose = options.purpose;
+      if (purpose === 'artifacts' || purpose === 'licences') {
+        process.exitCode = await run(command, async (config, out) =>
+          (await import('../signing/index.js')).runSigningKeysRotate(config, out, purpose, context.compose),
+        );
+        return;
+      }
+      if (purpose !== undefined && purpose !== 'access-tokens') {
+        command.error(`--purpose must be access-tokens, artifacts or licences`);
+      }
       process.exitCode = await run(command, async (config, out) => (await import('./commands/keys.js')).runKeysRotate(config, out));
     });
   keys
@@ -112,12 +126,17 @@ export function buildCli(): Command {
   }
   const context: CommandContext = {
     run,
+    backupFiles: backupFilesOf,
     async compose(config, name) {
       // Logs on stderr: stdout carries only the command's result (with --json, one JSON line).
       const { createLogger } = await import('../kernel/adapters/log/pino-logger.js');
       const rampart = await (
         await import('../rampart.js')
-      ).createRampart(config, { logger: createLogger(config.logLevel, process.stderr) });
+      ).createRampart(config, {
+        logger: createLogger(config.logLevel, process.stderr),
+        // A command does its own work only: a running server's workers own the queues and schedules.
+        background: false,
+      });
       return { facade: rampart.facade(name), close: () => rampart.close() };
     },
   };

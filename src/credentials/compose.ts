@@ -4,6 +4,7 @@
  * authenticators (`Bearer rk_…` and `Bearer <client access token>`).
  */
 import { credentialsPersonalData } from './routes/personal-data.js';
+import { credentialsOrgData } from './adapters/sql-org-data.js';
 import type { Identity } from '../identity/index.js';
 import type { Authenticator } from '../kernel/ports/authenticator.js';
 import type { Earlier, Kernel, Part } from '../kernel/part.js';
@@ -123,5 +124,6 @@ export async function composeCredentialsPart(kernel: Kernel, earlier: Earlier): 
     },
     authenticators: credentials.authenticators,
     personalData: credentialsPersonalData(credentials.apiKeys),
+    orgData: credentialsOrgData(database.db, database.dialect),
   };
 }

@@ -25,10 +25,11 @@ import { migrateToLatest, openDatabase } from './adapters/sql/sql-database.js';
 import { SqlIdempotencyStore } from './adapters/sql/sql-idempotency-store.js';
 import type { CloseStack } from './close-stack.js';
 import type { RampartConfig } from './config.js';
+import type { EventType } from './domain/events.js';
 import type { Secret } from './domain/secret.js';
 import { masterKeyOf } from './master-key.js';
 import type { Logger } from './adapters/log/pino-logger.js';
-import type { Kernel, PersonalDataSection, RampartOptions } from './part.js';
+import type { Kernel, OrgDataSection, PersonalDataSection, RampartOptions } from './part.js';
 import { systemClock } from './ports/clock.js';
 import type { RateLimiter } from './ports/rate-limiter.js';
 import type { ReadinessProbe } from './ports/readiness-probe.js';
@@ -88,6 +89,9 @@ export async function openKernel(
   closers: CloseStack,
   tenantTables: readonly string[],
   personalData: () => readonly PersonalDataSection[],
+  eventTypes: readonly EventType[] = [],
+  orgData: () => readonly OrgDataSection[] = () => [],
+  backupFiles: readonly string[] = [],
 ): Promise<OpenedKernel> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
@@ -168,7 +172,10 @@ export async function openKernel(
     idempotency,
     bus,
     tenantTables,
+    eventTypes,
+    backupFiles,
     personalData,
+    orgData,
     closers,
     masterKey() {
       masterKey ??= masterKeyOf(config);

@@ -11,6 +11,7 @@ import { isIP } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Secret } from './domain/secret.js';
+import { parseCidr } from './net/ip-ranges.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -49,6 +50,10 @@ export interface RampartConfig {
   readonly securityContact: string;
   readonly securityPolicy: string | undefined;
   readonly shutdownTimeout: number;
+  /** Networks the SSRF guard lets outbound requests reach although a deny range covers them (src/kernel/net/). */
+  readonly outboundAllowCidrs: readonly string[];
+  /** Ports outbound requests may use. */
+  readonly outboundPorts: readonly number[];
 }
 
 /** A configuration value that is missing or wrong; the message names the variable. */
@@ -390,6 +395,33 @@ export const KERNEL_VARIABLES: readonly ConfigVariable[] = [
     defaultText: '30',
     description: 'Seconds SIGTERM waits for in-flight requests before closing connections.',
     parse: integer(1, 600, 30),
+  },
+  {
+    key: 'outboundAllowCidrs',
+    env: 'RAMPART_OUTBOUND_ALLOW_CIDRS',
+    defaultText: 'empty',
+    description:
+      'Comma-separated CIDR ranges that outbound requests (webhooks and every other request Rampart sends) may reach although the SSRF guard denies them (private, loopback…): for an internal receiver. Only the listed networks; `rampart doctor` warns while it is set (docs/decisions/017-ssrf-guard.md).',
+    parse: (raw) => {
+      const ranges = addresses(raw);
+      for (const range of ranges) parseCidr(range); // the SSRF guard's own strict reading must accept each
+      return ranges;
+    },
+  },
+  {
+    key: 'outboundPorts',
+    env: 'RAMPART_OUTBOUND_PORTS',
+    defaultText: '80,443',
+    description: 'Comma-separated ports outbound requests may use; a URL naming another port is refused (`ssrf_blocked`).',
+    parse: (raw) => {
+      const ports = raw === undefined || raw.trim() === '' ? ['80', '443'] : list(raw);
+      return ports.map((port) => {
+        if (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
+          throw new Error(`"${port}" is not a port from 1 to 65535`);
+        }
+        return Number(port);
+      });
+    },
   },
 ];
 

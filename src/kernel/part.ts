@@ -14,7 +14,7 @@
  * 4. Each capability adds its facade's type to {@link Facades} and, where it takes an option
  *    of its own, to {@link RampartOptions}, by declaration merging in its `index.ts`.
  */
-import type { TSchema } from '@sinclair/typebox';
+import type { TObject, TSchema } from '@sinclair/typebox';
 import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -24,7 +24,9 @@ import type { Output } from './cli/output.js';
 import type { ConfigVariable, RampartConfig } from './config.js';
 import type { Logger } from './adapters/log/pino-logger.js';
 import type { SqlDatabase } from './adapters/sql/sql-database.js';
+import type { EventType } from './domain/events.js';
 import type { Secret } from './domain/secret.js';
+import type { TenantScope } from './domain/tenant-scope.js';
 import type { AuditLog } from './ports/audit-log.js';
 import type { Authenticator } from './ports/authenticator.js';
 import type { Authorizer } from './ports/authorizer.js';
@@ -54,6 +56,12 @@ export interface RampartOptions {
   readonly authorizer?: Authorizer;
   /** Where audit events go instead of the tamper-evident log on the database (tests of other parts). */
   readonly audit?: AuditLog;
+  /**
+   * Whether this start runs background work: job workers, webhook deliveries, backup and drill
+   * schedules. Default true; a CLI command that composes Rampart for its own work passes false,
+   * so that it takes no job, sends no webhook and starts no backup beside a running server.
+   */
+  readonly background?: boolean;
 }
 
 /** The shared handles every capability is composed from: opened first, closed last. */
@@ -70,11 +78,20 @@ export interface Kernel {
   readonly bus: RevocationBus;
   /** Every capability's tenant tables, in composition order: what deleting an org removes. */
   readonly tenantTables: readonly string[];
+  /** Every capability's event types (the webhooks' catalogue), in composition order. */
+  readonly eventTypes: readonly EventType[];
+  /** The data-directory files every capability adds to a backup (`Capability.backup`), beyond the database. */
+  readonly backupFiles: readonly string[];
   /**
    * Every composed capability's export sections, in composition order: complete once the start
    * is, so read it when a request comes, not while composing.
    */
   personalData(): readonly PersonalDataSection[];
+  /**
+   * Every composed capability's sections of an org's export, in composition order: complete once
+   * the start is, so read it when a request comes, not while composing.
+   */
+  orgData(): readonly OrgDataSection[];
   /** Where each capability pushes what it opens, as soon as it is open. */
   readonly closers: CloseStack;
   /** The master key (RAMPART_MASTER_KEY, else the key file in the data directory), read once. */
@@ -106,6 +123,41 @@ export interface PersonalDataSection {
   read(userId: string, caller: { readonly sessionId: string | undefined }): Promise<unknown>;
 }
 
+/** One cell of an org export's row: flat, so that every section is also one CSV table. */
+export type OrgDataValue = string | number | boolean | null | readonly string[];
+
+/** One row of an org export's section, by column. */
+export type OrgDataRow = Readonly<Record<string, OrgDataValue>>;
+
+/** One page of a section's rows, and where the next one starts (`undefined`: the last page). */
+export interface OrgDataPage {
+  readonly rows: readonly OrgDataRow[];
+  readonly next: string | undefined;
+}
+
+/**
+ * One section of an org's export (`GET /api/v1/orgs/{org}/export`, GDPR Art. 20): a table of the
+ * org's data that one capability holds (`members`, `secrets`…). Each capability contributes the
+ * sections of the org data it stores, so that a capability added later is exported without
+ * editing the export. Metadata only: never a secret value, a key, a hash of one, or ciphertext.
+ */
+export interface OrgDataSection {
+  /** The section's key (`members`, `api_keys`…), unique across capabilities: `[a-z][a-z0-9_]*`. */
+  readonly key: string;
+  /** What a row is, for the OpenAPI description. */
+  readonly description: string;
+  /**
+   * The schema of one row (TypeBox): an object whose properties are the columns, in CSV order,
+   * each a string, number, boolean, null or array of strings (a CSV cell joins those with spaces).
+   */
+  readonly row: TObject;
+  /**
+   * At most `limit` of the org's rows, in a stable order, after `after` (the previous page's
+   * `next`, opaque to the caller; `undefined` for the first page). Reads under `scope` only.
+   */
+  page(scope: TenantScope, after: string | undefined, limit: number): Promise<OrgDataPage>;
+}
+
 /** What a composed capability hands the server. */
 export interface Part<F> {
   readonly facade: F;
@@ -119,6 +171,8 @@ export interface Part<F> {
   readonly metrics?: readonly Metric[];
   /** The sections of the caller's data export that this capability holds. */
   readonly personalData?: readonly PersonalDataSection[];
+  /** The sections of an org's export (`GET /api/v1/orgs/{org}/export`) that this capability holds. */
+  readonly orgData?: readonly OrgDataSection[];
 }
 
 /** What a CLI command runs once its configuration is loaded; resolves with the exit code. */
@@ -130,11 +184,20 @@ export type RunCommand = (command: Command, action: CommandAction) => Promise<nu
 /** What a capability's CLI commands may ask of the CLI. */
 export interface CommandContext {
   readonly run: RunCommand;
+  /** The data-directory files every capability adds to a backup (`Capability.backup`), beyond the database. */
+  backupFiles(config: RampartConfig): readonly string[];
   /**
    * Starts Rampart from `config` (migrations, every capability) for a command that needs a
    * composed capability, and hands back its facade and the way to stop it.
    */
   compose<K extends CapabilityName>(config: RampartConfig, name: K): Promise<{ readonly facade: Facades[K]; close(): Promise<void> }>;
+}
+
+/** One finding of `rampart doctor`: `fail` means "do not run like this" (the command exits 1). */
+export interface DoctorCheck {
+  readonly name: string;
+  readonly status: 'pass' | 'warn' | 'fail';
+  readonly reason: string;
 }
 
 /** A capability, as `src/capabilities.ts` lists it. Its `index.ts` exports one. */
@@ -144,11 +207,23 @@ export interface Capability<K extends CapabilityName> {
   readonly tenantTables?: readonly string[];
   /** Tables with an `org_id` column that outlive the org, each with the reason. */
   readonly keptOrgTables?: Readonly<Record<string, string>>;
+  /** The event types the capability emits into the outbox (kernel/events/event-outbox.ts). */
+  readonly eventTypes?: readonly EventType[];
   /**
    * The capability's `RAMPART_*` variables, in the order the README's configuration table lists
    * them (`src/config.ts` puts the kernel's first, then each capability's in composition order).
    */
   readonly variables?: readonly ConfigVariable[];
+  /**
+   * The capability's `rampart doctor` checks, run after the kernel's (without composing Rampart:
+   * a check opens what it needs and closes it). Their code should be loaded only when run.
+   */
+  readonly doctor?: (config: RampartConfig) => Promise<readonly DoctorCheck[]>;
+  /**
+   * What the capability adds to a backup beyond its tables (every table is dumped): files of the
+   * data directory its data needs (never the master key), restored to the same place.
+   */
+  readonly backup?: { readonly files?: (config: RampartConfig) => readonly string[] };
   /** Adds the capability's `rampart …` commands; their code is loaded only when run. */
   readonly commands?: (program: Command, context: CommandContext) => void;
   /** Builds the capability on the kernel and the capabilities composed before it. */

@@ -19,6 +19,13 @@ import { migration0012 } from './0012-rls-working-role.js';
 import { migration0013 } from './0013-invitations.js';
 import { migration0014 } from './0014-step-up.js';
 import { migration0015 } from './0015-revocation-sequence.js';
+import { migration0016 } from './0016-event-outbox.js';
+import { migration0017 } from './0017-jobs.js';
+import { migration0018 } from './0018-webhooks.js';
+import { migration0019 } from './0019-webhooks-inbound.js';
+import { migration0020 } from './0020-signing.js';
+import { migration0021 } from './0021-licences.js';
+import { migration0022 } from './0022-backups.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-meta': migration0001,
@@ -36,6 +43,13 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0013-invitations': migration0013,
   '0014-step-up': migration0014,
   '0015-revocation-sequence': migration0015,
+  '0016-event-outbox': migration0016,
+  '0017-jobs': migration0017,
+  '0018-webhooks': migration0018,
+  '0019-webhooks-inbound': migration0019,
+  '0020-signing': migration0020,
+  '0021-licences': migration0021,
+  '0022-backups': migration0022,
 });
 
 export const migrationProvider: MigrationProvider = {

@@ -18,6 +18,7 @@ import type { SecretStore } from './ports/secret-store.js';
 import { KekRotation } from './services/kek-rotation.js';
 import { SecretService, type SecretServiceOptions } from './services/secret-service.js';
 import { secretRoutes } from './routes/secrets.js';
+import { secretsOrgData } from './adapters/sql-org-data.js';
 import type { Earlier, Kernel, Part } from '../kernel/part.js';
 
 export interface Secrets {
@@ -93,5 +94,9 @@ export async function composeSecretsPart(kernel: Kernel, earlier: Earlier): Prom
     'secrets',
     composeSecrets({ config: kernel.config, database: kernel.database, clock: kernel.clock, audit: log, logger: kernel.logger }),
   );
-  return { facade: secrets, routes: (app) => secretRoutes(app, secrets) };
+  return {
+    facade: secrets,
+    routes: (app) => secretRoutes(app, secrets),
+    orgData: secretsOrgData(kernel.database.db, kernel.database.dialect),
+  };
 }

@@ -16,6 +16,7 @@ export { Pkcs11Kek } from './adapters/pkcs11-kek.js';
 export { SqlSecretBackend } from './adapters/sql-secret-backend.js';
 export { composeSecrets, kekProviderOf, type Secrets } from './compose.js';
 export { KekRotation } from './services/kek-rotation.js';
+export { systemScope, type SystemScope } from './domain/system-scope.js';
 
 // Re-exported so that the AuditActions this module declares reach the library's type declarations.
 export { SECRETS_AUDIT_ACTIONS } from './domain/audit-actions.js';

@@ -7,6 +7,7 @@ import type { Identity } from '../identity/index.js';
 import type { Kernel, Earlier, Part } from '../kernel/part.js';
 import { SqlInvitationStore } from './adapters/sql-invitation-store.js';
 import { SqlOrgStore } from './adapters/sql-org-store.js';
+import { tenancyOrgData } from './adapters/sql-org-data.js';
 import { PermissionRegistry } from './domain/permissions.js';
 import type { OrgStore } from './ports/org-store.js';
 import { orgRoutes } from './routes/orgs.js';
@@ -83,5 +84,5 @@ export async function composeTenancyPart(kernel: Kernel, earlier: Earlier): Prom
     roles: new RoleService({ orgs: store, registry, authorizer, events, clock }),
     check: new AuthzCheck(authorizer),
   });
-  return { facade: tenancy, routes: (app) => orgRoutes(app, tenancy) };
+  return { facade: tenancy, routes: (app) => orgRoutes(app, tenancy), orgData: tenancyOrgData(database.db, database.dialect) };
 }

@@ -8,6 +8,7 @@ import { composeTenancyPart, type Tenancy } from './compose.js';
 import type { PermissionRegistration } from './domain/permissions.js';
 import type { InvitationNotifier } from './ports/invitation-notifier.js';
 import { TENANCY_VARIABLES } from './config.js';
+import { TENANCY_EVENT_TYPES } from './domain/events.js';
 
 export { type Tenancy } from './compose.js';
 export { type InvitationNotice, type InvitationNotifier } from './ports/invitation-notifier.js';
@@ -18,6 +19,7 @@ export { PLATFORM_PERMISSIONS, type PermissionRegistration } from './domain/perm
 
 // Re-exported so that the AuditActions this module declares reach the library's type declarations.
 export { TENANCY_AUDIT_ACTIONS } from './domain/audit-actions.js';
+export { TENANCY_EVENT_TYPES } from './domain/events.js';
 
 declare module '../kernel/part.js' {
   interface RampartOptions {
@@ -48,5 +50,6 @@ export const tenancy: Capability<'tenancy'> = {
    */
   // 0013-invitations, 0007-tenancy, 0003-identity
   tenantTables: ['org_invitations', 'org_role_versions', 'org_roles', 'memberships'],
+  eventTypes: TENANCY_EVENT_TYPES,
   compose: (kernel, earlier) => composeTenancyPart(kernel, earlier),
 };

@@ -4,12 +4,17 @@
  * test/integration/audit-coverage.test.ts checks the running server's entries against.
  */
 import { AUDIT_AUDIT_ACTIONS } from '../../src/audit/index.js';
+import { BACKUPS_AUDIT_ACTIONS } from '../../src/backups/index.js';
 import { CREDENTIALS_AUDIT_ACTIONS } from '../../src/credentials/index.js';
 import { IDENTITY_AUDIT_ACTIONS } from '../../src/identity/index.js';
+import { JOBS_AUDIT_ACTIONS } from '../../src/jobs/index.js';
 import type { AuditAction } from '../../src/kernel/domain/audit-entry.js';
+import { LICENCES_AUDIT_ACTIONS } from '../../src/licences/index.js';
 import { MY_DATA_AUDIT_ACTIONS } from '../../src/my-data/index.js';
 import { SECRETS_AUDIT_ACTIONS } from '../../src/secrets/index.js';
+import { SIGNING_AUDIT_ACTIONS } from '../../src/signing/index.js';
 import { TENANCY_AUDIT_ACTIONS } from '../../src/tenancy/index.js';
+import { WEBHOOKS_AUDIT_ACTIONS } from '../../src/webhooks/index.js';
 
 export const AUDIT_ACTIONS_BY_CAPABILITY = {
   audit: AUDIT_AUDIT_ACTIONS,
@@ -18,6 +23,11 @@ export const AUDIT_ACTIONS_BY_CAPABILITY = {
   tenancy: TENANCY_AUDIT_ACTIONS,
   credentials: CREDENTIALS_AUDIT_ACTIONS,
   'my-data': MY_DATA_AUDIT_ACTIONS,
+  signing: SIGNING_AUDIT_ACTIONS,
+  licences: LICENCES_AUDIT_ACTIONS,
+  jobs: JOBS_AUDIT_ACTIONS,
+  webhooks: WEBHOOKS_AUDIT_ACTIONS,
+  backups: BACKUPS_AUDIT_ACTIONS,
 } as const satisfies Readonly<Record<string, readonly AuditAction[]>>;
 
 type Listed = (typeof AUDIT_ACTIONS_BY_CAPABILITY)[keyof typeof AUDIT_ACTIONS_BY_CAPABILITY][number];

@@ -6,9 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
+import { Webhook } from 'standardwebhooks';
 import { login, type Grant } from './identity.js';
 
 export const MEMBER_PASSWORD = 'a member passphrase nobody guesses 9';
+
+/** The signing secret of the inbound hook source {@link fillTenantTables} creates. */
+const FIXTURE_HOOK_SECRET = `whsec_${Buffer.alloc(32, 6).toString('base64')}`;
 
 export interface OrgBody {
   readonly id: string;
@@ -101,16 +105,30 @@ export async function userWithRole(app: FastifyInstance, admin: Grant, owner: Gr
 /**
  * Gives `org` at least one row in every tenant table, through the API as its owner: a custom role
  * with two versions, an API key confined to the org, a pending invitation, a secret, and a service client whose token
- * was revoked (RFC 7009). Tests of isolation and deletion then have something to lose.
+ * was revoked (RFC 7009), and a webhook endpoint with the deliveries of those changes' events (its `.invalid` host never
+ * resolves: nothing leaves the machine). Tests of isolation and deletion then have something to lose.
  */
 export async function fillTenantTables(app: FastifyInstance, owner: Grant, org: OrgBody): Promise<void> {
   const expectOk = (response: LightMyRequestResponse) => expect(response.statusCode, response.body).toBeLessThan(300);
+  const hook = await as(app, owner, 'POST', `/api/v1/orgs/${org.id}/webhooks`, {
+    url: 'https://hooks.rampart-fixture.invalid/',
+    events: ['*'],
+  });
+  expectOk(hook);
   for (const version of [['jobs.read'], ['jobs.read', 'jobs.cancel']]) {
     expectOk(await as(app, owner, 'PUT', `/api/v1/orgs/${org.id}/roles/deployer`, { permissions: version }));
   }
   expectOk(await as(app, owner, 'POST', '/api/v1/api-keys', { name: 'ci', scopes: ['secrets.read'], org: org.id }));
   expectOk(await as(app, owner, 'POST', `/api/v1/orgs/${org.id}/members`, { email: `invitee@${org.slug}.example.test`, role: 'viewer' }));
   expectOk(await as(app, owner, 'PUT', `/api/v1/orgs/${org.id}/secrets/db-password`, { value: `value of ${org.slug}` }));
+  // A job that ran and printed (issue 14): rows in `jobs` and `job_logs`.
+  const job = await as(app, owner, 'POST', `/api/v1/orgs/${org.id}/jobs`, { command: ['/bin/echo', `output of ${org.slug}`] });
+  expectOk(job);
+  for (let tries = 0; tries < 400; tries++) {
+    const ran = await as(app, owner, 'GET', `/api/v1/orgs/${org.id}/jobs/${job.json<{ id: string }>().id}/logs`);
+    if (ran.json<{ status: string }>().status === 'succeeded') break;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
   const created = await as(app, owner, 'POST', `/api/v1/orgs/${org.id}/clients`, {
     name: 'worker',
     scopes: ['members.read'],
@@ -129,4 +147,40 @@ export async function fillTenantTables(app: FastifyInstance, owner: Grant, org: 
   const token = await formPost('/api/v1/oauth/token', { grant_type: 'client_credentials' });
   expectOk(token);
   expectOk(await formPost('/api/v1/oauth/revoke', { token: token.json<{ access_token: string }>().access_token }));
+  // Issue 16: a licence with one installation activated (licences, licence_activations).
+  const issued = await as(app, owner, 'POST', `/api/v1/orgs/${org.id}/licences`, { product: 'compiler', max_activations: 2 });
+  expectOk(issued);
+  const activation = { licence_key: issued.json<{ licence_key: string }>().licence_key, installation_id: `inst-${org.slug}` };
+  expectOk(await app.inject({ method: 'POST', url: '/api/v1/licences/activate', payload: activation }));
+  // Issue 15 item 4: an inbound hook source (webhook_sources) and one verified event in its inbox (webhook_inbox),
+  // signed at the server's own time (the source's created_at: tests may run on a fake clock).
+  const source = await as(app, owner, 'PUT', `/api/v1/orgs/${org.id}/hook-sources/fixture`, { secret: FIXTURE_HOOK_SECRET });
+  expectOk(source);
+  const { id: sourceId, created_at: sourceAt } = source.json<{ id: string; created_at: string }>();
+  const hookBody = '{"type":"fixture.event"}';
+  const hookAt = Math.floor(Date.parse(sourceAt) / 1000);
+  const hookId = `msg_fixture_${org.slug}`;
+  const hookSignature = new Webhook(FIXTURE_HOOK_SECRET).sign(hookId, new Date(hookAt * 1000), hookBody);
+  expectOk(
+    await app.inject({
+      method: 'POST',
+      url: `/api/v1/hooks/${sourceId}`,
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': hookId,
+        'webhook-timestamp': String(hookAt),
+        'webhook-signature': hookSignature,
+      },
+      payload: hookBody,
+    }),
+  );
+  // Issue 15: the server's webhook worker fans the events above out within its poll interval (webhook_deliveries).
+  const deliveries = `/api/v1/orgs/${org.id}/webhooks/${hook.json<{ id: string }>().id}/deliveries`;
+  for (let tries = 0; ; tries += 1) {
+    const page = await as(app, owner, 'GET', deliveries);
+    expectOk(page);
+    if (page.json<{ items: unknown[] }>().items.length > 0) break;
+    expect(tries, 'no webhook delivery was fanned out').toBeLessThan(200);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

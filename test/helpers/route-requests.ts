@@ -7,6 +7,7 @@
  * real routes. Every preparation fails the test unless its request answers as `check` asks.
  */
 import type { InjectOptions } from 'fastify';
+import { Webhook } from 'standardwebhooks';
 import { expect } from 'vitest';
 import type { FakeClock } from './fake-clock.js';
 import type { Grant } from './identity.js';
@@ -126,4 +127,117 @@ export async function enrolled(ctx: RouteCtx): Promise<{ user: OrgUser; secret: 
   const user = await ctx.user();
   const { secret } = await enrol(ctx.server.app, user.grant.access_token, ctx.clock);
   return { user, secret };
+}
+
+/** A job of the org (202) that sleeps for minutes, once a worker runs it: its id (issue 14; ended by the server's close). */
+export async function runningJob(ctx: RouteCtx, check: StatusCheck): Promise<string> {
+  const created = await answer<{ id: string }>(
+    ctx,
+    json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/jobs`, { command: ['/bin/sleep', '600'], limits: { wall_seconds: 600 } }),
+    status(check, 202),
+  );
+  for (let tries = 0; tries < 200; tries++) {
+    const job = await ctx.server.app.inject({
+      method: 'GET',
+      url: `/api/v1/orgs/${ctx.org.id}/jobs/${created.id}`,
+      headers: bearer(ctx.owner.grant),
+    });
+    if (job.json<{ status: string }>().status === 'running') return created.id;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`job ${created.id} did not start`);
+}
+
+/** A licence of the org issued by its owner (201): its id and key (issue 16). */
+export async function licence(ctx: RouteCtx, check: StatusCheck): Promise<{ id: string; licence_key: string }> {
+  return answer(
+    ctx,
+    json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/licences`, { product: 'compiler', max_activations: 5 }),
+    status(check, 201),
+  );
+}
+
+/** A licence of the org with one installation activated (200): the licence id, its key and the activation token (issue 16). */
+export async function licenceActivation(ctx: RouteCtx, check: StatusCheck): Promise<{ id: string; licence_key: string; token: string }> {
+  const issued = await licence(ctx, check);
+  const activated = await answer<{ token: string }>(
+    ctx,
+    json(undefined, 'POST', '/api/v1/licences/activate', { licence_key: issued.licence_key, installation_id: uniqueSlug('inst') }),
+    status(check, 200),
+  );
+  return { ...issued, token: activated.token };
+}
+
+/** An artifact signed for the org (200): its digest and its bundle (issue 16). */
+export async function signedArtifact(ctx: RouteCtx, check: StatusCheck): Promise<{ digest: string; bundle: Record<string, unknown> }> {
+  const digest = `sha256:${'5a'.repeat(32)}`;
+  const signed = await answer<{ bundle: Record<string, unknown> }>(
+    ctx,
+    json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/artifacts/sign`, { digest, name: 'fixture.bin' }),
+    status(check, 200),
+  );
+  return { digest, bundle: signed.bundle };
+}
+
+/** A webhook endpoint of the org (201) subscribed to every event; its `.invalid` host never resolves (issue 15). */
+export async function webhook(ctx: RouteCtx, check: StatusCheck): Promise<string> {
+  const created = await answer<{ id: string }>(
+    ctx,
+    json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/webhooks`, { url: 'https://hooks.rampart-fixture.invalid/', events: ['*'] }),
+    status(check, 201),
+  );
+  return created.id;
+}
+
+/**
+ * A webhook endpoint of the org and one delivery of an event to it (issue 15): a role change emits
+ * the event, and the server's webhook worker is pumped once to fan it out (its background polling
+ * may be off: RAMPART_WEBHOOK_WORKERS=0).
+ */
+export async function webhookDelivery(ctx: RouteCtx, check: StatusCheck): Promise<{ id: string; delivery: string }> {
+  const id = await webhook(ctx, check);
+  await answer(
+    ctx,
+    json(ctx.owner.grant, 'PUT', `/api/v1/orgs/${ctx.org.id}/roles/${uniqueSlug('r')}`, { permissions: ['jobs.read'] }),
+    status(check, 200),
+  );
+  await ctx.server.rampart.facade('webhooks').worker.pump();
+  const page = await ctx.server.app.inject({
+    method: 'GET',
+    url: `/api/v1/orgs/${ctx.org.id}/webhooks/${id}/deliveries`,
+    headers: bearer(ctx.owner.grant),
+  });
+  const delivery = page.json<{ items: { id: string }[] }>().items[0];
+  if (delivery === undefined) throw new Error(`no delivery was fanned out to webhook ${id}`);
+  return { id, delivery: delivery.id };
+}
+
+/** The signing secret of the hook sources the fixtures create (Standard Webhooks, 32 bytes). */
+export const HOOK_SOURCE_SECRET = `whsec_${Buffer.alloc(32, 5).toString('base64')}`;
+
+/** An org hook source (issue 15 item 4), created (201) with {@link HOOK_SOURCE_SECRET}: its `src_…` id and the server's time then. */
+export async function hookSource(ctx: RouteCtx, check: StatusCheck): Promise<{ id: string; createdAt: number }> {
+  const created = await answer<{ id: string; created_at: string }>(
+    ctx,
+    json(ctx.owner.grant, 'PUT', `/api/v1/orgs/${ctx.org.id}/hook-sources/${uniqueSlug('src')}`, { secret: HOOK_SOURCE_SECRET }),
+    status(check, 201),
+  );
+  return { id: created.id, createdAt: Date.parse(created.created_at) };
+}
+
+/** A Standard Webhooks request to `POST /api/v1/hooks/{source}`, signed at `at` (ms; the server's clock) with {@link HOOK_SOURCE_SECRET}. */
+export function signedHook(source: string, at: number, body = '{"type":"fixture.event"}'): RouteRequest {
+  const id = `msg_${uniqueSlug('m')}`;
+  const seconds = Math.floor(at / 1000);
+  return {
+    method: 'POST',
+    url: `/api/v1/hooks/${source}`,
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(seconds),
+      'webhook-signature': new Webhook(HOOK_SOURCE_SECRET).sign(id, new Date(seconds * 1000), body),
+    },
+    payload: body,
+  };
 }

@@ -28,9 +28,18 @@ import {
   clientToken,
   enrolled,
   form,
+  HOOK_SOURCE_SECRET,
+  hookSource,
   json,
+  licence,
+  licenceActivation,
+  signedArtifact,
   pendingInvitation,
+  runningJob,
   secretPut,
+  signedHook,
+  webhook,
+  webhookDelivery,
   type RouteCtx,
   type RouteRequest,
 } from '../helpers/route-requests.js';
@@ -327,6 +336,120 @@ const FIXTURES: Readonly<Record<string, Fixture>> = {
       return json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/secrets/${name}/reveal`, {});
     },
     successStatus: 200,
+  },
+  'POST /api/v1/orgs/{org}/artifacts/sign': {
+    success: async (ctx) =>
+      json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/artifacts/sign`, { digest: `sha256:${'c0'.repeat(32)}`, name: 'cov.bin' }),
+    successStatus: 200,
+  },
+  'POST /api/v1/artifacts/verify': {
+    success: async (ctx) => json(undefined, 'POST', '/api/v1/artifacts/verify', await signedArtifact(ctx, 'exact')),
+    successStatus: 200,
+    // A valid request whose artifact is not the signed one: 200 `{valid: false}`, audited as a failure.
+    failure: async (ctx) =>
+      json(undefined, 'POST', '/api/v1/artifacts/verify', { ...(await signedArtifact(ctx, 'exact')), digest: `sha256:${'0'.repeat(64)}` }),
+    failureStatus: 200,
+  },
+  'POST /api/v1/orgs/{org}/licences': {
+    success: async (ctx) =>
+      json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/licences`, { product: 'compiler', max_activations: 1 }),
+    successStatus: 201,
+  },
+  'POST /api/v1/orgs/{org}/licences/{id}/revoke': {
+    success: async (ctx) => json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/licences/${(await licence(ctx, 'exact')).id}/revoke`),
+    successStatus: 200,
+  },
+  'POST /api/v1/licences/activate': {
+    success: async (ctx) =>
+      json(undefined, 'POST', '/api/v1/licences/activate', {
+        licence_key: (await licence(ctx, 'exact')).licence_key,
+        installation_id: 'cov',
+      }),
+    successStatus: 200,
+    failure: async (ctx) => {
+      const key = (await licence(ctx, 'exact')).licence_key;
+      return json(undefined, 'POST', '/api/v1/licences/activate', {
+        licence_key: `${key.slice(0, 10)}${key[10] === 'A' ? 'B' : 'A'}${key.slice(11)}`,
+        installation_id: 'cov',
+      });
+    },
+    failureStatus: 400,
+  },
+  'POST /api/v1/licences/{id}/deactivate': {
+    success: async (ctx) => {
+      const activated = await licenceActivation(ctx, 'exact');
+      return {
+        method: 'POST',
+        url: `/api/v1/licences/${activated.id}/deactivate`,
+        headers: { authorization: `Bearer ${activated.token}` },
+      };
+    },
+    successStatus: 204,
+    failure: async (ctx) => ({
+      method: 'POST',
+      url: `/api/v1/licences/${(await licence(ctx, 'exact')).id}/deactivate`,
+      headers: { authorization: 'Bearer not.a.token' },
+    }),
+    failureStatus: 401,
+  },
+  // Issue 14: a job's creation and its cancel (who cancelled) are audited, entry first.
+  'POST /api/v1/orgs/{org}/jobs': {
+    success: async (ctx) => json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/jobs`, { command: ['/bin/true'] }),
+    successStatus: 202,
+  },
+  'POST /api/v1/orgs/{org}/jobs/{id}/cancel': {
+    success: async (ctx) => json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/jobs/${await runningJob(ctx, 'success')}/cancel`),
+    successStatus: 200,
+  },
+  // Issue 15: every endpoint change and a delivery's manual retry are audited, entry first.
+  'POST /api/v1/orgs/{org}/webhooks': {
+    success: async (ctx) =>
+      json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/webhooks`, {
+        url: 'https://hooks.rampart-fixture.invalid/',
+        events: ['*'],
+      }),
+    successStatus: 201,
+  },
+  'PATCH /api/v1/orgs/{org}/webhooks/{id}': {
+    success: async (ctx) =>
+      json(ctx.owner.grant, 'PATCH', `/api/v1/orgs/${ctx.org.id}/webhooks/${await webhook(ctx, 'exact')}`, { enabled: false }),
+    successStatus: 200,
+  },
+  'DELETE /api/v1/orgs/{org}/webhooks/{id}': {
+    success: async (ctx) => json(ctx.owner.grant, 'DELETE', `/api/v1/orgs/${ctx.org.id}/webhooks/${await webhook(ctx, 'exact')}`),
+    successStatus: 204,
+  },
+  'POST /api/v1/orgs/{org}/webhooks/{id}/rotate-secret': {
+    success: async (ctx) =>
+      json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/webhooks/${await webhook(ctx, 'exact')}/rotate-secret`),
+    successStatus: 200,
+  },
+  'POST /api/v1/orgs/{org}/webhooks/{id}/deliveries/{delivery}/retry': {
+    success: async (ctx) => {
+      const { id, delivery } = await webhookDelivery(ctx, 'success');
+      return json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/webhooks/${id}/deliveries/${delivery}/retry`);
+    },
+    successStatus: 202,
+  },
+  'PUT /api/v1/orgs/{org}/hook-sources/{source}': {
+    success: async (ctx) =>
+      json(ctx.owner.grant, 'PUT', `/api/v1/orgs/${ctx.org.id}/hook-sources/${uniqueSlug('src')}`, { secret: HOOK_SOURCE_SECRET }),
+    successStatus: 201,
+  },
+  'DELETE /api/v1/orgs/{org}/hook-sources/{source}': {
+    success: async (ctx) =>
+      json(ctx.owner.grant, 'DELETE', `/api/v1/orgs/${ctx.org.id}/hook-sources/${(await hookSource(ctx, 'exact')).id}`),
+    successStatus: 204,
+  },
+  // Issue 15 item 4: a verified event is stored (its entry first); a bad signature is refused and audited.
+  'POST /api/v1/hooks/{source}': {
+    success: async (ctx) => signedHook((await hookSource(ctx, 'exact')).id, ctx.clock.now()),
+    successStatus: 200,
+    failure: async (ctx) => {
+      const forged = signedHook((await hookSource(ctx, 'exact')).id, ctx.clock.now());
+      return { ...forged, headers: { ...forged.headers, 'webhook-signature': `v1,${Buffer.alloc(32).toString('base64')}` } };
+    },
+    failureStatus: 401,
   },
 };
 

@@ -38,10 +38,14 @@ const EXPORTED: Readonly<Record<string, string>> = {
 const EXCLUDED: Readonly<Record<string, string>> = {
   audit_pending:
     'entries queued for the integrator (PostgreSQL; integrated within seconds): the same entries are exported from audit_entries',
+  backup_canary:
+    "the restore drill's canary account (created by a backup, a member of no org, no person's data): its sealed random password is never exported",
   audit_subject_keys: "the key that seals the user's personal audit fields: a secret, never shown; erasure destroys it",
   org_role_versions:
     "an org's custom-role history (actor_id: who changed it): org data; the change is an audit entry of the user, exported",
   service_clients: "an org's service client (created_by): org data; its creation is an audit entry of the user, exported",
+  jobs: "an org's job (created_by, cancelled_by): org data; its creation and cancel are audit entries of the user, exported",
+  licences: "an org's licence (created_by, revoked_by): org data; its issue and revocation are audit entries of the user, exported",
 };
 
 /** A section of the export by dotted path. */

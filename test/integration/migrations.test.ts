@@ -28,6 +28,37 @@ interface UpgradeStep {
   check(database: SqlDatabase): Promise<void>;
 }
 
+/**
+ * An upgrade that only adds tables: a row written before it is kept, and each new table starts
+ * empty and is reachable by the working role (on PostgreSQL, under its row-level security).
+ */
+function addsTables(to: string, tables: readonly string[]): UpgradeStep {
+  const user = `usr_${to.slice(0, 4)}`;
+  return {
+    to,
+    from: Object.keys(MIGRATIONS)[Object.keys(MIGRATIONS).indexOf(to) - 1] ?? '',
+    async seed(db) {
+      const now = Date.UTC(2026, 0, 1);
+      await sql`insert into users (id, email, name, password_hash, status, created_at, updated_at)
+        values (${user}, ${`${user}@example.test`}, ${null}, ${null}, ${'active'}, ${now}, ${now})`.execute(db);
+    },
+    async check(database) {
+      const db = database.db as unknown as Kysely<unknown>;
+      expect((await sql<{ id: string }>`select id from users where id = ${user}`.execute(db)).rows).toEqual([{ id: user }]);
+      for (const table of tables) {
+        const count = async (asWorkingRole: boolean) =>
+          db.transaction().execute(async (trx) => {
+            if (asWorkingRole) await sql.raw('SET LOCAL ROLE rampart_tenant').execute(trx);
+            const rows = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(table)}`.execute(trx);
+            return Number(rows.rows[0]?.n);
+          });
+        expect(await count(false), table).toBe(0);
+        if (database.dialect === 'postgres') expect(await count(true), table).toBe(0);
+      }
+    },
+  };
+}
+
 const STEPS: readonly UpgradeStep[] = [
   {
     to: '0002-idempotency-keys',
@@ -489,6 +520,30 @@ const STEPS: readonly UpgradeStep[] = [
       expect(Number(appended.rows[0]?.seq)).toBe(2);
     },
   },
+  addsTables('0016-event-outbox', ['event_outbox']),
+  addsTables('0017-jobs', ['jobs', 'job_logs']),
+  addsTables('0018-webhooks', ['webhook_endpoints', 'webhook_deliveries', 'webhook_outbox_holes']),
+  addsTables('0019-webhooks-inbound', ['webhook_sources', 'webhook_inbox']),
+  {
+    to: '0020-signing',
+    from: Object.keys(MIGRATIONS)[Object.keys(MIGRATIONS).indexOf('0020-signing') - 1] ?? '',
+    async seed(db) {
+      const now = Date.UTC(2026, 0, 1);
+      await sql`insert into users (id, email, name, password_hash, status, created_at, updated_at)
+        values (${'usr_s'}, ${'s@example.test'}, ${null}, ${null}, ${'active'}, ${now}, ${now})`.execute(db);
+    },
+    async check(database) {
+      // Earlier rows are kept; the keyring starts empty and takes a key (issue 16).
+      const db = database.db as unknown as Kysely<unknown>;
+      expect((await sql<{ id: string }>`select id from users where id = ${'usr_s'}`.execute(db)).rows).toEqual([{ id: 'usr_s' }]);
+      expect((await sql`select id from signing_keyring`.execute(db)).rows).toEqual([]);
+      await sql`insert into signing_keyring (id, purpose, public_key, kek_id, wrapped_seed, not_before, created_at)
+        values (${'art_s'}, ${'artifacts'}, ${'AAAA'}, ${'kek_s'}, ${'wrapped'}, ${1}, ${1})`.execute(db);
+      expect((await sql<{ id: string }>`select id from signing_keyring`.execute(db)).rows).toEqual([{ id: 'art_s' }]);
+    },
+  },
+  addsTables('0021-licences', ['licences', 'licence_activations']),
+  addsTables('0022-backups', ['backup_runs', 'backup_drills', 'backup_canary']),
 ];
 
 function applied(database: SqlDatabase): Promise<string[]> {

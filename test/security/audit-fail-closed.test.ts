@@ -40,9 +40,18 @@ import {
   clientToken,
   enrolled,
   form,
+  HOOK_SOURCE_SECRET,
+  hookSource,
   json,
+  licence,
+  licenceActivation,
   pendingInvitation,
+  runningJob,
   secretPut,
+  signedArtifact,
+  signedHook,
+  webhook,
+  webhookDelivery,
   type RouteCtx,
   type RouteRequest,
 } from '../helpers/route-requests.js';
@@ -176,6 +185,46 @@ const FIXTURES: Readonly<Record<string, Fixture>> = {
     json(ctx.owner.grant, 'DELETE', `/api/v1/orgs/${ctx.org.id}/secrets/${await secretPut(ctx, 'success')}`),
   'POST /api/v1/orgs/:org/secrets/:name/reveal': async (ctx) =>
     json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/secrets/${await secretPut(ctx, 'success')}/reveal`, {}),
+  'POST /api/v1/orgs/:org/jobs': async (ctx) =>
+    json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/jobs`, { command: ['/bin/true'] }),
+  'POST /api/v1/orgs/:org/jobs/:id/cancel': async (ctx) =>
+    json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/jobs/${await runningJob(ctx, 'success')}/cancel`),
+  'POST /api/v1/orgs/:org/licences': async (ctx) =>
+    json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/licences`, { product: 'compiler', max_activations: 1 }),
+  'POST /api/v1/orgs/:org/licences/:id/revoke': async (ctx) =>
+    json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/licences/${(await licence(ctx, 'success')).id}/revoke`),
+  'POST /api/v1/licences/activate': async (ctx) =>
+    json(undefined, 'POST', '/api/v1/licences/activate', {
+      licence_key: (await licence(ctx, 'success')).licence_key,
+      installation_id: 'fixture',
+    }),
+  'POST /api/v1/orgs/:org/webhooks': async (ctx) =>
+    json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/webhooks`, { url: 'https://hooks.rampart-fixture.invalid/', events: ['*'] }),
+  'PATCH /api/v1/orgs/:org/webhooks/:id': async (ctx) =>
+    json(ctx.owner.grant, 'PATCH', `/api/v1/orgs/${ctx.org.id}/webhooks/${await webhook(ctx, 'success')}`, { enabled: false }),
+  'DELETE /api/v1/orgs/:org/webhooks/:id': async (ctx) =>
+    json(ctx.owner.grant, 'DELETE', `/api/v1/orgs/${ctx.org.id}/webhooks/${await webhook(ctx, 'success')}`),
+  'POST /api/v1/orgs/:org/webhooks/:id/rotate-secret': async (ctx) =>
+    json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/webhooks/${await webhook(ctx, 'success')}/rotate-secret`),
+  'POST /api/v1/orgs/:org/webhooks/:id/deliveries/:delivery/retry': async (ctx) => {
+    const { id, delivery } = await webhookDelivery(ctx, 'success');
+    return json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/webhooks/${id}/deliveries/${delivery}/retry`);
+  },
+  'PUT /api/v1/orgs/:org/hook-sources/:source': async (ctx) =>
+    json(ctx.owner.grant, 'PUT', `/api/v1/orgs/${ctx.org.id}/hook-sources/${uniqueSlug('src')}`, { secret: HOOK_SOURCE_SECRET }),
+  'DELETE /api/v1/orgs/:org/hook-sources/:source': async (ctx) =>
+    json(ctx.owner.grant, 'DELETE', `/api/v1/orgs/${ctx.org.id}/hook-sources/${(await hookSource(ctx, 'success')).id}`),
+  // The inbound route stores the verified event in the inbox: its entry comes first.
+  'POST /api/v1/hooks/:source': async (ctx) => signedHook((await hookSource(ctx, 'success')).id, ctx.clock.now()),
+  // Issue 16: the signature's entry comes first; with the log refusing, no key is made and no envelope returned.
+  'POST /api/v1/orgs/:org/artifacts/sign': async (ctx) =>
+    json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/artifacts/sign`, { digest: `sha256:${'0'.repeat(64)}`, name: 'fixture.bin' }),
+  // A verification stores nothing but its entry: with the log refusing, 503 and no answer.
+  'POST /api/v1/artifacts/verify': async (ctx) => json(undefined, 'POST', '/api/v1/artifacts/verify', await signedArtifact(ctx, 'success')),
+  'POST /api/v1/licences/:id/deactivate': async (ctx) => {
+    const activated = await licenceActivation(ctx, 'success');
+    return { method: 'POST', url: `/api/v1/licences/${activated.id}/deactivate`, headers: { authorization: `Bearer ${activated.token}` } };
+  },
 };
 
 /** Mutating routes left out, each with the reason: none of them changes stored state. */
@@ -331,7 +380,14 @@ for (const backend of await backends()) {
       const clock = new FakeClock(Date.now());
       const server = await testServer(instance, {
         clock,
-        env: { ...ADMIN_ENV, RAMPART_SELF_REGISTRATION: 'true', RAMPART_LOGIN_RATE_LIMIT: '100000', RAMPART_RATE_LIMIT: '1000000' },
+        env: {
+          ...ADMIN_ENV,
+          RAMPART_SELF_REGISTRATION: 'true',
+          RAMPART_LOGIN_RATE_LIMIT: '100000',
+          RAMPART_RATE_LIMIT: '1000000',
+          // No background webhook fan-out: it would move the outbox cursor between the snapshots (fixtures pump it).
+          RAMPART_WEBHOOK_WORKERS: '0',
+        },
       });
       if (backend.name === 'postgres') {
         await sql`create or replace function audit_fail_closed() returns trigger language plpgsql as $$ begin raise exception 'audit refused by test'; end $$`.execute(

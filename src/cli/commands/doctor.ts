@@ -13,6 +13,7 @@ import { migrationProvider } from '../../migrations/index.js';
 import { rlsWeakness, workingRolePosture } from '../../kernel/adapters/sql/rls-policies.js';
 import { openDatabase, SQLITE_FILE } from '../../kernel/adapters/sql/sql-database.js';
 import type { RampartConfig } from '../../kernel/config.js';
+import { CAPABILITIES } from '../../capabilities.js';
 import { postureChecks, type Check } from '../doctor.js';
 import type { Output } from '../../kernel/cli/output.js';
 
@@ -85,6 +86,8 @@ export async function runDoctor(config: RampartConfig, out: Output): Promise<num
   if (redis !== undefined) checks.push(redis);
   const proxy = checkProxyObservation(config);
   if (proxy !== undefined) checks.push(proxy);
+  // Each capability's own checks (the sandbox, the SSRF allow-list, backups …), in composition order.
+  for (const capability of CAPABILITIES) if (capability.doctor !== undefined) checks.push(...(await capability.doctor(config)));
   const failed = checks.filter((check) => check.status === 'fail').length;
   const text = checks.map((check) => `${MARK[check.status]}  ${check.name.padEnd(16)} ${check.reason}`).join('\n');
   out.result({ ok: failed === 0, checks }, `${text}\n\n${failed === 0 ? 'no check failed' : `${failed} check(s) failed`}`);

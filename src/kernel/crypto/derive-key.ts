@@ -17,6 +17,9 @@ import { secret, type Secret } from '../domain/secret.js';
  * - `login-device-token`: authenticates the device tokens of sign-in throttling (identity).
  * - `login-identifier`: keys the digest of a failed sign-in's unknown identifier (identity).
  * - `secret-kek/<kek id>`: one key-encryption key per KEK id for the master-key KEK source (secrets).
+ * - `backup-key-wrap`: wraps each backup's data key (backups).
+ * - `backup-signing`: authenticates backup manifests and drill reports (HMAC-SHA-256, backups).
+ * - `backup-canary-seal`: seals the drill canary's password (backups).
  */
 export type KeyPurpose =
   | 'signing-key-wrap'
@@ -27,6 +30,9 @@ export type KeyPurpose =
   | 'audit-cursor'
   | 'login-device-token'
   | 'login-identifier'
+  | 'backup-key-wrap'
+  | 'backup-signing'
+  | 'backup-canary-seal'
   | `secret-kek/${string}`;
 
 /** The 32-byte key for `purpose`, derived from the 32-byte master key. */

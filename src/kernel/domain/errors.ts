@@ -25,10 +25,12 @@ export const ERROR_CATALOG = {
   unsupported_media_type: 'The request body has an unsupported media type',
   idempotency_key_reused: 'The idempotency key was used with another request',
   ssrf_blocked: 'The URL points at an address that is not allowed',
+  verification_failed: 'The result did not match its reference',
   rate_limited: 'Too many requests',
   internal_error: 'Internal error',
   secret_integrity_failed: 'A stored secret failed its integrity check',
   service_unavailable: 'The service is not available right now',
+  sandbox_unavailable: 'The sandbox cannot be set up as configured, so nothing was run',
   audit_unavailable: 'The audit log cannot record the change, so it was not made',
 } as const;
 

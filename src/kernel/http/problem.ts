@@ -31,12 +31,14 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = Object.freeze
   unsupported_media_type: 415,
   idempotency_key_reused: 422,
   ssrf_blocked: 422,
+  verification_failed: 422,
   rate_limited: 429,
   internal_error: 500,
   // 409: the stored state of the resource (its ciphertext or wrapped key) prevents the operation;
   // not 503, which invites a retry that cannot help, nor 500, which our rules keep for bugs.
   secret_integrity_failed: 409,
   service_unavailable: 503,
+  sandbox_unavailable: 503,
   audit_unavailable: 503,
 });
 

@@ -48,14 +48,14 @@ export class SqlSecretStore implements SecretStore {
     });
   }
 
-  find(scope: TenantScope, name: string): Promise<SecretSummary | undefined> {
+  find(scope: KeyScope, name: string): Promise<SecretSummary | undefined> {
     return this.#in(scope, async (trx) => {
       const row = await trx.selectFrom('secrets').selectAll().where('org_id', '=', scope.orgId).where('name', '=', name).executeTakeFirst();
       return row === undefined ? undefined : summary(row);
     });
   }
 
-  findVersion(scope: TenantScope, name: string, version: number): Promise<SecretVersionRecord | undefined> {
+  findVersion(scope: KeyScope, name: string, version: number): Promise<SecretVersionRecord | undefined> {
     return this.#in(scope, async (trx) => {
       const row = await trx
         .selectFrom('secret_versions')

@@ -6,9 +6,10 @@
  *
  * Its brand is a module-private symbol, as TenantScope's is: a `SystemScope` cannot be written as
  * a literal nor passed from a plain object. **Who may mint one ({@link systemScope})**: composition
- * and command-line code only — `secrets/cli/secrets.ts` today, where the operator, not a request,
- * is acting — and tests. Never a route (a route acts in its request's TenantScope), a service or an
- * adapter: a service that does system work takes the scope as an argument from that code.
+ * and command-line code only — `secrets/cli/secrets.ts`, where the operator, not a request, is
+ * acting, and `webhooks/compose.ts`, for the workers that sign deliveries — and tests. Never a
+ * route (a route acts in its request's TenantScope), a service or an adapter: a service that does
+ * system work takes the scope as an argument from that code.
  *
  * On PostgreSQL the SQL adapters run a `SystemScope`'s work in a system transaction (`withSystem`,
  * the `rampart_system` policy), and still filter every query by its `orgId`.

@@ -21,8 +21,8 @@ export interface SealedVersion {
 export interface SecretStore {
   /** The org's secrets by name: metadata only, never a value. */
   list(scope: TenantScope): Promise<readonly SecretSummary[]>;
-  find(scope: TenantScope, name: string): Promise<SecretSummary | undefined>;
-  findVersion(scope: TenantScope, name: string, version: number): Promise<SecretVersionRecord | undefined>;
+  find(scope: TenantScope | SystemScope, name: string): Promise<SecretSummary | undefined>;
+  findVersion(scope: TenantScope | SystemScope, name: string, version: number): Promise<SecretVersionRecord | undefined>;
   /**
    * Stores the next version of `name` (1 for a new secret): `seal` is called, synchronously and
    * inside the write, with that number. Resolves with the version. Rejects with `conflict` (a

@@ -153,13 +153,11 @@ export class SecretService {
     return this.#secrets.list(scope);
   }
 
-  /** The value of `version` (the newest by default), audited before it is returned. */
-  async reveal(
-    scope: TenantScope,
-    name: string,
-    version: number | undefined,
-    context: RequestContext | undefined,
-  ): Promise<RevealedSecret> {
+  /**
+   * The value of `version` (the newest by default), audited before it is returned. A request
+   * reveals in its tenant scope; the system (a webhook worker signing a delivery) in a system scope.
+   */
+  async reveal(scope: KeyScope, name: string, version: number | undefined, context: RequestContext | undefined): Promise<RevealedSecret> {
     checkName(name);
     const summary = await this.#secrets.find(scope, name);
     const wanted = version ?? summary?.version;

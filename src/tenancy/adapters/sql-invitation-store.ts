@@ -9,6 +9,7 @@ import type { AcceptOutcome, Invitation, ReceivedInvitation } from '../domain/in
 import type { InvitationStore } from '../ports/invitation-store.js';
 import type { TenantScope } from '../../kernel/domain/tenant-scope.js';
 import { withSystem, withTenant } from '../../kernel/adapters/sql/rls-scope.js';
+import { appendEvent } from '../../kernel/events/event-outbox.js';
 import type { SqlDialectName } from '../../kernel/adapters/sql/sql-database.js';
 import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
 import { isUniqueViolation } from '../../kernel/adapters/sql/unique-violation.js';
@@ -62,6 +63,8 @@ export class SqlInvitationStore implements InvitationStore {
           expires_at: invitation.expiresAt,
         })
         .execute();
+      const data = { invitation_id: invitation.id, role: invitation.role, expires_at: new Date(invitation.expiresAt).toISOString() };
+      await appendEvent(trx, { type: 'invitation.created', orgId: scope.orgId, data }, invitation.createdAt);
     });
   }
 
@@ -82,7 +85,9 @@ export class SqlInvitationStore implements InvitationStore {
   revoke(scope: TenantScope, id: string): Promise<boolean> {
     return withTenant(this.#db, this.#dialect, scope, async (trx) => {
       const result = await trx.deleteFrom('org_invitations').where('org_id', '=', scope.orgId).where('id', '=', id).executeTakeFirst();
-      return Number(result.numDeletedRows) > 0;
+      if (Number(result.numDeletedRows) === 0) return false;
+      await appendEvent(trx, { type: 'invitation.closed', orgId: scope.orgId, data: { invitation_id: id } }, Date.now());
+      return true;
     });
   }
 
@@ -130,6 +135,12 @@ export class SqlInvitationStore implements InvitationStore {
           .executeTakeFirst();
         if (existing !== undefined) throw new AlreadyMember();
         await trx.insertInto('memberships').values({ org_id: taken.org_id, user_id: userId, role: taken.role, created_at: now }).execute();
+        await appendEvent(
+          trx,
+          { type: 'invitation.accepted', orgId: taken.org_id, data: { invitation_id: id, user_id: userId, role: taken.role } },
+          now,
+        );
+        await appendEvent(trx, { type: 'member.added', orgId: taken.org_id, data: { user_id: userId, role: taken.role } }, now);
         return 'joined';
       });
     } catch (error) {
@@ -144,9 +155,16 @@ export class SqlInvitationStore implements InvitationStore {
 
   // System: as accept.
   async decline(id: string, email: string): Promise<boolean> {
-    const result = await withSystem(this.#db, (trx) =>
-      trx.deleteFrom('org_invitations').where('id', '=', id).where('email', '=', email).executeTakeFirst(),
-    );
-    return Number(result.numDeletedRows) > 0;
+    return withSystem(this.#db, async (trx) => {
+      const taken = await trx
+        .deleteFrom('org_invitations')
+        .where('id', '=', id)
+        .where('email', '=', email)
+        .returning('org_id')
+        .executeTakeFirst();
+      if (taken === undefined) return false;
+      await appendEvent(trx, { type: 'invitation.closed', orgId: taken.org_id, data: { invitation_id: id } }, Date.now());
+      return true;
+    });
   }
 }

@@ -2,7 +2,8 @@
  * {@link OrgStore} on the shared database. Scoped methods run through {@link withTenant} (RLS on
  * PostgreSQL) and filter by `scope.orgId` as well. The last-owner rule locks the org's row first
  * (`update orgs set name = name`), so concurrent demotions of two owners run one after the other
- * and the second sees the first; the check and the change share the transaction.
+ * and the second sees the first; the check and the change share the transaction. Each change
+ * appends its event (tenancy/domain/events.ts) to the outbox in its own transaction.
  */
 import { DomainError } from '../../kernel/domain/errors.js';
 import type { CustomRole, Member, Org, OrgMembership, RoleVersion } from '../domain/org.js';
@@ -12,6 +13,7 @@ import { withSystem, withTenant, type TenantTransaction } from '../../kernel/ada
 import type { SqlDialectName } from '../../kernel/adapters/sql/sql-database.js';
 import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
 import { isUniqueViolation } from '../../kernel/adapters/sql/unique-violation.js';
+import { appendEvent } from '../../kernel/events/event-outbox.js';
 
 const OWNER = 'owner';
 
@@ -111,9 +113,10 @@ export class SqlOrgStore implements OrgStore {
 
   async addMember(scope: TenantScope, userId: string, role: string, now: number): Promise<boolean> {
     try {
-      await this.#scoped(scope, (trx) =>
-        trx.insertInto('memberships').values({ org_id: scope.orgId, user_id: userId, role, created_at: now }).execute(),
-      );
+      await this.#scoped(scope, async (trx) => {
+        await trx.insertInto('memberships').values({ org_id: scope.orgId, user_id: userId, role, created_at: now }).execute();
+        await appendEvent(trx, { type: 'member.added', orgId: scope.orgId, data: { user_id: userId, role } }, now);
+      });
       return true;
     } catch (error) {
       if (isUniqueViolation(error)) return false;
@@ -124,12 +127,14 @@ export class SqlOrgStore implements OrgStore {
   setRole(scope: TenantScope, userId: string, role: string): Promise<OwnerGuardedOutcome> {
     return this.#ownerGuarded(scope, userId, role !== OWNER, async (trx) => {
       await trx.updateTable('memberships').set({ role }).where('org_id', '=', scope.orgId).where('user_id', '=', userId).execute();
+      await appendEvent(trx, { type: 'member.role_changed', orgId: scope.orgId, data: { user_id: userId, role } }, Date.now());
     });
   }
 
   removeMember(scope: TenantScope, userId: string): Promise<OwnerGuardedOutcome> {
     return this.#ownerGuarded(scope, userId, true, async (trx) => {
       await trx.deleteFrom('memberships').where('org_id', '=', scope.orgId).where('user_id', '=', userId).execute();
+      await appendEvent(trx, { type: 'member.removed', orgId: scope.orgId, data: { user_id: userId } }, Date.now());
     });
   }
 
@@ -143,6 +148,7 @@ export class SqlOrgStore implements OrgStore {
     return withSystem(this.#db, (trx) =>
       this.#guard(trx, orgId, userId, true, async () => {
         await trx.deleteFrom('memberships').where('org_id', '=', orgId).where('user_id', '=', userId).execute();
+        await appendEvent(trx, { type: 'member.removed', orgId, data: { user_id: userId } }, Date.now());
       }),
     );
   }
@@ -201,6 +207,7 @@ export class SqlOrgStore implements OrgStore {
         .insertInto('org_role_versions')
         .values({ org_id: scope.orgId, name, version, permissions: text, actor_id: actorId, created_at: now })
         .execute();
+      await appendEvent(trx, { type: 'role.updated', orgId: scope.orgId, data: { role: name, version } }, now);
       return Object.freeze({ name, permissions: [...permissions], version, createdAt: current?.created_at ?? now, updatedAt: now });
     });
   }

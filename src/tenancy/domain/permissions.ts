@@ -18,6 +18,8 @@ import { isPermissionName } from '../../kernel/domain/access.js';
 export const BUILTIN_PERMISSIONS = Object.freeze([
   'org.read',
   'org.delete',
+  // The org's data export (GDPR Art. 20): owner and admin only, since it lists every member and credential.
+  'org.export',
   'members.read',
   'members.manage',
   'roles.manage',
