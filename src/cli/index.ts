@@ -110,10 +110,12 @@ export function buildCli(): Command {
     });
   keys
     .command('rotate-kek')
-    .description('rewrap every data key under a new key-encryption key while servers serve; resumable after a crash')
+    .description('rewrap every data key and signing seed under a new key-encryption key while servers serve; resumable after a crash')
     .option('--json', 'print results as JSON')
     .action(async (_options: unknown, command: Command) => {
-      process.exitCode = await run(command, async (config, out) => (await import('./commands/keys.js')).runKeysRotateKek(config, out));
+      process.exitCode = await run(command, async (config, out) =>
+        (await import('./commands/keys.js')).runKeysRotateKek(config, out, context.compose),
+      );
     });
   for (const [name, description, action] of commands) {
     program

@@ -16,6 +16,8 @@ import type { KekProvider } from './ports/kek.js';
 import type { KekRegistry } from './ports/kek-registry.js';
 import type { SecretStore } from './ports/secret-store.js';
 import { KekRotation } from './services/kek-rotation.js';
+import { KekHolderRegistry } from './services/kek-holders.js';
+import type { KekHolders } from './ports/kek-holder.js';
 import { SecretService, type SecretServiceOptions } from './services/secret-service.js';
 import { secretRoutes } from './routes/secrets.js';
 import { secretsOrgData } from './adapters/sql-org-data.js';
@@ -32,6 +34,11 @@ export interface Secrets {
   readonly keks: KekRegistry;
   /** Where the KEKs' material lives (the master key or a PKCS#11 token). */
   readonly kek: KekProvider;
+  /**
+   * Where a later capability that keeps material wrapped under the KEK (the signing keyring)
+   * registers it, so that KEK rotation rewraps it and keeps the old KEK until nothing needs it.
+   */
+  readonly kekHolders: KekHolders;
   close(): Promise<void>;
 }
 
@@ -73,13 +80,16 @@ export function composeSecrets(parts: SecretsParts): Secrets {
     onAlert: (alert) => parts.logger.error({ alert }, 'security alert: a stored secret failed its integrity check'),
     ...parts.service,
   });
+  const kekHolders = new KekHolderRegistry();
   return {
     service,
-    rotation: new KekRotation(backend.keks, kek, parts.clock),
+    // The rotation records its outcome (`secrets.kek.rotate`) in the audit log.
+    rotation: new KekRotation(backend.keks, kek, parts.clock, kekHolders, parts.audit),
     secrets: backend.secrets,
     dataKeys: backend.dataKeys,
     keks: backend.keks,
     kek,
+    kekHolders,
     async close() {
       service.forgetKeys();
       await kek.close();

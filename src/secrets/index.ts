@@ -16,6 +16,7 @@ export { Pkcs11Kek } from './adapters/pkcs11-kek.js';
 export { SqlSecretBackend } from './adapters/sql-secret-backend.js';
 export { composeSecrets, kekProviderOf, type Secrets } from './compose.js';
 export { KekRotation } from './services/kek-rotation.js';
+export type { KekHolder, KekHolderRewrap, KekHolders, RewrapOne } from './ports/kek-holder.js';
 export { systemScope, type SystemScope } from './domain/system-scope.js';
 
 // Re-exported so that the AuditActions this module declares reach the library's type declarations.

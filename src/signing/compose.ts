@@ -7,6 +7,7 @@ import type { Earlier, Kernel, Part } from '../kernel/part.js';
 import { AuditArtifactLog } from './adapters/audit-artifact-log.js';
 import { KekSeedSealer } from './adapters/kek-seed-sealer.js';
 import { SecretHmacKeys } from './adapters/secret-hmac-keys.js';
+import { SigningKekHolder } from './adapters/signing-kek-holder.js';
 import { SqlSigningKeyStore } from './adapters/sql-signing-key-store.js';
 import type { Signing } from './index.js';
 import { artifactRoutes } from './routes/artifacts.js';
@@ -18,8 +19,11 @@ import { Keyring } from './services/keyring.js';
 export function composeSigningPart(kernel: Kernel, earlier: Earlier): Promise<Part<Signing>> {
   const auditing = earlier.need('audit', 'signing');
   const secrets = earlier.need('secrets', 'signing');
+  const store = new SqlSigningKeyStore(kernel.database.db);
+  // KEK rotation rewraps the seeds and keeps an old KEK while a seed is still under it.
+  secrets.kekHolders.register(new SigningKekHolder(store));
   const keyring = new Keyring({
-    store: new SqlSigningKeyStore(kernel.database.db),
+    store,
     sealer: new KekSeedSealer(secrets, kernel.clock),
     audit: auditing.log,
     clock: kernel.clock,

@@ -9,14 +9,23 @@
  *    update per key: a crash at any point leaves each key wrapped under either KEK, and both
  *    unwrap while the old one is `retiring`. The servers keep serving: the data key bytes do not
  *    change, so their caches stay valid.
- * 3. A `retiring` KEK that no data key refers to is `retired`, then its material is destroyed (a
- *    token object; nothing for a derived KEK). Running the command again after a crash resumes at
- *    step 2 (or 3) and finishes.
+ * 3. The same for the wrapped material of every registered {@link KekHolder} (a later capability's,
+ *    e.g. the signing keyring's seeds): each item not under the active KEK is unwrapped and
+ *    rewrapped under it with the holder's own AAD, compare-and-set per item.
+ * 4. A `retiring` KEK that no data key and no holder refers to is `retired`, then its material is
+ *    destroyed (a token object; nothing for a derived KEK). A retired KEK's material is destroyed
+ *    only while no holder refers to it either. Running the command again after a crash resumes at
+ *    step 2 (or 3, 4) and finishes.
+ * 5. With an audit log, the outcome is recorded as `secrets.kek.rotate` in the `system` org.
  */
 import { randomToken } from '../../kernel/crypto/random.js';
 import { dataKeyAad } from '../crypto/envelope.js';
 import { SecretIntegrityError } from '../domain/secret-integrity.js';
+import type { AuditLog } from '../../kernel/ports/audit-log.js';
 import type { Clock } from '../../kernel/ports/clock.js';
+import { SYSTEM_ORG_SLUG } from '../../kernel/domain/system-org.js';
+import type { KekHolders, RewrapOne } from '../ports/kek-holder.js';
+import { KekHolderRegistry } from './kek-holders.js';
 import type { KekProvider } from '../ports/kek.js';
 import type { DataKeyRewrap, KekRegistry } from '../ports/kek-registry.js';
 
@@ -31,9 +40,12 @@ export interface KekRotationResult {
   readonly kek: string;
   /** Whether this run continued an interrupted rotation instead of starting one. */
   readonly resumed: boolean;
+  /** Data keys rewrapped by this run. */
   readonly rewrapped: number;
-  /** Data keys that failed authentication and were left under their KEK (which then stays `retiring`). */
+  /** Data keys and holders' items that failed authentication and were left under their KEK (which then stays `retiring`). */
   readonly failed: number;
+  /** Per registered holder (by name): its items rewrapped and failed by this run. */
+  readonly holders: Readonly<Record<string, { readonly rewrapped: number; readonly failed: number }>>;
   readonly retired: readonly string[];
 }
 
@@ -52,11 +64,16 @@ export class KekRotation {
   readonly #registry: KekRegistry;
   readonly #kek: KekProvider;
   readonly #clock: Clock;
+  readonly #holders: KekHolders;
+  readonly #audit: AuditLog | undefined;
 
-  constructor(registry: KekRegistry, kek: KekProvider, clock: Clock) {
+  /** `holders`: the registry later capabilities fill; `audit`: where the outcome of a rotation is recorded. */
+  constructor(registry: KekRegistry, kek: KekProvider, clock: Clock, holders: KekHolders = new KekHolderRegistry(), audit?: AuditLog) {
     this.#registry = registry;
     this.#kek = kek;
     this.#clock = clock;
+    this.#holders = holders;
+    this.#audit = audit;
   }
 
   async status(): Promise<KekStatus> {
@@ -112,12 +129,62 @@ export class KekRotation {
       onProgress({ kek: target, done, total: Math.max(total, done) });
     }
 
+    const holders: Record<string, { rewrapped: number; failed: number }> = {};
+    for (const holder of this.#holders.list()) {
+      const moved = await holder.rewrap(target, this.#rewrapOne(target));
+      holders[holder.name] = { rewrapped: moved.rewrapped, failed: moved.failed };
+      failed += moved.failed;
+    }
+
     const retired: string[] = [];
     for (const kek of await this.#registry.keks()) {
+      if (kek.state === 'active' || (await this.#heldByAHolder(kek.id))) continue;
       if (kek.state === 'retiring' && (await this.#registry.retireKek(kek.id, this.#clock.now()))) retired.push(kek.id);
-      // Destroy after the row says retired; a crash in between is finished by the next run.
-      if (kek.state === 'retired' || retired.includes(kek.id)) await this.#kek.destroy(kek.id);
+      // Destroy after the row says retired, and while no holder needs it (checked again: a seed
+      // wrapped under it meanwhile keeps it); a crash in between is finished by the next run.
+      if ((kek.state === 'retired' || retired.includes(kek.id)) && !(await this.#heldByAHolder(kek.id))) await this.#kek.destroy(kek.id);
     }
-    return { kek: target, resumed, rewrapped: done, failed, retired };
+    const result: KekRotationResult = { kek: target, resumed, rewrapped: done, failed, holders, retired };
+    await this.#record(result);
+    return result;
+  }
+
+  #rewrapOne(target: string): RewrapOne {
+    return async (fromKekId, wrapped, aad) => {
+      try {
+        const clear = await this.#kek.unwrap(fromKekId, wrapped, aad);
+        return await this.#kek.wrap(target, clear, aad);
+      } catch (error) {
+        if (!(error instanceof SecretIntegrityError)) throw error;
+        return undefined;
+      }
+    };
+  }
+
+  async #heldByAHolder(kekId: string): Promise<boolean> {
+    for (const holder of this.#holders.list()) if ((await holder.referencesTo(kekId)) > 0) return true;
+    return false;
+  }
+
+  async #record(result: KekRotationResult): Promise<void> {
+    if (this.#audit === undefined) return;
+    await this.#audit.record({
+      org: SYSTEM_ORG_SLUG,
+      actor: { type: 'system', id: null },
+      action: 'secrets.kek.rotate',
+      resource: `kek:${result.kek}`,
+      result: result.failed === 0 ? 'success' : 'failure',
+      ...(result.failed === 0 ? {} : { reason: 'data_keys_failed_integrity' }),
+      sourceIp: null,
+      requestId: null,
+      details: {
+        source: this.#kek.source,
+        resumed: result.resumed,
+        rewrapped: result.rewrapped,
+        failed: result.failed,
+        holders: result.holders,
+        retired: [...result.retired],
+      },
+    });
   }
 }

@@ -177,12 +177,28 @@ export class Keyring {
   async #privateKey(record: SigningKeyRecord): Promise<Ed25519Key> {
     let pending = this.#private.get(record.id);
     if (pending === undefined) {
-      pending = this.#unwrap(record);
+      pending = this.#unwrapCurrent(record);
       this.#private.set(record.id, pending);
       // A failed unwrap is not cached: the next sign tries again (and fails again if the row is bad).
       pending.catch(() => this.#private.delete(record.id));
     }
     return pending;
+  }
+
+  /**
+   * Unwraps `record`'s seed; when that fails and the keyring now names another KEK for the key (a
+   * KEK rotation rewrapped it since the last reload, and may have destroyed the old KEK), once
+   * more with the fresh record.
+   */
+  async #unwrapCurrent(record: SigningKeyRecord): Promise<Ed25519Key> {
+    try {
+      return await this.#unwrap(record);
+    } catch (error) {
+      await this.#reload();
+      const fresh = this.#keys.find((key) => key.record.id === record.id)?.record;
+      if (fresh === undefined || fresh.kekId === record.kekId) throw error;
+      return this.#unwrap(fresh);
+    }
   }
 
   async #unwrap(record: SigningKeyRecord): Promise<Ed25519Key> {
