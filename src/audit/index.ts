@@ -8,6 +8,7 @@ import type { Capability } from '../kernel/part.js';
 import { auditCommand } from './cli/audit-command.js';
 import { composeAuditPart, type Auditing } from './compose.js';
 import { AUDIT_VARIABLES } from './config.js';
+import { AUDIT_EVENT_TYPES } from './domain/events.js';
 
 // Re-exported so that the RampartConfig keys this module declares reach the library's type declarations.
 export { AUDIT_VARIABLES } from './config.js';
@@ -20,6 +21,7 @@ export type { InclusionProof } from './services/audit-service.js';
 
 // Re-exported so that the AuditActions this module declares reach the library's type declarations.
 export { AUDIT_AUDIT_ACTIONS } from './domain/audit-actions.js';
+export { AUDIT_EVENT_TYPES } from './domain/events.js';
 
 declare module '../kernel/part.js' {
   interface Facades {
@@ -31,6 +33,7 @@ export const audit: Capability<'audit'> = {
   name: 'audit',
   keptOrgTables: { audit_entries: 'the audit log is append-only and deployment-wide' },
   variables: AUDIT_VARIABLES,
+  eventTypes: AUDIT_EVENT_TYPES,
   commands(program, context) {
     program.addCommand(auditCommand(context.run));
   },

@@ -6,6 +6,7 @@
 import type { Capability } from '../kernel/part.js';
 import { clientCommand } from './cli/client-command.js';
 import { composeCredentialsPart, type Credentials } from './compose.js';
+import { CREDENTIALS_EVENT_TYPES } from './domain/events.js';
 
 export { type Credentials } from './compose.js';
 export { type ApiKey } from './domain/api-key.js';
@@ -14,6 +15,7 @@ export { type ApiKeyService } from './services/api-key-service.js';
 
 // Re-exported so that the AuditActions this module declares reach the library's type declarations.
 export { CREDENTIALS_AUDIT_ACTIONS } from './domain/audit-actions.js';
+export { CREDENTIALS_EVENT_TYPES } from './domain/events.js';
 
 declare module '../kernel/part.js' {
   interface Facades {
@@ -25,6 +27,7 @@ export const credentials: Capability<'credentials'> = {
   name: 'credentials',
   // 0009-api-keys-clients: an org's service clients, their revoked tokens, and the keys confined to it.
   tenantTables: ['oauth_token_revocations', 'service_clients', 'api_keys'],
+  eventTypes: CREDENTIALS_EVENT_TYPES,
   commands(program, context) {
     program.addCommand(clientCommand(context));
   },

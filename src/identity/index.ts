@@ -8,12 +8,14 @@ import type { Capability } from '../kernel/part.js';
 import type { PasswordHasher } from './accounts/crypto/password-hasher.js';
 import { composeIdentityPart, type Identity } from './compose.js';
 import { IDENTITY_VARIABLES } from './config.js';
+import { IDENTITY_EVENT_TYPES } from './domain/events.js';
 
 // Re-exported so that the RampartConfig keys this module declares reach the library's type declarations.
 export { IDENTITY_VARIABLES } from './config.js';
 
 // Re-exported so that the AuditActions this module declares reach the library's type declarations.
 export { IDENTITY_AUDIT_ACTIONS } from './domain/audit-actions.js';
+export { IDENTITY_EVENT_TYPES } from './domain/events.js';
 
 declare module '../kernel/part.js' {
   interface RampartOptions {
@@ -28,6 +30,7 @@ declare module '../kernel/part.js' {
 export const identity: Capability<'identity'> = {
   name: 'identity',
   variables: IDENTITY_VARIABLES,
+  eventTypes: IDENTITY_EVENT_TYPES,
   commands(program, context) {
     program
       .command('user')

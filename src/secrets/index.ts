@@ -8,6 +8,7 @@ import type { Capability } from '../kernel/part.js';
 import { secretsCommand } from './cli/secrets-command.js';
 import { composeSecretsPart, type Secrets } from './compose.js';
 import { SECRETS_VARIABLES } from './config.js';
+import { SECRETS_EVENT_TYPES } from './domain/events.js';
 
 // Re-exported so that the RampartConfig keys this module declares reach the library's type declarations.
 export { SECRETS_VARIABLES } from './config.js';
@@ -21,6 +22,7 @@ export { systemScope, type SystemScope } from './domain/system-scope.js';
 
 // Re-exported so that the AuditActions this module declares reach the library's type declarations.
 export { SECRETS_AUDIT_ACTIONS } from './domain/audit-actions.js';
+export { SECRETS_EVENT_TYPES } from './domain/events.js';
 
 declare module '../kernel/part.js' {
   interface Facades {
@@ -32,6 +34,7 @@ export const secrets: Capability<'secrets'> = {
   name: 'secrets',
   // Versions before the data keys they name; deleting an org's data keys crypto-shreds its secrets.
   tenantTables: ['secret_versions', 'secrets', 'secret_data_keys'],
+  eventTypes: SECRETS_EVENT_TYPES,
   variables: SECRETS_VARIABLES,
   commands(program, context) {
     program.addCommand(secretsCommand(context.run));

@@ -16,6 +16,8 @@ import type { AuditCheckpointTable } from './audit-tables.js';
 import { integratedSize, subtreeSource } from './audit-tree-append.js';
 import { loadAuditKeys, type AuditKeys } from './sql-audit-key-store.js';
 import type { SqlDatabase } from '../../kernel/adapters/sql/sql-database.js';
+import { withSystem } from '../../kernel/adapters/sql/rls-scope.js';
+import { appendEvent } from '../../kernel/events/event-outbox.js';
 
 /** An entry as stored: the entry, its leaf text and leaf hash as the database holds them. */
 export interface StoredAuditEntry {
@@ -118,11 +120,18 @@ export class SqlAuditLedger implements AuditLedger {
     const rootHash = await rootFromSource(size, this.#source);
     const note = signNote(formatCheckpoint({ origin: this.origin, size, rootHash, extensions: [] }), signer);
     const row = { size, root: toBase64(rootHash), note, created_at: this.#clock.now() };
-    await this.#database.db
-      .insertInto('audit_checkpoints')
-      .values(row)
-      .onConflict((oc) => oc.column('size').doNothing())
-      .execute();
+    // System: `audit.checkpoint` is a deployment event (a null-org outbox row), stored with the
+    // checkpoint by the signer whose row won (a concurrent signer of the same size inserts nothing).
+    await withSystem(this.#database.db, async (trx) => {
+      const inserted = await trx
+        .insertInto('audit_checkpoints')
+        .values(row)
+        .onConflict((oc) => oc.column('size').doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) {
+        await appendEvent(trx, { type: 'audit.checkpoint', orgId: null, data: { tree_size: size } }, row.created_at);
+      }
+    });
     const stored = await this.#database.db.selectFrom('audit_checkpoints').selectAll().where('size', '=', size).executeTakeFirstOrThrow();
     return { checkpoint: toCheckpoint(stored), issued: stored.note === note };
   }

@@ -4,6 +4,7 @@ import type { ApiKeyMatch, ApiKeyStore, NewApiKey } from '../ports/api-key-store
 import type { ApiKeyTable } from './credential-tables.js';
 import { withSystem, type TenantTransaction } from '../../kernel/adapters/sql/rls-scope.js';
 import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
+import { appendEvent } from '../../kernel/events/event-outbox.js';
 
 function parseScopes(text: string): readonly string[] {
   const value: unknown = JSON.parse(text);
@@ -43,6 +44,12 @@ function toRow(key: NewApiKey): ApiKeyTable {
   };
 }
 
+/** `api_key.created` in the key's transaction: ids and metadata, never the key or its hash. */
+async function keyCreated(trx: TenantTransaction, key: NewApiKey, replaces: string | null): Promise<void> {
+  const data = { api_key_id: key.id, owner_id: key.ownerId, scopes: [...key.scopes], expires_at: key.expiresAt, replaces };
+  await appendEvent(trx, { type: 'api_key.created', orgId: key.orgId, data }, key.now);
+}
+
 const KEY_COLUMNS = [
   'api_keys.id',
   'api_keys.user_id',
@@ -74,7 +81,10 @@ export class SqlApiKeyStore implements ApiKeyStore {
   }
 
   async create(key: NewApiKey): Promise<void> {
-    await this.#system((trx) => trx.insertInto('api_keys').values(toRow(key)).execute());
+    await this.#system(async (trx) => {
+      await trx.insertInto('api_keys').values(toRow(key)).execute();
+      await keyCreated(trx, key, null);
+    });
   }
 
   async findByHash(keyHash: string): Promise<ApiKeyMatch | undefined> {
@@ -139,21 +149,25 @@ export class SqlApiKeyStore implements ApiKeyStore {
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) !== 1) return false;
       await trx.insertInto('api_keys').values(toRow(successor)).execute();
+      await keyCreated(trx, successor, oldId);
       return true;
     });
   }
 
   async revoke(ownerId: string, id: string, now: number): Promise<boolean> {
-    const result = await this.#system((trx) =>
-      trx
+    return this.#system(async (trx) => {
+      const result = await trx
         .updateTable('api_keys')
         .set({ revoked_at: now })
         .where('id', '=', id)
         .where('user_id', '=', ownerId)
         .where('revoked_at', 'is', null)
-        .executeTakeFirst(),
-    );
-    return Number(result.numUpdatedRows) === 1;
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return false;
+      const key = await trx.selectFrom('api_keys').select('org_id').where('id', '=', id).executeTakeFirstOrThrow();
+      await appendEvent(trx, { type: 'api_key.revoked', orgId: key.org_id, data: { api_key_id: id, owner_id: ownerId } }, now);
+      return true;
+    });
   }
 
   async touch(id: string, now: number, notAfter: number): Promise<void> {

@@ -8,10 +8,11 @@ import type { ServiceClient, StoredServiceClient } from '../domain/service-clien
 import type { TenantScope } from '../../kernel/domain/tenant-scope.js';
 import type { ClientRevocationRecord, ClientStore, NewServiceClient } from '../ports/client-store.js';
 import type { ServiceClientTable } from './credential-tables.js';
-import { withSystem, withTenant } from '../../kernel/adapters/sql/rls-scope.js';
+import { withSystem, withTenant, type TenantTransaction } from '../../kernel/adapters/sql/rls-scope.js';
 import type { SqlDialectName } from '../../kernel/adapters/sql/sql-database.js';
 import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
 import { isUniqueViolation } from '../../kernel/adapters/sql/unique-violation.js';
+import { appendEvent } from '../../kernel/events/event-outbox.js';
 
 function parseJson(text: string | null): unknown {
   return text === null ? null : JSON.parse(text);
@@ -34,7 +35,8 @@ function toClient(row: ServiceClientTable): StoredServiceClient {
   });
 }
 
-type Executor = Pick<RampartKysely, 'insertInto' | 'selectFrom' | 'updateTable'>;
+// Each change and its event share the caller's transaction (withTenant or withSystem).
+type Executor = TenantTransaction;
 
 async function insertClient(db: Executor, orgId: string, client: NewServiceClient): Promise<void> {
   await db
@@ -52,6 +54,8 @@ async function insertClient(db: Executor, orgId: string, client: NewServiceClien
       revoked_at: null,
     })
     .execute();
+  const data = { client_id: client.id, name: client.name, auth_method: client.authMethod, scopes: [...client.scopes] };
+  await appendEvent(db, { type: 'client.created', orgId, data }, client.now);
 }
 
 async function listClients(db: Executor, orgId: string): Promise<readonly StoredServiceClient[]> {
@@ -67,7 +71,9 @@ async function revokeClient(db: Executor, orgId: string, id: string, now: number
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  if (Number(result.numUpdatedRows) !== 1) return false;
+  await appendEvent(db, { type: 'client.revoked', orgId, data: { client_id: id } }, now);
+  return true;
 }
 
 export class SqlClientStore implements ClientStore {

@@ -12,6 +12,7 @@ import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
 import type { SqlDialectName } from '../../kernel/adapters/sql/sql-database.js';
 import { isUniqueViolation } from '../../kernel/adapters/sql/unique-violation.js';
 import type { TenantScope } from '../../kernel/domain/tenant-scope.js';
+import { appendEvent } from '../../kernel/events/event-outbox.js';
 import type { SecretSummary, SecretVersionRecord } from '../domain/secret-record.js';
 import type { KeyScope, SystemScope } from '../domain/system-scope.js';
 import type { SealedVersion, SecretStore } from '../ports/secret-store.js';
@@ -111,6 +112,8 @@ export class SqlSecretStore implements SecretStore {
             .executeTakeFirst();
           if (Number(updated.numUpdatedRows) !== 1) throw new DomainError('conflict', 'The secret was changed concurrently');
         }
+        // The name and version only: never the value, its ciphertext or its data key.
+        await appendEvent(trx, { type: 'secret.written', orgId: scope.orgId, data: { name, version } }, now);
         return version;
       });
     } catch (error) {
@@ -123,7 +126,9 @@ export class SqlSecretStore implements SecretStore {
     return this.#in(scope, async (trx) => {
       await trx.deleteFrom('secret_versions').where('org_id', '=', scope.orgId).where('name', '=', name).execute();
       const deleted = await trx.deleteFrom('secrets').where('org_id', '=', scope.orgId).where('name', '=', name).executeTakeFirst();
-      return Number(deleted.numDeletedRows) === 1;
+      if (Number(deleted.numDeletedRows) !== 1) return false;
+      await appendEvent(trx, { type: 'secret.deleted', orgId: scope.orgId, data: { name } }, Date.now());
+      return true;
     });
   }
 

@@ -7,6 +7,7 @@ import type { User } from '../domain/user.js';
 import type { AccountStore, UserPageQuery } from '../ports/account-store.js';
 import type { RampartKysely } from '../../../kernel/adapters/sql/schema.js';
 import { withSystem } from '../../../kernel/adapters/sql/rls-scope.js';
+import { appendEvent } from '../../../kernel/events/event-outbox.js';
 
 export class SqlAccountStore implements AccountStore {
   readonly #db: RampartKysely;
@@ -68,7 +69,10 @@ export class SqlAccountStore implements AccountStore {
       await trx.deleteFrom('password_tokens').where('user_id', '=', id).execute();
       await trx.deleteFrom('memberships').where('user_id', '=', id).execute();
       const result = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
-      return Number(result.numDeletedRows) > 0;
+      if (Number(result.numDeletedRows) === 0) return false;
+      // A deployment event (users are no org's): the id only, never the email.
+      await appendEvent(trx, { type: 'user.deleted', orgId: null, data: { user_id: id } }, now);
+      return true;
     });
   }
 }

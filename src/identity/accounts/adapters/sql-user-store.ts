@@ -4,7 +4,8 @@ import type { NewUser, UserStore } from '../ports/user-store.js';
 import type { RampartKysely } from '../../../kernel/adapters/sql/schema.js';
 import type { UserTable } from '../../adapters/identity-tables.js';
 import { isUniqueViolation } from '../../../kernel/adapters/sql/unique-violation.js';
-import { withSystem } from '../../../kernel/adapters/sql/rls-scope.js';
+import { withSystem, type TenantTransaction } from '../../../kernel/adapters/sql/rls-scope.js';
+import { appendEvent } from '../../../kernel/events/event-outbox.js';
 
 function toUser(row: UserTable): User {
   return Object.freeze({
@@ -36,6 +37,11 @@ function userRow(user: NewUser): UserTable {
   };
 }
 
+/** `user.created`, a deployment event (users are no org's), in the insert's transaction: the id only, never the email. */
+async function userCreated(trx: TenantTransaction, user: NewUser): Promise<void> {
+  await appendEvent(trx, { type: 'user.created', orgId: null, data: { user_id: user.id } }, user.now);
+}
+
 /**
  * {@link UserStore} on the shared database. Uniqueness is the database's (unique index on email,
  * on org slug); the failure count is incremented in SQL (`failed_logins + 1`), never read and
@@ -50,7 +56,11 @@ export class SqlUserStore implements UserStore {
 
   async create(user: NewUser): Promise<void> {
     try {
-      await this.#db.insertInto('users').values(userRow(user)).execute();
+      // System: the deployment event beside the user (a null-org outbox row) needs a system transaction.
+      await withSystem(this.#db, async (trx) => {
+        await trx.insertInto('users').values(userRow(user)).execute();
+        await userCreated(trx, user);
+      });
     } catch (error) {
       if (isUniqueViolation(error)) throw new DomainError('conflict', 'An account with this email exists', { cause: error });
       throw error;
@@ -66,6 +76,7 @@ export class SqlUserStore implements UserStore {
         // Two instances starting at once both see no user; the unique slug lets one through.
         await trx.insertInto('orgs').values({ id: org.id, slug: org.slug, name: org.name, created_at: org.createdAt }).execute();
         await trx.insertInto('users').values(userRow(user)).execute();
+        await userCreated(trx, user);
         await trx.insertInto('memberships').values({ org_id: org.id, user_id: user.id, role, created_at: user.now }).execute();
         return true;
       });

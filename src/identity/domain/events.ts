@@ -1,0 +1,18 @@
+/**
+ * The events the identity capability emits into the outbox (kernel/events/event-outbox.ts), in
+ * the transaction of the change: a user's id only, never an email, a name or a password hash.
+ * Users are deployment-wide, not one org's, so these are deployment events (org `null`): they are
+ * stored, and no org's endpoint receives them.
+ */
+import type { EventType } from '../../kernel/domain/events.js';
+
+declare module '../../kernel/domain/events.js' {
+  interface EventTypes {
+    /** A user account was created: `{user_id}`. */
+    'user.created': true;
+    /** A user account was erased: `{user_id}`. */
+    'user.deleted': true;
+  }
+}
+
+export const IDENTITY_EVENT_TYPES = ['user.created', 'user.deleted'] as const satisfies readonly EventType[];
