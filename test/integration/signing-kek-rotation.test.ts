@@ -80,6 +80,16 @@ function tokenLabels(token: SoftHsmToken): string[] {
   }
 }
 
+/** The leaf of the first entry of `action` once the integrator has it (PostgreSQL queues entries first). */
+async function integrated(server: TestServer, action: string): Promise<{ leaf: string }> {
+  for (let tries = 0; tries < 300; tries++) {
+    const entry = await server.stored.db.selectFrom('audit_entries').select(['leaf']).where('action', '=', action).executeTakeFirst();
+    if (entry !== undefined) return entry;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no ${action} entry was integrated`);
+}
+
 for (const backend of await backends()) {
   describe(`signing seeds across KEK rotation on ${backend.name}`, () => {
     let store: BackendInstance;
@@ -144,12 +154,8 @@ for (const backend of await backends()) {
         { id: newKek, state: 'active' },
       ]);
       expect(after.seeds).toEqual([{ id: first.key_id, kek_id: newKek }]);
-      // The audit entry names the holders' work.
-      const entry = await server.stored.db
-        .selectFrom('audit_entries')
-        .select(['leaf'])
-        .where('action', '=', 'secrets.kek.rotate')
-        .executeTakeFirstOrThrow();
+      // The audit entry names the holders' work (on PostgreSQL it is integrated within seconds).
+      const entry = await integrated(server, 'secrets.kek.rotate');
       expect(JSON.parse(entry.leaf)).toMatchObject({ details: { holders: { signing: { rewrapped: 1, failed: 0 } }, retired: [oldKek] } });
 
       // A fresh instance (no seed cached) unwraps under the new KEK and signs with the same key.

@@ -19,6 +19,7 @@ import { backends, type BackendInstance } from '../helpers/backends.js';
 import { ADMIN_ENV, login } from '../helpers/identity.js';
 import { as, orgWithOwner, type OrgBody, type OrgUser } from '../helpers/orgs.js';
 import { testServer, type TestServer } from '../helpers/rampart.js';
+import { cleanEnv } from '../helpers/processes.js';
 import { receiverEnv, startReceiver, type Receiver } from '../helpers/webhook-receiver.js';
 
 const CHILD = fileURLToPath(new URL('../helpers/webhooks-crash-child.ts', import.meta.url));
@@ -28,7 +29,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 async function child(env: Record<string, string>, marker: string): Promise<ChildProcess> {
   const process_ = spawn(process.execPath, ['--import', 'tsx', CHILD], {
     cwd: ROOT,
-    env: { ...process.env, ...env, RAMPART_LOG_LEVEL: 'silent' },
+    env: cleanEnv({ ...env, RAMPART_LOG_LEVEL: 'silent' }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
