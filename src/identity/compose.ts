@@ -34,6 +34,7 @@ import type { RequestContext } from '../kernel/domain/request-context.js';
 import type { SessionStore } from './sessions/ports/session-store.js';
 import type { UserStore } from './accounts/ports/user-store.js';
 import { authRoutes } from './accounts/routes/auth.js';
+import { LoginResponder } from './accounts/routes/login-answer.js';
 import { meRoutes } from './accounts/routes/me.js';
 import { userRoutes } from './accounts/routes/users.js';
 import { meMfaRoutes } from './mfa/routes/me-mfa.js';
@@ -68,6 +69,11 @@ export interface Identity extends BrowserSessions {
   readonly sessions: SessionStore;
   readonly tokens: TokenService;
   readonly login: LoginService;
+  /**
+   * The login answer of every sign-in route, and the sign-in of a user whose first factor another
+   * module proved (OIDC, directories, passkeys): MFA, session modes and cookies as for a password.
+   */
+  readonly signIn: LoginResponder;
   readonly refresh: RefreshService;
   readonly revoker: SessionRevoker;
   readonly revocations: RevocationWatcher;
@@ -223,6 +229,7 @@ export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Pro
     sessions,
     tokens,
     login,
+    signIn: new LoginResponder({ csrf: browser.csrf, dpop: browser.dpop, cookieSessions: browser.cookieSessions, login, config }),
     refresh: new RefreshService({
       users,
       sessions,

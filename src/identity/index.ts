@@ -65,3 +65,5 @@ export { type Session } from './sessions/domain/session.js';
 export { type AccessTokenClaims } from './tokens/domain/access-token.js';
 export { type OrgPermissions, type TokenScopes } from './tokens/ports/token-scopes.js';
 export { TokenService } from './tokens/services/token-service.js';
+export { type ExternalProof } from './accounts/services/login-service.js';
+export { LoginAnswer, type LoginAnswerJson, type LoginResponder, type SignInOptions, contextOf } from './accounts/routes/login-answer.js';

@@ -7,19 +7,14 @@
  * refresh tokens to that key (RFC 9449).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { clearSessionCookie, setSessionCookie } from '../../browser/crypto/session-cookie.js';
+import type { FastifyInstance } from 'fastify';
+import { clearSessionCookie } from '../../browser/crypto/session-cookie.js';
 import { DomainError } from '../../../kernel/domain/errors.js';
 import { secret } from '../../../kernel/domain/secret.js';
-import type { CookieGrant } from '../../browser/services/cookie-sessions.js';
-import type { SessionBinding } from '../../mfa/services/mfa-login.js';
-import type { RequestContext } from '../../../kernel/domain/request-context.js';
-import type { TokenGrant } from '../../tokens/services/token-grant.js';
 import type { RampartConfig } from '../../../kernel/config.js';
 import type { Identity } from '../../compose.js';
-import { UserJson, userJson } from './user-json.js';
-import { readDeviceCookie, setDeviceCookie } from './device-cookie.js';
-import type { Secret } from '../../../kernel/domain/secret.js';
+import { readDeviceCookie } from './device-cookie.js';
+import { contextOf, CookieLogin, Grant, grantJson, headerOf, LoginAnswer, LoginGrant } from './login-answer.js';
 
 const LoginBody = Type.Object(
   {
@@ -48,27 +43,7 @@ const MfaVerifyBody = Type.Object(
   { additionalProperties: false },
 );
 
-/** A cookie login's answer: the session cookie is in `Set-Cookie`, never in the body. */
-const CookieLogin = Type.Object(
-  {
-    session_id: Type.String(),
-    csrf_token: Type.String({ description: 'The value of the X-Rampart-CSRF header for this session' }),
-    user: UserJson,
-  },
-  { additionalProperties: false },
-);
-
 const CsrfToken = Type.Object({ csrf_token: Type.String() }, { additionalProperties: false });
-
-/** The login answer of an account with a second factor: no tokens yet. */
-const MfaRequired = Type.Object(
-  {
-    mfa_required: Type.Literal(true),
-    mfa_token: Type.String(),
-    methods: Type.Array(Type.Union([Type.Literal('totp'), Type.Literal('recovery_code')])),
-  },
-  { additionalProperties: false },
-);
 
 const RefreshBody = Type.Object(
   {
@@ -85,101 +60,15 @@ const RefreshBody = Type.Object(
   { additionalProperties: false },
 );
 
-const Grant = Type.Object(
-  {
-    access_token: Type.String(),
-    token_type: Type.Literal('Bearer'),
-    expires_in: Type.Integer(),
-    refresh_token: Type.String(),
-    session_id: Type.String(),
-    user: UserJson,
-  },
-  { additionalProperties: false },
-);
-
-/** A token login's answer: the grant and the device token to send back at the next login. */
-const LoginGrant = Type.Object(
-  {
-    ...Grant.properties,
-    device_token: Type.String({
-      description: 'Send it back as `device_token` at the next login of this account: it passes the account-wide throttle',
-    }),
-  },
-  { additionalProperties: false },
-);
-
-function contextOf(request: FastifyRequest): RequestContext {
-  const agent = request.headers['user-agent'];
-  return { ip: request.ip, userAgent: typeof agent === 'string' ? agent : undefined, requestId: request.requestId };
-}
-
-function grantJson(grant: TokenGrant): Static<typeof Grant> {
-  return {
-    access_token: grant.accessToken.reveal(),
-    token_type: 'Bearer',
-    expires_in: grant.expiresIn,
-    refresh_token: grant.refreshToken.reveal(),
-    session_id: grant.sessionId,
-    user: userJson(grant.user),
-  };
-}
-
 const MINUTE = 60_000;
-
-function cookieLoginJson(grant: CookieGrant): Static<typeof CookieLogin> {
-  return { session_id: grant.sessionId, csrf_token: grant.csrfToken.reveal(), user: userJson(grant.user) };
-}
-
-function headerOf(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  // A repeated header is not one proof: treated as a wrong one.
-  return Array.isArray(value) ? '' : value;
-}
 
 export async function authRoutes(
   app: FastifyInstance,
-  identity: Pick<Identity, 'csrf' | 'dpop' | 'cookieSessions' | 'login' | 'mfaLogin' | 'refresh' | 'revoker'>,
+  identity: Pick<Identity, 'cookieSessions' | 'login' | 'mfaLogin' | 'refresh' | 'revoker' | 'signIn'>,
   config: Pick<RampartConfig, 'publicUrl' | 'loginRateLimit' | 'rateLimit' | 'refreshReuseGrace'>,
 ): Promise<void> {
   const urlOf = (path: string): string => new URL(path, config.publicUrl).href;
-
-  /**
-   * The session a login (or its MFA step) opens. Cookie mode: the request must come from an
-   * allowed origin (login CSRF), and a session cookie the browser already holds is revoked
-   * (fixation). Token mode with a `DPoP` header: the proof's key binds the refresh tokens.
-   */
-  async function bindingOf(request: FastifyRequest, mode: 'token' | 'cookie' | undefined, path: string): Promise<SessionBinding> {
-    if (mode === 'cookie') {
-      if (!identity.csrf.originAllowed(request.headers)) {
-        throw new DomainError('csrf_failed', 'A cookie login needs an allowed Origin or Sec-Fetch-Site: same-origin');
-      }
-      return { mode: 'cookie' };
-    }
-    const proof = headerOf(request, 'dpop');
-    if (proof === undefined) return { mode: 'token' };
-    return { mode: 'token', dpopJkt: await identity.dpop.verify(proof, { method: 'POST', url: urlOf(path) }) };
-  }
-
-  async function answer(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    grant: TokenGrant | CookieGrant,
-  ): Promise<Static<typeof LoginGrant> | Static<typeof Grant> | Static<typeof CookieLogin>> {
-    // The device token of decision 011: a cookie (after the session cookie), and in a token answer's body.
-    const device: Secret<string> | undefined = 'deviceToken' in grant ? (grant as { deviceToken: Secret<string> }).deviceToken : undefined;
-    const deviceCookie = (): void => {
-      if (device !== undefined) reply.header('set-cookie', setDeviceCookie(device, new URL(config.publicUrl).protocol === 'https:'));
-    };
-    if (!('kind' in grant)) {
-      deviceCookie();
-      return device === undefined ? grantJson(grant) : { ...grantJson(grant), device_token: device.reveal() };
-    }
-    // Fixation: whatever session cookie came with the login is dead now; the new one replaces it.
-    await identity.cookieSessions.endPresented(request.headers.cookie, 'privilege_change');
-    reply.header('set-cookie', setSessionCookie(grant.cookie));
-    deviceCookie();
-    return cookieLoginJson(grant);
-  }
+  const responder = identity.signIn;
 
   app.post<{ Body: Static<typeof LoginBody> }>(
     '/api/v1/auth/login',
@@ -195,12 +84,12 @@ export async function authRoutes(
           'With a `DPoP` header (RFC 9449 proof, htm POST, htu this URL) a token login binds the refresh tokens to the proof key: every refresh then needs a fresh proof by that key (401 `dpop_invalid` otherwise).',
         tags: ['auth'],
         body: LoginBody,
-        response: { 200: Type.Union([LoginGrant, CookieLogin, MfaRequired]) },
+        response: { 200: LoginAnswer },
       },
     },
     async (request, reply) => {
       const { email, password, device_name: deviceName, mode, device_token: bodyDevice } = request.body;
-      const binding = await bindingOf(request, mode, '/api/v1/auth/login');
+      const binding = await responder.bindingOf(request, { mode, path: '/api/v1/auth/login' });
       const deviceToken = bodyDevice ?? readDeviceCookie(request.headers.cookie);
       const outcome = await identity.login.login(
         {
@@ -212,8 +101,7 @@ export async function authRoutes(
         },
         contextOf(request),
       );
-      if ('mfaToken' in outcome) return { mfa_required: true, mfa_token: outcome.mfaToken.reveal(), methods: [...outcome.methods] };
-      return answer(request, reply, outcome);
+      return responder.answer(request, reply, outcome);
     },
   );
 
@@ -233,9 +121,9 @@ export async function authRoutes(
       },
     },
     async (request, reply) => {
-      const binding = await bindingOf(request, request.body.mode, '/api/v1/auth/mfa/verify');
+      const binding = await responder.bindingOf(request, { mode: request.body.mode, path: '/api/v1/auth/mfa/verify' });
       const grant = await identity.mfaLogin.verify(secret(request.body.mfa_token), secret(request.body.code), contextOf(request), binding);
-      return answer(request, reply, grant);
+      return responder.answer(request, reply, grant);
     },
   );
 

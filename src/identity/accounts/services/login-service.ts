@@ -94,6 +94,19 @@ export interface LoginServiceOptions {
   readonly identifiers: LoginIdentifierDigest;
 }
 
+/**
+ * A first factor another module proved (an OIDC provider, a directory, a passkey): how, for the
+ * audit entry, and whether it was already two factors (a user-verified passkey), which skips the
+ * MFA challenge. Every other proof meets the same challenge as a password.
+ */
+export interface ExternalProof {
+  /** `oidc:<provider>`, `ldap:<directory>`, `pam`, `passkey`: the audit entry's `first_factor`. */
+  readonly firstFactor: string;
+  readonly multiFactor?: boolean;
+  readonly deviceName?: string;
+  readonly binding?: SessionBinding;
+}
+
 /** The one refusal for every credential failure: identical whatever the cause. */
 function invalidCredentials(): DomainError {
   return new DomainError('invalid_credentials', 'The email or password is not correct');
@@ -157,6 +170,29 @@ export class LoginService implements SessionGranter {
   }
 
   /**
+   * The sign-in of a user whose first factor another module proved (`proof`): a disabled account
+   * is refused with the password login's 401; an enrolled user gets the MFA challenge unless the
+   * proof was multi-factor; otherwise the session opens exactly as after a password, its entry
+   * naming `first_factor`.
+   */
+  async signIn(user: User, proof: ExternalProof, context: RequestContext): Promise<LoginGrant | MfaChallenge> {
+    if (user.status !== 'active') {
+      await this.#failed(
+        user,
+        { email: user.email, source: loginSourceKey(context.ip), trust: UNTRUSTED, context },
+        'disabled',
+        proof.firstFactor,
+      );
+      throw invalidCredentials();
+    }
+    if (proof.multiFactor !== true) {
+      const challenge = await this.#o.mfa?.challenge(user, proof.deviceName, context);
+      if (challenge !== undefined) return challenge;
+    }
+    return this.grant(user, proof.deviceName, context, undefined, proof.binding, undefined, proof.firstFactor);
+  }
+
+  /**
    * Opens the session of a user whose credentials are proven, entry first: the `auth.login` entry
    * (naming the session id, drawn beforehand) is durable before `alongside` (the rest of the
    * proven login's change) and the session are stored.
@@ -168,6 +204,7 @@ export class LoginService implements SessionGranter {
     method?: FactorMethod,
     binding: SessionBinding = { mode: 'token' },
     alongside?: () => Promise<void>,
+    firstFactor?: string,
   ): Promise<LoginGrant> {
     let opening: { readonly sessionId: string; open(): Promise<TokenGrant | CookieGrant> };
     if (binding.mode === 'cookie') {
@@ -178,6 +215,7 @@ export class LoginService implements SessionGranter {
     }
     const details: Record<string, string> = { mode: binding.mode };
     if (method !== undefined) details.method = method;
+    if (firstFactor !== undefined) details.first_factor = firstFactor;
     if (binding.mode === 'token' && binding.dpopJkt !== undefined) {
       // The public key's RFC 7638 thumbprint: what the session is bound to (no secret).
       details.binding = 'dpop';
@@ -292,10 +330,11 @@ export class LoginService implements SessionGranter {
     throw invalidCredentials();
   }
 
-  async #failed(user: User | undefined, attempt: Attempt, reason: FailureReason): Promise<void> {
+  async #failed(user: User | undefined, attempt: Attempt, reason: FailureReason, firstFactor?: string): Promise<void> {
     const { context, email } = attempt;
     // The typed identifier is kept only when it names an account: else it may be a password.
     const details: Record<string, string> = user === undefined ? { email_digest: this.#o.identifiers.of(email) } : { email };
+    if (firstFactor !== undefined) details.first_factor = firstFactor;
     if (attempt.trust.trusted !== undefined) details.trusted = attempt.trust.trusted;
     await this.#o.audit.record({
       org: SYSTEM_ORG_SLUG,
