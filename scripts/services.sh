@@ -26,6 +26,17 @@ ensure_packages() {
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
+  ensure_chromium
+}
+
+# The passkeys browser tests (test/integration/passkeys-chromium.test.ts) drive Debian's Chromium
+# through playwright-core and its DevTools virtual authenticator: no downloaded browser.
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" -ne 0 ]; then log "missing chromium and not root: install it first"; return 1; fi
+  log "installing chromium from Debian"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 }
 
 pg_version() { ls /usr/lib/postgresql | sort -n | tail -1; }
@@ -70,4 +81,65 @@ start_redis() {
 stop_started() {
   if [ -n "$STARTED_REDIS" ]; then log "stopping Redis (we started it)"; redis-cli -h 127.0.0.1 -p 6379 shutdown nosave >/dev/null 2>&1 || true; fi
   if [ -n "$STARTED_PG" ]; then log "stopping PostgreSQL (we started it)"; pg_ctlcluster "$STARTED_PG" main stop >/dev/null 2>&1 || true; fi
+}
+
+# --- Directories (issue 17 items 3 and 4; src/federation/directories/) ------------------------
+# A throwaway OpenLDAP slapd seeded from test/fixtures/ldap/seed.ldif, and a local PAM user with a
+# PAM service for pam_unix. Only what these functions started or created is stopped or removed.
+STARTED_SLAPD_DIR=""
+TEST_SLAPD_PORT=${TEST_SLAPD_PORT:-38389}
+PAM_TEST_SERVICE=rampart-test
+PAM_TEST_USER=rampart-pam-test
+PAM_TEST_PASSWORD_FILE=/etc/rampart-test/pam-password
+
+ensure_directories() {
+  local missing=()
+  command -v slapd >/dev/null 2>&1 || [ -x /usr/sbin/slapd ] || missing+=(slapd)
+  command -v ldapsearch >/dev/null 2>&1 || missing+=(ldap-utils)
+  command -v pamtester >/dev/null 2>&1 || missing+=(pamtester)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then log "missing ${missing[*]} and not root: install them first"; return 1; fi
+    log "installing ${missing[*]} from Debian"
+    apt-get update -qq
+    # slapd's own debconf-configured instance is not used (and stopped): the tests run their own.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    if command -v service >/dev/null 2>&1; then service slapd stop >/dev/null 2>&1 || true; fi
+  fi
+  ensure_pam_user
+}
+
+ensure_pam_user() {
+  if [ "$(id -u)" -ne 0 ]; then log "not root: cannot create the PAM test user"; return 1; fi
+  if ! id "$PAM_TEST_USER" >/dev/null 2>&1; then
+    log "creating the PAM test user $PAM_TEST_USER"
+    useradd --no-create-home --shell /usr/sbin/nologin "$PAM_TEST_USER"
+  fi
+  mkdir -p "$(dirname "$PAM_TEST_PASSWORD_FILE")"
+  if [ ! -s "$PAM_TEST_PASSWORD_FILE" ]; then
+    (umask 077; od -An -N18 -tx1 /dev/urandom | tr -d ' \n' >"$PAM_TEST_PASSWORD_FILE")
+  fi
+  chmod 600 "$PAM_TEST_PASSWORD_FILE"
+  # The password goes to chpasswd on stdin, never on a command line.
+  printf '%s:%s\n' "$PAM_TEST_USER" "$(cat "$PAM_TEST_PASSWORD_FILE")" | chpasswd
+  printf 'auth required pam_unix.so\naccount required pam_unix.so\n' >"/etc/pam.d/$PAM_TEST_SERVICE"
+}
+
+start_slapd() {
+  local dir out
+  dir=$(mktemp -d -t rampart-slapd-XXXXXX)
+  log "starting slapd on 127.0.0.1:$TEST_SLAPD_PORT"
+  if ! out=$(bash test/fixtures/ldap/start-slapd.sh "$dir" "$TEST_SLAPD_PORT"); then
+    rm -rf "$dir"; log "slapd did not start"; return 1
+  fi
+  STARTED_SLAPD_DIR=$dir
+  while IFS= read -r line; do export "${line?}"; done <<<"$out"
+}
+
+stop_slapd() {
+  if [ -n "$STARTED_SLAPD_DIR" ]; then
+    log "stopping slapd (we started it)"
+    if [ -s "$STARTED_SLAPD_DIR/slapd.pid" ]; then kill "$(cat "$STARTED_SLAPD_DIR/slapd.pid")" 2>/dev/null || true; fi
+    rm -rf "$STARTED_SLAPD_DIR"
+    STARTED_SLAPD_DIR=""
+  fi
 }

@@ -10,6 +10,8 @@ ensure_packages || exit 1
 start_postgres || { stop_started; exit 1; }
 start_redis || { stop_started; exit 1; }
 trap stop_started EXIT
+ensure_directories || exit 1
+start_slapd || exit 1; trap 'stop_slapd; stop_started' EXIT
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund || exit 1

@@ -3,7 +3,8 @@
  * capability may use only those before it (lint: `eslint.config.js` generates its boundary rules
  * from this same order), so the order is also the dependency order:
  *
- *   kernel ← audit, secrets ← identity ← tenancy ← credentials ← my-data
+ *   kernel ← audit, secrets ← mail ← identity ← tenancy ← credentials ← my-data ← federation ←
+ *   passkeys ← signing ← licences ← jobs ← webhooks ← backups
  *
  * `createRampart` composes them in this order and closes them in reverse; the CLI adds their
  * commands; org deletion removes the rows of their tenant tables.
@@ -11,13 +12,16 @@
 import { audit } from './audit/index.js';
 import { backups } from './backups/index.js';
 import { credentials } from './credentials/index.js';
+import { federation } from './federation/index.js';
 import { identity } from './identity/index.js';
 import { jobs } from './jobs/index.js';
 import { licences } from './licences/index.js';
+import { mail } from './mail/index.js';
 import type { RampartConfig } from './kernel/config.js';
 import type { EventType } from './kernel/domain/events.js';
 import type { Capability, CapabilityName } from './kernel/part.js';
 import { myData } from './my-data/index.js';
+import { passkeys } from './passkeys/index.js';
 import { secrets } from './secrets/index.js';
 import { signing } from './signing/index.js';
 import { tenancy } from './tenancy/index.js';
@@ -26,10 +30,13 @@ import { webhooks } from './webhooks/index.js';
 export const CAPABILITIES: readonly Capability<CapabilityName>[] = Object.freeze([
   audit,
   secrets,
+  mail,
   identity,
   tenancy,
   credentials,
   myData,
+  federation,
+  passkeys,
   signing,
   licences,
   jobs,

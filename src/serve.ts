@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { initialiseDataDirectory } from './kernel/adapters/fs/initialise-data-directory.js';
 import type { RampartConfig } from './kernel/config.js';
-import { buildRedirectServer, buildServer } from './http/server.js';
+import { buildRedirectServer, buildServer, plainHttpRefusedCounter } from './http/server.js';
 import { createRampart, type Rampart, type RampartOptions } from './rampart.js';
 
 export interface RunningServer {
@@ -35,8 +35,11 @@ function listenUrl(scheme: string, address: AddressInfo): string {
 /** The data directory and master key file, as every start prepares them (`rampart init`). */
 export { initialiseDataDirectory };
 
-function listenRedirect(config: RampartConfig): Promise<Server> {
-  const server = buildRedirectServer(config.publicUrl);
+function listenRedirect(config: RampartConfig, rampart: Rampart): Promise<Server> {
+  // V4.1.2: refused plain-HTTP API requests are counted on /metrics and logged in aggregate.
+  const refused = plainHttpRefusedCounter();
+  rampart.metrics.registerMetric(refused);
+  const server = buildRedirectServer(config.publicUrl, { refused, logger: rampart.logger });
   return new Promise<Server>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.httpRedirectPort, config.host, () => resolve(server));
@@ -57,7 +60,7 @@ export async function startServer(config: RampartConfig, options: StartOptions =
   try {
     app = await buildServer(rampart, options.routes);
     await app.listen({ host: config.host, port: config.port });
-    if (config.httpRedirectPort !== undefined) redirect = await listenRedirect(config);
+    if (config.httpRedirectPort !== undefined) redirect = await listenRedirect(config, rampart);
   } catch (error) {
     await app?.close();
     await rampart.close();

@@ -2,8 +2,10 @@
  * `rampart doctor`: checks of a deployment's posture, each pass, warn or fail with a reason.
  * A fail means "do not run like this": the command exits 1.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { rootCertificates } from 'node:tls';
+import { parseCertificate, type X509Certificate } from '../kernel/crypto/pem.js';
 import { inspectDataDirectory } from '../kernel/adapters/fs/data-directory.js';
 import { masterKeyPath, readMasterKeyFile } from '../kernel/adapters/fs/master-key-file.js';
 import { Pkcs11Kek } from '../secrets/index.js';
@@ -91,6 +93,30 @@ export function checkKekSource(config: RampartConfig): Check {
   }
 }
 
+/**
+ * Whether the certificate file's chain (the leaf first, then what the file adds) ends in a root of
+ * Node's store, the one public clients trust: a self-signed or private-CA certificate does not.
+ */
+function publiclyTrusted(certFile: string): boolean {
+  try {
+    const pems = readFileSync(certFile, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    const chain = pems.map((pem) => parseCertificate(pem));
+    const roots = rootCertificates.map((pem) => parseCertificate(pem));
+    const issued = (child: X509Certificate, parent: X509Certificate): boolean =>
+      child.checkIssued(parent) && child.verify(parent.publicKey);
+    let last = chain[0];
+    for (const next of chain.slice(1)) {
+      if (last === undefined || !issued(last, next)) break;
+      last = next;
+    }
+    return (
+      last !== undefined && roots.some((root) => issued(last, root) || (last.fingerprint256 === root.fingerprint256 && issued(last, last)))
+    );
+  } catch {
+    return false;
+  }
+}
+
 export function checkTls(config: RampartConfig): Check {
   const name = 'tls';
   if (config.tlsCert !== undefined) {
@@ -99,6 +125,13 @@ export function checkTls(config: RampartConfig): Check {
     }
     if (config.tlsKey !== undefined && (statSync(config.tlsKey).mode & 0o077) !== 0) {
       return { name, status: 'fail', reason: `${config.tlsKey} (the TLS private key) is readable by other users` };
+    }
+    if (!publiclyTrusted(config.tlsCert)) {
+      return {
+        name,
+        status: 'warn',
+        reason: `${config.tlsCert} is not issued by a publicly trusted CA: clients must be given its root (ASVS V12.2.2)`,
+      };
     }
     return { name, status: 'pass', reason: 'HTTPS only: TLS 1.2/1.3, AEAD suites with forward secrecy, HSTS' };
   }

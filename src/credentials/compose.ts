@@ -41,8 +41,10 @@ export interface Credentials {
  * second closes the first.
  */
 export async function composeCredentialsPart(kernel: Kernel, earlier: Earlier): Promise<Part<Credentials>> {
-  const identity: Pick<Identity, 'tokens' | 'users' | 'revocations' | 'passwordChangeHooks' | 'mfaEnforcement' | 'userAdmin'> =
-    earlier.need('identity', 'credentials');
+  const identity: Pick<
+    Identity,
+    'tokens' | 'users' | 'revocations' | 'passwordChangeHooks' | 'mfaEnforcement' | 'userAdmin' | 'securityEvents'
+  > = earlier.need('identity', 'credentials');
   // While RAMPART_MFA_REQUIRED_FOR_ADMINS is on, an owner's or admin's keys and clients wait for their second factor.
   const mustEnrol = (userId: string): Promise<boolean> => identity.mfaEnforcement.mustEnrol(userId);
   const tenancy = earlier.need('tenancy', 'credentials');
@@ -66,7 +68,16 @@ export async function composeCredentialsPart(kernel: Kernel, earlier: Earlier): 
     mustEnrol,
   });
   const credentials: Credentials = Object.freeze({
-    apiKeys: new ApiKeyService({ store: keyStore, users: identity.users, authorizer, revocations: keyRevocations, bus, audit, clock }),
+    apiKeys: new ApiKeyService({
+      store: keyStore,
+      users: identity.users,
+      authorizer,
+      revocations: keyRevocations,
+      bus,
+      audit,
+      clock,
+      securityEvents: identity.securityEvents,
+    }),
     clients: new ServiceClientService({ store: clientStore, authorizer, revocations: clientRevocations, bus, audit, clock }),
     oauth: new OAuthService({
       clients: clientStore,

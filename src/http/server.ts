@@ -17,6 +17,9 @@ import { registerProxyWarning } from './proxy-warning.js';
 import { registerRoutes } from './routes/index.js';
 import { tlsOptions } from './tls.js';
 import type { Rampart } from '../rampart.js';
+import { Counter } from 'prom-client';
+import type { Logger } from '../kernel/adapters/log/pino-logger.js';
+import { randomUuid } from '../kernel/crypto/random.js';
 import { VERSION } from '../version.js';
 import '../kernel/http/fastify-types.js';
 
@@ -137,13 +140,70 @@ export async function buildServer(rampart: Rampart, routes?: RampartPluginOption
   return app;
 }
 
+/** What the plain-HTTP listener reports a refused API request to (V4.1.2). */
+export interface PlainHttpWatch {
+  /** Counts refused requests, by whether they carried a credential (`Authorization` or a cookie). */
+  readonly refused?: Counter<'credential'>;
+  /** Gets one aggregated warning per {@link PLAIN_HTTP_LOG_WINDOW_MS}: never a header, a body or a query string. */
+  readonly logger?: Pick<Logger, 'warn'>;
+  readonly now?: () => number;
+}
+
+/** Refused plain-HTTP API requests are logged at most once per this window, with their count. */
+export const PLAIN_HTTP_LOG_WINDOW_MS = 60_000;
+
+/** A request a person's browser makes by following a plain `http://` link: a GET or HEAD outside the API. */
+function browserNavigation(method: string | undefined, path: string): boolean {
+  const api = path === '/api' || path.startsWith('/api/') || path.startsWith('/api?');
+  return (method === 'GET' || method === 'HEAD') && !api;
+}
+
 /**
- * With TLS: a plain-HTTP listener that answers every request with a permanent redirect to the
- * same path on RAMPART_PUBLIC_URL, and nothing else.
+ * With TLS: the plain-HTTP listener (V4.1.2). It redirects (308, to the same path on
+ * RAMPART_PUBLIC_URL and nowhere else) only what a person's browser asks for — a GET or HEAD of a
+ * path outside `/api`. Anything else — the API, and any other method — is refused with 403
+ * `https_required` and never redirected: a client that sent a password or a bearer token in
+ * clear must fail, not keep working through a redirect that hides the leak. Each refusal is
+ * counted (`rampart_plain_http_refused_total`) and logged in aggregate, with whether a credential
+ * came with it (it may need revoking) — never the credential.
  */
-export function buildRedirectServer(publicUrl: string): Server {
+export function buildRedirectServer(publicUrl: string, watch: PlainHttpWatch = {}): Server {
+  const now = watch.now ?? Date.now;
+  let window = { startedAt: 0, count: 0, withCredential: 0 };
+  const report = (credential: boolean, method: string, path: string): void => {
+    watch.refused?.inc({ credential: credential ? 'yes' : 'no' });
+    const at = now();
+    if (at - window.startedAt >= PLAIN_HTTP_LOG_WINDOW_MS) {
+      if (window.count > 0) {
+        watch.logger?.warn({ refused: window.count, with_credential: window.withCredential }, 'plain-HTTP API requests refused');
+      }
+      window = { startedAt: at, count: 0, withCredential: 0 };
+      // The first of a window at once: a credential sent in clear is news an operator wants now.
+      watch.logger?.warn({ method, path, credential }, 'a plain-HTTP API request was refused; a credential sent with it may need revoking');
+      return;
+    }
+    window.count += 1;
+    if (credential) window.withCredential += 1;
+  };
   return createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = request.url ?? '/';
+    if (!browserNavigation(request.method, path)) {
+      const credential = request.headers.authorization !== undefined || request.headers.cookie !== undefined;
+      // The path without its query string: a token in a query must not reach the log.
+      report(credential, request.method ?? '', path.split('?')[0] ?? '');
+      const body = JSON.stringify(
+        problem('https_required', `Use HTTPS (${publicUrl}): the API is not served over plain HTTP, and nothing was done`, randomUuid()),
+      );
+      response.writeHead(403, {
+        'content-type': PROBLEM_CONTENT_TYPE,
+        'content-length': Buffer.byteLength(body),
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        connection: 'close',
+      });
+      response.end(body);
+      return;
+    }
     // Concatenated, never resolved: a path like `//evil.example` must stay on our host.
     const location = `${publicUrl}${path.startsWith('/') ? path : '/'}`;
     response.writeHead(308, {
@@ -153,5 +213,15 @@ export function buildRedirectServer(publicUrl: string): Server {
       'x-content-type-options': 'nosniff',
     });
     response.end();
+  });
+}
+
+/** The counter of refused plain-HTTP requests, registered on `rampart.metrics` by the start. */
+export function plainHttpRefusedCounter(): Counter<'credential'> {
+  return new Counter({
+    name: 'rampart_plain_http_refused_total',
+    help: 'Requests refused by the plain-HTTP listener (API paths and non-GET methods), by whether they carried a credential',
+    labelNames: ['credential'],
+    registers: [],
   });
 }

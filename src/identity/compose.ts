@@ -28,7 +28,7 @@ import { deriveKey } from '../kernel/crypto/derive-key.js';
 import { commonPasswords } from './accounts/crypto/common-passwords.js';
 import { PasswordHasher } from './accounts/crypto/password-hasher.js';
 import { Totp } from './mfa/crypto/totp.js';
-import { PasswordPolicy } from './accounts/domain/password-policy.js';
+import { deploymentContextWords, PasswordPolicy } from './accounts/domain/password-policy.js';
 import type { RevocationBus } from '../kernel/ports/revocation-bus.js';
 import type { RequestContext } from '../kernel/domain/request-context.js';
 import type { SessionStore } from './sessions/ports/session-store.js';
@@ -46,7 +46,7 @@ import { CurrentUser } from './accounts/services/current-user.js';
 import { LoginLimiter } from './accounts/services/login-limiter.js';
 import { LoginService } from './accounts/services/login-service.js';
 import { MfaEnrolment } from './mfa/services/mfa-enrolment.js';
-import { MfaLogin, type SessionGranter } from './mfa/services/mfa-login.js';
+import { MfaLogin, OtherFactors, type SessionGranter } from './mfa/services/mfa-login.js';
 import { MySessions } from './sessions/services/my-sessions.js';
 import { RefreshService } from './tokens/services/refresh-service.js';
 import { RevocationWatcher } from './sessions/services/revocation-watcher.js';
@@ -62,6 +62,18 @@ import { TombstonePurge } from './sessions/services/tombstone-purge.js';
 import { TokenService } from './tokens/services/token-service.js';
 import { UserAdminService } from './accounts/services/user-admin.js';
 import { UserStatusService } from './accounts/services/user-status.js';
+import { SqlEmailTokenStore } from './email/adapters/sql-email-token-store.js';
+import { emailRoutes } from './email/routes/email-routes.js';
+import { EmailFlows } from './email/services/email-flows.js';
+import { PasswordChangeGate } from './accounts/services/password-change-gate.js';
+import { KillSwitch } from './sessions/services/kill-switch.js';
+import { OtherSessions } from './sessions/services/other-sessions.js';
+import { SqlOrgIds } from './sessions/adapters/sql-org-ids.js';
+import { revokeAllRoutes } from './sessions/routes/revoke-all.js';
+import { SqlPasswordChangeRequirements } from './accounts/adapters/sql-password-change-requirements.js';
+import { composeSecurity } from './security/compose-security.js';
+import type { NewDeviceAlerts } from './security/services/new-device-alerts.js';
+import type { SecurityEvents } from './security/services/security-events.js';
 
 /** The identity services, as the routes and the CLI use them (browser sessions, CSRF, DPoP, MFA enforcement included). */
 export interface Identity extends BrowserSessions {
@@ -86,20 +98,37 @@ export interface Identity extends BrowserSessions {
   readonly accountPassword: AccountPasswordService;
   readonly mySessions: MySessions;
   readonly registration: SelfRegistration;
+  /** Email verification, password reset by mail and email change (identity/email/), through the mail capability. */
+  readonly email: EmailFlows;
   /** The caller's TOTP enrolment. */
   readonly mfa: MfaEnrolment;
   /** The second step of a login of an enrolled user. */
   readonly mfaLogin: MfaLogin;
+  /**
+   * Where a later capability registers a second factor it holds (passkeys): the MFA challenge,
+   * the admins' MFA requirement and step-up then count it.
+   */
+  readonly otherFactors: OtherFactors;
   /** Checks a second-factor code (TOTP or recovery code), spending it; for re-authentication. */
   readonly factor: SecondFactor;
   /** One budget per account for each guessable secret (password, TOTP, recovery code), for every route that checks one. */
   readonly guessBudget: GuessBudget;
+  /** The kill switch (V7.4.5): every session of an org's members, or of the deployment, ended at once. */
+  readonly killSwitch: KillSwitch;
   /** Fresh authentication for the changes that need it (`config.stepUp` routes) and `POST /api/v1/auth/step-up`. */
   readonly stepUp: StepUp;
   /** Where the credentials capability registers the API-key revocation a password change can ask for. */
   readonly passwordChangeHooks: PasswordChangeHooks;
   /** The one password hasher (its bounded queue is shared by every caller). */
   readonly hasher: PasswordHasher;
+  /**
+   * Records an account's security events and mails them (identity/security/): password, email,
+   * second-factor, passkey and API-key changes, recovery codes used, admin sign-outs. Call
+   * `record` after the cause's change committed; it never rejects.
+   */
+  readonly securityEvents: SecurityEvents;
+  /** New-device alerts: where the email flows register the password reset "this wasn't me" starts (`useResets`). */
+  readonly newDevices: NewDeviceAlerts;
   /** The kernel's revocation bus: spreads revocations (sessions, API keys, clients, authorization changes) to every instance. */
   readonly bus: RevocationBus;
   /** Purges session tombstones past the longest access-token lifetime (decision 004), on an unref'd timer. */
@@ -147,6 +176,20 @@ export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Pro
   await revocations.start();
   closers.add('identity revocation watcher', revocations);
   const revoker = new SessionRevoker(sessions, bus, revocations, clock);
+  // Security events and new-device alerts (identity/security/), mailed through the mail capability.
+  const security = composeSecurity({
+    config,
+    db,
+    masterKey,
+    mail: earlier.need('mail', 'identity'),
+    users,
+    history: new SqlSignInHistory(db),
+    deviceTokens: new DeviceTokens(deriveKey(masterKey, 'login-device-token')),
+    revoker,
+    audit,
+    clock,
+    onError: (what) => kernel.onError(what),
+  });
   let notice = await new BootstrapAdmin({
     users,
     hasher,
@@ -166,21 +209,46 @@ export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Pro
   });
   tombstonePurge.start();
   closers.defer('identity tombstone purge', () => tombstonePurge.stop());
-  const refreshTtlSeconds = config.refreshTokenTtl;
+  // A token session's idle timeout is each refresh token's lifetime (at most RAMPART_REFRESH_TOKEN_TTL).
+  const refreshTtlSeconds = config.tokenSessionIdleTimeout;
+  const tokenSessionAbsoluteSeconds = config.tokenSessionAbsoluteTimeout;
   const accounts = new SqlAccountStore(db);
   const passwordTokens = new SqlPasswordTokenStore(db);
-  const policy = new PasswordPolicy({ commonPasswords: commonPasswords() });
+  const policy = new PasswordPolicy({ commonPasswords: commonPasswords(), contextWords: deploymentContextWords(config.publicUrl) });
   const userStatus = new UserStatusService(users, revoker, clock);
   const mfaStore = new SqlMfaStore(db);
   const totp = new Totp({ clock });
   const sealKey = deriveKey(masterKey, 'totp-secret-seal');
   const guessBudget = new GuessBudget({ limiter: kernel.rateLimiter, limit: config.guessLimit, windowMs: config.guessWindow * 1000 });
-  const factor = new SecondFactor(mfaStore, totp, sealKey, clock, guessBudget);
-  const mfa = new MfaEnrolment({ store: mfaStore, users, factor, totp, sealKey, audit, clock });
+  const factor = new SecondFactor(mfaStore, totp, sealKey, clock, guessBudget, security.events);
+  const mfa = new MfaEnrolment({
+    otherSessions: new OtherSessions(sessions, revoker, clock),
+    store: mfaStore,
+    users,
+    factor,
+    totp,
+    sealKey,
+    audit,
+    clock,
+    securityEvents: security.events,
+  });
   // The verify step opens its session through the login service, declared just below.
   const granter: SessionGranter = { grant: (...args) => login.grant(...args) };
-  const mfaLogin = new MfaLogin({ store: mfaStore, users, factor, granter, audit, clock });
-  const browser = composeBrowserSessions({ config, redis: kernel.redis, clock, audit, sessions, users, revocations, revoker, factor: mfa });
+  const otherFactors = new OtherFactors();
+  const mfaLogin = new MfaLogin({ store: mfaStore, users, factor, granter, audit, clock, otherFactors });
+  // The admins' MFA requirement counts a confirmed TOTP or any registered factor (a passkey).
+  const enrolled = { isEnabled: async (userId: string) => (await mfa.isEnabled(userId)) || (await otherFactors.any(userId)) };
+  const browser = composeBrowserSessions({
+    config,
+    redis: kernel.redis,
+    clock,
+    audit,
+    sessions,
+    users,
+    revocations,
+    revoker,
+    factor: enrolled,
+  });
   // A membership change on any instance drops every instance's cached MFA requirement at once.
   const enforcementEvents = await bus.subscribe(browser.mfaEnforcement.listener());
   closers.defer('identity mfa enforcement events', () => enforcementEvents.unsubscribe());
@@ -194,8 +262,25 @@ export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Pro
     audit,
     clock,
     windowSeconds: config.stepUpWindow,
+    otherFactors,
   });
   const passwordChangeHooks = new PasswordChangeHooks();
+  const email = new EmailFlows({
+    users,
+    tokens: new SqlEmailTokenStore(db),
+    mail: earlier.need('mail', 'identity'),
+    revoker,
+    hasher,
+    policy,
+    audit,
+    clock,
+    limiter: kernel.rateLimiter,
+    publicUrl: config.publicUrl,
+    securityEvents: () => security.events,
+    onError: kernel.onError('email flow failed after its answer'),
+  });
+  // "This wasn't me" on a new-device alert asks for a password reset: mailed by the email flows.
+  security.newDevices.useResets(email);
   const login: LoginService = new LoginService({
     users,
     sessions,
@@ -205,12 +290,15 @@ export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Pro
     audit,
     clock,
     refreshTtlSeconds,
+    tokenSessionAbsoluteSeconds,
     mfa: mfaLogin,
     cookieSessions: browser.cookieSessions,
     history: new SqlSignInHistory(db),
     deviceTokens: new DeviceTokens(deriveKey(masterKey, 'login-device-token')),
     identifiers: new LoginIdentifierDigest(deriveKey(masterKey, 'login-identifier')),
+    signInWatch: security.newDevices,
   });
+  const passwordChangeGate = new PasswordChangeGate({ requirements: new SqlPasswordChangeRequirements(db), clock });
   const browserLayer: BrowserSessionLayerOptions = Object.freeze({
     csrf: browser.csrf,
     rotate: async (sessionId: string, userId: string) => {
@@ -223,6 +311,8 @@ export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Pro
       return must;
     },
     forget: (userId: string) => browser.mfaEnforcement.forget(userId),
+    // V6.4.1: the bootstrap admin changes the generated or given password before anything else.
+    mustChangePassword: (userId: string) => passwordChangeGate.mustChange(userId),
   });
   const identity: Identity = Object.freeze({
     users,
@@ -258,6 +348,7 @@ export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Pro
       policy,
       audit,
       clock,
+      securityEvents: security.events,
     }),
     accountPassword: new AccountPasswordService({
       users,
@@ -271,15 +362,29 @@ export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Pro
       clock,
       budget: guessBudget,
       hooks: passwordChangeHooks,
+      securityEvents: security.events,
     }),
-    mySessions: new MySessions(sessions, revoker, clock, audit),
-    registration: new SelfRegistration({ enabled: config.selfRegistration, users, hasher, policy, audit, clock }),
+    mySessions: new MySessions(sessions, revoker, clock, audit, new OtherSessions(sessions, revoker, clock)),
+    killSwitch: new KillSwitch({ sessions, watcher: revocations, bus, audit, clock, orgs: new SqlOrgIds(db) }),
+    registration: new SelfRegistration({
+      enabled: config.selfRegistration,
+      users,
+      hasher,
+      policy,
+      audit,
+      clock,
+      notices: email.registrationNotices,
+    }),
+    email,
     mfa,
     mfaLogin,
+    otherFactors,
     factor,
     guessBudget,
     stepUp,
     passwordChangeHooks,
+    securityEvents: security.events,
+    newDevices: security.newDevices,
     hasher,
     ...browser,
     bus,
@@ -298,13 +403,16 @@ export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Pro
       registerStepUpCheck(app, identity.stepUp);
       await wellKnownRoutes(app, config, identity.tokens);
       await stepUpRoutes(app, identity.stepUp, config.stepUpWindow);
+      await revokeAllRoutes(app, identity.killSwitch);
       await authRoutes(app, identity, config);
       await meRoutes(app, identity.currentUser);
       await meMfaRoutes(app, identity);
       // Also the caller's password and sessions routes and the public account routes.
       await userRoutes(app, identity, config);
+      await emailRoutes(app, identity.email, config);
+      await security.routes(app);
     },
     authenticators: [identity.authenticator, identity.cookieSessions],
-    personalData: identityPersonalData(users, new SqlIdentityPersonalData(db)),
+    personalData: [...identityPersonalData(users, new SqlIdentityPersonalData(db)), security.personalData],
   };
 }

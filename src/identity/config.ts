@@ -19,9 +19,13 @@ declare module '../kernel/config.js' {
     readonly refreshTokenTtl: number;
     /** Seconds within which a replay of the refresh token just rotated gets the same successor (0: none). */
     readonly refreshReuseGrace: number;
+    /** Seconds from login after which a token session ends, however often it is refreshed (V7.3.2). */
+    readonly tokenSessionAbsoluteTimeout: number;
+    /** Seconds without a refresh after which a token session ends (at most the refresh-token lifetime). */
+    readonly tokenSessionIdleTimeout: number;
     readonly sessionIdleTimeout: number;
     readonly sessionAbsoluteTimeout: number;
-    /** Whether platform admins and org owners/admins must enrol a second factor before anything else. */
+    /** Whether platform admins and members holding a sensitive permission must enrol a second factor before anything else. */
     readonly mfaRequiredForAdmins: boolean;
     /** Seconds a login or step-up stays fresh enough for the changes that need a step-up. */
     readonly stepUpWindow: number;
@@ -39,7 +43,8 @@ declare module '../kernel/config.js' {
 
 /**
  * The identity variables, in README order. Each entry is the one place its variable is documented.
- * The order matters: `RAMPART_SESSION_ABSOLUTE_TIMEOUT` reads `sessionIdleTimeout`, parsed before it.
+ * The order matters: `RAMPART_SESSION_ABSOLUTE_TIMEOUT` reads `sessionIdleTimeout`, parsed before it;
+ * `RAMPART_TOKEN_SESSION_IDLE_TIMEOUT` reads `refreshTokenTtl` and `tokenSessionAbsoluteTimeout`.
  */
 export const IDENTITY_VARIABLES: readonly ConfigVariable[] = [
   {
@@ -107,6 +112,29 @@ export const IDENTITY_VARIABLES: readonly ConfigVariable[] = [
     parse: integer(0, 60, 0),
   },
   {
+    key: 'tokenSessionAbsoluteTimeout',
+    env: 'RAMPART_TOKEN_SESSION_ABSOLUTE_TIMEOUT',
+    defaultText: '2592000',
+    description:
+      'Token-session absolute lifetime in seconds (300 to 31536000): a refresh never extends a session past its login plus this; then the user signs in again. Login and refresh answers give the end as `session_expires_at`.',
+    parse: integer(300, 31_536_000, 2_592_000),
+  },
+  {
+    key: 'tokenSessionIdleTimeout',
+    env: 'RAMPART_TOKEN_SESSION_IDLE_TIMEOUT',
+    defaultText: 'RAMPART_REFRESH_TOKEN_TTL',
+    description:
+      'Token-session idle timeout in seconds: a session not refreshed for this long ends (each refresh token lives this long). At most RAMPART_REFRESH_TOKEN_TTL and RAMPART_TOKEN_SESSION_ABSOLUTE_TIMEOUT; by default the smaller of the two.',
+    parse: (raw, partial) => {
+      const refresh = partial.refreshTokenTtl ?? 604_800;
+      const absolute = partial.tokenSessionAbsoluteTimeout ?? 2_592_000;
+      const value = integer(300, 7_776_000, Math.min(refresh, absolute))(raw);
+      if (value > refresh) throw new Error('must not be longer than RAMPART_REFRESH_TOKEN_TTL');
+      if (value > absolute) throw new Error('must not be longer than RAMPART_TOKEN_SESSION_ABSOLUTE_TIMEOUT');
+      return value;
+    },
+  },
+  {
     key: 'sessionIdleTimeout',
     env: 'RAMPART_SESSION_IDLE_TIMEOUT',
     defaultText: '1800',
@@ -131,7 +159,7 @@ export const IDENTITY_VARIABLES: readonly ConfigVariable[] = [
     env: 'RAMPART_MFA_REQUIRED_FOR_ADMINS',
     defaultText: 'true',
     description:
-      'Platform admins and org owners/admins without a confirmed second factor get 403 `mfa_enrollment_required` on every route but those needed to enrol or step away (`/me`, `/me/mfa/totp*`, `/me/password`, `/auth/step-up`, `/auth/csrf`, logout, leaving an org); their API keys and service clients are refused too. `false` turns the requirement off.',
+      'Platform admins, and every member whose role (built-in or custom) holds a sensitive permission — `org.delete`, `org.export`, `members.manage`, `roles.manage`, `secrets.manage`, `api_keys.manage`, `clients.manage`, `config.manage`, `licences.manage`, `artifacts.sign`, or an application permission registered with `sensitive: true` — without a confirmed second factor get 403 `mfa_enrollment_required` on every route but those needed to enrol or step away (`/me`, `/me/mfa/totp*`, `/me/password`, `/auth/step-up`, `/auth/csrf`, logout, leaving an org); their API keys and service clients are refused too. `false` turns the requirement off.',
     parse: boolean(true),
   },
   {

@@ -8,10 +8,12 @@ import type { Capability } from '../kernel/part.js';
 import type { PasswordHasher } from './accounts/crypto/password-hasher.js';
 import { composeIdentityPart, type Identity } from './compose.js';
 import { IDENTITY_VARIABLES } from './config.js';
+import { SECURITY_VARIABLES } from './security/config.js';
 import { IDENTITY_EVENT_TYPES } from './domain/events.js';
 
 // Re-exported so that the RampartConfig keys this module declares reach the library's type declarations.
 export { IDENTITY_VARIABLES } from './config.js';
+export { SECURITY_VARIABLES } from './security/config.js';
 
 // Re-exported so that the AuditActions this module declares reach the library's type declarations.
 export { IDENTITY_AUDIT_ACTIONS } from './domain/audit-actions.js';
@@ -29,7 +31,7 @@ declare module '../kernel/part.js' {
 
 export const identity: Capability<'identity'> = {
   name: 'identity',
-  variables: IDENTITY_VARIABLES,
+  variables: [...IDENTITY_VARIABLES, ...SECURITY_VARIABLES],
   eventTypes: IDENTITY_EVENT_TYPES,
   commands(program, context) {
     program
@@ -41,6 +43,18 @@ export const identity: Capability<'identity'> = {
       .action(async (file: string, _options: unknown, command: Command) => {
         process.exitCode = await context.run(command, async (config, out) =>
           (await import('./accounts/cli/user-import-command.js')).runUserImport(config, out, file),
+        );
+      });
+    program
+      .command('sessions')
+      .description('sessions of every user')
+      .command('revoke-all')
+      .description('kill switch: end every session of the deployment, or with --org of an org’s members, on every instance')
+      .option('--org <org>', "only the sessions of this org's members (id or slug)")
+      .option('--json', 'print results as JSON')
+      .action(async (options: { org?: string }, command: Command) => {
+        process.exitCode = await context.run(command, async (config, out) =>
+          (await import('./sessions/cli/sessions-revoke-all-command.js')).runSessionsRevokeAll(config, out, context.compose, options.org),
         );
       });
   },
@@ -59,6 +73,8 @@ export { clearSessionCookie } from './browser/crypto/session-cookie.js';
 export { default as browserLayer, type BrowserSessionLayerOptions } from './browser/routes/browser-layer.js';
 export { signingKeyStore, type Identity } from './compose.js';
 export { type SecondFactor } from './mfa/services/second-factor.js';
+export { type FactorMethod } from './mfa/services/second-factor.js';
+export { type OtherFactor, type OtherFactors } from './mfa/services/mfa-login.js';
 export { type GuessBudget } from './sessions/services/guess-budget.js';
 export { MIN_REVOCATION_RETAIN_MS, RevocationSet } from './sessions/domain/revocation-set.js';
 export { type Session } from './sessions/domain/session.js';
@@ -67,3 +83,4 @@ export { type OrgPermissions, type TokenScopes } from './tokens/ports/token-scop
 export { TokenService } from './tokens/services/token-service.js';
 export { type ExternalProof } from './accounts/services/login-service.js';
 export { LoginAnswer, type LoginAnswerJson, type LoginResponder, type SignInOptions, contextOf } from './accounts/routes/login-answer.js';
+export { type SecurityEventInput, type SecurityEventKind, type SecurityEventRecorder } from './security/domain/security-event.js';

@@ -26,6 +26,12 @@ import { migration0019 } from './0019-webhooks-inbound.js';
 import { migration0020 } from './0020-signing.js';
 import { migration0021 } from './0021-licences.js';
 import { migration0022 } from './0022-backups.js';
+import { migration0023 } from './0023-mail-outbox.js';
+import { migration0024 } from './0024-email-verification.js';
+import { migration0025 } from './0025-federation.js';
+import { migration0027 } from './0027-passkeys.js';
+import { migration0028 } from './0028-security-events.js';
+import { migration0029 } from './0029-session-limits.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-meta': migration0001,
@@ -50,6 +56,12 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0020-signing': migration0020,
   '0021-licences': migration0021,
   '0022-backups': migration0022,
+  '0023-mail-outbox': migration0023,
+  '0024-email-verification': migration0024,
+  '0025-federation': migration0025,
+  '0027-passkeys': migration0027,
+  '0028-security-events': migration0028,
+  '0029-session-limits': migration0029,
 });
 
 export const migrationProvider: MigrationProvider = {

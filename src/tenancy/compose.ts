@@ -6,6 +6,7 @@
 import type { Identity } from '../identity/index.js';
 import type { Kernel, Earlier, Part } from '../kernel/part.js';
 import { SqlInvitationStore } from './adapters/sql-invitation-store.js';
+import { MailInvitationNotifier } from './adapters/mail-invitation-notifier.js';
 import { SqlOrgStore } from './adapters/sql-org-store.js';
 import { tenancyOrgData } from './adapters/sql-org-data.js';
 import { PermissionRegistry } from './domain/permissions.js';
@@ -19,6 +20,7 @@ import { OrgService } from './services/org-service.js';
 import { RoleService } from './services/role-service.js';
 import { TenantAuthorizer } from './services/tenant-authorizer.js';
 import { TenancyTokenScopes } from './services/token-scopes.js';
+import { holdsSensitivePermission } from './services/sensitive-roles.js';
 
 /** Orgs, members, roles and the decision, as the routes use them. */
 export interface Tenancy {
@@ -39,7 +41,7 @@ export interface Tenancy {
  * tables, and the authorizer, whose revocation subscription is on the close stack from its start.
  */
 export async function composeTenancyPart(kernel: Kernel, earlier: Earlier): Promise<Part<Tenancy>> {
-  const identity: Pick<Identity, 'users' | 'roleChanged' | 'tokens'> = earlier.need('identity', 'tenancy');
+  const identity: Pick<Identity, 'users' | 'roleChanged' | 'tokens' | 'mfaEnforcement'> = earlier.need('identity', 'tenancy');
   const { log: audit } = earlier.need('audit', 'tenancy');
   const { database, bus, clock } = kernel;
   const users = identity.users;
@@ -56,19 +58,23 @@ export async function composeTenancyPart(kernel: Kernel, earlier: Earlier): Prom
   });
   await authorizer.start();
   kernel.closers.add('tenant authorizer', authorizer);
+  // V6.3.3: a member whose role (built-in or custom) holds a sensitive permission needs a second factor.
+  identity.mfaEnforcement.requireFor((memberships) => holdsSensitivePermission(authorizer, registry, memberships));
   // The `scope` of every access token from here on: what this authorizer grants.
   identity.tokens.useScopes(new TenancyTokenScopes(authorizer));
   const events = new OrgEvents({ audit, bus, clock, authorizer });
   const privilegeChanged = (userId: string): Promise<unknown> => identity.roleChanged(userId);
   const members = new MemberService({ orgs: store, users, authorizer, events, clock, privilegeChanged });
-  const notifier = kernel.options.invitationNotifier;
+  // The application's notifier, else mail through the outbox (it waits there until a mail server is configured).
+  const notifier =
+    kernel.options.invitationNotifier ?? new MailInvitationNotifier(earlier.need('mail', 'tenancy'), kernel.config.publicUrl);
   const tenancy: Tenancy = Object.freeze({
     registry,
     store,
     authorizer,
     orgs: new OrgService({ orgs: store, events, clock }),
     members,
-    // The notifier is the seam for mail (none ships yet): without one, nobody is told.
+    // The invitee is told by the notifier: the application's, or mail.
     invitations: new InvitationService({
       invitations: new SqlInvitationStore(database.db, database.dialect),
       orgs: store,

@@ -42,6 +42,8 @@ const FIXTURE = join(ROOT, 'test/fixtures/fault-server.ts');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const ADMIN_EMAIL = 'faults-admin@example.test';
 const ADMIN_PASSWORD = 'fault suite admin passphrase 7';
+/** V6.4.1: the bootstrap password is changed at first login; the suite acts with this one. */
+const ADMIN_CHANGED_PASSWORD = 'a changed passphrase for two instances 8';
 const MASTER_KEY = randomBytes(32).toString('base64');
 /** The bus's documented bound, and slack for two busy processes on a loaded machine. */
 const BOUND_MS = STALE_AFTER_MS + CATCH_UP_MS;
@@ -163,9 +165,23 @@ describe.runIf(runnable)('faults: two instances on one PostgreSQL and one Redis'
   }
 
   async function login(instance: Instance): Promise<string> {
-    const answer = await call(instance.url, 'POST', '/api/v1/auth/login', undefined, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+    const answer = await call(instance.url, 'POST', '/api/v1/auth/login', undefined, {
+      email: ADMIN_EMAIL,
+      password: ADMIN_CHANGED_PASSWORD,
+    });
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     return String(answer.body.access_token);
+  }
+
+  /** The first login's one allowed change (V6.4.1): the bootstrap password, before anything else. */
+  async function changeBootstrapPassword(instance: Instance): Promise<void> {
+    const first = await call(instance.url, 'POST', '/api/v1/auth/login', undefined, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    const changed = await call(instance.url, 'POST', '/api/v1/me/password', String(first.body.access_token), {
+      current_password: ADMIN_PASSWORD,
+      new_password: ADMIN_CHANGED_PASSWORD,
+    });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(204);
   }
 
   const ready = (instance: Instance) => call(instance.url, 'GET', '/readyz');
@@ -259,6 +275,7 @@ describe.runIf(runnable)('faults: two instances on one PostgreSQL and one Redis'
     // A first: it migrates and creates the admin; then B on the same database.
     a = await spawnInstance('A', redis.url);
     b = await spawnInstance('B', proxyB.url(redis.url));
+    await changeBootstrapPassword(a);
     admin = await login(a);
     const org = await call(a.url, 'POST', '/api/v1/orgs', admin, { name: 'Faults', slug: `faults-${randomBytes(3).toString('hex')}` });
     expect(org.status, JSON.stringify(org.body)).toBe(201);

@@ -6,11 +6,14 @@
 import { AUDIT_AUDIT_ACTIONS } from '../../src/audit/index.js';
 import { BACKUPS_AUDIT_ACTIONS } from '../../src/backups/index.js';
 import { CREDENTIALS_AUDIT_ACTIONS } from '../../src/credentials/index.js';
+import { FEDERATION_AUDIT_ACTIONS } from '../../src/federation/index.js';
 import { IDENTITY_AUDIT_ACTIONS } from '../../src/identity/index.js';
 import { JOBS_AUDIT_ACTIONS } from '../../src/jobs/index.js';
 import type { AuditAction } from '../../src/kernel/domain/audit-entry.js';
 import { LICENCES_AUDIT_ACTIONS } from '../../src/licences/index.js';
+import { MAIL_AUDIT_ACTIONS } from '../../src/mail/index.js';
 import { MY_DATA_AUDIT_ACTIONS } from '../../src/my-data/index.js';
+import { PASSKEYS_AUDIT_ACTIONS } from '../../src/passkeys/index.js';
 import { SECRETS_AUDIT_ACTIONS } from '../../src/secrets/index.js';
 import { SIGNING_AUDIT_ACTIONS } from '../../src/signing/index.js';
 import { TENANCY_AUDIT_ACTIONS } from '../../src/tenancy/index.js';
@@ -19,10 +22,13 @@ import { WEBHOOKS_AUDIT_ACTIONS } from '../../src/webhooks/index.js';
 export const AUDIT_ACTIONS_BY_CAPABILITY = {
   audit: AUDIT_AUDIT_ACTIONS,
   secrets: SECRETS_AUDIT_ACTIONS,
+  mail: MAIL_AUDIT_ACTIONS,
   identity: IDENTITY_AUDIT_ACTIONS,
   tenancy: TENANCY_AUDIT_ACTIONS,
   credentials: CREDENTIALS_AUDIT_ACTIONS,
   'my-data': MY_DATA_AUDIT_ACTIONS,
+  federation: FEDERATION_AUDIT_ACTIONS,
+  passkeys: PASSKEYS_AUDIT_ACTIONS,
   signing: SIGNING_AUDIT_ACTIONS,
   licences: LICENCES_AUDIT_ACTIONS,
   jobs: JOBS_AUDIT_ACTIONS,

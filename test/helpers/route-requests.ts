@@ -6,9 +6,12 @@
  * API key, a pending invitation, a stored secret and an MFA-enrolled user — each made through the
  * real routes. Every preparation fails the test unless its request answers as `check` asks.
  */
+import { randomBytes } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { Webhook } from 'standardwebhooks';
 import { expect } from 'vitest';
+import { hashEmailToken } from '../../src/identity/email/crypto/email-token.js';
+import { SoftAuthenticator } from '../fixtures/webauthn/soft-authenticator.js';
 import type { FakeClock } from './fake-clock.js';
 import type { Grant } from './identity.js';
 import { enrol } from './mfa.js';
@@ -241,3 +244,94 @@ export function signedHook(source: string, at: number, body = '{"type":"fixture.
     payload: body,
   };
 }
+
+/**
+ * A fresh user and a usable one-time token of an email flow (issue 17) for them, stored as the
+ * flow stores it (hashed, bound to the user's address): what `POST /api/v1/auth/email/confirm`
+ * (`verify`, or `change` to a new address) and `POST /api/v1/auth/password/reset` (`reset`) spend.
+ */
+export async function emailToken(ctx: RouteCtx, purpose: 'verify' | 'reset' | 'change'): Promise<{ user: OrgUser; token: string }> {
+  const user = await ctx.user();
+  const token = `et_${uniqueSlug('fixture')}${uniqueSlug('token')}`;
+  const now = ctx.clock.now();
+  await ctx.server.stored.db
+    .insertInto('email_tokens')
+    .values({
+      token_hash: hashEmailToken(token),
+      purpose,
+      user_id: user.id,
+      new_email: purpose === 'change' ? `${uniqueSlug('moved')}@example.test` : user.email,
+      created_at: now,
+      expires_at: now + 30 * 60_000,
+      used_at: null,
+    })
+    .execute();
+  return { user, token };
+}
+
+/**
+ * A fresh user with a registered passkey (issue 18), made through the passkey routes with a
+ * software authenticator on the server's WebAuthn origin: the user, the passkey's id, and an
+ * `assert` that answers fresh options of `purpose` — a first-factor sign-in, or a step-up of the
+ * user's session — with what `POST /api/v1/auth/passkey/verify` or `/auth/step-up/passkey` takes.
+ */
+export async function passkeyUser(
+  ctx: RouteCtx,
+  check: StatusCheck,
+): Promise<{ user: OrgUser; passkeyId: string; assert(purpose: 'sign_in' | 'step_up'): Promise<Record<string, unknown>> }> {
+  const user = await ctx.user();
+  const authenticator = new SoftAuthenticator(ctx.server.rampart.config.webauthnOrigins[0] ?? '');
+  const options = await answer<{ challenge: string; rp: { id: string }; user: { id: string } }>(
+    ctx,
+    json(user.grant, 'POST', '/api/v1/me/passkeys/options'),
+    status(check, 200),
+  );
+  const created = await answer<{ id: string }>(
+    ctx,
+    json(user.grant, 'POST', '/api/v1/me/passkeys', { response: authenticator.create(options) }),
+    status(check, 201),
+  );
+  const credential = authenticator.credentials[0];
+  if (credential === undefined) throw new Error('the soft authenticator holds no credential');
+  return {
+    user,
+    passkeyId: created.id,
+    async assert(purpose) {
+      const request =
+        purpose === 'sign_in'
+          ? json(undefined, 'POST', '/api/v1/auth/passkey/options')
+          : json(user.grant, 'POST', '/api/v1/auth/step-up/passkey/options');
+      return authenticator.get(await answer<{ challenge: string }>(ctx, request, status(check, 200)), credential);
+    },
+  };
+}
+
+/**
+ * A user (with a password) and an external identity linked to it, stored through the federation
+ * facade (no provider is asked): for the routes that unlink one.
+ */
+export async function linkedIdentity(ctx: RouteCtx): Promise<{ user: OrgUser; id: string }> {
+  const user = await ctx.user();
+  const id = `ext_${randomBytes(16).toString('hex')}`;
+  await ctx.server.rampart.facade('federation').oidc.identities.link({
+    id,
+    userId: user.id,
+    provider: 'oidc:fixture',
+    subject: uniqueSlug('subject'),
+    email: null,
+    emailVerified: false,
+    now: ctx.clock.now(),
+  });
+  return { user, id };
+}
+
+/** RAMPART_OIDC_PROVIDERS of one provider with its endpoints written out: starting a flow asks nothing of the network. */
+export const OFFLINE_OIDC_PROVIDERS = JSON.stringify({
+  fixture: {
+    issuer: 'https://idp.example.test',
+    authorization_endpoint: 'https://idp.example.test/authorize',
+    token_endpoint: 'https://idp.example.test/token',
+    jwks_uri: 'https://idp.example.test/jwks',
+    client_id: 'rampart',
+  },
+});

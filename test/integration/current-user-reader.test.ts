@@ -45,7 +45,14 @@ for (const backend of await backends()) {
       for (const id of ['usr_a', 'usr_b', 'usr_c']) {
         const read = await reader.read(id);
         const user = await users.findById(id);
-        expect(read?.user).toEqual({ id, email: user?.email, name: user?.name, status: user?.status, createdAt: user?.createdAt });
+        expect(read?.user).toEqual({
+          id,
+          email: user?.email,
+          name: user?.name,
+          status: user?.status,
+          createdAt: user?.createdAt,
+          emailVerifiedAt: user?.emailVerifiedAt,
+        });
         expect(read?.memberships).toEqual(await users.memberships(id));
         expect(read?.mfaEnabled).toBe((await mfa.findTotp(id))?.confirmed === true);
         expect(JSON.stringify(read)).not.toContain('argon2id');

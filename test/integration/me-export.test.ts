@@ -12,6 +12,8 @@ import { SqlAuditSubjects } from '../../src/audit/adapters/sql-audit-subjects.js
 import { SqlAuditPersonalData } from '../../src/audit/adapters/sql-audit-personal-data.js';
 import { auditSubjectKeyWrap } from '../../src/audit/compose.js';
 import { masterKeyOf } from '../../src/kernel/master-key.js';
+import { SecurityTokens } from '../../src/identity/security/crypto/security-tokens.js';
+import { deriveKey } from '../../src/kernel/crypto/derive-key.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { ADMIN_ENV, login, loginRequest, type Grant } from '../helpers/identity.js';
@@ -19,6 +21,7 @@ import { enrol, mfaTokenOf, totpCode, type Enrolled } from '../helpers/mfa.js';
 import { as, bearer, createOrg, createUser, inviteMember, MEMBER_PASSWORD, type OrgBody, type OrgUser } from '../helpers/orgs.js';
 import { expectProblem } from '../helpers/problems.js';
 import { testServer, type TestServer } from '../helpers/rampart.js';
+import { SoftAuthenticator } from '../fixtures/webauthn/soft-authenticator.js';
 import { rowsWith, userColumns } from '../helpers/user-tables.js';
 
 /** Tables with a user column, and the part of the export that holds their rows. */
@@ -32,10 +35,19 @@ const EXPORTED: Readonly<Record<string, string>> = {
   api_keys: 'api_keys',
   audit_known_devices: 'known_devices',
   audit_entries: 'audit.entries',
+  security_events: 'security_events.events',
+  new_device_alerts: 'security_events.events',
+  known_devices: 'security_events',
+  passkeys: 'passkeys',
+  external_identities: 'external_identities',
 };
 
 /** Tables with a user column that the export leaves out, each with the reason. */
 const EXCLUDED: Readonly<Record<string, string>> = {
+  email_tokens:
+    'a pending email verification, address change or password reset: the hash of its single-use token, its purpose, the address it was mailed to and an expiry of at most 24 h; each request is an audit entry of the user, exported',
+  passkey_challenges:
+    "a passkey ceremony's single-use challenge (its hash, its purpose, five minutes): no personal data beyond the user id; each ceremony is an audit entry of the user, exported",
   audit_pending:
     'entries queued for the integrator (PostgreSQL; integrated within seconds): the same entries are exported from audit_entries',
   backup_canary:
@@ -117,6 +129,36 @@ for (const backend of await backends()) {
         payload: { mfa_token: challenge, code: totpCode(mfa.secret, clock.now()) },
       });
       expect(verified.statusCode, verified.body).toBe(200);
+      // That new device's alert, confirmed with its "this was me" link: a row in known_devices.
+      const alert = await server.rampart.database.db
+        .selectFrom('new_device_alerts')
+        .select('event_id')
+        .where('user_id', '=', id)
+        .executeTakeFirstOrThrow();
+      const links = new SecurityTokens(deriveKey(masterKeyOf(server.rampart.config), 'security-events'));
+      const confirmed = await server.app.inject({
+        method: 'POST',
+        url: `/api/v1/auth/new-device/${links.link(alert.event_id, 'confirm')}`,
+      });
+      expect(confirmed.statusCode, confirmed.body).toBe(200);
+      // A passkey (issue 18), registered through the API with a software authenticator.
+      const passkeyOptions = await as(server.app, verified.json<Grant>(), 'POST', '/api/v1/me/passkeys/options');
+      expect(passkeyOptions.statusCode, passkeyOptions.body).toBe(200);
+      const authenticator = new SoftAuthenticator(server.rampart.config.webauthnOrigins[0] ?? '');
+      const passkey = await as(server.app, verified.json<Grant>(), 'POST', '/api/v1/me/passkeys', {
+        response: authenticator.create(passkeyOptions.json()),
+      });
+      expect(passkey.statusCode, passkey.body).toBe(201);
+      // A linked external identity (issue 17), stored through the federation facade: no provider is asked.
+      await server.rampart.facade('federation').oidc.identities.link({
+        id: `ext_${'0'.repeat(31)}1`,
+        userId: id,
+        provider: 'oidc:export',
+        subject: 'export-subject',
+        email,
+        emailVerified: true,
+        now: clock.now(),
+      });
       subject = { user, grant: verified.json<Grant>(), org, other, key, keyId, mfa };
     });
     afterAll(async () => {

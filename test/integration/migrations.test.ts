@@ -544,6 +544,56 @@ const STEPS: readonly UpgradeStep[] = [
   },
   addsTables('0021-licences', ['licences', 'licence_activations']),
   addsTables('0022-backups', ['backup_runs', 'backup_drills', 'backup_canary']),
+  addsTables('0023-mail-outbox', ['mail_outbox']),
+  {
+    // An account created before email verification existed is unverified after the upgrade.
+    to: '0024-email-verification',
+    from: '0023-mail-outbox',
+    ...(() => {
+      const step = addsTables('0024-email-verification', ['email_tokens']);
+      return {
+        seed: step.seed,
+        async check(database: SqlDatabase) {
+          await step.check(database);
+          const db = database.db as unknown as Kysely<unknown>;
+          const rows = await sql<{
+            email_verified_at: number | null;
+          }>`select email_verified_at from users where id = ${'usr_0024'}`.execute(db);
+          expect(rows.rows).toEqual([{ email_verified_at: null }]);
+        },
+      };
+    })(),
+  },
+  addsTables('0025-federation', ['external_identities']),
+  addsTables('0027-passkeys', ['passkeys', 'passkey_challenges']),
+  addsTables('0028-security-events', ['security_events', 'new_device_alerts', 'known_devices']),
+  {
+    // A token session opened before session limits ends 30 days after its login (however it was
+    // refreshed); a sliding expiry already past that end is brought back to it.
+    to: '0029-session-limits',
+    from: '0028-security-events',
+    async seed(db) {
+      const now = Date.UTC(2026, 0, 1);
+      await sql`insert into users (id, email, name, password_hash, status, created_at, updated_at)
+        values (${'usr_0029'}, ${'usr_0029@example.test'}, ${null}, ${null}, ${'active'}, ${now}, ${now})`.execute(db);
+      await sql`insert into sessions (id, user_id, device_name, ip, user_agent, created_at, last_seen_at, expires_at)
+        values (${'ses_0029a'}, ${'usr_0029'}, ${null}, ${null}, ${null}, ${now}, ${now}, ${now + 86_400_000}),
+               (${'ses_0029b'}, ${'usr_0029'}, ${null}, ${null}, ${null}, ${now}, ${now}, ${now + 40 * 86_400_000})`.execute(db);
+    },
+    async check(database) {
+      const db = database.db as unknown as Kysely<unknown>;
+      const now = Date.UTC(2026, 0, 1);
+      const rows = await sql<{ id: string; expires_at: number | string; absolute_expires_at: number | string }>`
+        select id, expires_at, absolute_expires_at from sessions where user_id = ${'usr_0029'} order by id`.execute(db);
+      expect(rows.rows.map((row) => [row.id, Number(row.expires_at), Number(row.absolute_expires_at)])).toEqual([
+        ['ses_0029a', now + 86_400_000, now + 30 * 86_400_000],
+        ['ses_0029b', now + 30 * 86_400_000, now + 30 * 86_400_000],
+      ]);
+      const users = await sql<{ password_change_required_at: number | null }>`
+        select password_change_required_at from users where id = ${'usr_0029'}`.execute(db);
+      expect(users.rows).toEqual([{ password_change_required_at: null }]);
+    },
+  },
 ];
 
 function applied(database: SqlDatabase): Promise<string[]> {

@@ -160,6 +160,11 @@ describe('the OpenAPI document', () => {
     'POST /api/v1/auth/password/set',
     'POST /api/v1/me/password',
     'POST /api/v1/auth/mfa/verify',
+    // Issue 17: directory sign-ins answer with tokens, like the password login.
+    'POST /api/v1/auth/ldap/{directory}/login',
+    'POST /api/v1/auth/pam/login',
+    // A new-device alert's link: one-time, spent by its first use (a replay must be refused, not answered again).
+    'POST /api/v1/auth/new-device/{token}',
     'POST /api/v1/auth/step-up',
     'POST /api/v1/me/mfa/totp',
     'POST /api/v1/me/mfa/totp/confirm',
@@ -178,6 +183,20 @@ describe('the OpenAPI document', () => {
     'POST /api/v1/orgs/{org}/licences',
     'POST /api/v1/licences/activate',
     'POST /api/v1/licences/{id}/deactivate',
+    // Issue 17: a mailed token, a new password, or an address whose answer must not be kept.
+    'POST /api/v1/auth/email/confirm',
+    'POST /api/v1/auth/password/forgot',
+    'POST /api/v1/auth/password/reset',
+    // Issue 17: linking answers with a one-time authorization URL bound to a fresh state cookie.
+    'POST /api/v1/me/identities',
+    // Issue 18: a ceremony's options carry a single-use challenge; its verification spends it
+    // (a replay must be refused, not answered again) and a sign-in answers with tokens.
+    'POST /api/v1/auth/passkey/options',
+    'POST /api/v1/auth/passkey/verify',
+    'POST /api/v1/auth/step-up/passkey/options',
+    'POST /api/v1/auth/step-up/passkey',
+    'POST /api/v1/me/passkeys/options',
+    'POST /api/v1/me/passkeys',
   ]);
 
   it('documents Idempotency-Key, with its 24 h lifetime, on every mutating route', () => {

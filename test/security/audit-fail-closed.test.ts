@@ -32,12 +32,17 @@ import {
 } from '../helpers/orgs.js';
 import { expectProblem } from '../helpers/problems.js';
 import { testServer, type TestServer } from '../helpers/rampart.js';
+import { SoftAuthenticator } from '../fixtures/webauthn/soft-authenticator.js';
+import { SecurityTokens } from '../../src/identity/security/crypto/security-tokens.js';
+import { deriveKey } from '../../src/kernel/crypto/derive-key.js';
+import { masterKeyOf } from '../../src/kernel/master-key.js';
 import {
   answer,
   apiKey,
   basic,
   client,
   clientToken,
+  emailToken,
   enrolled,
   form,
   HOOK_SOURCE_SECRET,
@@ -45,6 +50,7 @@ import {
   json,
   licence,
   licenceActivation,
+  passkeyUser,
   pendingInvitation,
   runningJob,
   secretPut,
@@ -54,6 +60,7 @@ import {
   webhookDelivery,
   type RouteCtx,
   type RouteRequest,
+  linkedIdentity,
 } from '../helpers/route-requests.js';
 
 type Ctx = RouteCtx;
@@ -91,6 +98,19 @@ const FIXTURES: Readonly<Record<string, Fixture>> = {
     );
     return json(undefined, 'POST', '/api/v1/auth/password/set', { token: invited.set_password_token, password: MEMBER_PASSWORD });
   },
+  'POST /api/v1/auth/new-device/:token': async (ctx) => {
+    // A sign-in from a device the account has not seen: its alert's "this wasn't me" link.
+    const user = await ctx.user();
+    const phone = { method: 'POST' as const, url: '/api/v1/auth/login', headers: { 'user-agent': 'fixture phone' } };
+    await answer(ctx, { ...phone, payload: { email: user.email, password: MEMBER_PASSWORD } }, 'success');
+    const alert = await ctx.server.stored.db
+      .selectFrom('new_device_alerts')
+      .select('event_id')
+      .where('user_id', '=', user.id)
+      .executeTakeFirstOrThrow();
+    const links = new SecurityTokens(deriveKey(masterKeyOf(ctx.server.rampart.config), 'security-events'));
+    return { method: 'POST', url: `/api/v1/auth/new-device/${links.link(alert.event_id, 'revoke')}`, headers: {} };
+  },
   'POST /api/v1/auth/mfa/verify': async (ctx) => {
     const { secret, token } = await mfaChallenge(ctx);
     return json(undefined, 'POST', '/api/v1/auth/mfa/verify', { mfa_token: token, code: totpCode(secret, ctx.clock.now()) });
@@ -106,11 +126,32 @@ const FIXTURES: Readonly<Record<string, Fixture>> = {
     const { user, secret } = await enrolled(ctx);
     return json(user.grant, 'DELETE', '/api/v1/me/mfa/totp', { code: totpCode(secret, ctx.clock.now()) });
   },
+  'POST /api/v1/me/email/verify': async (ctx) => json((await ctx.user()).grant, 'POST', '/api/v1/me/email/verify'),
+  'POST /api/v1/me/email': async (ctx) =>
+    json((await ctx.user()).grant, 'POST', '/api/v1/me/email', { email: `${uniqueSlug('moved')}@example.test` }),
+  'POST /api/v1/auth/email/confirm': async (ctx) =>
+    json(undefined, 'POST', '/api/v1/auth/email/confirm', { token: (await emailToken(ctx, 'verify')).token }),
+  'POST /api/v1/auth/password/forgot': async (ctx) =>
+    json(undefined, 'POST', '/api/v1/auth/password/forgot', { email: (await ctx.user()).email }),
+  'POST /api/v1/auth/password/reset': async (ctx) =>
+    json(undefined, 'POST', '/api/v1/auth/password/reset', {
+      token: (await emailToken(ctx, 'reset')).token,
+      new_password: 'a reset passphrase, long 78',
+    }),
   'POST /api/v1/me/password': async (ctx) =>
     json((await ctx.user()).grant, 'POST', '/api/v1/me/password', {
       current_password: MEMBER_PASSWORD,
       new_password: 'a brand new passphrase, long 77',
     }),
+  'DELETE /api/v1/me/identities/:id': async (ctx) => {
+    const { user, id } = await linkedIdentity(ctx);
+    return json(user.grant, 'DELETE', `/api/v1/me/identities/${id}`);
+  },
+  'DELETE /api/v1/me/sessions': async (ctx) => {
+    const user = await ctx.user();
+    await login(ctx.server.app, user.email, MEMBER_PASSWORD);
+    return json(user.grant, 'DELETE', '/api/v1/me/sessions');
+  },
   'DELETE /api/v1/me/sessions/:id': async (ctx) => {
     const user = await ctx.user();
     const other = await login(ctx.server.app, user.email, MEMBER_PASSWORD);
@@ -123,6 +164,13 @@ const FIXTURES: Readonly<Record<string, Fixture>> = {
   'DELETE /api/v1/users/:id': async (ctx) => json(ctx.admin, 'DELETE', `/api/v1/users/${(await ctx.user()).id}`),
   'POST /api/v1/users/:id/sessions/revoke': async (ctx) =>
     json(ctx.admin, 'POST', `/api/v1/users/${(await ctx.user()).id}/sessions/revoke`),
+  // The kill switch (asvs 5) needs a fresh session: a login just now.
+  'POST /api/v1/sessions/revoke-all': async (ctx) =>
+    json(await login(ctx.server.app), 'POST', '/api/v1/sessions/revoke-all', { keep_current: true }),
+  'POST /api/v1/orgs/:org/sessions/revoke-all': async (ctx) => {
+    const { org, owner } = await orgWithOwner(ctx.server.app, ctx.admin);
+    return json(owner.grant, 'POST', `/api/v1/orgs/${org.id}/sessions/revoke-all`, { keep_current: true });
+  },
   'POST /api/v1/orgs': async (ctx) => json((await ctx.user()).grant, 'POST', '/api/v1/orgs', { name: 'New org', slug: uniqueSlug() }),
   'DELETE /api/v1/orgs/:org': async (ctx) => {
     const { org, owner } = await orgWithOwner(ctx.server.app, ctx.admin);
@@ -225,11 +273,46 @@ const FIXTURES: Readonly<Record<string, Fixture>> = {
     const activated = await licenceActivation(ctx, 'success');
     return { method: 'POST', url: `/api/v1/licences/${activated.id}/deactivate`, headers: { authorization: `Bearer ${activated.token}` } };
   },
+  // Issue 18: each ceremony's challenge is stored after its entry; a passkey's registration, counter, rename and deletion too.
+  'POST /api/v1/me/passkeys/options': async (ctx) => json((await ctx.user()).grant, 'POST', '/api/v1/me/passkeys/options'),
+  'POST /api/v1/me/passkeys': async (ctx) => {
+    const user = await ctx.user();
+    const options = await answer<{ challenge: string; rp: { id: string }; user: { id: string } }>(
+      ctx,
+      json(user.grant, 'POST', '/api/v1/me/passkeys/options'),
+      'success',
+    );
+    const authenticator = new SoftAuthenticator(ctx.server.rampart.config.webauthnOrigins[0] ?? '');
+    return json(user.grant, 'POST', '/api/v1/me/passkeys', { response: authenticator.create(options) });
+  },
+  'PATCH /api/v1/me/passkeys/:id': async (ctx) => {
+    const { user, passkeyId } = await passkeyUser(ctx, 'success');
+    return json(user.grant, 'PATCH', `/api/v1/me/passkeys/${passkeyId}`, { name: 'renamed' });
+  },
+  'DELETE /api/v1/me/passkeys/:id': async (ctx) => {
+    const { user, passkeyId } = await passkeyUser(ctx, 'success');
+    return json(user.grant, 'DELETE', `/api/v1/me/passkeys/${passkeyId}`);
+  },
+  'POST /api/v1/auth/passkey/options': async () => json(undefined, 'POST', '/api/v1/auth/passkey/options'),
+  'POST /api/v1/auth/passkey/verify': async (ctx) =>
+    json(undefined, 'POST', '/api/v1/auth/passkey/verify', { response: await (await passkeyUser(ctx, 'success')).assert('sign_in') }),
+  'POST /api/v1/auth/step-up/passkey/options': async (ctx) =>
+    json((await ctx.user()).grant, 'POST', '/api/v1/auth/step-up/passkey/options'),
+  'POST /api/v1/auth/step-up/passkey': async (ctx) => {
+    const { user, assert } = await passkeyUser(ctx, 'success');
+    return json(user.grant, 'POST', '/api/v1/auth/step-up/passkey', { response: await assert('step_up') });
+  },
 };
 
 /** Mutating routes left out, each with the reason: none of them changes stored state. */
 const EXCLUDED: Readonly<Record<string, string>> = {
+  'POST /api/v1/me/identities':
+    'starts a provider flow: stores nothing (the state is a sealed cookie); the link is made, and audited entry-first, at the callback',
   'POST /api/v1/authz/check': 'a decision query: it stores nothing, so there is no change for an entry to precede',
+  'POST /api/v1/auth/ldap/:directory/login':
+    'no directory is configured in this suite (404 before anything is asked or stored); with a real slapd and the log refusing, 503 and no account: test/integration/federation-directories.test.ts (federation 4)',
+  'POST /api/v1/auth/pam/login':
+    'PAM is off in this suite (404 before anything is asked or stored); it provisions through the same DirectorySignIn as LDAP, whose fail-closed case test/integration/federation-directories.test.ts covers',
 };
 
 /**
@@ -238,6 +321,8 @@ const EXCLUDED: Readonly<Record<string, string>> = {
  * the service is fixed. Route → the service file that must record entry-first.
  */
 const KNOWN_GAPS: Readonly<Record<string, string>> = {};
+
+const PASSKEY_CHALLENGE_SPENT = 'a challenge is spent when the response naming it is checked (single use): a replay finds it spent';
 
 /**
  * Columns a route's checks spend before its entry, left out of that route's "nothing changed"
@@ -262,6 +347,10 @@ const SPENT_BY_THE_CHECK: Readonly<Record<string, Readonly<Record<string, { colu
       reason: 'the TOTP step is spent when the code is accepted (replay protection, RFC 6238 §5.2): a code works once',
     },
   },
+  // Issue 18: a passkey ceremony's challenge is spent by the check of the response that names it.
+  'POST /api/v1/me/passkeys': { passkey_challenges: { columns: ['used_at'], reason: PASSKEY_CHALLENGE_SPENT } },
+  'POST /api/v1/auth/passkey/verify': { passkey_challenges: { columns: ['used_at'], reason: PASSKEY_CHALLENGE_SPENT } },
+  'POST /api/v1/auth/step-up/passkey': { passkey_challenges: { columns: ['used_at'], reason: PASSKEY_CHALLENGE_SPENT } },
 };
 
 /** Every POST/PUT/PATCH/DELETE route of `printRoutes({ commonPrefix: false })`'s tree, as `METHOD /path`. */

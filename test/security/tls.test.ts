@@ -221,6 +221,43 @@ for (const certificate of CERTIFICATES) {
       expect(await request(redirect, '/healthz?probe=1')).toEqual({ status: 308, location: `${PUBLIC_URL}/healthz?probe=1` });
     });
 
+    it('asvs 2 (V4.1.2): the plain-HTTP listener refuses the API and every non-GET with 403 https_required, never a redirect, and counts it', async () => {
+      const redirect = server.redirectUrl ?? '';
+      const metric = async (): Promise<number> =>
+        (await server.rampart.metrics.getSingleMetric('rampart_plain_http_refused_total')?.get())?.values.find(
+          (value) => value.labels.credential === 'yes',
+        )?.value ?? 0;
+      const before = await metric();
+      const attempts: [string, string][] = [
+        ['POST', '/api/v1/auth/login'],
+        ['GET', '/api/v1/me'],
+        ['GET', '/api'],
+        ['POST', '/healthz'],
+        ['DELETE', '/'],
+      ];
+      for (const [method, path] of attempts) {
+        const answer = await fetch(`${redirect}${path}`, {
+          method,
+          redirect: 'manual',
+          headers: { authorization: 'Bearer not-a-real-token-but-sent-in-clear', 'content-type': 'application/json' },
+          ...(method === 'POST' ? { body: JSON.stringify({ email: 'a@example.test', password: 'sent in clear by mistake' }) } : {}),
+        });
+        expect({ method, path, status: answer.status, location: answer.headers.get('location') }).toEqual({
+          method,
+          path,
+          status: 403,
+          location: null,
+        });
+        expect(answer.headers.get('content-type')).toContain('application/problem+json');
+        const body = (await answer.json()) as { code: string; detail: string };
+        expect(body.code).toBe('https_required');
+        expect(body.detail).toContain('HTTPS');
+      }
+      expect((await metric()) - before).toBe(attempts.length);
+      // A person's browser still gets its redirect.
+      expect(await request(redirect, '/console?x=1')).toEqual({ status: 308, location: `${PUBLIC_URL}/console?x=1` });
+    });
+
     it('the redirect of //evil.example/x (or an absolute-form target) stays on the public host', async () => {
       const redirect = new URL(server.redirectUrl ?? '');
       const location = (path: string) =>

@@ -12,7 +12,9 @@
  *   refresh token presented again, and revoked the session);
  * - `new_device`: an `auth.login` success whose device — the user agent, fingerprinted with the
  *   user id — the user never signed in with before (not raised on a user's first sign-in);
- * - `secret_integrity`: a `secret.integrity_failed` event (a stored secret failed to open).
+ * - `secret_integrity`: a `secret.integrity_failed` event (a stored secret failed to open);
+ * - `cloned_authenticator`: a `passkey.authenticate` failure for `counter_regression` (a passkey
+ *   presented a signature counter that went backwards: WebAuthn Level 3 §6.1.1, a cloned authenticator).
  *
  * The rules compare the event's action, an `AuditAction`, with the actions they look for: one that
  * no capability declares (a misspelt rule) does not compile.
@@ -29,7 +31,8 @@ import type { Clock } from '../../kernel/ports/clock.js';
 
 export const ALERT_ACTION = 'security.alert' satisfies AuditAction;
 
-export type AlertRule = 'login_failures_account' | 'login_failures_address' | 'refresh_token_theft' | 'new_device' | 'secret_integrity';
+export type AlertRule =
+  'login_failures_account' | 'login_failures_address' | 'refresh_token_theft' | 'new_device' | 'secret_integrity' | 'cloned_authenticator';
 
 export interface AuditAlertOptions {
   readonly clock: Clock;
@@ -129,6 +132,8 @@ ${event.userAgent ?? ''}`).toString('hex');
       alerts.push({ rule: 'refresh_token_theft', details: {} });
     } else if (event.action === 'secret.integrity_failed') {
       alerts.push({ rule: 'secret_integrity', details: {} });
+    } else if (event.action === 'passkey.authenticate' && event.reason === 'counter_regression') {
+      alerts.push({ rule: 'cloned_authenticator', details: {} });
     }
     return alerts;
   }

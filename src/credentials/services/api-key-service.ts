@@ -29,7 +29,7 @@ import type { AuditEvent, AuditLog } from '../../kernel/ports/audit-log.js';
 import type { Authorizer } from '../../kernel/ports/authorizer.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { RevocationBus } from '../../kernel/ports/revocation-bus.js';
-import type { UserStore } from '../../identity/index.js';
+import type { SecurityEventRecorder, UserStore } from '../../identity/index.js';
 import type { ApiKeyRevocations } from './api-key-revocations.js';
 import type { RequestContext } from '../../kernel/domain/request-context.js';
 
@@ -41,6 +41,8 @@ export interface ApiKeyServiceOptions {
   readonly bus: RevocationBus;
   readonly audit: AuditLog;
   readonly clock: Clock;
+  /** Tells a user by mail that a key was created for them, after it is stored (identity's security events). */
+  readonly securityEvents?: SecurityEventRecorder;
 }
 
 /** The creating user: its principal (its own scopes bound the key too) and request context. */
@@ -87,6 +89,11 @@ export class ApiKeyService {
       expires_at: expiresAt,
     });
     await auditedChange(this.#o.audit, event, () => this.#o.store.create(issued.row));
+    if (actor.principal.type === 'user') {
+      // The key's name and id only: never the key.
+      const details = { name: request.name, key_id: issued.row.id };
+      await this.#o.securityEvents?.record({ userId: actor.principal.id, kind: 'api_key_created', context: actor, details });
+    }
     return { key: await this.#get(actor.principal.id, issued.row.id), secret: issued.secret };
   }
 

@@ -35,7 +35,7 @@ const MAX_OWNERS = 10_000;
 export const CLIENT_OWNER_TTL_MS = 10_000;
 
 export interface ClientTokenAuthenticatorOptions {
-  readonly tokens: Pick<TokenService, 'verify'>;
+  readonly tokens: Pick<TokenService, 'verifyOwn'>;
   readonly revocations: Pick<ClientRevocations, 'isRevoked'>;
   readonly owners: Pick<ApiKeyRevocations, 'ownerChangedSince'>;
   readonly clients: Pick<ClientStore, 'findForAuthentication'>;
@@ -72,7 +72,10 @@ export class ClientTokenAuthenticator implements Authenticator {
     if (!JWS_SHAPE.test(token)) return STRIPPED_JWS.test(token) ? invalid('The token is unsigned or incomplete') : { outcome: 'none' };
     let claims;
     try {
-      ({ claims } = await this.#o.tokens.verify(token));
+      // A token of another issuer (a trusted external issuer's) is the federation's to judge.
+      const verified = await this.#o.tokens.verifyOwn(token);
+      if (verified === undefined) return { outcome: 'none' };
+      ({ claims } = verified);
     } catch (error) {
       if (error instanceof DomainError && (error.code === 'token_expired' || error.code === 'token_invalid')) {
         return { outcome: 'rejected', code: error.code, detail: error.detail };

@@ -17,6 +17,8 @@ export interface UserTable {
   failed_logins: number;
   /** Login attempts are refused until then (per-account backoff); null when none. */
   next_login_at: number | null;
+  /** When the address was verified (migration 0024); null when not. Cleared by an email change to an unverified address. */
+  email_verified_at: number | null;
 }
 
 export interface OrgTable {

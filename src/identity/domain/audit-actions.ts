@@ -32,6 +32,8 @@ declare module '../../kernel/domain/audit-entry.js' {
     'auth.step_up': true;
     /** The caller revoked one of their own sessions. */
     'session.revoke': true;
+    /** The caller revoked every other session of theirs (`DELETE /api/v1/me/sessions`). */
+    'session.revoke_others': true;
     /** An administrator created an account (with a password, or invited with a set-password token). */
     'user.create': true;
     /** An administrator renamed, disabled or re-enabled an account. */
@@ -40,12 +42,30 @@ declare module '../../kernel/domain/audit-entry.js' {
     'user.delete': true;
     /** An administrator revoked every session of an account. */
     'user.sessions.revoke': true;
+    /** The kill switch: every session of an org's members, or of the whole deployment, was revoked at once. */
+    'sessions.revoke_all': true;
     /** A password was set with a one-time token, or the token was refused. */
     'user.password.set': true;
     /** The caller changed their password, or the current password given was refused. */
     'user.password.change': true;
     /** Someone opened an account for themselves (self-registration, when enabled). */
     'user.register': true;
+    /** "This was me" on a new-device alert: the device is known to the account from now on. */
+    'auth.new_device.confirm': true;
+    /** "This wasn't me" on a new-device alert: the sign-in's session (or every session) was revoked and a password reset asked for. */
+    'auth.new_device.revoke': true;
+    /** The caller asked for a verification mail for their address (or was refused past the mail rate limit). */
+    'user.email.verify_request': true;
+    /** An account's address was verified with a mailed token, or the token was refused. */
+    'user.email.verify': true;
+    /** The caller asked to move their account to a new address: a confirmation mail went to it. */
+    'user.email.change_request': true;
+    /** An account was moved to a new address with the token mailed to it, or the token was refused. */
+    'user.email.change': true;
+    /** A password-reset mail was asked for: queued for an account (success), or no account has the address (failure `unknown_account`). */
+    'user.password.forgot': true;
+    /** A password was reset with a mailed token (every session revoked), or the token was refused. */
+    'user.password.reset': true;
   }
 }
 
@@ -64,11 +84,21 @@ export const IDENTITY_AUDIT_ACTIONS = [
   'mfa.enrolment_required',
   'auth.step_up',
   'session.revoke',
+  'session.revoke_others',
   'user.create',
   'user.update',
   'user.delete',
   'user.sessions.revoke',
+  'sessions.revoke_all',
   'user.password.set',
   'user.password.change',
   'user.register',
+  'auth.new_device.confirm',
+  'auth.new_device.revoke',
+  'user.email.verify_request',
+  'user.email.verify',
+  'user.email.change_request',
+  'user.email.change',
+  'user.password.forgot',
+  'user.password.reset',
 ] as const satisfies readonly AuditAction[];

@@ -16,10 +16,13 @@ import { secret, type Secret } from '../domain/secret.js';
  * - `audit-cursor`: authenticates the audit listing's cursors (HMAC-SHA-256, audit).
  * - `login-device-token`: authenticates the device tokens of sign-in throttling (identity).
  * - `login-identifier`: keys the digest of a failed sign-in's unknown identifier (identity).
+ * - `security-events`: authenticates new-device alert links and security-event cursors (HMAC-SHA-256, identity).
  * - `secret-kek/<kek id>`: one key-encryption key per KEK id for the master-key KEK source (secrets).
  * - `backup-key-wrap`: wraps each backup's data key (backups).
  * - `backup-signing`: authenticates backup manifests and drill reports (HMAC-SHA-256, backups).
  * - `backup-canary-seal`: seals the drill canary's password (backups).
+ * - `oidc-state-seal`: seals the state cookie of an OIDC/OAuth sign-in (federation).
+ * - `mail-outbox-seal`: seals the queued messages of the mail outbox (mail).
  */
 export type KeyPurpose =
   | 'signing-key-wrap'
@@ -30,9 +33,12 @@ export type KeyPurpose =
   | 'audit-cursor'
   | 'login-device-token'
   | 'login-identifier'
+  | 'security-events'
   | 'backup-key-wrap'
   | 'backup-signing'
   | 'backup-canary-seal'
+  | 'oidc-state-seal'
+  | 'mail-outbox-seal'
   | `secret-kek/${string}`;
 
 /** The 32-byte key for `purpose`, derived from the 32-byte master key. */

@@ -22,7 +22,10 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = Object.freeze
   csrf_failed: 403,
   dpop_invalid: 401,
   mfa_enrollment_required: 403,
+  password_change_required: 403,
   forbidden: 403,
+  // 403, not 426: a client that spoke plain HTTP to the API must fail, not be told to upgrade the same request.
+  https_required: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

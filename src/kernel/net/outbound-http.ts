@@ -34,6 +34,8 @@ export interface OutboundResult {
   /** A short, safe description of a failure (never the response body). */
   reason?: string;
   body?: Buffer;
+  /** The answer's headers (names lower-cased; a repeated header joined with `, `), when one came. */
+  headers?: Record<string, string>;
 }
 
 /** Time limits when the request names none: connect+TLS 5 s, headers 10 s, body 10 s. */
@@ -138,6 +140,15 @@ async function readCapped(body: Dispatcher.ResponseData['body'], cap: number): P
   return Buffer.concat(chunks, size);
 }
 
+/** undici's header record as plain strings (a repeated header joined, RFC 9110 §5.3). */
+function headersOf(raw: Dispatcher.ResponseData['headers']): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
 function outcomeOf(status: number): OutboundResult['outcome'] {
   if (status >= 200 && status < 300) return 'ok';
   if (status >= 300 && status < 400) return 'redirect';
@@ -180,7 +191,7 @@ export async function sendOutbound(outbound: OutboundRequest, policy: OutboundPo
     phase = 'body';
     timer = setTimeout(() => controller.abort(), timeouts.bodyMs);
     const body = await readCapped(response.body, cap);
-    return { outcome: outcomeOf(status), status, latencyMs: latency(), body };
+    return { outcome: outcomeOf(status), status, latencyMs: latency(), body, headers: headersOf(response.headers) };
   } catch (error) {
     if (error instanceof TooLarge) return { outcome: 'too_large', status, latencyMs: latency(), reason: `more than ${cap} bytes` };
     if (controller.signal.aborted) return { outcome: 'timeout', status, latencyMs: latency(), reason: `${phase} deadline` };

@@ -202,6 +202,8 @@ export class LicenceClient {
     const response = await this.#o.fetch(`${this.#base}${path}`, {
       method,
       headers,
+      // ASVS V15.3.2: a 3xx would carry the licence key and the activation token elsewhere.
+      redirect: 'error',
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();

@@ -11,6 +11,9 @@
  *    `audit.read` (the issue's matrix, Admin / Operator / Viewer / Auditor).
  * 4. Platform permissions (`users.manage`, `metrics.read`) are never granted by an org role; owners
  *    and admins of the built-in `system` org hold them.
+ * 5. Sensitive permissions ({@link SENSITIVE_PERMISSIONS}, and an application's own registered with
+ *    `sensitive: true`): a member whose role — built-in or custom — holds one must have a second
+ *    factor (V6.3.3; identity/mfa/services/mfa-enforcement.ts, installed by tenancy/compose.ts).
  */
 import { isPermissionName } from '../../kernel/domain/access.js';
 
@@ -40,6 +43,23 @@ export const BUILTIN_PERMISSIONS = Object.freeze([
   'artifacts.sign',
   'licences.manage',
 ] as const);
+
+/**
+ * Rampart's permissions whose holder needs a second factor (V6.3.3): what takes over an org, its
+ * people, its secrets and its credentials, exports everything, or signs in its name.
+ */
+export const SENSITIVE_PERMISSIONS: ReadonlySet<string> = new Set([
+  'org.delete',
+  'org.export',
+  'members.manage',
+  'roles.manage',
+  'secrets.manage',
+  'api_keys.manage',
+  'clients.manage',
+  'config.manage',
+  'licences.manage',
+  'artifacts.sign',
+]);
 
 /** Platform-scoped permissions: held through the `system` org's owner and admin roles only. */
 export const PLATFORM_PERMISSIONS: ReadonlySet<string> = new Set(['users.manage', 'metrics.read']);
@@ -82,6 +102,8 @@ export class PermissionConfigurationError extends Error {
 export interface PermissionRegistration {
   readonly name: string;
   readonly grantedTo?: readonly ('operator' | 'viewer' | 'auditor')[];
+  /** A holder must have a second factor (V6.3.3), as for Rampart's {@link SENSITIVE_PERMISSIONS}. */
+  readonly sensitive?: boolean;
 }
 
 export function isBuiltinRole(name: string): name is BuiltinRoleName {
@@ -94,6 +116,7 @@ export function isBuiltinRole(name: string): name is BuiltinRoleName {
  */
 export class PermissionRegistry {
   readonly #known = new Set<string>(BUILTIN_PERMISSIONS);
+  readonly #sensitive = new Set<string>(SENSITIVE_PERMISSIONS);
   readonly #extra: Record<'operator' | 'viewer' | 'auditor', Set<string>> = { operator: new Set(), viewer: new Set(), auditor: new Set() };
   #roles = new Map<BuiltinRoleName, ReadonlySet<string>>();
 
@@ -110,6 +133,11 @@ export class PermissionRegistry {
 
   has(permission: string): boolean {
     return this.#known.has(permission);
+  }
+
+  /** Whether a holder of `permission` must have a second factor (rule 5). */
+  isSensitive(permission: string): boolean {
+    return this.#sensitive.has(permission);
   }
 
   /** Every known org permission, sorted. */
@@ -140,6 +168,7 @@ export class PermissionRegistry {
     if (!isPermissionName(name)) throw new PermissionConfigurationError(`permission ${name} is not a dotted lower-case name`);
     if (PLATFORM_PERMISSIONS.has(name)) throw new PermissionConfigurationError(`permission ${name} is a platform permission`);
     this.#known.add(name);
+    if (registration.sensitive === true) this.#sensitive.add(name);
     for (const role of registration.grantedTo ?? []) {
       if (!Object.hasOwn(this.#extra, role)) throw new PermissionConfigurationError(`role ${String(role)} cannot be granted ${name}`);
       this.#extra[role].add(name);

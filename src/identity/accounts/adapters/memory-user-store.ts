@@ -19,6 +19,7 @@ function newUser(user: NewUser): User {
     passwordChangedAt: user.passwordHash === null ? null : user.now,
     failedLogins: 0,
     nextLoginAt: null,
+    emailVerifiedAt: user.emailVerifiedAt ?? null,
   });
 }
 

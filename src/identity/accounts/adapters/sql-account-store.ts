@@ -33,6 +33,7 @@ export class SqlAccountStore implements AccountStore {
         passwordChangedAt: row.password_changed_at,
         failedLogins: row.failed_logins,
         nextLoginAt: row.next_login_at,
+        emailVerifiedAt: row.email_verified_at,
       }),
     );
   }
@@ -45,7 +46,15 @@ export class SqlAccountStore implements AccountStore {
   async setPassword(id: string, passwordHash: string, now: number): Promise<boolean> {
     const result = await this.#db
       .updateTable('users')
-      .set({ password_hash: passwordHash, password_changed_at: now, updated_at: now, failed_logins: 0, next_login_at: null })
+      // Any password change lifts the bootstrap admin's must-change mark (migration 0029).
+      .set({
+        password_hash: passwordHash,
+        password_changed_at: now,
+        updated_at: now,
+        failed_logins: 0,
+        next_login_at: null,
+        password_change_required_at: null,
+      })
       .where('id', '=', id)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;

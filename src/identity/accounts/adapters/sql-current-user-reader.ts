@@ -26,6 +26,7 @@ function compileCallerQuery(db: RampartKysely) {
       'users.name',
       'users.status',
       'users.created_at',
+      'users.email_verified_at',
       'mfa_totp.confirmed_at',
       'memberships.org_id',
       'orgs.slug',
@@ -71,6 +72,7 @@ export class SqlCurrentUserReader implements CurrentUserReader {
       name: first.name,
       status: first.status === 'active' ? 'active' : 'disabled',
       createdAt: first.created_at,
+      emailVerifiedAt: first.email_verified_at,
     };
     return Object.freeze({ user: Object.freeze(user), memberships: Object.freeze(memberships), mfaEnabled: first.confirmed_at !== null });
   }

@@ -3,6 +3,8 @@ import { loginBackoffMs, type Membership, type Org, type User, type UserStatus }
 import type { NewUser, UserStore } from '../ports/user-store.js';
 import type { RampartKysely } from '../../../kernel/adapters/sql/schema.js';
 import type { UserTable } from '../../adapters/identity-tables.js';
+// The `password_change_required_at` column this file writes (migration 0029).
+import type {} from './sql-password-change-requirements.js';
 import { isUniqueViolation } from '../../../kernel/adapters/sql/unique-violation.js';
 import { withSystem, type TenantTransaction } from '../../../kernel/adapters/sql/rls-scope.js';
 import { appendEvent } from '../../../kernel/events/event-outbox.js';
@@ -19,6 +21,7 @@ function toUser(row: UserTable): User {
     passwordChangedAt: row.password_changed_at,
     failedLogins: row.failed_logins,
     nextLoginAt: row.next_login_at,
+    emailVerifiedAt: row.email_verified_at,
   });
 }
 
@@ -34,6 +37,8 @@ function userRow(user: NewUser): UserTable {
     password_changed_at: user.passwordHash === null ? null : user.now,
     failed_logins: 0,
     next_login_at: null,
+    email_verified_at: user.emailVerifiedAt ?? null,
+    password_change_required_at: user.passwordChangeRequired === true ? user.now : null,
   };
 }
 

@@ -7,6 +7,14 @@
  * Every password is NFC-normalised (Unicode UAX #15) before it is counted, compared or hashed, so
  * "é" typed as one code point or as "e" + U+0301 is the same password; `PasswordHasher` receives and
  * hashes that same NFC form.
+ *
+ * Context-specific words (V6.2.11, NIST SP 800-63B-4 §3.1.1.2: "context-specific words, such as
+ * the name of the service, the username, and derivatives thereof"): a password that contains the
+ * product name (`rampart`), a label of the deployment's host, or a part of the user's own email
+ * (its local part, the pieces of it, its domain labels) is refused as `context`. The comparison is
+ * case-insensitive and undoes simple substitutions (`@`→a, `0`→o, `1`/`l`/`!`/`|`→i, `3`→e,
+ * `4`→a, `5`/`$`→s, `7`→t, `8`→b, `9`→g) on both sides, ignoring anything but letters; a top-level
+ * domain, `www`, and words shorter than {@link CONTEXT_WORD_MIN_LENGTH} letters are not words.
  */
 import type { Secret } from '../../../kernel/domain/secret.js';
 import { secret } from '../../../kernel/domain/secret.js';
@@ -28,7 +36,65 @@ export interface CommonPasswordList {
 }
 
 /** Why a password was refused; the HTTP layer maps it to `validation_failed` naming `password`. */
-export type PasswordRefusal = 'too_short' | 'too_long' | 'common';
+export type PasswordRefusal = 'too_short' | 'too_long' | 'common' | 'context';
+
+/** Context words shorter than this (after canonicalisation) are ignored: `io`, `app`. */
+export const CONTEXT_WORD_MIN_LENGTH = 4;
+
+/** What a password is checked against besides the deployment's words: whose password it is. */
+export interface PasswordContext {
+  /** The account's email (lower-cased or not). */
+  readonly email?: string;
+}
+
+const SUBSTITUTIONS: Readonly<Record<string, string>> = {
+  '@': 'a',
+  '4': 'a',
+  '8': 'b',
+  '3': 'e',
+  '9': 'g',
+  '1': 'i',
+  '!': 'i',
+  '|': 'i',
+  l: 'i',
+  '0': 'o',
+  '5': 's',
+  $: 's',
+  '7': 't',
+};
+
+/** Lower case, substitutions undone, letters only: what context words are compared in. */
+export function canonicalContextForm(text: string): string {
+  let out = '';
+  for (const char of text.normalize('NFC').toLowerCase()) {
+    const mapped = SUBSTITUTIONS[char] ?? char;
+    if (/^\p{L}$/u.test(mapped)) out += mapped;
+  }
+  return out;
+}
+
+/** The labels of a host name that count as words: not an IP address, not the TLD, not `www`. */
+function hostWords(host: string): string[] {
+  const name = host.toLowerCase().replace(/\.$/, '');
+  if (/^[\d.]+$/.test(name) || name.includes(':') || name.startsWith('[')) return [];
+  return name
+    .split('.')
+    .slice(0, -1)
+    .filter((label) => label !== 'www');
+}
+
+/** The deployment's own words: the product name and the labels of the public URL's host. */
+export function deploymentContextWords(publicUrl: string): readonly string[] {
+  return Object.freeze(['rampart', ...hostWords(new URL(publicUrl).hostname)]);
+}
+
+/** The words of an email: its local part, the pieces of it, and its domain's labels. */
+export function emailContextWords(email: string): string[] {
+  const at = email.lastIndexOf('@');
+  const local = at === -1 ? email : email.slice(0, at);
+  const domain = at === -1 ? '' : email.slice(at + 1);
+  return [local, ...local.split(/[._+-]/), ...(domain === '' ? [] : hostWords(domain))];
+}
 
 /** The policy's answer: never the password, only whether and why. */
 export type PasswordPolicyResult = { readonly ok: true } | { readonly ok: false; readonly reason: PasswordRefusal };
@@ -39,6 +105,8 @@ export interface PasswordPolicyOptions {
   readonly minLength?: number;
   /** The common/breached list to refuse from. */
   readonly commonPasswords: CommonPasswordList;
+  /** The deployment's context words (see {@link deploymentContextWords}); none when absent. */
+  readonly contextWords?: readonly string[];
 }
 
 /** The NFC form of a password: what the policy counts and what the hasher hashes. */
@@ -51,6 +119,7 @@ export class PasswordPolicy {
   readonly minLength: number;
   readonly maxLength = PASSWORD_MAX_LENGTH;
   readonly #common: CommonPasswordList;
+  readonly #contextWords: readonly string[];
 
   constructor(options: PasswordPolicyOptions) {
     const minLength = options.minLength ?? PASSWORD_DEFAULT_MIN_LENGTH;
@@ -61,11 +130,12 @@ export class PasswordPolicy {
     }
     this.minLength = minLength;
     this.#common = options.commonPasswords;
+    this.#contextWords = Object.freeze(canonicalWords(options.contextWords ?? []));
     Object.freeze(this);
   }
 
-  /** Checks a candidate password; the order is too short, too long, then common. */
-  check(password: Secret<string>): PasswordPolicyResult {
+  /** Checks a candidate password; the order is too short, too long, common, then context words. */
+  check(password: Secret<string>, context: PasswordContext = {}): PasswordPolicyResult {
     const nfc = normalisePassword(password).reveal();
     // Iterating a string walks code points, not UTF-16 units: an emoji counts once.
     let length = 0;
@@ -73,6 +143,20 @@ export class PasswordPolicy {
     if (length < this.minLength) return { ok: false, reason: 'too_short' };
     if (length > PASSWORD_MAX_LENGTH) return { ok: false, reason: 'too_long' };
     if (this.#common.has(nfc.toLowerCase())) return { ok: false, reason: 'common' };
+    if (this.#hasContextWord(nfc, context)) return { ok: false, reason: 'context' };
     return { ok: true };
   }
+
+  #hasContextWord(nfc: string, context: PasswordContext): boolean {
+    const form = canonicalContextForm(nfc);
+    const words =
+      context.email === undefined ? this.#contextWords : [...this.#contextWords, ...canonicalWords(emailContextWords(context.email))];
+    return words.some((word) => form.includes(word));
+  }
+}
+
+/** Canonical forms of `words` long enough to count, without duplicates. */
+function canonicalWords(words: readonly string[]): string[] {
+  const forms = words.map(canonicalContextForm).filter((word) => word.length >= CONTEXT_WORD_MIN_LENGTH);
+  return [...new Set(forms)];
 }

@@ -21,6 +21,8 @@ export interface User {
   readonly failedLogins: number;
   /** Login attempts are refused until then; `null` when no backoff runs. */
   readonly nextLoginAt: number | null;
+  /** When the account proved it receives mail at `email` (migration 0024); `null`: not verified. */
+  readonly emailVerifiedAt: number | null;
 }
 
 export interface Org {

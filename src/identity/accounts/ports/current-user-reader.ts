@@ -5,7 +5,7 @@
 import type { Membership, User } from '../domain/user.js';
 
 /** The fields of an account that the caller is shown. */
-export type CallerAccount = Pick<User, 'id' | 'email' | 'name' | 'status' | 'createdAt'>;
+export type CallerAccount = Pick<User, 'id' | 'email' | 'name' | 'status' | 'createdAt' | 'emailVerifiedAt'>;
 
 export interface CallerRecord {
   readonly user: CallerAccount;

@@ -10,6 +10,10 @@ export interface NewUser {
   readonly name: string | null;
   readonly passwordHash: string | null;
   readonly now: number;
+  /** The password must be changed at first login before anything else (V6.4.1: the bootstrap admin). */
+  readonly passwordChangeRequired?: boolean;
+  /** When the email was verified, if it already is (an account provisioned from a provider that verified it). */
+  readonly emailVerifiedAt?: number;
 }
 
 /**

@@ -22,7 +22,7 @@ import { FACTOR_METHODS } from '../../mfa/services/second-factor.js';
 import type { TokenGrant } from '../../tokens/services/token-grant.js';
 import type { User } from '../domain/user.js';
 import type { ExternalProof, LoginGrant as LoginOutcomeGrant, LoginService } from '../services/login-service.js';
-import { setDeviceCookie } from './device-cookie.js';
+import { readDeviceCookie, setDeviceCookie } from './device-cookie.js';
 import { UserJson, userJson } from './user-json.js';
 
 /** A token grant (refresh's answer). */
@@ -33,6 +33,13 @@ export const Grant = Type.Object(
     expires_in: Type.Integer(),
     refresh_token: Type.String(),
     session_id: Type.String(),
+    session_expires_at: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description:
+          'When the session ends at the latest (RAMPART_TOKEN_SESSION_ABSOLUTE_TIMEOUT after login): no refresh extends it. It ends earlier when not refreshed for RAMPART_TOKEN_SESSION_IDLE_TIMEOUT, or when revoked.',
+      }),
+    ),
     user: UserJson,
   },
   { additionalProperties: false },
@@ -85,6 +92,7 @@ export function grantJson(grant: TokenGrant): Static<typeof Grant> {
     expires_in: grant.expiresIn,
     refresh_token: grant.refreshToken.reveal(),
     session_id: grant.sessionId,
+    ...(grant.sessionExpiresAt === undefined ? {} : { session_expires_at: new Date(grant.sessionExpiresAt).toISOString() }),
     user: userJson(grant.user),
   };
 }
@@ -97,6 +105,12 @@ export function headerOf(request: FastifyRequest, name: string): string | undefi
   const value = request.headers[name];
   // A repeated header is not one proof: treated as a wrong one.
   return Array.isArray(value) ? '' : value;
+}
+
+/** `binding` with the device cookie the browser sent, if any: how a new-device alert knows the device (identity/security/). */
+function withDevice(request: FastifyRequest, binding: SessionBinding): SessionBinding {
+  const deviceToken = readDeviceCookie(request.headers.cookie);
+  return deviceToken === undefined ? binding : { ...binding, deviceToken };
 }
 
 /** How a sign-in route asks for its session. */
@@ -137,14 +151,14 @@ export class LoginResponder {
       if (options.sameBrowserProven !== true && !this.#o.csrf.originAllowed(request.headers)) {
         throw new DomainError('csrf_failed', 'A cookie login needs an allowed Origin or Sec-Fetch-Site: same-origin');
       }
-      return { mode: 'cookie' };
+      return withDevice(request, { mode: 'cookie' });
     }
     const proof = headerOf(request, 'dpop');
-    if (proof === undefined) return { mode: 'token' };
-    return {
+    if (proof === undefined) return withDevice(request, { mode: 'token' });
+    return withDevice(request, {
       mode: 'token',
       dpopJkt: await this.#o.dpop.verify(proof, { method: 'POST', url: new URL(options.path, this.#o.config.publicUrl).href }),
-    };
+    });
   }
 
   /** The answer of a login's outcome: sets the session and device cookies on `reply`. */

@@ -44,6 +44,15 @@ export function sessionJson(s: Session, currentSessionId: string | undefined): S
   };
 }
 
+const RevokeOthersQuery = Type.Object(
+  { include_current: Type.Optional(Type.Boolean({ description: 'Also end the session the request comes from (default false)' })) },
+  { additionalProperties: false },
+);
+const RevokedJson = Type.Object(
+  { revoked: Type.Integer({ minimum: 0, description: 'How many sessions were ended' }) },
+  { additionalProperties: false },
+);
+
 const SessionParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 
 export async function meAccountRoutes(app: FastifyInstance, identity: Pick<Identity, 'accountPassword' | 'mySessions'>): Promise<void> {
@@ -88,12 +97,34 @@ export async function meAccountRoutes(app: FastifyInstance, identity: Pick<Ident
     },
   );
 
+  app.delete<{ Querystring: Static<typeof RevokeOthersQuery> }>(
+    '/api/v1/me/sessions',
+    {
+      config: { access: 'authenticated', stepUp: true },
+      schema: {
+        summary: 'Revoke every other session of the caller, at once on every instance',
+        description:
+          'Ends every live session of the caller except the one the request comes from (with `include_current=true`, that one too). ' +
+          'Needs a fresh authentication (`step_up_required` otherwise, see `POST /api/v1/auth/step-up`). Answers how many sessions it ended.',
+        tags,
+        querystring: RevokeOthersQuery,
+        response: { 200: RevokedJson },
+      },
+    },
+    async (request) => {
+      const actor = userActor(request);
+      const keep = request.query.include_current === true ? undefined : actor.sessionId;
+      return { revoked: await mySessions.revokeOthers(actor.userId, keep, actor) };
+    },
+  );
+
   app.delete<{ Params: Static<typeof SessionParams> }>(
     '/api/v1/me/sessions/:id',
     {
-      config: { access: 'authenticated' },
+      config: { access: 'authenticated', stepUp: true },
       schema: {
         summary: "Revoke one of the caller's sessions (another user's id: 404)",
+        description: 'Needs a fresh authentication (`step_up_required` otherwise, see `POST /api/v1/auth/step-up`).',
         tags,
         params: SessionParams,
         response: { 204: Type.Null() },

@@ -9,10 +9,22 @@ export const UserJson = Type.Object(
     name: Type.Union([Type.String(), Type.Null()]),
     status: Type.Union([Type.Literal('active'), Type.Literal('disabled')]),
     created_at: Type.String({ format: 'date-time' }),
+    email_verified: Type.Boolean({ description: 'Whether the account proved it receives mail at `email` (POST /api/v1/me/email/verify).' }),
+    email_verified_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'When `email` was verified; null when it is not.',
+    }),
   },
   { additionalProperties: false },
 );
 
-export function userJson(user: Pick<User, 'id' | 'email' | 'name' | 'status' | 'createdAt'>): Static<typeof UserJson> {
-  return { id: user.id, email: user.email, name: user.name, status: user.status, created_at: new Date(user.createdAt).toISOString() };
+export function userJson(user: Pick<User, 'id' | 'email' | 'name' | 'status' | 'createdAt' | 'emailVerifiedAt'>): Static<typeof UserJson> {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    status: user.status,
+    created_at: new Date(user.createdAt).toISOString(),
+    email_verified: user.emailVerifiedAt !== null,
+    email_verified_at: user.emailVerifiedAt === null ? null : new Date(user.emailVerifiedAt).toISOString(),
+  };
 }

@@ -16,7 +16,8 @@
  */
 import { hashPasswordToken } from '../crypto/password-token.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
-import { DomainError } from '../../../kernel/domain/errors.js';
+import { DomainError, validationFailed } from '../../../kernel/domain/errors.js';
+import { samePassword } from '../crypto/same-password.js';
 import type { PasswordPolicy } from '../domain/password-policy.js';
 import type { Secret } from '../../../kernel/domain/secret.js';
 import type { AccountStore } from '../ports/account-store.js';
@@ -31,6 +32,7 @@ import { userAuditEvent, type RequestContext } from '../../../kernel/domain/requ
 import type { SessionRevoker } from '../../sessions/services/session-revoker.js';
 import type { GuessBudget } from '../../sessions/services/guess-budget.js';
 import { auditedChange } from '../../../kernel/audited-change.js';
+import type { SecurityEventRecorder } from '../../security/domain/security-event.js';
 
 /**
  * Revokes every live API key of `userId` and resolves with their ids: registered by the
@@ -73,6 +75,8 @@ export interface AccountPasswordOptions {
   /** The per-account guess budget: the current password spends one `password` attempt. */
   readonly budget: Pick<GuessBudget, 'spend'>;
   readonly hooks: PasswordChangeHooks;
+  /** Tells the account's owner of the change by mail, after it is done (identity/security/). */
+  readonly securityEvents?: SecurityEventRecorder;
 }
 
 export class AccountPasswordService {
@@ -93,6 +97,9 @@ export class AccountPasswordService {
       await this.#audit('user.password.set', null, context, 'token_invalid');
       throw new DomainError('token_invalid', 'The set-password token is not valid');
     }
+    // The account's own email parts (V6.2.11), known once the token names the account; nothing is spent yet.
+    const owner = await this.#o.users.findById(userId);
+    if (owner !== undefined) requireAcceptablePassword(policy, password, 'password', { email: owner.email });
     const hash = await hasher.hash(password);
     const event = userAuditEvent({ userId, action: 'user.password.set', resource: userId, context });
     // Entry first; the token is spent with the change (a concurrent use that spent it first leaves
@@ -104,6 +111,7 @@ export class AccountPasswordService {
       }
       await this.#o.revoker.revokeAllOfUser(userId, 'password_changed');
     });
+    await this.#o.securityEvents?.record({ userId, kind: 'password_changed', context, details: { how: 'set-password link' } });
   }
 
   /** The caller's change: the current password must verify; other sessions are revoked. */
@@ -130,7 +138,9 @@ export class AccountPasswordService {
       await this.#audit('user.password.change', userId, context, 'invalid_credentials');
       throw new DomainError('invalid_credentials', 'The current password is not correct');
     }
-    requireAcceptablePassword(policy, next, 'new_password');
+    requireAcceptablePassword(policy, next, 'new_password', { email: user.email });
+    // A "change" to the same password would lift a must-change mark (V6.4.1) and change nothing.
+    if (samePassword(current, next)) throw validationFailed([{ field: 'new_password', reason: 'must differ from the current password' }]);
     const hash = await hasher.hash(next);
     const revokeApiKeys = options.revokeApiKeys === true;
     const event = userAuditEvent({
@@ -154,6 +164,7 @@ export class AccountPasswordService {
     });
     // The current password was just proven on this session: it counts as a step-up.
     if (sessionId !== undefined) await this.#o.sessions.markAuthenticated(sessionId, userId, clock.now());
+    await this.#o.securityEvents?.record({ userId, kind: 'password_changed', context });
     return Object.freeze({ revokedApiKeys: Object.freeze([...revokedApiKeys]) });
   }
 

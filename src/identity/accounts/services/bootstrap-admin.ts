@@ -2,7 +2,8 @@
  * The first platform administrator, created on the first start (no user exists): the owner of the
  * built-in `system` org, from RAMPART_BOOTSTRAP_ADMIN_EMAIL / _PASSWORD, or `admin@<public host>`
  * with a random password that is handed back once, for the CLI to print on stderr — never logged,
- * never audited, never stored but as its argon2id hash.
+ * never audited, never stored but as its argon2id hash. Either way the password must be changed at
+ * first login before anything else (V6.4.1; identity/accounts/services/password-change-gate.ts).
  */
 import { randomToken } from '../../../kernel/crypto/random.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
@@ -45,7 +46,15 @@ export class BootstrapAdmin {
     const now = this.#o.clock.now();
     const created = await this.#o.users.bootstrap(
       { id: newId('org'), slug: SYSTEM_ORG_SLUG, name: 'System', createdAt: now },
-      { id: newId('usr'), email, name: 'Administrator', passwordHash: await this.#o.hasher.hash(password), now },
+      // V6.4.1: a generated or environment-given password is changed at first login, before anything else.
+      {
+        id: newId('usr'),
+        email,
+        name: 'Administrator',
+        passwordHash: await this.#o.hasher.hash(password),
+        now,
+        passwordChangeRequired: true,
+      },
       'owner',
     );
     return created ? Object.freeze({ email, generatedPassword: generated }) : undefined;

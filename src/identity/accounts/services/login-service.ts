@@ -58,6 +58,7 @@ import { loginSourceKey } from '../domain/login-source.js';
 import { judgeTrust, TRUST_HISTORY_LIMIT, TRUST_WINDOW_MS, type LoginTrust } from '../domain/login-trust.js';
 import type { SignInHistory } from '../ports/sign-in-history.js';
 import { USER_AGENT_MAX } from '../../sessions/services/new-session.js';
+import type { SignInWatch } from '../../security/ports/sign-in-watch.js';
 
 export interface LoginRequest {
   readonly email: string;
@@ -80,8 +81,10 @@ export interface LoginServiceOptions {
   readonly limiter: LoginLimiter;
   readonly audit: AuditLog;
   readonly clock: Clock;
-  /** Refresh-token (and session) lifetime in seconds. */
+  /** Refresh-token (and session) lifetime in seconds: the token session's idle timeout. */
   readonly refreshTtlSeconds: number;
+  /** A token session's absolute lifetime in seconds (V7.3.2); unbounded but by the idle timeout when absent. */
+  readonly tokenSessionAbsoluteSeconds?: number;
   /** The MFA challenge of an enrolled user; without it, no account has a second factor. */
   readonly mfa?: Pick<MfaLogin, 'challenge'>;
   /** Browser sessions; without it, `mode: "cookie"` is refused. */
@@ -92,6 +95,8 @@ export interface LoginServiceOptions {
   readonly deviceTokens: DeviceTokens;
   /** The keyed digest an unknown typed email is audited as. */
   readonly identifiers: LoginIdentifierDigest;
+  /** Tells the account's owner of a sign-in from a new device (identity/security/); without it, no alerts. */
+  readonly signInWatch?: SignInWatch;
 }
 
 /**
@@ -166,7 +171,11 @@ export class LoginService implements SessionGranter {
     const proven = (): Promise<void> => this.#o.users.recordLoginSuccess(user.id, now, rehash);
     const challenge = await this.#o.mfa?.challenge(user, request.deviceName, context, proven);
     if (challenge !== undefined) return challenge;
-    return this.grant(user, request.deviceName, context, undefined, request.binding, proven);
+    const binding: SessionBinding = {
+      ...(request.binding ?? { mode: 'token' }),
+      ...(request.deviceToken === undefined ? {} : { deviceToken: request.deviceToken }),
+    };
+    return this.grant(user, request.deviceName, context, undefined, binding, proven);
   }
 
   /**
@@ -233,12 +242,17 @@ export class LoginService implements SessionGranter {
       details,
       subject: user.id,
     };
+    // A new device is judged before the session exists (it would count as seen), alerted once it does.
+    const dpopJkt = binding.mode === 'token' ? binding.dpopJkt : undefined;
+    const newDevice = await this.#o.signInWatch?.judge(user, { dpopJkt, deviceToken: binding.deviceToken }, context);
     const grant = await auditedChange(this.#o.audit, event, async () => {
       await alongside?.();
       return opening.open();
     });
     // OWASP device cookie: this device has now signed in; its next attempts pass the account-wide throttle.
-    return Object.freeze({ ...grant, deviceToken: this.#o.deviceTokens.issue(user.id, this.#o.clock.now()) });
+    const deviceToken = this.#o.deviceTokens.issue(user.id, this.#o.clock.now());
+    await newDevice?.(grant.sessionId, deviceToken);
+    return Object.freeze({ ...grant, deviceToken });
   }
 
   /**
@@ -313,14 +327,24 @@ export class LoginService implements SessionGranter {
       // Signed first (nothing stored), so storing the session is the last step of the change.
       const access = await this.#o.tokens.issue({ userId: user.id, email: user.email, sessionId });
       const now = this.#o.clock.now();
+      // The end no refresh moves (V7.3.2): the idle end slides with each refresh, never past it.
+      const absoluteExpiresAt = now + (this.#o.tokenSessionAbsoluteSeconds ?? this.#o.refreshTtlSeconds) * 1000;
       await this.#o.sessions.create({
         ...fields,
         now,
-        expiresAt: now + this.#o.refreshTtlSeconds * 1000,
+        expiresAt: Math.min(now + this.#o.refreshTtlSeconds * 1000, absoluteExpiresAt),
+        absoluteExpiresAt,
         refreshTokenHash: hashRefreshToken(refreshToken.reveal()),
         dpopJkt: dpopJkt ?? null,
       });
-      return Object.freeze({ accessToken: access.token, expiresIn: access.expiresIn, refreshToken, sessionId, user });
+      return Object.freeze({
+        accessToken: access.token,
+        expiresIn: access.expiresIn,
+        refreshToken,
+        sessionId,
+        user,
+        sessionExpiresAt: absoluteExpiresAt,
+      });
     };
     return { sessionId, open };
   }

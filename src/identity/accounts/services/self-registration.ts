@@ -4,8 +4,8 @@
  * that names no account, after the same password hash), so registration tells nobody which emails
  * have accounts; no account is created or changed, the attempt is audited (`user.register`,
  * failure `email_taken`, subject: the owner of the email), and the owner is told through
- * {@link RegistrationNotices} — the seam where the "someone tried to register with your email"
- * mail will go once Rampart sends mail.
+ * {@link RegistrationNotices} — identity composes the email flows' notice, a "someone tried to
+ * register with your email" mail (src/identity/email/).
  * The entry of a new account is recorded before the account is created (kernel/audited-change.ts).
  */
 import type { PasswordHasher } from '../crypto/password-hasher.js';
@@ -23,12 +23,12 @@ import { auditedChange } from '../../../kernel/audited-change.js';
 import { loginSourceKey } from '../domain/login-source.js';
 
 /** What a registration answers: the account's public fields (of a new account, or of none). */
-export type RegisteredUser = Pick<User, 'id' | 'email' | 'name' | 'status' | 'createdAt'>;
+export type RegisteredUser = Pick<User, 'id' | 'email' | 'name' | 'status' | 'createdAt' | 'emailVerifiedAt'>;
 
 /**
  * Tells the owner of an email that someone tried to register with it. Guarantees: called after
  * the attempt is audited, never with the password; a failure is swallowed by the caller (the
- * answer must not differ). No mailer exists yet: the default does nothing.
+ * answer must not differ). Without notices given, nobody is told.
  */
 export interface RegistrationNotices {
   emailTaken(owner: User, context: RequestContext): Promise<void>;
@@ -57,9 +57,16 @@ export class SelfRegistration {
   async register(input: { email: string; password: Secret<string>; name?: string }, context: RequestContext): Promise<RegisteredUser> {
     const { users, hasher, policy, clock } = this.#o;
     if (!this.#o.enabled) throw new DomainError('forbidden', 'Self-registration is not enabled');
-    requireAcceptablePassword(policy, input.password, 'password');
+    requireAcceptablePassword(policy, input.password, 'password', { email: input.email });
     const email = normaliseEmail(input.email);
-    const answer: RegisteredUser = { id: newId('usr'), email, name: input.name ?? null, status: 'active', createdAt: clock.now() };
+    const answer: RegisteredUser = {
+      id: newId('usr'),
+      email,
+      name: input.name ?? null,
+      status: 'active',
+      createdAt: clock.now(),
+      emailVerifiedAt: null,
+    };
     // Hashed whether or not the email is taken: the answer costs the same time either way.
     const passwordHash = await hasher.hash(input.password, { source: loginSourceKey(context.ip), lane: 'account' });
     const owner = await users.findByEmail(email);

@@ -33,6 +33,7 @@ import type { UserStore } from '../ports/user-store.js';
 import { requireAcceptablePassword } from './new-password.js';
 import type { RequestContext, UserActor } from '../../../kernel/domain/request-context.js';
 import type { SessionRevoker } from '../../sessions/services/session-revoker.js';
+import type { SecurityEventRecorder } from '../../security/domain/security-event.js';
 import type { UserStatusService } from './user-status.js';
 
 /** A set-password token lives 24 hours. */
@@ -50,6 +51,8 @@ export interface UserAdminOptions {
   readonly policy: PasswordPolicy;
   readonly audit: AuditLog;
   readonly clock: Clock;
+  /** Tells the account's owner that an administrator signed them out everywhere (identity/security/). */
+  readonly securityEvents?: SecurityEventRecorder;
 }
 
 /** Who acts and from where. */
@@ -92,7 +95,7 @@ export class UserAdminService {
 
   async create(input: { email: string; name?: string; password?: Secret<string> }, actor: Actor): Promise<CreatedUser> {
     const { users, hasher, policy, clock } = this.#o;
-    if (input.password !== undefined) requireAcceptablePassword(policy, input.password, 'password');
+    if (input.password !== undefined) requireAcceptablePassword(policy, input.password, 'password', { email: input.email });
     const email = normaliseEmail(input.email);
     if ((await users.findByEmail(email)) !== undefined) throw new DomainError('conflict', 'An account with this email exists');
     const passwordHash = input.password === undefined ? null : await hasher.hash(input.password);
@@ -169,6 +172,8 @@ export class UserAdminService {
     await auditedChange(this.#o.audit, this.#event('user.sessions.revoke', id, actor, {}), async () => {
       await this.#o.revoker.revokeAllOfUser(id, 'admin');
     });
+    // The owner's notice names no administrator: only that it was done, when and from where.
+    await this.#o.securityEvents?.record({ userId: id, kind: 'sessions_revoked_by_admin', context: actor });
   }
 
   /**

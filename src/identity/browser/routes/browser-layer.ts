@@ -11,6 +11,10 @@
  *   cookie and its `X-Rampart-CSRF` token, and the old id is revoked everywhere.
  * - MFA enforcement: a user who must enrol a second factor gets 403 `mfa_enrollment_required`
  *   on every authenticated route but the enrolment's own (identity/mfa/services/mfa-enforcement.ts).
+ * - Password change first (V6.4.1): a user whose password must change (the bootstrap admin) gets
+ *   403 `password_change_required` on every authenticated route but
+ *   identity/accounts/services/password-change-gate.ts's `PASSWORD_CHANGE_ROUTES`; checked before
+ *   the MFA enrolment, which the change leads to next.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -21,6 +25,7 @@ import type { CookieGrant } from '../services/cookie-sessions.js';
 import { CSRF_HEADER, type CsrfPolicy } from '../services/csrf-policy.js';
 import type { RequestContext } from '../../../kernel/domain/request-context.js';
 import { requestContext } from '../../../kernel/http/request-context.js';
+import { PASSWORD_CHANGE_ROUTES } from '../../accounts/services/password-change-gate.js';
 
 export interface BrowserSessionLayerOptions {
   readonly csrf: Pick<CsrfPolicy, 'check' | 'refused'>;
@@ -30,6 +35,8 @@ export interface BrowserSessionLayerOptions {
   readonly mustEnrol: (userId: string, refused?: { readonly context: RequestContext; readonly route: string }) => Promise<boolean>;
   /** The caller's factor changed: forget what was cached about it. */
   readonly forget: (userId: string) => void;
+  /** Whether the user must change their password before anything else (V6.4.1); never when absent. */
+  readonly mustChangePassword?: (userId: string) => Promise<boolean>;
 }
 
 /** Routes that change the caller's privileges: `METHOD path` as routes declare them. */
@@ -38,6 +45,10 @@ export const PRIVILEGE_CHANGES: ReadonlySet<string> = new Set([
   'POST /api/v1/me/mfa/totp/confirm',
   'DELETE /api/v1/me/mfa/totp',
   'POST /api/v1/auth/step-up',
+  // Passkeys (src/passkeys/): a factor added or removed, a step-up with a passkey.
+  'POST /api/v1/me/passkeys',
+  'DELETE /api/v1/me/passkeys/:id',
+  'POST /api/v1/auth/step-up/passkey',
 ]);
 
 /** What a user who must enrol may still reach: themselves, the enrolment, the way out. */
@@ -50,6 +61,12 @@ export const MFA_ENROLMENT_ROUTES: ReadonlySet<string> = new Set([
   'POST /api/v1/auth/logout',
   'GET /api/v1/auth/csrf',
   'POST /api/v1/auth/step-up',
+  // A passkey is a second factor too (src/passkeys/): its enrolment and the step-up it needs.
+  'GET /api/v1/me/passkeys',
+  'POST /api/v1/me/passkeys/options',
+  'POST /api/v1/me/passkeys',
+  'POST /api/v1/auth/step-up/passkey/options',
+  'POST /api/v1/auth/step-up/passkey',
   // Leaving an org (tenancy) is always possible: a role the user no longer wants never holds them.
   'DELETE /api/v1/me/orgs/:org',
 ]);
@@ -81,11 +98,31 @@ const browserSessions: FastifyPluginAsync<BrowserSessionLayerOptions> = async (a
       done(error as Error);
       return;
     }
-    if (principal.type !== 'user' || MFA_ENROLMENT_ROUTES.has(routeKey(request))) {
+    if (principal.type !== 'user') {
       done();
       return;
     }
-    options.mustEnrol(principal.id, { context: requestContext(request), route: routeKey(request) }).then(
+    const mustChange = options.mustChangePassword;
+    if (mustChange !== undefined && !PASSWORD_CHANGE_ROUTES.has(routeKey(request))) {
+      mustChange(principal.id).then(
+        (must) => {
+          if (must) done(new DomainError('password_change_required', 'Change your password at POST /api/v1/me/password first'));
+          else enrolmentCheck(request, principal.id, done);
+        },
+        (error: unknown) => done(error as Error),
+      );
+      return;
+    }
+    enrolmentCheck(request, principal.id, done);
+  });
+
+  /** MFA enforcement: 403 `mfa_enrollment_required` unless the user may act or the route is the enrolment's. */
+  function enrolmentCheck(request: FastifyRequest, userId: string, done: (error?: Error) => void): void {
+    if (MFA_ENROLMENT_ROUTES.has(routeKey(request))) {
+      done();
+      return;
+    }
+    options.mustEnrol(userId, { context: requestContext(request), route: routeKey(request) }).then(
       (must) =>
         done(
           must
@@ -94,7 +131,7 @@ const browserSessions: FastifyPluginAsync<BrowserSessionLayerOptions> = async (a
         ),
       (error: unknown) => done(error as Error),
     );
-  });
+  }
 
   app.addHook('onSend', (request, reply, payload, done) => {
     const principal = request.principal;

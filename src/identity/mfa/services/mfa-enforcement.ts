@@ -12,12 +12,21 @@
  * soon as it arrives (and on a resync, when events may have been lost), so a promotion to owner
  * or admin is enforced at once, not within the TTL. A refusal is audited as a policy violation
  * (`mfa.enrolment_required`, a failure).
+ *
+ * V6.3.3 (docs/decisions/030-session-limits-and-kill-switch.md): tenancy, composed after identity,
+ * installs {@link MfaEnforcement.requireFor} — a member whose role, built-in or custom, holds any
+ * permission the registry marks sensitive (tenancy/domain/permissions.ts) must enrol too. Until it
+ * is installed (identity alone), the built-in roles of {@link MFA_REQUIRED_ROLES} are the rule.
  */
 import type { UserStore } from '../../accounts/ports/user-store.js';
 import type { AuditAction } from '../../../kernel/domain/audit-entry.js';
 import { userAuditEvent, type RequestContext } from '../../../kernel/domain/request-context.js';
 import type { AuditLog } from '../../../kernel/ports/audit-log.js';
 import type { RevocationListener } from '../../../kernel/ports/revocation-bus.js';
+import type { Membership } from '../../accounts/domain/user.js';
+
+/** Whether memberships hold a role that needs a second factor (installed by tenancy). */
+export type PrivilegedMemberships = (memberships: readonly Membership[]) => Promise<boolean>;
 
 /** Roles whose holders must have a second factor. */
 export const MFA_REQUIRED_ROLES: ReadonlySet<string> = new Set(['owner', 'admin']);
@@ -35,6 +44,8 @@ export class MfaEnforcement {
   readonly #o: MfaEnforcementOptions;
   readonly #cache = new Map<string, { readonly mustEnrol: boolean; readonly until: number }>();
   readonly #max: number;
+  #privileged: PrivilegedMemberships = (memberships) =>
+    Promise.resolve(memberships.some((membership) => MFA_REQUIRED_ROLES.has(membership.role)));
 
   constructor(options: MfaEnforcementOptions) {
     this.#o = options;
@@ -52,11 +63,20 @@ export class MfaEnforcement {
     const cached = this.#cache.get(userId);
     if (cached !== undefined && cached.until > now) return cached.mustEnrol;
     const memberships = await this.#o.users.memberships(userId);
-    const privileged = memberships.some((membership) => MFA_REQUIRED_ROLES.has(membership.role));
+    const privileged = await this.#privileged(memberships);
     const mustEnrol = privileged && !(await this.#o.factor.isEnabled(userId));
     if (this.#cache.size >= this.#max) this.#cache.clear();
     this.#cache.set(userId, { mustEnrol, until: now + MFA_ENFORCEMENT_TTL_MS });
     return mustEnrol;
+  }
+
+  /**
+   * Replaces the rule of who must enrol (V6.3.3): tenancy's "a role holding a sensitive
+   * permission". Called once at composition, before the first request; drops every cached answer.
+   */
+  requireFor(privileged: PrivilegedMemberships): void {
+    this.#privileged = privileged;
+    this.#cache.clear();
   }
 
   /** Drops what this instance knows of `userId` (their factor or roles changed). */

@@ -6,6 +6,11 @@
  * cannot record leaves the enrolment as it was), never the secret or a code. Starting needs a
  * fresh session (the route's step-up, docs/decisions/012-step-up.md); disabling needs a current
  * code or a recovery code, itself the fresh proof, checked under the account's guess budget.
+ *
+ * Other sessions (V7.4.3): confirming an enrolment ends every other session of the user when the
+ * caller asks (`endOtherSessions`); removing the factor ends them unless the caller asks to keep
+ * them (`keepOtherSessions`). They end inside the audited change (the entry says which was
+ * chosen), before the factor changes: a failure leaves the factor as it was.
  */
 import { generateRecoveryCodes } from '../crypto/recovery-codes.js';
 import { generateTotpSecret, type Totp } from '../crypto/totp.js';
@@ -20,6 +25,8 @@ import type { UserStore } from '../../accounts/ports/user-store.js';
 import { userAuditEvent, type RequestContext } from '../../../kernel/domain/request-context.js';
 import type { SecondFactor } from './second-factor.js';
 import { auditedChange } from '../../../kernel/audited-change.js';
+import type { SecurityEventRecorder } from '../../security/domain/security-event.js';
+import type { OtherSessions } from '../../sessions/services/other-sessions.js';
 
 export interface MfaEnrolmentOptions {
   readonly store: MfaStore;
@@ -30,6 +37,18 @@ export interface MfaEnrolmentOptions {
   readonly sealKey: Secret<Buffer>;
   readonly audit: AuditLog;
   readonly clock: Clock;
+  /** Tells the owner when a second factor is added or removed, after the change (identity/security/). */
+  readonly securityEvents?: SecurityEventRecorder;
+  /** Ends the user's other sessions (V7.4.3); without it, none are ended. */
+  readonly otherSessions?: Pick<OtherSessions, 'end'>;
+}
+
+/** What a factor change does to the caller's other sessions, and which session is the caller's. */
+export interface OtherSessionsChoice {
+  /** The session the change is made from: it is kept. */
+  readonly sessionId?: string | undefined;
+  /** Confirm: end the other sessions (default false). Disable: end them (default true). */
+  readonly endOtherSessions?: boolean;
 }
 
 /** A started enrolment: the secret and its `otpauth://` URI, shown to the caller only. */
@@ -71,7 +90,13 @@ export class MfaEnrolment {
   }
 
   /** Confirms the pending enrolment with a first code; the ten recovery codes, shown once. */
-  async confirm(userId: string, code: Secret<string>, context: RequestContext): Promise<readonly Secret<string>[]> {
+  async confirm(
+    userId: string,
+    code: Secret<string>,
+    context: RequestContext,
+    choice: OtherSessionsChoice = {},
+  ): Promise<readonly Secret<string>[]> {
+    const endOthers = choice.endOtherSessions === true;
     const enrolment = await this.#o.store.findTotp(userId);
     if (enrolment === undefined || enrolment.confirmed) throw new DomainError('conflict', 'No TOTP enrolment is pending');
     const step = this.#o.totp.verify(openTotpSecret(this.#o.sealKey, userId, enrolment.secretSealed), code);
@@ -81,16 +106,20 @@ export class MfaEnrolment {
     }
     const recovery = generateRecoveryCodes(userId);
     // A lost race (the step spent, the enrolment changed) follows the entry with a failure, not_applied.
-    await auditedChange(this.#o.audit, this.#event(userId, 'mfa.totp.confirm', context), async () => {
+    const details = { end_other_sessions: endOthers };
+    await auditedChange(this.#o.audit, this.#event(userId, 'mfa.totp.confirm', context, undefined, details), async () => {
+      if (endOthers) await this.#endOthers(userId, choice.sessionId);
       if (!(await this.#o.store.confirmTotp(userId, step, recovery.hashes, this.#o.clock.now()))) throw wrongCode();
     });
+    await this.#o.securityEvents?.record({ userId, kind: 'mfa_enabled', context, details: { method: 'totp' } });
     return recovery.codes;
   }
 
   /** Removes TOTP and the recovery codes; needs a current code or an unused recovery code. */
-  async disable(userId: string, code: Secret<string>, context: RequestContext): Promise<void> {
+  async disable(userId: string, code: Secret<string>, context: RequestContext, choice: OtherSessionsChoice = {}): Promise<void> {
+    const endOthers = choice.endOtherSessions !== false;
     if (!(await this.isEnabled(userId))) throw new DomainError('conflict', 'TOTP is not enabled');
-    const method = await this.#o.factor.check(userId, code).catch(async (error: unknown) => {
+    const method = await this.#o.factor.check(userId, code, context).catch(async (error: unknown) => {
       if (error instanceof DomainError && error.code === 'rate_limited')
         await this.#record(userId, 'mfa.totp.disable', context, 'rate_limited');
       throw error;
@@ -99,9 +128,17 @@ export class MfaEnrolment {
       await this.#record(userId, 'mfa.totp.disable', context, 'wrong_code');
       throw wrongCode();
     }
-    await auditedChange(this.#o.audit, this.#event(userId, 'mfa.totp.disable', context, undefined, { method }), async () => {
+    const details = { method, end_other_sessions: endOthers };
+    await auditedChange(this.#o.audit, this.#event(userId, 'mfa.totp.disable', context, undefined, details), async () => {
+      if (endOthers) await this.#endOthers(userId, choice.sessionId);
       if (!(await this.#o.store.disableTotp(userId))) throw new DomainError('conflict', 'TOTP is not enabled');
     });
+    await this.#o.securityEvents?.record({ userId, kind: 'mfa_disabled', context, details: { method: 'totp' } });
+  }
+
+  /** V7.4.3: every session of the user but the caller's ends. */
+  async #endOthers(userId: string, keep: string | undefined): Promise<void> {
+    await this.#o.otherSessions?.end(userId, keep, 'mfa_changed');
   }
 
   #event(

@@ -26,7 +26,7 @@ import type { Clock } from '../../../kernel/ports/clock.js';
 import type { MfaStore } from '../ports/mfa-store.js';
 import type { UserStore } from '../../accounts/ports/user-store.js';
 import type { RequestContext } from '../../../kernel/domain/request-context.js';
-import { FACTOR_METHODS, type FactorMethod, type SecondFactor } from './second-factor.js';
+import { TOTP_METHODS, type FactorMethod, type SecondFactor } from './second-factor.js';
 import type { CookieGrant } from '../../browser/services/cookie-sessions.js';
 import type { TokenGrant } from '../../tokens/services/token-grant.js';
 import { auditedChange } from '../../../kernel/audited-change.js';
@@ -48,7 +48,10 @@ export interface MfaChallenge {
  * What kind of session a login opens: a token session (its refresh tokens bound to the DPoP key
  * of that thumbprint, when given) or a browser (cookie) session.
  */
-export type SessionBinding = { readonly mode: 'token'; readonly dpopJkt?: string } | { readonly mode: 'cookie' };
+export type SessionBinding = ({ readonly mode: 'token'; readonly dpopJkt?: string } | { readonly mode: 'cookie' }) & {
+  /** The device token (cookie or body) the client presented, unverified: how a new-device alert knows the device (identity/security/). */
+  readonly deviceToken?: string;
+};
 
 /**
  * Opens the session once both factors are proven (the login service's own path): its entry is
@@ -66,6 +69,38 @@ export interface SessionGranter {
   ): Promise<TokenGrant | CookieGrant>;
 }
 
+/** A second factor that a later capability holds (a passkey): whether a user has one. */
+export interface OtherFactor {
+  readonly method: FactorMethod;
+  has(userId: string): Promise<boolean>;
+}
+
+/**
+ * Where a later capability says that a user may have another second factor (the passkeys
+ * capability registers `passkey`): the MFA challenge, the MFA requirement for admins and step-up
+ * all ask it, so a user with only a passkey is challenged, counts as enrolled, and may step up.
+ */
+export class OtherFactors {
+  readonly #factors: OtherFactor[] = [];
+
+  register(factor: OtherFactor): void {
+    if (this.#factors.some((known) => known.method === factor.method)) throw new Error(`the ${factor.method} factor is registered twice`);
+    this.#factors.push(factor);
+  }
+
+  /** The registered methods `userId` has, in registration order. */
+  async methodsOf(userId: string): Promise<readonly FactorMethod[]> {
+    const held: FactorMethod[] = [];
+    for (const factor of this.#factors) if (await factor.has(userId)) held.push(factor.method);
+    return held;
+  }
+
+  /** Whether `userId` has any registered factor. */
+  async any(userId: string): Promise<boolean> {
+    return (await this.methodsOf(userId)).length > 0;
+  }
+}
+
 export interface MfaLoginOptions {
   readonly store: MfaStore;
   readonly users: UserStore;
@@ -73,6 +108,8 @@ export interface MfaLoginOptions {
   readonly granter: SessionGranter;
   readonly audit: AuditLog;
   readonly clock: Clock;
+  /** Second factors of later capabilities (passkeys); without it, TOTP only. */
+  readonly otherFactors?: OtherFactors;
 }
 
 function tokenInvalid(): DomainError {
@@ -96,7 +133,11 @@ export class MfaLogin {
     context: RequestContext,
     alongside?: () => Promise<void>,
   ): Promise<MfaChallenge | undefined> {
-    if ((await this.#o.store.findTotp(user.id))?.confirmed !== true) return undefined;
+    const totp = (await this.#o.store.findTotp(user.id))?.confirmed === true;
+    const others = (await this.#o.otherFactors?.methodsOf(user.id)) ?? [];
+    // Only the methods this user has: a passkey-only user is not offered a TOTP code.
+    const methods = Object.freeze([...(totp ? TOTP_METHODS : []), ...others]);
+    if (methods.length === 0) return undefined;
     const token = newMfaToken();
     const hash = hashMfaToken(token);
     if (hash === null) throw new Error('a new mfa token does not have the mfa token shape');
@@ -106,7 +147,7 @@ export class MfaLogin {
       const now = this.#o.clock.now();
       await this.#o.store.createChallenge(hash, { userId: user.id, deviceName: deviceName ?? null }, now, now + MFA_TOKEN_TTL_MS);
     });
-    return Object.freeze({ mfaRequired: true, mfaToken: token, methods: FACTOR_METHODS });
+    return Object.freeze({ mfaRequired: true, mfaToken: token, methods });
   }
 
   /**
@@ -127,7 +168,7 @@ export class MfaLogin {
       throw tokenInvalid();
     }
     // The account's code budget (second-factor.ts) outlives this token: a new mfa_token does not reset it.
-    const method = await this.#o.factor.check(claim.userId, code).catch(async (error: unknown) => {
+    const method = await this.#o.factor.check(claim.userId, code, context).catch(async (error: unknown) => {
       if (error instanceof DomainError && error.code === 'rate_limited')
         await this.#record(claim.userId, 'auth.mfa.verify', context, 'rate_limited');
       throw error;
@@ -147,6 +188,50 @@ export class MfaLogin {
       if ((await this.#o.store.consumeChallenge(hash, this.#o.clock.now())) === undefined) throw tokenInvalid();
     };
     return this.#o.granter.grant(user, claim.deviceName ?? undefined, context, method, binding, consume);
+  }
+
+  /**
+   * The user of a pending challenge, for a factor proven elsewhere (passkey options): spends one
+   * of the challenge's attempts, like a code; an unknown, expired, used or spent token is 401
+   * `token_invalid` (audited as `auth.mfa.verify`).
+   */
+  async pendingUser(mfaToken: Secret<string>, context: RequestContext): Promise<string> {
+    const hash = hashMfaToken(mfaToken);
+    const claim = hash === null ? undefined : await this.#o.store.spendAttempt(hash, this.#o.clock.now(), MFA_MAX_ATTEMPTS);
+    if (claim === undefined) {
+      await this.#record(null, 'auth.mfa.verify', context, 'token_invalid');
+      throw tokenInvalid();
+    }
+    return claim.userId;
+  }
+
+  /**
+   * The second step with a factor another capability proved for `userId` (`method`, e.g. a
+   * passkey assertion): spends the challenge exactly as {@link verify} does — an attempt, then,
+   * for the challenge's own user only, the consumption with the session, after the `auth.login`
+   * entry naming the method. A token of another user is `token_invalid`, nothing opened.
+   */
+  async completeProven(
+    mfaToken: Secret<string>,
+    proven: { readonly userId: string; readonly method: FactorMethod },
+    context: RequestContext,
+    binding?: SessionBinding,
+  ): Promise<TokenGrant | CookieGrant> {
+    const hash = hashMfaToken(mfaToken);
+    const claim = hash === null ? undefined : await this.#o.store.spendAttempt(hash, this.#o.clock.now(), MFA_MAX_ATTEMPTS);
+    if (hash === null || claim === undefined || claim.userId !== proven.userId) {
+      await this.#record(claim?.userId ?? null, 'auth.mfa.verify', context, 'token_invalid');
+      throw tokenInvalid();
+    }
+    const user = await this.#o.users.findById(claim.userId);
+    if (user === undefined || user.status !== 'active') {
+      await this.#record(claim.userId, 'auth.mfa.verify', context, 'disabled');
+      throw tokenInvalid();
+    }
+    const consume = async (): Promise<void> => {
+      if ((await this.#o.store.consumeChallenge(hash, this.#o.clock.now())) === undefined) throw tokenInvalid();
+    };
+    return this.#o.granter.grant(user, claim.deviceName ?? undefined, context, proven.method, binding, consume);
   }
 
   async #record(userId: string | null, action: AuditAction, context: RequestContext, reason?: string): Promise<void> {

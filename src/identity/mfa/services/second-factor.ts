@@ -10,6 +10,8 @@
  *    even under concurrency);
  * 4. the secret is opened only here, never logged, never returned.
  */
+import type { RequestContext } from '../../../kernel/domain/request-context.js';
+import type { SecurityEventRecorder } from '../../security/domain/security-event.js';
 import { hashRecoveryCode } from '../crypto/recovery-codes.js';
 import type { Totp } from '../crypto/totp.js';
 import { openTotpSecret } from '../crypto/totp-secret-seal.js';
@@ -18,10 +20,16 @@ import type { Clock } from '../../../kernel/ports/clock.js';
 import type { MfaStore } from '../ports/mfa-store.js';
 import type { GuessBudget } from '../../sessions/services/guess-budget.js';
 
-/** How a second factor was proven (the login answer's `methods`). */
-export type FactorMethod = 'totp' | 'recovery_code';
+/**
+ * How a second factor was proven (the login answer's `methods`). `passkey` is proven by the
+ * passkeys capability (a WebAuthn assertion), never by {@link SecondFactor.check}.
+ */
+export type FactorMethod = 'totp' | 'recovery_code' | 'passkey';
 
-export const FACTOR_METHODS: readonly FactorMethod[] = Object.freeze(['totp', 'recovery_code']);
+export const FACTOR_METHODS: readonly FactorMethod[] = Object.freeze(['totp', 'recovery_code', 'passkey']);
+
+/** The methods a confirmed TOTP enrolment gives. */
+export const TOTP_METHODS: readonly FactorMethod[] = Object.freeze(['totp', 'recovery_code']);
 
 export class SecondFactor {
   readonly #store: MfaStore;
@@ -29,20 +37,30 @@ export class SecondFactor {
   readonly #sealKey: Secret<Buffer>;
   readonly #clock: Clock;
   readonly #budget: Pick<GuessBudget, 'spend'>;
+  readonly #events: SecurityEventRecorder | undefined;
 
-  constructor(store: MfaStore, totp: Totp, sealKey: Secret<Buffer>, clock: Clock, budget: Pick<GuessBudget, 'spend'>) {
+  /** `events`: tells the owner when a recovery code is spent (identity/security/). */
+  constructor(
+    store: MfaStore,
+    totp: Totp,
+    sealKey: Secret<Buffer>,
+    clock: Clock,
+    budget: Pick<GuessBudget, 'spend'>,
+    events?: SecurityEventRecorder,
+  ) {
     this.#store = store;
     this.#totp = totp;
     this.#sealKey = sealKey;
     this.#clock = clock;
     this.#budget = budget;
+    this.#events = events;
   }
 
   /**
    * The method that accepted `code` (and spent it), or `null`: wrong, replayed, used, or no MFA.
    * Rejects with 429 `rate_limited` once the user's attempts at this kind of code are spent.
    */
-  async check(userId: string, code: Secret<string>): Promise<FactorMethod | null> {
+  async check(userId: string, code: Secret<string>, context?: RequestContext): Promise<FactorMethod | null> {
     const enrolment = await this.#store.findTotp(userId);
     if (enrolment === undefined || !enrolment.confirmed) return null;
     const looksTotp = new RegExp(`^[0-9]{${this.#totp.digits}}$`).test(code.reveal().replace(/\s+/g, ''));
@@ -52,7 +70,11 @@ export class SecondFactor {
       return step !== null && (await this.#store.acceptStep(userId, step)) ? 'totp' : null;
     }
     const hash = hashRecoveryCode(userId, code);
-    if (hash !== null && (await this.#store.consumeRecoveryCode(userId, hash, this.#clock.now()))) return 'recovery_code';
+    if (hash !== null && (await this.#store.consumeRecoveryCode(userId, hash, this.#clock.now()))) {
+      // Spent: the owner is told (a recovery code used by someone else is a takeover in progress).
+      await this.#events?.record({ userId, kind: 'recovery_code_used', ...(context === undefined ? {} : { context }) });
+      return 'recovery_code';
+    }
     return null;
   }
 }

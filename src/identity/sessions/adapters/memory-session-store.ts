@@ -10,6 +10,12 @@ import type { NewSession, RotationResult, SessionStore, StoredSession } from '..
 export class MemorySessionStore implements SessionStore {
   readonly #sessions = new Map<string, StoredSession>();
   readonly #tokens = new Map<string, RefreshTokenRecord>();
+  readonly #membersOf: (orgId: string) => readonly string[];
+
+  /** `membersOf`: the user ids of an org's members, for the kill switch of one org (none by default). */
+  constructor(membersOf: (orgId: string) => readonly string[] = () => []) {
+    this.#membersOf = membersOf;
+  }
 
   create(session: NewSession): Promise<void> {
     this.#sessions.set(
@@ -28,6 +34,7 @@ export class MemorySessionStore implements SessionStore {
         cookieSecretHash: session.cookieSecretHash ?? null,
         dpopJkt: session.dpopJkt ?? null,
         authenticatedAt: session.now,
+        absoluteExpiresAt: session.absoluteExpiresAt ?? session.expiresAt,
       }),
     );
     if (session.refreshTokenHash !== null) this.#addToken(session.refreshTokenHash, session.id, session.now, session.expiresAt);
@@ -125,6 +132,18 @@ export class MemorySessionStore implements SessionStore {
         this.#sessions.set(session.id, Object.freeze({ ...session, revokedAt: now, revokeReason: reason }));
         revoked.push(session.id);
       }
+    }
+    return Promise.resolve(revoked);
+  }
+
+  revokeEvery(now: number, reason: SessionRevokeReason, scope: { readonly orgId?: string; readonly keep?: string }): Promise<number> {
+    const members = scope.orgId === undefined ? undefined : new Set(this.#membersOf(scope.orgId));
+    let revoked = 0;
+    for (const session of this.#sessions.values()) {
+      if (session.revokedAt !== null || session.expiresAt <= now || session.id === scope.keep) continue;
+      if (members !== undefined && !members.has(session.userId)) continue;
+      this.#sessions.set(session.id, Object.freeze({ ...session, revokedAt: now, revokeReason: reason }));
+      revoked++;
     }
     return Promise.resolve(revoked);
   }

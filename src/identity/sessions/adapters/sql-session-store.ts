@@ -2,12 +2,15 @@ import type { RevokedSession } from '../domain/revocation-set.js';
 import type { RefreshTokenRecord, Session, SessionRevokeReason } from '../domain/session.js';
 import type { NewSession, RotationResult, SessionStore, StoredSession } from '../ports/session-store.js';
 import type { RampartKysely } from '../../../kernel/adapters/sql/schema.js';
+import { withSystem } from '../../../kernel/adapters/sql/rls-scope.js';
 import type { RefreshTokenTable, SessionTable } from '../../adapters/identity-tables.js';
 
 declare module '../../adapters/identity-tables.js' {
   interface SessionTable {
     /** When the user last proved who they are on this session, ms (migration 0014); null: never fresh. */
     authenticated_at: number | null;
+    /** The end no refresh moves, ms (migration 0029); null only on a row written before it. */
+    absolute_expires_at: number | null;
   }
 }
 
@@ -26,6 +29,7 @@ function toSession(row: SessionTable): StoredSession {
     cookieSecretHash: row.cookie_secret_hash,
     dpopJkt: row.dpop_jkt,
     authenticatedAt: row.authenticated_at ?? 0,
+    absoluteExpiresAt: row.absolute_expires_at ?? row.expires_at,
   });
 }
 
@@ -72,6 +76,7 @@ export class SqlSessionStore implements SessionStore {
           dpop_jkt: session.dpopJkt ?? null,
           cookie_secret_hash: session.cookieSecretHash ?? null,
           authenticated_at: session.now,
+          absolute_expires_at: session.absoluteExpiresAt ?? session.expiresAt,
         })
         .execute();
       if (session.refreshTokenHash === null) return;
@@ -235,6 +240,25 @@ export class SqlSessionStore implements SessionStore {
       .returning('id')
       .execute();
     return rows.map((row) => row.id);
+  }
+
+  async revokeEvery(now: number, reason: SessionRevokeReason, scope: { readonly orgId?: string; readonly keep?: string }): Promise<number> {
+    const { orgId, keep } = scope;
+    // System: an org's members are read across the memberships of every org (a tenant table), and
+    // sessions are the users', not the org's.
+    return withSystem(this.#db, async (trx) => {
+      let update = trx
+        .updateTable('sessions')
+        .set({ revoked_at: now, revoke_reason: reason })
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now);
+      if (keep !== undefined) update = update.where('id', '!=', keep);
+      if (orgId !== undefined) {
+        update = update.where('user_id', 'in', (eb) => eb.selectFrom('memberships').select('user_id').where('org_id', '=', orgId));
+      }
+      const result = await update.executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    });
   }
 
   async listLive(userId: string, now: number): Promise<readonly Session[]> {

@@ -14,7 +14,13 @@ export type SessionRevokeReason =
   /** A browser session replaced by a new id at a privilege change (login, password, MFA, role). */
   | 'privilege_change'
   /** A browser session idle for longer than RAMPART_SESSION_IDLE_TIMEOUT. */
-  | 'idle_timeout';
+  | 'idle_timeout'
+  /** The kill switch: every session of an org's members, or of the deployment (V7.4.5). */
+  | 'kill_switch'
+  /** A second factor was enrolled or removed and the other sessions were ended (V7.4.3). */
+  | 'mfa_changed'
+  /** Its owner answered "this wasn't me" to the new-device alert of the sign-in that opened it (identity/security/). */
+  | 'not_me';
 
 export interface Session {
   /** `ses_…` */

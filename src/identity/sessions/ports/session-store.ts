@@ -20,6 +20,11 @@ export interface NewSession {
   readonly cookieSecretHash?: string | null;
   /** RFC 7638 thumbprint of the DPoP key the session's refresh tokens are bound to (RFC 9449). */
   readonly dpopJkt?: string | null;
+  /**
+   * The end no refresh moves (ms; migration 0029): a token session's `expiresAt` slides with each
+   * refresh but never past it. `expiresAt` when absent (a cookie session's expiry is absolute).
+   */
+  readonly absoluteExpiresAt?: number;
 }
 
 /** A session as stored, with what binds it: the cookie secret's hash and the DPoP thumbprint. */
@@ -31,6 +36,8 @@ export interface StoredSession extends Session {
    * later step-up (docs/decisions/012-step-up.md). 0 when unknown: never fresh.
    */
   readonly authenticatedAt: number;
+  /** The session's absolute end (ms): no refresh extends `expiresAt` past it (migration 0029). */
+  readonly absoluteExpiresAt: number;
 }
 
 /** What a rotation found. */
@@ -85,7 +92,8 @@ export interface SessionStore {
   revokeCookieSessionsOfUser(userId: string, now: number, reason: SessionRevokeReason): Promise<readonly string[]>;
   /**
    * Spends `oldHash` and stores `newHash` as its successor, expiring at `expiresAt`; the session
-   * slides to the same expiry and `last_seen_at = now`.
+   * slides to the same expiry and `last_seen_at = now`. The caller clamps `expiresAt` to the
+   * session's `absoluteExpiresAt` (immutable, so the clamp cannot race).
    */
   rotateRefreshToken(oldHash: string, newHash: string, now: number, expiresAt: number): Promise<RotationResult>;
   /**
@@ -97,6 +105,12 @@ export interface SessionStore {
   revoke(id: string, now: number, reason: SessionRevokeReason): Promise<boolean>;
   /** Revokes every live session of a user; returns the ids this call revoked. */
   revokeAllOfUser(userId: string, now: number, reason: SessionRevokeReason): Promise<readonly string[]>;
+  /**
+   * The kill switch (V7.4.5): revokes, in one statement, every session live at `now` — of every
+   * user, or with `orgId` of every user who is a member of that org at that moment — except
+   * `keep`. Refresh tokens die with their sessions. Returns how many this call revoked.
+   */
+  revokeEvery(now: number, reason: SessionRevokeReason, scope: { readonly orgId?: string; readonly keep?: string }): Promise<number>;
   /** The user's live (unrevoked, unexpired at `now`) sessions, oldest first. */
   listLive(userId: string, now: number): Promise<readonly Session[]>;
   /**

@@ -3,11 +3,21 @@
  * and kept current by the {@link RevocationBus}, so a bearer request is checked with one Map
  * lookup and no database read. Start order follows the bus's contract: subscribe first, then
  * load, so no revocation falls between the two. A resync (Redis came back) reloads from the store.
+ *
+ * A bulk revocation (the kill switch, V7.4.5) is one event, `session` {@link EVERY_SESSION}, not
+ * one per session: every instance that receives it reloads the revoked ids from the store (one
+ * query), so an org's or the deployment's sessions end everywhere within the bus's bound.
  */
 import { MIN_REVOCATION_RETAIN_MS, RevocationSet } from '../domain/revocation-set.js';
 import type { Clock } from '../../../kernel/ports/clock.js';
 import type { RevocationBus, RevocationEvent, RevocationListener, RevocationSubscription } from '../../../kernel/ports/revocation-bus.js';
 import type { SessionStore } from '../ports/session-store.js';
+
+/**
+ * The id of a `session` revocation that stands for "many sessions were revoked in the store":
+ * receivers reload. It is no session id (those are `ses_…`), so other listeners match nothing.
+ */
+export const EVERY_SESSION = 'ses_*';
 
 /** The set keeps ids this long; the reload looks back as far (plus a margin for clock skew). */
 const RETAIN_MS = MIN_REVOCATION_RETAIN_MS + 60_000;
@@ -55,7 +65,9 @@ export class RevocationWatcher implements RevocationListener {
   }
 
   onRevoked(event: RevocationEvent): void {
-    if (event.kind === 'session') this.#set.revoke(event.id, event.revokedAt);
+    if (event.kind !== 'session') return;
+    if (event.id === EVERY_SESSION) this.reload().catch(this.#options.onError);
+    else this.#set.revoke(event.id, event.revokedAt);
   }
 
   onResync(): void {

@@ -12,7 +12,9 @@
  *    the account's guess budget for that secret (sessions/services/guess-budget.ts), so this route
  *    is no oracle: past the budget 429, whatever the secret;
  * 4. every attempt and every refusal for want of a step-up is audited (`auth.step_up`), never the
- *    password or the code; a success is recorded before the session changes (fail closed).
+ *    password or the code; a success is recorded before the session changes (fail closed);
+ * 5. a factor another capability proves on the caller's own session (a passkey assertion, with
+ *    user verification) marks it fresh the same way ({@link StepUp.proven}), for the same window.
  */
 import { auditedChange } from '../../../kernel/audited-change.js';
 import { DomainError } from '../../../kernel/domain/errors.js';
@@ -39,6 +41,8 @@ export interface StepUpOptions {
   readonly hasher: Pick<PasswordHasher, 'verify'>;
   readonly factor: Pick<SecondFactor, 'check'>;
   readonly mfa: { isEnabled(userId: string): Promise<boolean> };
+  /** Second factors of later capabilities (passkeys): listed in `methods` when the user has them. */
+  readonly otherFactors?: { methodsOf(userId: string): Promise<readonly FactorMethod[]> };
   readonly budget: Pick<GuessBudget, 'spend'>;
   readonly audit: AuditLog;
   readonly clock: Clock;
@@ -72,6 +76,7 @@ export class StepUp {
     const methods: StepUpMethod[] = [];
     if (user?.passwordHash != null) methods.push('password');
     if (user !== undefined && (await this.#o.mfa.isEnabled(userId))) methods.push('totp', 'recovery_code');
+    if (user !== undefined) methods.push(...((await this.#o.otherFactors?.methodsOf(userId)) ?? []));
     return methods;
   }
 
@@ -111,6 +116,27 @@ export class StepUp {
     return Object.freeze({ method, freshUntil: now + this.#windowMs });
   }
 
+  /**
+   * Marks the caller's own session fresh after `method` was proven elsewhere (a passkey assertion
+   * the passkeys capability verified for `userId`), recorded as `auth.step_up` first.
+   */
+  async proven(userId: string, sessionId: string | undefined, method: FactorMethod, context: RequestContext): Promise<SteppedUp> {
+    if (sessionId === undefined) throw new DomainError('forbidden', 'Only a signed-in session can step up');
+    const user = await this.#o.users.findById(userId);
+    if (user === undefined || user.status !== 'active') throw new DomainError('session_revoked', 'The account is no longer active');
+    const now = this.#o.clock.now();
+    await auditedChange(
+      this.#o.audit,
+      userAuditEvent({ userId, action: ACTION, resource: sessionId, context, details: { method } }),
+      async () => {
+        if (!(await this.#o.sessions.markAuthenticated(sessionId, userId, now))) {
+          throw new DomainError('session_revoked', 'This session is no longer active');
+        }
+      },
+    );
+    return Object.freeze({ method, freshUntil: now + this.#windowMs });
+  }
+
   /** The method `proof` satisfies, after spending the budget of its secret; 401 or 429 otherwise. */
   async #check(userId: string, passwordHash: string | null, proof: StepUpProof, context: RequestContext): Promise<StepUpMethod> {
     try {
@@ -118,7 +144,7 @@ export class StepUp {
         await this.#o.budget.spend(userId, 'password');
         if (passwordHash !== null && (await this.#o.hasher.verify(passwordHash, proof.password)).ok) return 'password';
       } else {
-        const method = await this.#o.factor.check(userId, proof.code);
+        const method = await this.#o.factor.check(userId, proof.code, context);
         if (method !== null) return method;
       }
     } catch (error) {

@@ -6,7 +6,7 @@
  * failure is one of two codes, and jose's message stays in `cause` for the log.
  */
 import { randomBytes } from 'node:crypto';
-import { SignJWT, errors, jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import { SignJWT, decodeJwt, errors, jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS, type AccessTokenClaims } from '../domain/access-token.js';
 import { DomainError, ERROR_CATALOG } from '../../../kernel/domain/errors.js';
 import { secret, type Secret } from '../../../kernel/domain/secret.js';
@@ -162,6 +162,21 @@ function toClaims(payload: JWTPayload): AccessTokenClaims {
     ...optionalText(payload, 'org'),
     ...optionalText(payload, 'client_id'),
   });
+}
+
+/**
+ * The `iss` a compact JWT claims, read WITHOUT verification — for routing only (whose token is it
+ * to judge: ours, or a trusted external issuer's), never for a decision. `undefined` when the
+ * payload does not decode or names no string issuer.
+ */
+export function claimedIssuer(token: string): string | undefined {
+  if (typeof token !== 'string' || token.length > MAX_ACCESS_TOKEN_LENGTH) return undefined;
+  try {
+    const { iss } = decodeJwt(token);
+    return typeof iss === 'string' ? iss : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The caller sees a code and the catalog's title; the reason goes to the log through `cause`. */

@@ -8,7 +8,13 @@
  *
  * Each verifier owns its cache: a token verified for one audience is never served to another.
  */
-import { MAX_ACCESS_TOKEN_LENGTH, verifyAccessToken, type VerifiedAccessToken, type VerifyAccessTokenOptions } from './access-token.js';
+import {
+  MAX_ACCESS_TOKEN_LENGTH,
+  claimedIssuer,
+  verifyAccessToken,
+  type VerifiedAccessToken,
+  type VerifyAccessTokenOptions,
+} from './access-token.js';
 import type { Keyring } from './keyring.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
@@ -24,9 +30,11 @@ export class CachedVerifier {
   readonly #keyring: Pick<Keyring, 'isVerifying'>;
   readonly #cache: VerifiedTokenCache;
   readonly #verify: (token: string) => Promise<VerifiedAccessToken>;
+  readonly #issuer: string;
 
   constructor(options: CachedVerifierOptions) {
     const { issuer, audience, keyring, clock } = options;
+    this.#issuer = issuer;
     this.#keyring = keyring;
     this.#cache = new VerifiedTokenCache({ clock, ...(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries }) });
     this.#verify = options.verify ?? ((token) => verifyAccessToken(token, { issuer, audience, keyring, clock }));
@@ -48,6 +56,21 @@ export class CachedVerifier {
     const verified = await this.#verify(token);
     this.#cache.set(token, verified);
     return verified;
+  }
+
+  /**
+   * As {@link verify}, but resolves `undefined` for a token that names another issuer (a trusted
+   * external issuer's, federation/issuers/): not ours to judge. Checked on a cache miss only, so
+   * our own tokens pay nothing for it; a token with no readable `iss` is ours, and refused.
+   */
+  async verifyOwn(token: string): Promise<VerifiedAccessToken | undefined> {
+    if (typeof token === 'string' && token.length <= MAX_ACCESS_TOKEN_LENGTH) {
+      const hit = this.#cache.get(token);
+      if (hit !== undefined && this.#keyring.isVerifying(hit.kid)) return hit;
+      const issuer = claimedIssuer(token);
+      if (issuer !== undefined && issuer !== this.#issuer) return undefined;
+    }
+    return this.verify(token);
   }
 
   /** Drops every cached token of `kid` (memory only: hits check the key's state anyway). */

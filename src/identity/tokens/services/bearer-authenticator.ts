@@ -6,9 +6,11 @@
  *
  * Anything shaped like a compact JWS is ours to judge, an empty signature included (`alg: none`, a
  * stripped signature): it fails verification, 401 `token_invalid` — never `unauthenticated`, which
- * is for a missing credential (spec v1.1, "Refinements"). A user token's `scope` and `org` describe
- * it to relying parties; the principal carries the user's whole live authority, which the
- * authorizer evaluates on every request (identity/tokens/services/token-service.ts).
+ * is for a missing credential (spec v1.1, "Refinements"). One naming another issuer in `iss` is
+ * left to the trusted-issuer authenticator (federation/issuers/), which refuses every issuer it
+ * does not trust, as the authentication layer refuses a credential nobody recognises.
+ * A user token's `scope` and `org` describe it to relying parties; the principal carries the
+ * user's whole live authority, which the authorizer evaluates on every request (identity/tokens/services/token-service.ts).
  */
 import { DomainError } from '../../../kernel/domain/errors.js';
 import type { AuthenticationResult } from '../../../kernel/domain/principal.js';
@@ -23,10 +25,10 @@ const JWS_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 export class BearerAuthenticator implements Authenticator {
   readonly name = 'bearer';
-  readonly #tokens: Pick<TokenService, 'verify'>;
+  readonly #tokens: Pick<TokenService, 'verifyOwn'>;
   readonly #revocations: Pick<RevocationWatcher, 'isRevoked'>;
 
-  constructor(tokens: Pick<TokenService, 'verify'>, revocations: Pick<RevocationWatcher, 'isRevoked'>) {
+  constructor(tokens: Pick<TokenService, 'verifyOwn'>, revocations: Pick<RevocationWatcher, 'isRevoked'>) {
     this.#tokens = tokens;
     this.#revocations = revocations;
   }
@@ -40,7 +42,9 @@ export class BearerAuthenticator implements Authenticator {
     // key (`rk_…`), a host application's own token — is left to the other authenticators.
     if (!JWS_SHAPE.test(token)) return { outcome: 'none' };
     try {
-      const { claims } = await this.#tokens.verify(token);
+      const verified = await this.#tokens.verifyOwn(token);
+      if (verified === undefined) return { outcome: 'none' };
+      const { claims } = verified;
       // A service client's token (RFC 9068 `client_id`) is the client-token authenticator's.
       if (claims.client_id !== undefined) return { outcome: 'none' };
       if (this.#revocations.isRevoked(claims.sid)) {

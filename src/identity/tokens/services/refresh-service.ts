@@ -16,6 +16,12 @@
  * 401 `dpop_invalid` and changes nothing: no rotation, no reuse detection, no revocation.
  * Every successful refresh is audited (`auth.refresh`).
  *
+ * A session's end (V7.3.2, V10.4.8; docs/decisions/030-session-limits-and-kill-switch.md): each
+ * successor, and the session's sliding `expires_at`, expire `refreshTtlSeconds` after the refresh
+ * (RAMPART_TOKEN_SESSION_IDLE_TIMEOUT) but never after the session's absolute end, fixed at login
+ * (RAMPART_TOKEN_SESSION_ABSOLUTE_TIMEOUT). Past it the chain is dead (`session_revoked`); every
+ * grant says when that is (`sessionExpiresAt`).
+ *
  * An `org` (id or slug; spec v1.1, "Refinements") makes the new access token that org's: `org` and,
  * in `scope`, the user's permissions there. It is resolved while the presented token is live and
  * before it is spent, so an org the user is not an active member of (or no such org) is 404
@@ -140,13 +146,15 @@ export class RefreshService {
     const scope = org === undefined ? undefined : await this.#orgScope(user.id, session.id, org, context);
     // Signed before the rotation, so the rotation is the last step: a grant never handed out
     // leaves nothing spent, and `not_applied` below is true.
-    const grant = await this.#issue(session.id, user, successor, scope);
+    const grant = await this.#issue(session, user, successor, scope);
     const event = userAuditEvent({ userId: user.id, action: 'auth.refresh', resource: session.id, context });
     await this.#o.audit.record(event);
     let result: RotationResult;
     try {
       const now = this.#o.clock.now();
-      result = await this.#o.sessions.rotateRefreshToken(oldHash, newHash, now, now + this.#o.refreshTtlSeconds * 1000);
+      // Never past the absolute end: it is fixed at login, so clamping here cannot race.
+      const expiresAt = Math.min(now + this.#o.refreshTtlSeconds * 1000, session.absoluteExpiresAt);
+      result = await this.#o.sessions.rotateRefreshToken(oldHash, newHash, now, expiresAt);
       if (result.outcome === 'rotated') return grant;
     } catch (error) {
       await recordNotApplied(this.#o.audit, event, error);
@@ -222,7 +230,7 @@ export class RefreshService {
       if (next !== undefined && next.spentAt === null && session !== undefined && session.revokedAt === null && session.expiresAt > now) {
         // Nothing is spent on this path: an org the user is not a member of is 404 here too.
         const scope = org === undefined ? undefined : await this.#orgScope(session.userId, session.id, org, context);
-        return this.#granted(await this.#grant(session.id, session.userId, successor, scope), context, 'reuse_grace');
+        return this.#granted(await this.#grant(session, successor, scope), context, 'reuse_grace');
       }
     }
     // RFC 9700 §4.14.2: reuse of a spent refresh token invalidates the whole session (entry first).
@@ -258,8 +266,8 @@ export class RefreshService {
     await this.#o.audit.record(userAuditEvent({ userId, action, resource: sessionId, context, reason, details }));
   }
 
-  async #grant(sessionId: string, userId: string, refreshToken: Secret<string>, org?: OrgPermissions): Promise<TokenGrant> {
-    return this.#issue(sessionId, await this.#activeUser(sessionId, userId), refreshToken, org);
+  async #grant(session: StoredSession, refreshToken: Secret<string>, org?: OrgPermissions): Promise<TokenGrant> {
+    return this.#issue(session, await this.#activeUser(session.id, session.userId), refreshToken, org);
   }
 
   /** The session's user, if still active; else the session ends (a left-over of a disable or an erasure). */
@@ -272,8 +280,16 @@ export class RefreshService {
     return user;
   }
 
-  async #issue(sessionId: string, user: User, refreshToken: Secret<string>, org?: OrgPermissions): Promise<TokenGrant> {
+  async #issue(session: StoredSession, user: User, refreshToken: Secret<string>, org?: OrgPermissions): Promise<TokenGrant> {
+    const sessionId = session.id;
     const access = await this.#o.tokens.issue({ userId: user.id, email: user.email, sessionId, ...(org === undefined ? {} : { org }) });
-    return Object.freeze({ accessToken: access.token, expiresIn: access.expiresIn, refreshToken, sessionId, user });
+    return Object.freeze({
+      accessToken: access.token,
+      expiresIn: access.expiresIn,
+      refreshToken,
+      sessionId,
+      user,
+      sessionExpiresAt: session.absoluteExpiresAt,
+    });
   }
 }

@@ -9,4 +9,6 @@ export interface TokenGrant {
   readonly refreshToken: Secret<string>;
   readonly sessionId: string;
   readonly user: User;
+  /** The session's absolute end (ms): no refresh extends it (`session_expires_at` in the answer). */
+  readonly sessionExpiresAt?: number;
 }
