@@ -87,7 +87,7 @@ stop_started() {
 # A throwaway OpenLDAP slapd seeded from test/fixtures/ldap/seed.ldif, and a local PAM user with a
 # PAM service for pam_unix. Only what these functions started or created is stopped or removed.
 STARTED_SLAPD_DIR=""
-TEST_SLAPD_PORT=${TEST_SLAPD_PORT:-38389}
+TEST_SLAPD_PORT=${TEST_SLAPD_PORT:-}
 PAM_TEST_SERVICE=rampart-test
 PAM_TEST_USER=rampart-pam-test
 PAM_TEST_PASSWORD_FILE=/etc/rampart-test/pam-password
@@ -127,6 +127,10 @@ ensure_pam_user() {
 start_slapd() {
   local dir out
   dir=$(mktemp -d -t rampart-slapd-XXXXXX)
+  # A free port unless one is given: another slapd (or anything) on a fixed port must not stop the run.
+  if [ -z "$TEST_SLAPD_PORT" ]; then
+    TEST_SLAPD_PORT=$(node -e "const s=require('node:net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close();})")
+  fi
   log "starting slapd on 127.0.0.1:$TEST_SLAPD_PORT"
   if ! out=$(bash test/fixtures/ldap/start-slapd.sh "$dir" "$TEST_SLAPD_PORT"); then
     rm -rf "$dir"; log "slapd did not start"; return 1
