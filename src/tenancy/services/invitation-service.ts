@@ -82,7 +82,7 @@ export class InvitationService {
     });
     const details = { role, expires_at: new Date(invitation.expiresAt).toISOString() };
     await this.#o.events.change({ ...facts, details }, actor, () => this.#o.invitations.create(scope, invitation), false);
-    this.#notify(invitation, { id: org.id, slug: org.slug });
+    await this.#notify(invitation, { id: org.id, slug: org.slug });
     return invitation;
   }
 
@@ -174,12 +174,14 @@ export class InvitationService {
     return normaliseEmail(user.email);
   }
 
-  #notify(invitation: Invitation, org: { id: string; slug: string }): void {
+  /**
+   * Tells the invitee. Awaited, for the mail capability only stores the message in its outbox (the
+   * answer then never races the row), but a notifier's failure is reported, never the inviter's.
+   */
+  async #notify(invitation: Invitation, org: { id: string; slug: string }): Promise<void> {
     const { notifier } = this.#o;
     if (notifier === undefined) return;
-    const report = this.#o.onNotifyError ?? (() => undefined);
-    // Not awaited: the inviter's answer neither waits for nor depends on the mailer.
-    void (async () => {
+    try {
       const full = await this.#o.orgs.resolve(org.id);
       await notifier.invited({
         invitationId: invitation.id,
@@ -188,7 +190,9 @@ export class InvitationService {
         role: invitation.role,
         expiresAt: invitation.expiresAt,
       });
-    })().catch(report);
+    } catch (error) {
+      (this.#o.onNotifyError ?? (() => undefined))(error);
+    }
   }
 }
 
