@@ -11,7 +11,9 @@
  *   append path (`SqliteAuditStatements.append`, format-1 entries: the same leaves and subtree
  *   hashes the log stores), its build rate printed; then median and p99 of random proofs through
  *   `AuditService` (one subtree query per proof, upper levels cached by the ledger);
- * - checkpoint signing rate (C2SP tlog-checkpoint + Ed25519 signed note).
+ * - checkpoint signing rate (C2SP tlog-checkpoint + Ed25519 signed note);
+ * - time from append to a signed checkpoint covering it, under load, with checkpoints on demand
+ *   (issue 20 item 4: `CheckpointScheduler`, BENCH_AUDIT_CHECKPOINT_INTERVAL_MS, default 1000), p50/p99.
  *
  * `node bench/audit.mjs` after `npm run build`; `npm run bench -- audit` runs it in the harness.
  * Knobs: BENCH_AUDIT_EVENTS (default 200,000), BENCH_AUDIT_BASELINE_EVENTS (20,000),
@@ -24,6 +26,8 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
+import { performance } from 'node:perf_hooks';
+import { setTimeout } from 'node:timers';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -110,6 +114,77 @@ async function appendRate(kind, count, options, pgAdminUrl) {
     return { eventsPerSecond: count / seconds, seconds, transactions: stats.transactions, events: stats.events };
   } finally {
     await log.close();
+    await store.close();
+  }
+}
+
+/**
+ * Time from append to a signed checkpoint covering it, under load (issue 20, item 4): the
+ * production `SqlAuditLog` with the production `CheckpointScheduler` (interval `intervalMs`)
+ * signing through `AuditService`/`SqlAuditLedger`, `count` events from `inFlight` appenders.
+ * Every 100th event is sampled when its `record` resolves (durable): it is covered by the first
+ * checkpoint whose size reaches the events committed by then.
+ */
+async function checkpointLatency(kind, count, intervalMs, pgAdminUrl) {
+  const { SqlAuditLog } = await dist('audit/adapters/sql-audit-log.js');
+  const { SqlAuditLedger } = await dist('audit/adapters/sql-audit-ledger.js');
+  const { AuditService } = await dist('audit/services/audit-service.js');
+  const { CheckpointScheduler } = await dist('audit/services/checkpoint-scheduler.js');
+  const { Secret, secret } = await dist('kernel/domain/secret.js');
+  const store = await openStore(kind, pgAdminUrl);
+  const ledger = await SqlAuditLedger.open(store.database, { kek: secret(Buffer.alloc(32, 5)), origin: 'bench/rampart/audit', clock });
+  const service = new AuditService(ledger);
+  const waiting = [];
+  const latencies = [];
+  let checkpoints = 0;
+  const scheduler = new CheckpointScheduler(
+    async () => {
+      const note = await service.issueCheckpoint();
+      const size = Number(note.split('\n')[1]);
+      const now = performance.now();
+      checkpoints += 1;
+      for (let i = waiting.length - 1; i >= 0; i -= 1) {
+        if (waiting[i].needed <= size) {
+          latencies.push(now - waiting[i].at);
+          waiting.splice(i, 1);
+        }
+      }
+    },
+    intervalMs,
+    (error) => process.stderr.write(`checkpoint failed: ${error.message}\n`),
+  );
+  const log = new SqlAuditLog(store.database, {
+    clock,
+    integratePollMs: 50,
+    subjectKeyWrap: new Secret(Buffer.alloc(32, 3)),
+    onCommitted: () => scheduler.request(),
+  });
+  try {
+    let next = 0;
+    const worker = async () => {
+      while (next < count) {
+        const n = next++;
+        await log.record(event(n));
+        if (n % 100 === 0) waiting.push({ at: performance.now(), needed: log.stats().events });
+      }
+    };
+    await Promise.all(Array.from({ length: 4096 }, worker));
+    await log.integrate();
+    const deadline = performance.now() + intervalMs * 5;
+    while (waiting.length > 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    latencies.sort((a, b) => a - b);
+    const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] ?? Number.NaN;
+    return {
+      p50Ms: at(0.5),
+      p99Ms: at(0.99),
+      maxMs: latencies.at(-1) ?? Number.NaN,
+      samples: latencies.length,
+      uncovered: waiting.length,
+      checkpoints,
+    };
+  } finally {
+    await log.close();
+    await scheduler.close();
     await store.close();
   }
 }
@@ -246,6 +321,17 @@ export async function runAuditBench(log = () => undefined) {
       problems.push(`PostgreSQL run failed: ${error.message}`);
     }
   }
+  const intervalMs = env('BENCH_AUDIT_CHECKPOINT_INTERVAL_MS', 1000);
+  const latencyEvents = env('BENCH_AUDIT_LATENCY_EVENTS', 100_000);
+  const latencies = [];
+  for (const kind of pgUrl === 'off' ? ['sqlite'] : ['sqlite', 'postgres']) {
+    try {
+      log(`  ${kind}: append to covering checkpoint, ${latencyEvents.toLocaleString('en-US')} events, interval ${intervalMs} ms`);
+      latencies.push({ kind, ...(await checkpointLatency(kind, latencyEvents, intervalMs, pgUrl)) });
+    } catch (error) {
+      problems.push(`${kind} checkpoint latency run failed: ${error.message}`);
+    }
+  }
   log(`  proofs at ${proofSizes.map((n) => n.toLocaleString('en-US')).join(', ')} entries`);
   const proofs = await proofLatency(proofSizes, log);
   const signing = await signingRate();
@@ -259,6 +345,22 @@ export async function runAuditBench(log = () => undefined) {
       met: sqlite.eventsPerSecond > baseline.eventsPerSecond,
     },
     { label: 'SQLite durable events/s', value: sqlite.eventsPerSecond, goal: '≥ 50,000', met: sqlite.eventsPerSecond >= 50_000 },
+    ...(postgres === undefined
+      ? []
+      : [
+          {
+            label: 'PostgreSQL durable events/s',
+            value: postgres.eventsPerSecond,
+            goal: '≥ 20,000',
+            met: postgres.eventsPerSecond >= 20_000,
+          },
+        ]),
+    ...latencies.map((l) => ({
+      label: `${l.kind}: append → covering checkpoint p99 ms`,
+      value: l.p99Ms,
+      goal: `≤ ${intervalMs} ms + signing`,
+      met: l.uncovered === 0 && l.p99Ms <= intervalMs * 1.2,
+    })),
     ...proofs.flatMap((p) => [
       {
         label: `inclusion proof median ms at ${p.size.toLocaleString('en-US')}`,
@@ -274,7 +376,7 @@ export async function runAuditBench(log = () => undefined) {
       },
     ]),
   ];
-  return { rows, ratios, proofs, problems, valid: problems.length === 0, postgres: postgres ?? null };
+  return { rows, ratios, proofs, latencies, problems, valid: problems.length === 0, postgres: postgres ?? null };
 }
 
 export function describeAudit(result) {
@@ -287,6 +389,11 @@ export function describeAudit(result) {
       `log of ${n} entries built in ${p.buildSeconds.toFixed(0)} s (${Math.round(p.buildRate).toLocaleString('en-US')} entries/s, bulk, SQLite; ${(p.diskBytes / 2 ** 30).toFixed(2)} GiB on disk)`,
       `inclusion proof at ${n}: median ${p.inclusion.medianMs.toFixed(3)} ms, p99 ${p.inclusion.p99Ms.toFixed(3)} ms (built and verified)`,
       `consistency proof at ${n}: median ${p.consistency.medianMs.toFixed(3)} ms, p99 ${p.consistency.p99Ms.toFixed(3)} ms (built)`,
+    );
+  }
+  for (const l of result.latencies ?? []) {
+    lines.push(
+      `${l.kind}: append → covering checkpoint under load: p50 ${l.p50Ms.toFixed(0)} ms, p99 ${l.p99Ms.toFixed(0)} ms, max ${l.maxMs.toFixed(0)} ms (${l.samples} samples, ${l.checkpoints} checkpoints, ${l.uncovered} uncovered)`,
     );
   }
   lines.push('', 'ratio'.padEnd(52) + 'value'.padStart(12) + '  goal');

@@ -4,13 +4,14 @@
  * from this same order), so the order is also the dependency order:
  *
  *   kernel ← audit, secrets ← mail ← identity ← tenancy ← credentials ← my-data ← federation ←
- *   passkeys ← signing ← licences ← jobs ← webhooks ← backups
+ *   passkeys ← signing ← licences ← jobs ← webhooks ← backups ← compliance
  *
  * `createRampart` composes them in this order and closes them in reverse; the CLI adds their
  * commands; org deletion removes the rows of their tenant tables.
  */
 import { audit } from './audit/index.js';
 import { backups } from './backups/index.js';
+import { compliance } from './compliance/index.js';
 import { credentials } from './credentials/index.js';
 import { federation } from './federation/index.js';
 import { identity } from './identity/index.js';
@@ -19,7 +20,7 @@ import { licences } from './licences/index.js';
 import { mail } from './mail/index.js';
 import type { RampartConfig } from './kernel/config.js';
 import type { EventType } from './kernel/domain/events.js';
-import type { Capability, CapabilityName } from './kernel/part.js';
+import type { Capability, CapabilityName, PrivacyDeclarations } from './kernel/part.js';
 import { myData } from './my-data/index.js';
 import { passkeys } from './passkeys/index.js';
 import { secrets } from './secrets/index.js';
@@ -42,6 +43,7 @@ export const CAPABILITIES: readonly Capability<CapabilityName>[] = Object.freeze
   jobs,
   webhooks,
   backups,
+  compliance,
 ]);
 
 /** Every table whose rows belong to one org, deleted with it: the kernel's, then each capability's list, in composition order. */
@@ -68,3 +70,12 @@ export const KEPT_ORG_TABLES: Readonly<Record<string, string>> = Object.freeze(
 export function backupFilesOf(config: RampartConfig): readonly string[] {
   return CAPABILITIES.flatMap((capability) => capability.backup?.files?.(config) ?? []);
 }
+
+/**
+ * Every capability's retention rules and processing activities (issue 22 item 2): what the
+ * compliance capability purges and renders as the record of processing (GDPR Art. 30).
+ */
+export const PRIVACY_DECLARATIONS: PrivacyDeclarations = Object.freeze({
+  retention: Object.freeze(CAPABILITIES.flatMap((capability) => capability.retention ?? [])),
+  processing: Object.freeze(CAPABILITIES.flatMap((capability) => capability.privacy ?? [])),
+});

@@ -10,6 +10,8 @@
  */
 export { loadConfig, describeConfig, ConfigError, VARIABLES, type RampartConfig, type LoadOptions } from './config.js';
 export { createRampart, type Rampart, type RampartOptions } from './rampart.js';
+/** RAMPART_PUBLIC_URL's default follows the port a library host listens on: `createRampart(withListenPort(config, 3000))`. */
+export { withListenPort, defaultPublicUrl } from './kernel/config.js';
 export { rampartPlugin, buildServer, type RampartPluginOptions } from './http/server.js';
 export { startServer, closeOnSignal, type RunningServer, type StartOptions } from './serve.js';
 export { DomainError, ERROR_CATALOG, ERROR_CODES, type ErrorCode } from './kernel/domain/errors.js';

@@ -8,7 +8,7 @@
 import type { Redis } from 'ioredis';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Auditing, AuditService } from './audit/index.js';
-import { backupFilesOf, CAPABILITIES, EVENT_TYPES, TENANT_TABLES } from './capabilities.js';
+import { backupFilesOf, CAPABILITIES, EVENT_TYPES, PRIVACY_DECLARATIONS, TENANT_TABLES } from './capabilities.js';
 import type { Credentials } from './credentials/index.js';
 import type { BootstrapNotice, Identity } from './identity/index.js';
 import type { Logger } from './kernel/adapters/log/pino-logger.js';
@@ -16,6 +16,7 @@ import type { SqlDatabase } from './kernel/adapters/sql/sql-database.js';
 import { CloseStack, type CloseFailure } from './kernel/close-stack.js';
 import { openKernel } from './kernel/compose.js';
 import type { RampartConfig } from './kernel/config.js';
+import type { Secret } from './kernel/domain/secret.js';
 import type { Capability, CapabilityName, Earlier, Facades, Part, RampartOptions } from './kernel/part.js';
 import type { AuditLog } from './kernel/ports/audit-log.js';
 import type { Authenticator } from './kernel/ports/authenticator.js';
@@ -63,6 +64,15 @@ export interface Rampart {
    * to the first caller (`rampart serve` prints it on stderr), never logged.
    */
   takeBootstrapNotice(): BootstrapNotice | undefined;
+  /**
+   * The bootstrap admin this start created, for library mode: its email, user id, generated
+   * password (a `Secret`: redacted when logged or serialised; `.reveal()` to show it) and the 0600
+   * file in the data directory it was also written to (deleted once the password is changed).
+   * `undefined` when the admin existed already. `takeBootstrapNotice` hands the same notice out once.
+   */
+  readonly bootstrap: BootstrapNotice | undefined;
+  /** The key of every list route's cursors (`Kernel.cursorKey`, kernel/http/cursor.ts). */
+  cursorKey(): Secret<Buffer>;
   readonly readiness: readonly ReadinessProbe[];
   readonly metrics: Registry;
   /**
@@ -122,6 +132,7 @@ export async function composeRampart(
       EVENT_TYPES,
       () => parts.flatMap((part) => part.orgData ?? []),
       backupFilesOf(config),
+      PRIVACY_DECLARATIONS,
     );
     const composed = new Composed();
     for (const capability of capabilities) {
@@ -139,6 +150,8 @@ export async function composeRampart(
     for (const part of parts) for (const metric of part.metrics ?? []) metrics.registerMetric(metric);
 
     let closed = false;
+    const bootstrap = identity.takeBootstrapNotice();
+    let untaken = bootstrap;
     return Object.freeze({
       config,
       logger: kernel.logger,
@@ -158,7 +171,13 @@ export async function composeRampart(
       myData: composed.need('myData', 'myData'),
       facade: <K extends CapabilityName>(name: K) => composed.need(name, name),
       parts: Object.freeze(parts),
-      takeBootstrapNotice: () => identity.takeBootstrapNotice(),
+      takeBootstrapNotice: () => {
+        const taken = untaken;
+        untaken = undefined;
+        return taken;
+      },
+      bootstrap,
+      cursorKey: () => kernel.cursorKey(),
       readiness: Object.freeze([...readiness, ...parts.flatMap((part) => part.readiness ?? [])]),
       metrics,
       async close() {

@@ -5,10 +5,10 @@
  * {@link startServer} itself.
  */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { initialiseDataDirectory } from './kernel/adapters/fs/initialise-data-directory.js';
-import type { RampartConfig } from './kernel/config.js';
+import { publicUrlIsDefault, withListenPort, type RampartConfig } from './kernel/config.js';
 import { buildRedirectServer, buildServer, plainHttpRefusedCounter } from './http/server.js';
 import { createRampart, type Rampart, type RampartOptions } from './rampart.js';
 
@@ -46,15 +46,40 @@ function listenRedirect(config: RampartConfig, rampart: Rampart): Promise<Server
   });
 }
 
+/** A port free on `host` now: bound on port 0, read, released. */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The configuration the server listens with: with RAMPART_PORT=0 and no RAMPART_PUBLIC_URL, the
+ * port is chosen before Rampart starts, so that the token issuer, the CSRF origin and every link
+ * name the port clients reach (the public URL defaults to the listening address). A port taken
+ * between the choice and the listen fails the start with EADDRINUSE; it is not retried.
+ */
+export async function listeningConfig(config: RampartConfig): Promise<RampartConfig> {
+  if (config.port !== 0 || !publicUrlIsDefault(config)) return config;
+  return withListenPort(config, await freePort(config.host));
+}
+
 /**
  * Starts the standalone server: data directory, stores and migrations, then the listeners. When
  * any step fails, whatever already started is stopped again before the error is thrown, so a
  * failed start leaves no listener and no open store behind (a redirect port already in use must
  * not leave the HTTPS port serving, nor the process alive).
  */
-export async function startServer(config: RampartConfig, options: StartOptions = {}): Promise<RunningServer> {
-  initialiseDataDirectory(config);
-  const rampart = await createRampart(config, options);
+export async function startServer(given: RampartConfig, options: StartOptions = {}): Promise<RunningServer> {
+  initialiseDataDirectory(given);
+  const config = await listeningConfig(given);
+  // The standalone server records its configuration at start (`config.start`, issue 22 item 1).
+  const rampart = await createRampart(config, { recordConfigStart: true, ...options });
   let app: FastifyInstance | undefined;
   let redirect: Server | undefined;
   try {

@@ -27,8 +27,12 @@ import { SqlAuditEntryLocator } from './adapters/sql-audit-entry-locator.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { ReadinessProbe } from '../kernel/ports/readiness-probe.js';
 import { AuditCursors } from './crypto/audit-cursor.js';
-import { AlertingAuditLog } from './services/audit-alerts.js';
+import { AlertingAuditLog, NO_ALERTS, type AlertChannel } from './services/audit-alerts.js';
+import { RedisAlertCounter } from './adapters/redis-alert-counter.js';
 import { AuditService } from './services/audit-service.js';
+import { CheckpointScheduler } from './services/checkpoint-scheduler.js';
+import { readRecorder, type ApiRead } from './services/read-audit.js';
+import type { AuditReads } from './config.js';
 import { auditRoutes } from './routes/audit.js';
 import { orgAuditRoutes } from './routes/org-audit.js';
 import { auditPersonalData } from './routes/personal-data.js';
@@ -44,11 +48,23 @@ export interface Auditing {
   readonly metrics: readonly Metric[];
   /** Finds an integrated entry by resource (an artifact signature's entry, for its bundle). */
   readonly locator: AuditEntryLocator;
-  /** Stops the schedules, closes the log (its queue written, the integrator lock handed over) and the sink. */
+  /** `RAMPART_AUDIT_READS`: whether the request chain records every authenticated read (`all`). */
+  readonly reads: AuditReads;
+  /**
+   * Under `RAMPART_AUDIT_READS=all`, records an `api.read` entry for an authenticated request
+   * (durable when it resolves; `audit_unavailable` when the log cannot record it); otherwise
+   * resolves at once. Group-committed with every other entry.
+   */
+  recordRead(read: ApiRead): Promise<void>;
+  /** Where `security.alert`s go besides the log (listeners), and where the rules count (Redis when configured). */
+  readonly alerts: AlertChannel;
+  /** Stops the schedules, closes the log (its queue written, the integrator lock handed over), the checkpoint scheduler and the sink. */
   close(): Promise<void>;
 }
 
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
+/** At least this often a checkpoint is asked for anyway: entries another process wrote (a CLI on the same SQLite file) are covered too. */
+const CHECKPOINT_FALLBACK_S = 60;
 
 /** The log's origin for a new deployment: `<public host>/rampart/audit` (C2SP tlog-checkpoint). */
 export function auditOrigin(config: Pick<RampartConfig, 'publicUrl'>): string {
@@ -97,12 +113,15 @@ export async function composeAudit(
             .then((read) => sink.offer(read.map(readEntryView)))
             .catch(onError('audit sink read failed'));
         };
+  // Checkpoints on demand: every commit that grew the tree asks for one (the scheduler is made below, with the service).
+  const checkpoints: { scheduler?: CheckpointScheduler } = {};
   const sqlLog =
     override === undefined
       ? new SqlAuditLog(database, {
           clock,
           onError: onError('audit log write failed'),
           subjectKeyWrap,
+          onCommitted: () => checkpoints.scheduler?.request(),
           ...(onIntegrated === undefined ? {} : { onIntegrated }),
         })
       : undefined;
@@ -150,9 +169,13 @@ export async function composeAudit(
     readiness.push({ name: 'audit_witness', check: () => Promise.resolve(witnessProblem === undefined) });
   }
 
-  const schedule = setInterval(() => {
-    service.issueCheckpoint().catch(onError('audit checkpoint failed'));
-  }, config.auditCheckpointInterval * 1000);
+  const scheduler = new CheckpointScheduler(
+    () => service.issueCheckpoint(),
+    config.auditCheckpointInterval * 1000,
+    onError('audit checkpoint failed'),
+  );
+  checkpoints.scheduler = scheduler;
+  const schedule = setInterval(() => scheduler.request(), Math.max(config.auditCheckpointInterval, CHECKPOINT_FALLBACK_S) * 1000);
   schedule.unref();
   const prune = (): void => {
     service
@@ -190,10 +213,14 @@ export async function composeAudit(
     locator: new SqlAuditEntryLocator(database.db, async () => {
       await sqlLog?.integrate();
     }),
+    reads: config.auditReads,
+    recordRead: readRecorder(log, config.auditReads),
+    alerts: log instanceof AlertingAuditLog ? log : NO_ALERTS,
     async close() {
       clearInterval(schedule);
       if (retention !== undefined) clearInterval(retention);
       await sqlLog?.close();
+      await scheduler.close();
       await sink?.close();
     },
   };
@@ -206,6 +233,21 @@ export async function composeAuditPart(kernel: Kernel): Promise<Part<Auditing>> 
     await composeAudit(kernel.config, kernel.database, kernel.clock, kernel.logger, kernel.options.audit),
   );
   const personal = new SqlAuditPersonalData(kernel.database.db, new SqlAuditSubjects(auditSubjectKeyWrap(kernel.masterKey())));
+  // With Redis, every instance's alert rules count together (issue 22 item 1).
+  if (kernel.redis !== undefined) auditing.alerts.useCounter(new RedisAlertCounter(kernel.redis));
+  // A server's start records its configuration (issue 22 item 1, `recordConfigStart`: src/serve.ts sets it);
+  // a CLI command composing Rampart for its own work, or a test giving its own log, does not.
+  if (kernel.options.recordConfigStart === true && kernel.options.audit === undefined) {
+    const { recordConfigStart } = await import('./services/config-start-audit.js');
+    const { SqlConfigStateStore } = await import('./adapters/config-state-tables.js');
+    await recordConfigStart({
+      store: new SqlConfigStateStore(kernel.database.db),
+      log: auditing.log,
+      config: kernel.config,
+      rootKey: kernel.masterKey(),
+      now: kernel.clock.now(),
+    });
+  }
   return {
     facade: auditing,
     personalData: auditPersonalData(personal),

@@ -3,12 +3,27 @@
  * the SIEM sink and the alert rules. Listed on the `audit` capability (`audit/index.ts`); their
  * keys join the kernel's `RampartConfig` here (declaration merging).
  */
-import { absoluteUrl, filePath, integer, optional, type ConfigVariable } from '../kernel/config.js';
+import { absoluteUrl, filePath, integer, optional, type ConfigVariable, type Raw } from '../kernel/config.js';
+
+/** Which requests get an audit entry besides every state change (`RAMPART_AUDIT_READS`). */
+export type AuditReads = 'off' | 'sensitive' | 'all';
+
+const AUDIT_READS: readonly AuditReads[] = ['off', 'sensitive', 'all'];
+
+function auditReads(raw: Raw): AuditReads {
+  if (raw === undefined || raw.trim() === '') return 'sensitive';
+  const value = raw.trim().toLowerCase();
+  const found = AUDIT_READS.find((option) => option === value);
+  if (found === undefined) throw new Error('must be off, sensitive or all');
+  return found;
+}
 
 declare module '../kernel/config.js' {
   interface RampartConfig {
-    /** Seconds between scheduled audit checkpoints. */
+    /** Seconds: a signed checkpoint covers a committed entry within this long, and at most one is signed per interval. */
     readonly auditCheckpointInterval: number;
+    /** Which reads get an audit entry: `off`, `sensitive` (secrets, exports, the audit log itself) or `all` (every authenticated request, `api.read`). */
+    readonly auditReads: AuditReads;
     /** A file each new audit checkpoint is appended to (JSON lines), or undefined. */
     readonly auditWitnessFile: string | undefined;
     /** A witness URL each new audit checkpoint is POSTed to and the latest is compared with at startup, or undefined. */
@@ -27,9 +42,18 @@ export const AUDIT_VARIABLES: readonly ConfigVariable[] = [
   {
     key: 'auditCheckpointInterval',
     env: 'RAMPART_AUDIT_CHECKPOINT_INTERVAL',
-    defaultText: '60',
-    description: 'Seconds between signed audit-log checkpoints (one is also issued on demand); none is signed while the log has not grown.',
-    parse: integer(1, 86_400, 60),
+    defaultText: '1',
+    description:
+      'Seconds within which a signed audit-log checkpoint covers a newly committed entry (so `GET /api/v1/audit/proof/inclusion` for an entry a client just caused succeeds within it); at most one checkpoint is signed per interval, none while the log has not grown.',
+    parse: integer(1, 86_400, 1),
+  },
+  {
+    key: 'auditReads',
+    env: 'RAMPART_AUDIT_READS',
+    defaultText: 'sensitive',
+    description:
+      'Which reads are audited besides every state change: `off` (state changes only), `sensitive` (also reads of secrets, exports and the audit log itself) or `all` (every authenticated request, reads included, as an `api.read` entry; group-committed, so it costs little).',
+    parse: auditReads,
   },
   {
     key: 'auditWitnessFile',

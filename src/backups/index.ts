@@ -6,11 +6,15 @@
  * audit log, identity (the drill canary) and every capability's export sections.
  */
 import type { Capability } from '../kernel/part.js';
+import { BACKUPS_PROCESSING } from './domain/privacy.js';
 import { registerBackupCommands } from './cli/commands.js';
 import { composeBackupsPart, type Backups } from './compose.js';
 import { BACKUPS_VARIABLES } from './config.js';
 
 export { type Backups } from './compose.js';
+
+// The one-run-at-a-time lock of scheduled work, for the compliance capability's retention purge.
+export { RunLock, type LockedRun } from './schedule/run-lock.js';
 
 // Re-exported so that the RampartConfig keys this module declares reach the library's type declarations.
 export { BACKUPS_VARIABLES } from './config.js';
@@ -26,6 +30,8 @@ declare module '../kernel/part.js' {
 
 export const backups: Capability<'backups'> = {
   name: 'backups',
+  // Its personal data's retention and processing activities (issue 22 item 2; the compliance capability reads them).
+  privacy: BACKUPS_PROCESSING,
   variables: BACKUPS_VARIABLES,
   commands: registerBackupCommands,
   // Loaded only when `rampart doctor` runs.

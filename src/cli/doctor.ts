@@ -8,7 +8,10 @@ import { rootCertificates } from 'node:tls';
 import { parseCertificate, type X509Certificate } from '../kernel/crypto/pem.js';
 import { inspectDataDirectory } from '../kernel/adapters/fs/data-directory.js';
 import { masterKeyPath, readMasterKeyFile } from '../kernel/adapters/fs/master-key-file.js';
+import { startsUnderToken } from '../kernel/custody/key-custody.js';
+import { sealedRootPath } from '../kernel/custody/sealed-root-file.js';
 import { Pkcs11Kek } from '../secrets/index.js';
+import { bootstrapNoticePath, readBootstrapNotice } from '../identity/index.js';
 import type { RampartConfig } from '../kernel/config.js';
 import type { DoctorCheck } from '../kernel/part.js';
 import { Secret } from '../kernel/domain/secret.js';
@@ -37,6 +40,10 @@ export function checkDataDirectory(config: RampartConfig): Check {
 
 export function checkMasterKey(config: RampartConfig): Check {
   const name = 'master-key';
+  // Under token custody (kernel/custody/key-custody.ts) the master key is not used; key-custody says where keys live.
+  if (existsSync(sealedRootPath(config.dataDir)) || startsUnderToken(config)) {
+    return { name, status: 'pass', reason: 'not needed: the root key is sealed by the PKCS#11 token (see key-custody)' };
+  }
   if (config.masterKey !== undefined)
     return { name, status: 'pass', reason: 'RAMPART_MASTER_KEY is set (the key lives outside the database)' };
   const path = masterKeyPath(config.dataDir);
@@ -205,6 +212,48 @@ export function checkOutboundAllowList(config: RampartConfig): Check {
   };
 }
 
+/**
+ * Whether RAMPART_PUBLIC_URL names an address clients can use: on loopback while the server
+ * listens on every interface (clients elsewhere get an issuer they cannot reach, and their
+ * browsers' origin fails the CSRF rule), or on loopback with another port than the server's.
+ */
+export function checkPublicUrl(config: RampartConfig): Check {
+  const name = 'public-url';
+  const url = new URL(config.publicUrl);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const everywhere = config.host === '0.0.0.0' || config.host === '::';
+  if (everywhere && isLoopbackHost(host)) {
+    return {
+      name,
+      status: 'warn',
+      reason:
+        `RAMPART_PUBLIC_URL is ${config.publicUrl}, a loopback address, while the server listens on every interface (RAMPART_HOST=${config.host}): ` +
+        'clients on other machines get tokens whose issuer they cannot reach and are refused by the CSRF origin rule; set RAMPART_PUBLIC_URL to the URL they use',
+    };
+  }
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  if (isLoopbackHost(host) && config.port !== 0 && port !== config.port && config.tlsCert === undefined) {
+    return {
+      name,
+      status: 'warn',
+      reason: `RAMPART_PUBLIC_URL is ${config.publicUrl} but the server listens on port ${config.port}: clients on this machine reach port ${config.port}; set RAMPART_PUBLIC_URL to match, or unset it (it defaults to the listening address)`,
+    };
+  }
+  return { name, status: 'pass', reason: `clients reach Rampart at ${config.publicUrl} (token issuer and CSRF origin)` };
+}
+
+/** The bootstrap admin's generated password, still in its file in the data directory: unchanged. */
+export function checkBootstrapPassword(config: RampartConfig): Check {
+  const name = 'bootstrap-admin';
+  const waiting = existsSync(config.dataDir) ? readBootstrapNotice(config.dataDir) : undefined;
+  if (waiting === undefined) return { name, status: 'pass', reason: 'no generated admin password is waiting to be changed' };
+  return {
+    name,
+    status: 'warn',
+    reason: `the generated password of the platform admin ${waiting.email} is unchanged (it is in ${bootstrapNoticePath(config.dataDir)}): sign in and change it`,
+  };
+}
+
 /** Every check that needs no connection, in report order. */
 export function postureChecks(config: RampartConfig): Check[] {
   return [
@@ -216,5 +265,7 @@ export function postureChecks(config: RampartConfig): Check[] {
     checkTrustProxy(config),
     checkCors(config),
     checkOutboundAllowList(config),
+    checkPublicUrl(config),
+    checkBootstrapPassword(config),
   ];
 }

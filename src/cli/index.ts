@@ -7,11 +7,15 @@
  */
 import { Command } from 'commander';
 import { ConfigError, describeConfig, loadConfig } from '../config.js';
-import { DataDirectoryError } from '../kernel/adapters/fs/data-directory.js';
+import { TokenCustodyError } from '../kernel/custody/key-custody.js';
+import { DataDirectoryError, prepareDataDirectory } from '../kernel/adapters/fs/data-directory.js';
+import { DataDirLockedError, holdForCommand, type DataDirLock } from '../kernel/adapters/fs/data-dir-lock.js';
+import { DatabaseConnectionError } from '../kernel/adapters/sql/connection-error.js';
 import { VERSION } from '../version.js';
-import { backupFilesOf, CAPABILITIES } from '../capabilities.js';
+import { backupFilesOf, CAPABILITIES, PRIVACY_DECLARATIONS } from '../capabilities.js';
 import type { CommandAction, CommandContext } from '../kernel/part.js';
 import { createOutput } from '../kernel/cli/output.js';
+import { registerRemoteCommands } from './remote/register.js';
 
 interface GlobalOptions {
   config?: string;
@@ -32,7 +36,13 @@ async function run(command: Command, action: Action): Promise<number> {
     const config = loadConfig(options.config === undefined ? {} : { file: options.config });
     return await action(config, out);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof DataDirectoryError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof DataDirectoryError ||
+      error instanceof DataDirLockedError ||
+      error instanceof DatabaseConnectionError ||
+      error instanceof TokenCustodyError
+    ) {
       const variable = error instanceof ConfigError ? { variable: error.variable } : {};
       if (out.json) out.result({ error: { ...variable, message: error.message } }, '');
       out.note(`rampart: ${error.message}`);
@@ -40,6 +50,12 @@ async function run(command: Command, action: Action): Promise<number> {
     }
     throw error;
   }
+}
+
+/** The data directory's lock for a writing command (created first if missing, as the start would). */
+function lockForCommand(dataDir: string): DataDirLock | undefined {
+  prepareDataDirectory(dataDir);
+  return holdForCommand(dataDir);
 }
 
 export function buildCli(): Command {
@@ -117,6 +133,26 @@ export function buildCli(): Command {
         (await import('./commands/keys.js')).runKeysRotateKek(config, out, context.compose),
       );
     });
+  const custody = keys.command('custody').description('where every key lives: the master key, or a PKCS#11 token');
+  custody
+    .command('status')
+    .description('where the root key and each key kind live')
+    .option('--json', 'print results as JSON')
+    .action(async (_options: unknown, command: Command) => {
+      process.exitCode = await run(command, async (config, out) =>
+        (await import('./commands/keys-custody.js')).runKeysCustodyStatus(config, out),
+      );
+    });
+  custody
+    .command('migrate')
+    .description('seal the master key as the root key in the PKCS#11 token (audited; resumable); then unset RAMPART_MASTER_KEY')
+    .option('--remove-key-file', 'delete master.key once the token opens the sealed root')
+    .option('--json', 'print results as JSON')
+    .action(async (options: { removeKeyFile?: boolean }, command: Command) => {
+      process.exitCode = await run(command, async (config, out) =>
+        (await import('./commands/keys-custody.js')).runKeysCustodyMigrate(config, out, options.removeKeyFile === true),
+      );
+    });
   for (const [name, description, action] of commands) {
     program
       .command(name)
@@ -129,20 +165,40 @@ export function buildCli(): Command {
   const context: CommandContext = {
     run,
     backupFiles: backupFilesOf,
-    async compose(config, name) {
+    privacy: PRIVACY_DECLARATIONS,
+    async compose(config, name, options) {
       // Logs on stderr: stdout carries only the command's result (with --json, one JSON line).
       const { createLogger } = await import('../kernel/adapters/log/pino-logger.js');
-      const rampart = await (
-        await import('../rampart.js')
-      ).createRampart(config, {
-        logger: createLogger(config.logLevel, process.stderr),
-        // A command does its own work only: a running server's workers own the queues and schedules.
-        background: false,
-      });
-      return { facade: rampart.facade(name), close: () => rampart.close() };
+      // An embedded data directory is written by one process at a time: a server serving it
+      // refuses the command (naming its pid and the remote CLI), and a server started while the
+      // command runs is refused (src/kernel/adapters/fs/data-dir-lock.ts).
+      const lock = config.databaseUrl === undefined && options?.besideServer !== true ? lockForCommand(config.dataDir) : undefined;
+      try {
+        const rampart = await (
+          await import('../rampart.js')
+        ).createRampart(config, {
+          logger: createLogger(config.logLevel, process.stderr),
+          // A command does its own work only: a running server's workers own the queues and schedules.
+          background: false,
+        });
+        return {
+          facade: rampart.facade(name),
+          close: async () => {
+            try {
+              await rampart.close();
+            } finally {
+              lock?.release();
+            }
+          },
+        };
+      } catch (error) {
+        lock?.release();
+        throw error;
+      }
     },
   };
   for (const capability of CAPABILITIES) capability.commands?.(program, context);
+  registerRemoteCommands(program);
   return program;
 }
 

@@ -4,6 +4,7 @@
  * application use only what this file exports.
  */
 import type { Capability } from '../kernel/part.js';
+import { CREDENTIALS_PROCESSING } from './domain/privacy.js';
 import { clientCommand } from './cli/client-command.js';
 import { composeCredentialsPart, type Credentials } from './compose.js';
 import { CREDENTIALS_EVENT_TYPES } from './domain/events.js';
@@ -25,6 +26,8 @@ declare module '../kernel/part.js' {
 
 export const credentials: Capability<'credentials'> = {
   name: 'credentials',
+  // Its personal data's retention and processing activities (issue 22 item 2; the compliance capability reads them).
+  privacy: CREDENTIALS_PROCESSING,
   // 0009-api-keys-clients: an org's service clients, their revoked tokens, and the keys confined to it.
   tenantTables: ['oauth_token_revocations', 'service_clients', 'api_keys'],
   eventTypes: CREDENTIALS_EVENT_TYPES,

@@ -4,6 +4,7 @@
  * nothing here but what this file exports.
  */
 import type { Capability } from '../kernel/part.js';
+import { FEDERATION_PROCESSING } from './domain/privacy.js';
 import { composeFederationPart, type Federation } from './compose.js';
 import { FEDERATION_VARIABLES } from './config.js';
 
@@ -20,6 +21,8 @@ declare module '../kernel/part.js' {
 
 export const federation: Capability<'federation'> = {
   name: 'federation',
+  // Its personal data's retention and processing activities (issue 22 item 2; the compliance capability reads them).
+  privacy: FEDERATION_PROCESSING,
   variables: FEDERATION_VARIABLES,
   doctor: async (config) => (await import('./doctor.js')).federationDoctorChecks(config),
   compose: (kernel, earlier) => composeFederationPart(kernel, earlier),

@@ -35,10 +35,15 @@ export function registerProxyWarning(app: FastifyInstance, rampart: Rampart): vo
   if (rampart.config.trustProxy !== false) return;
   const loopback = addressMatcher([]);
   let seen = false;
-  app.addHook('onRequest', async (request) => {
-    if (seen || request.headers['x-forwarded-for'] === undefined) return;
-    if (!loopback(request.socket.remoteAddress ?? '')) return;
-    seen = true;
+  // Callback style: once per process it has work; on every other request it must cost no promise.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (!seen && request.headers['x-forwarded-for'] !== undefined && loopback(request.socket.remoteAddress ?? '')) {
+      seen = true;
+      observe();
+    }
+    done();
+  });
+  function observe(): void {
     rampart.logger.warn(
       { check: 'trust-proxy' },
       'a request came from a proxy on loopback with X-Forwarded-For while RAMPART_TRUST_PROXY is unset: ' +
@@ -50,5 +55,5 @@ export function registerProxyWarning(app: FastifyInstance, rampart: Rampart): vo
     } catch (error) {
       rampart.logger.debug({ err: error }, 'could not record the proxy sighting for rampart doctor');
     }
-  });
+  }
 }

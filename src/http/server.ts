@@ -7,14 +7,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
-import { DomainError } from '../kernel/domain/errors.js';
 import { problem, PROBLEM_CONTENT_TYPE, toProblem } from '../kernel/http/problem.js';
 import { allSecurityHeaders } from '../kernel/http/chain/security-headers.js';
 import { registerChain } from './chain.js';
+import { bodySchemaRule } from './body-schema-rule.js';
+import { lazyChildLogger } from '../kernel/adapters/log/lazy-logger.js';
+import { flushLog } from '../kernel/adapters/log/pino-logger.js';
 import { requestIdFrom } from '../kernel/http/chain/request-id.js';
 import { registerOpenApi } from './openapi.js';
 import { registerProxyWarning } from './proxy-warning.js';
 import { registerRoutes } from './routes/index.js';
+import { installListCursors } from '../kernel/http/cursor.js';
 import { tlsOptions } from './tls.js';
 import type { Rampart } from '../rampart.js';
 import { Counter } from 'prom-client';
@@ -40,23 +43,21 @@ export interface RampartPluginOptions {
  * Draining, from the moment the app starts closing (SIGTERM): requests already in flight finish,
  * and their answers carry `Connection: close`, so a keep-alive connection ends with its last
  * answer instead of holding the drain open until RAMPART_SHUTDOWN_TIMEOUT; a request that still
- * arrives on an open connection is answered 503 `service_unavailable` as problem+json, after the
- * chain's request-id, CORS and header layers (Fastify's own closing answer is neither). Registered
- * after the chain, so it is the last `onRequest` hook.
+ * arrives on an open connection is answered 503 `service_unavailable` as problem+json by the
+ * chain's draining step, after its request-id, CORS and header steps (Fastify's own closing answer
+ * is neither). Returns whether the app is closing.
  */
-function registerDraining(app: FastifyInstance): void {
+function registerDraining(app: FastifyInstance): () => boolean {
   let draining = false;
   app.addHook('preClose', async () => {
     draining = true;
   });
-  app.addHook('onRequest', async () => {
-    if (draining) throw new DomainError('service_unavailable', 'The server is shutting down; retry the request');
-  });
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     // HTTP/2 has no Connection header (RFC 9113 §8.2.2); its sessions are closed by the server.
     if (draining && request.raw.httpVersionMajor < 2) reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
+  return () => draining;
 }
 
 /**
@@ -66,8 +67,10 @@ function registerDraining(app: FastifyInstance): void {
 export const rampartPlugin: FastifyPluginAsync<RampartPluginOptions> = async (app, options) => {
   const { rampart } = options;
   const standalone = options.standalone === true;
-  await registerChain(app, rampart, { standalone, handleNotFound: options.handleNotFound ?? standalone });
-  registerDraining(app);
+  const draining = registerDraining(app);
+  await registerChain(app, rampart, { standalone, handleNotFound: options.handleNotFound ?? standalone, draining });
+  await app.register(bodySchemaRule);
+  installListCursors(app, () => rampart.cursorKey());
   await registerOpenApi(app, { version: VERSION, publicUrl: rampart.config.publicUrl });
   await registerRoutes(app, rampart);
   if (options.routes !== undefined) await options.routes(app, rampart);
@@ -121,6 +124,8 @@ export async function buildServer(rampart: Rampart, routes?: RampartPluginOption
     loggerInstance: rampart.logger,
     // One line per request, from the logging layer, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    // No child logger per request: `request.log` makes one only when a route logs (lazy-logger.ts).
+    childLoggerFactory: lazyChildLogger,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
     trustProxy: config.trustProxy === false ? false : [...config.trustProxy],
     bodyLimit: config.bodyLimit,
@@ -136,6 +141,8 @@ export async function buildServer(rampart: Rampart, routes?: RampartPluginOption
     ...(https === null ? {} : { https }),
   }) as unknown as FastifyInstance; // the HTTPS server has the same request and reply types
   registerProxyWarning(app, rampart);
+  // The access lines of the last requests are in the log's buffer: written before the server is closed.
+  app.addHook('onClose', async () => flushLog(rampart.logger));
   await app.register(rampartPlugin, { rampart, standalone: true, ...(routes === undefined ? {} : { routes }) });
   return app;
 }

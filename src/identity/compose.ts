@@ -8,6 +8,7 @@ import { identityPersonalData } from './routes/personal-data.js';
 import type { FastifyInstance } from 'fastify';
 import { SqlAccountStore } from './accounts/adapters/sql-account-store.js';
 import { SqlCurrentUserReader } from './accounts/adapters/sql-current-user-reader.js';
+import { CachedCurrentUserReader } from './accounts/adapters/cached-current-user-reader.js';
 import { SqlMfaStore } from './mfa/adapters/sql-mfa-store.js';
 import { SqlPasswordTokenStore } from './accounts/adapters/sql-password-token-store.js';
 import { SqlPlatformOwners } from './accounts/adapters/sql-platform-owners.js';
@@ -27,6 +28,10 @@ import type { BrowserSessionLayerOptions } from './browser/routes/browser-layer.
 import { deriveKey } from '../kernel/crypto/derive-key.js';
 import { commonPasswords } from './accounts/crypto/common-passwords.js';
 import { PasswordHasher } from './accounts/crypto/password-hasher.js';
+import { passwordHashPolicyOf } from './accounts/password-hash-config.js';
+import { rotationPeriodMs } from './tokens/key-rotation-config.js';
+import { KeyRotationSchedule } from './tokens/services/key-rotation-schedule.js';
+import { notifyAlerts } from './security/services/alert-notifier.js';
 import { Totp } from './mfa/crypto/totp.js';
 import { deploymentContextWords, PasswordPolicy } from './accounts/domain/password-policy.js';
 import type { RevocationBus } from '../kernel/ports/revocation-bus.js';
@@ -41,7 +46,10 @@ import { meMfaRoutes } from './mfa/routes/me-mfa.js';
 import { wellKnownRoutes } from './tokens/routes/well-known.js';
 import { AccountPasswordService } from './accounts/services/account-password.js';
 import { BearerAuthenticator } from './tokens/services/bearer-authenticator.js';
-import { BootstrapAdmin, type BootstrapNotice } from './accounts/services/bootstrap-admin.js';
+import { type BootstrapNotice } from './accounts/services/bootstrap-admin.js';
+import { bootstrapAdminAtStart, clearingBootstrapNotice } from './accounts/bootstrap-at-start.js';
+import { AdminRecovery } from './accounts/services/admin-recovery.js';
+import { SqlAdminRecoveryStore } from './accounts/adapters/sql-admin-recovery-store.js';
 import { CurrentUser } from './accounts/services/current-user.js';
 import { LoginLimiter } from './accounts/services/login-limiter.js';
 import { LoginService } from './accounts/services/login-service.js';
@@ -70,6 +78,10 @@ import { KillSwitch } from './sessions/services/kill-switch.js';
 import { OtherSessions } from './sessions/services/other-sessions.js';
 import { SqlOrgIds } from './sessions/adapters/sql-org-ids.js';
 import { revokeAllRoutes } from './sessions/routes/revoke-all.js';
+import { revocationStreamRoutes, type WatchAccess } from './sessions/routes/revocation-stream.js';
+import { RevocationFeed } from './sessions/services/revocation-feed.js';
+import { OrgTokenFloor } from './tokens/services/org-token-floor.js';
+import { SqlRevocationSequence } from '../kernel/adapters/sql/sql-revocation-sequence.js';
 import { SqlPasswordChangeRequirements } from './accounts/adapters/sql-password-change-requirements.js';
 import { composeSecurity } from './security/compose-security.js';
 import type { NewDeviceAlerts } from './security/services/new-device-alerts.js';
@@ -131,10 +143,21 @@ export interface Identity extends BrowserSessions {
   readonly newDevices: NewDeviceAlerts;
   /** The kernel's revocation bus: spreads revocations (sessions, API keys, clients, authorization changes) to every instance. */
   readonly bus: RevocationBus;
+  /** The revocation feed for applications (GET /api/v1/revocations/stream). */
+  readonly revocationFeed: RevocationFeed;
+  /**
+   * Installs who may watch the feed (the authorizer's capability: `sessions.watch` in the client's
+   * org). Until it is installed nobody may (fail closed).
+   */
+  useWatchAccess(access: WatchAccess): void;
+  /** Floors of active-org tokens: a change of an org's memberships ends its tokens (org-token-floor.ts). */
+  readonly orgTokenFloor: OrgTokenFloor;
   /** Purges session tombstones past the longest access-token lifetime (decision 004), on an unref'd timer. */
   readonly tombstonePurge: TombstonePurge;
   /** The options of the chain's browser-sessions layer (`browserLayer`): CSRF, rotation after a privilege change, MFA enforcement. */
   readonly browserLayer: BrowserSessionLayerOptions;
+  /** `rampart admin recover`: a platform admin created or reset on the machine (admin-recovery.ts). */
+  readonly adminRecovery: AdminRecovery;
   /**
    * The bootstrap admin's one-time notice (its generated password), or `undefined`: given once,
    * to the first caller (`rampart serve` prints it on stderr), never logged.
@@ -144,6 +167,9 @@ export interface Identity extends BrowserSessions {
 
 /** How often an instance re-reads the signing keys (a rotation elsewhere shows up within this). */
 const KEY_RELOAD_INTERVAL_MS = 30_000;
+
+/** How often a server with RAMPART_KEY_ROTATION_SCHEDULE=on looks at the signing key's age. */
+const KEY_ROTATION_CHECK_MS = 3_600_000;
 
 /** The signing-key store of a database, encrypting private keys under the master key. */
 export function signingKeyStore(config: RampartConfig, db: RampartKysely): SqlSigningKeyStore {
@@ -162,9 +188,11 @@ export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Pro
   const masterKey = kernel.masterKey();
   const users = new SqlUserStore(db);
   const sessions = new SqlSessionStore(db);
-  const hasher = kernel.options.passwordHasher ?? new PasswordHasher({ maxWaitMs: config.loginMaxWaitMs });
+  const hasher =
+    kernel.options.passwordHasher ?? new PasswordHasher({ policy: passwordHashPolicyOf(config), maxWaitMs: config.loginMaxWaitMs });
+  const signingKeys = new SqlSigningKeyStore(db, deriveKey(masterKey, 'signing-key-wrap'));
   const tokens = new TokenService({
-    store: new SqlSigningKeyStore(db, deriveKey(masterKey, 'signing-key-wrap')),
+    store: signingKeys,
     clock,
     issuer: config.publicUrl,
     audience: config.publicUrl,
@@ -176,6 +204,23 @@ export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Pro
   await revocations.start();
   closers.add('identity revocation watcher', revocations);
   const revoker = new SessionRevoker(sessions, bus, revocations, clock);
+  const orgTokenFloor = new OrgTokenFloor(bus, clock);
+  await orgTokenFloor.start();
+  closers.add('identity org token floor', orgTokenFloor);
+  tokens.useFloor(orgTokenFloor);
+  const revocationFeed = new RevocationFeed({
+    bus,
+    sequence: new SqlRevocationSequence(db, kernel.database.dialect),
+    sessions,
+    users,
+    heartbeatMs: config.revocationHeartbeat * 1000,
+    onError: kernel.onError('revocation feed read failed'),
+  });
+  await revocationFeed.start();
+  closers.add('identity revocation feed', revocationFeed);
+  let watchAccess: WatchAccess | undefined;
+  // Security alerts reach the platform admins by mail and the org's webhooks (identity/security/services/alert-notifier.ts).
+  notifyAlerts(earlier.need('audit', 'identity').alerts, { db, mail: earlier.need('mail', 'identity'), logger: kernel.logger });
   // Security events and new-device alerts (identity/security/), mailed through the mail capability.
   const security = composeSecurity({
     config,
@@ -190,18 +235,32 @@ export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Pro
     clock,
     onError: (what) => kernel.onError(what),
   });
-  let notice = await new BootstrapAdmin({
+  // The notice is also written to a 0600 file in the data directory (bootstrap-at-start.ts).
+  let notice = await bootstrapAdminAtStart({
+    config,
     users,
     hasher,
     clock,
-    email: config.bootstrapAdminEmail,
-    password: config.bootstrapAdminPassword,
-    publicUrl: config.publicUrl,
-  }).run();
+    logger: kernel.logger,
+    requirements: new SqlPasswordChangeRequirements(db),
+  });
   const reloadFailed = kernel.onError('signing key reload failed');
   const reload = setInterval(() => tokens.reload().catch(reloadFailed), KEY_RELOAD_INTERVAL_MS);
   reload.unref();
   closers.defer('identity signing-key reload', () => clearInterval(reload));
+  if (config.keyRotationSchedule && kernel.options.background !== false) {
+    // RAMPART_KEY_ROTATION_SCHEDULE=on: the signing key is rotated once past RAMPART_KEY_ROTATION_DAYS.
+    const schedule = new KeyRotationSchedule({
+      tokens,
+      store: signingKeys,
+      audit,
+      clock,
+      periodMs: rotationPeriodMs(config),
+      onError: kernel.onError('scheduled signing key rotation failed'),
+    });
+    schedule.start(KEY_ROTATION_CHECK_MS);
+    closers.add('identity key rotation schedule', schedule);
+  }
   const tombstonePurge = new TombstonePurge({
     tombstones: new SqlSessionTombstones(db),
     clock,
@@ -212,7 +271,7 @@ export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Pro
   // A token session's idle timeout is each refresh token's lifetime (at most RAMPART_REFRESH_TOKEN_TTL).
   const refreshTtlSeconds = config.tokenSessionIdleTimeout;
   const tokenSessionAbsoluteSeconds = config.tokenSessionAbsoluteTimeout;
-  const accounts = new SqlAccountStore(db);
+  const accounts = clearingBootstrapNotice(new SqlAccountStore(db), config.dataDir);
   const passwordTokens = new SqlPasswordTokenStore(db);
   const policy = new PasswordPolicy({ commonPasswords: commonPasswords(), contextWords: deploymentContextWords(config.publicUrl) });
   const userStatus = new UserStatusService(users, revoker, clock);
@@ -252,6 +311,14 @@ export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Pro
   // A membership change on any instance drops every instance's cached MFA requirement at once.
   const enforcementEvents = await bus.subscribe(browser.mfaEnforcement.listener());
   closers.defer('identity mfa enforcement events', () => enforcementEvents.unsubscribe());
+  // The caller's own row, per instance, dropped by `user` and `authz` events (cached-current-user-reader.ts).
+  const callers = new CachedCurrentUserReader(new SqlCurrentUserReader(db), clock);
+  const callerEvents = await bus.subscribe(callers.listener());
+  closers.defer('identity caller cache events', () => callerEvents.unsubscribe());
+  const userChanged = async (userId: string): Promise<void> => {
+    callers.forget(userId);
+    await bus.publish({ kind: 'user', id: userId, revokedAt: clock.now() }).catch(kernel.onError('user change publish failed'));
+  };
   const stepUp = new StepUp({
     sessions,
     users,
@@ -311,6 +378,7 @@ export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Pro
       return must;
     },
     forget: (userId: string) => browser.mfaEnforcement.forget(userId),
+    userChanged,
     // V6.4.1: the bootstrap admin changes the generated or given password before anything else.
     mustChangePassword: (userId: string) => passwordChangeGate.mustChange(userId),
   });
@@ -334,9 +402,9 @@ export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Pro
     }),
     revoker,
     revocations,
-    currentUser: new CurrentUser(new SqlCurrentUserReader(db)),
+    currentUser: new CurrentUser(callers),
     userStatus,
-    authenticator: new BearerAuthenticator(tokens, revocations),
+    authenticator: new BearerAuthenticator(tokens, revocations, orgTokenFloor),
     userAdmin: new UserAdminService({
       users,
       accounts,
@@ -389,7 +457,23 @@ export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Pro
     ...browser,
     bus,
     tombstonePurge,
+    revocationFeed,
+    orgTokenFloor,
+    useWatchAccess(access: WatchAccess) {
+      watchAccess = access;
+    },
     browserLayer,
+    adminRecovery: new AdminRecovery({
+      store: new SqlAdminRecoveryStore(db),
+      users,
+      passwordTokens,
+      revoker,
+      bus,
+      hasher,
+      audit,
+      clock,
+      publicUrl: config.publicUrl,
+    }),
     takeBootstrapNotice() {
       const taken = notice;
       notice = undefined;
@@ -404,6 +488,7 @@ export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Pro
       await wellKnownRoutes(app, config, identity.tokens);
       await stepUpRoutes(app, identity.stepUp, config.stepUpWindow);
       await revokeAllRoutes(app, identity.killSwitch);
+      await revocationStreamRoutes(app, { feed: revocationFeed, access: () => watchAccess });
       await authRoutes(app, identity, config);
       await meRoutes(app, identity.currentUser);
       await meMfaRoutes(app, identity);

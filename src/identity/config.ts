@@ -38,6 +38,8 @@ declare module '../kernel/config.js' {
     readonly loginMaxWaitMs: number;
     /** Untrusted login attempts per account per 15 minutes (docs/decisions/011-login-throttling.md). */
     readonly loginAccountLimit: number;
+    /** Seconds between heartbeats on the revocation feed (GET /api/v1/revocations/stream). */
+    readonly revocationHeartbeat: number;
   }
 }
 
@@ -157,10 +159,11 @@ export const IDENTITY_VARIABLES: readonly ConfigVariable[] = [
   {
     key: 'mfaRequiredForAdmins',
     env: 'RAMPART_MFA_REQUIRED_FOR_ADMINS',
-    defaultText: 'true',
+    defaultText: 'true (false with RAMPART_DEV)',
     description:
       'Platform admins, and every member whose role (built-in or custom) holds a sensitive permission — `org.delete`, `org.export`, `members.manage`, `roles.manage`, `secrets.manage`, `api_keys.manage`, `clients.manage`, `config.manage`, `licences.manage`, `artifacts.sign`, or an application permission registered with `sensitive: true` — without a confirmed second factor get 403 `mfa_enrollment_required` on every route but those needed to enrol or step away (`/me`, `/me/mfa/totp*`, `/me/password`, `/auth/step-up`, `/auth/csrf`, logout, leaving an org); their API keys and service clients are refused too. `false` turns the requirement off.',
-    parse: boolean(true),
+    // RAMPART_DEV (a kernel variable, parsed before this one) turns the default off; `true` still holds.
+    parse: (raw, partial) => boolean(partial.dev !== true)(raw),
   },
   {
     key: 'stepUpWindow',
@@ -207,5 +210,13 @@ export const IDENTITY_VARIABLES: readonly ConfigVariable[] = [
     description:
       'Login attempts per account per 15 minutes from devices that have not signed in to it before (any address together, counted before the password is checked, the same for an unknown email); past it 429 with Retry-After until the window ends. A device that signed in before — device cookie or `device_token`, DPoP key, or same address and user agent — is not counted here.',
     parse: integer(1, 100_000, 20),
+  },
+  {
+    key: 'revocationHeartbeat',
+    env: 'RAMPART_REVOCATION_HEARTBEAT',
+    defaultText: '15',
+    description:
+      'Seconds (1 to 60) between the comment lines that keep a revocation feed (`GET /api/v1/revocations/stream`) open through proxies and prove it live; the middleware treats a feed silent for three intervals as down.',
+    parse: integer(1, 60, 15),
   },
 ];

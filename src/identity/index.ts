@@ -5,15 +5,20 @@
  */
 import type { Command } from 'commander';
 import type { Capability } from '../kernel/part.js';
+import { IDENTITY_PROCESSING, IDENTITY_RETENTION } from './domain/privacy.js';
 import type { PasswordHasher } from './accounts/crypto/password-hasher.js';
 import { composeIdentityPart, type Identity } from './compose.js';
 import { IDENTITY_VARIABLES } from './config.js';
 import { SECURITY_VARIABLES } from './security/config.js';
+import { PASSWORD_HASH_VARIABLES } from './accounts/password-hash-config.js';
+import { KEY_ROTATION_VARIABLES } from './tokens/key-rotation-config.js';
 import { IDENTITY_EVENT_TYPES } from './domain/events.js';
 
 // Re-exported so that the RampartConfig keys this module declares reach the library's type declarations.
 export { IDENTITY_VARIABLES } from './config.js';
 export { SECURITY_VARIABLES } from './security/config.js';
+export { PASSWORD_HASH_VARIABLES } from './accounts/password-hash-config.js';
+export { KEY_ROTATION_VARIABLES } from './tokens/key-rotation-config.js';
 
 // Re-exported so that the AuditActions this module declares reach the library's type declarations.
 export { IDENTITY_AUDIT_ACTIONS } from './domain/audit-actions.js';
@@ -31,7 +36,10 @@ declare module '../kernel/part.js' {
 
 export const identity: Capability<'identity'> = {
   name: 'identity',
-  variables: [...IDENTITY_VARIABLES, ...SECURITY_VARIABLES],
+  // Its personal data's retention and processing activities (issue 22 item 2; the compliance capability reads them).
+  retention: IDENTITY_RETENTION,
+  privacy: IDENTITY_PROCESSING,
+  variables: [...IDENTITY_VARIABLES, ...SECURITY_VARIABLES, ...PASSWORD_HASH_VARIABLES, ...KEY_ROTATION_VARIABLES],
   eventTypes: IDENTITY_EVENT_TYPES,
   commands(program, context) {
     program
@@ -43,6 +51,22 @@ export const identity: Capability<'identity'> = {
       .action(async (file: string, _options: unknown, command: Command) => {
         process.exitCode = await context.run(command, async (config, out) =>
           (await import('./accounts/cli/user-import-command.js')).runUserImport(config, out, file),
+        );
+      });
+    program
+      .command('admin')
+      .description('platform administrators, on the machine that holds the data')
+      .command('recover')
+      .description(
+        'create or reset a platform admin and print a one-time password (changed at the first sign-in) or, with --link, a set-password link; ' +
+          'revokes its sessions; audited (admin.recover). Works with the server stopped, and through it when it runs',
+      )
+      .option('--email <email>', 'the admin to create or reset (default: the first owner of the system org, else admin@<public host>)')
+      .option('--link', 'print a set-password link (24 h, single use) instead of a one-time password')
+      .option('--json', 'print results as JSON')
+      .action(async (options: { email?: string; link?: boolean }, command: Command) => {
+        process.exitCode = await context.run(command, async (config, out) =>
+          (await import('./accounts/cli/admin-recover.js')).runAdminRecover(config, out, context.compose, options),
         );
       });
     program
@@ -67,10 +91,12 @@ export { type UserStore } from './accounts/ports/user-store.js';
 export { SessionJson, sessionJson } from './accounts/routes/me-account.js';
 export { UserJson, userJson } from './accounts/routes/user-json.js';
 export { type BootstrapNotice } from './accounts/services/bootstrap-admin.js';
+export { identityAdminOperations } from './accounts/cli/admin-recover.js';
+export { bootstrapNoticePath, readBootstrapNotice } from './accounts/adapters/bootstrap-notice-file.js';
 export { LoginLimiter } from './accounts/services/login-limiter.js';
 export { type UserAdminService } from './accounts/services/user-admin.js';
 export { clearSessionCookie } from './browser/crypto/session-cookie.js';
-export { default as browserLayer, type BrowserSessionLayerOptions } from './browser/routes/browser-layer.js';
+export { default as browserLayer, browserSessionStep, type BrowserSessionLayerOptions } from './browser/routes/browser-layer.js';
 export { signingKeyStore, type Identity } from './compose.js';
 export { type SecondFactor } from './mfa/services/second-factor.js';
 export { type FactorMethod } from './mfa/services/second-factor.js';

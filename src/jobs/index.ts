@@ -5,6 +5,7 @@
  * cancel. The application and later capabilities use only what this file exports.
  */
 import type { Capability } from '../kernel/part.js';
+import { JOBS_PROCESSING, JOBS_RETENTION } from './domain/privacy.js';
 import { composeJobsPart, type Jobs } from './compose.js';
 import { JOBS_VARIABLES } from './config.js';
 import { JOBS_EVENT_TYPES } from './domain/events.js';
@@ -34,6 +35,9 @@ declare module '../kernel/part.js' {
 
 export const jobs: Capability<'jobs'> = {
   name: 'jobs',
+  // Its personal data's retention and processing activities (issue 22 item 2; the compliance capability reads them).
+  retention: JOBS_RETENTION,
+  privacy: JOBS_PROCESSING,
   // Output chunks before the jobs they belong to (0017-jobs).
   tenantTables: ['job_logs', 'jobs'],
   eventTypes: JOBS_EVENT_TYPES,

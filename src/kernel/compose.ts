@@ -28,8 +28,9 @@ import type { RampartConfig } from './config.js';
 import type { EventType } from './domain/events.js';
 import type { Secret } from './domain/secret.js';
 import { masterKeyOf } from './master-key.js';
+import { deriveKey } from './crypto/derive-key.js';
 import type { Logger } from './adapters/log/pino-logger.js';
-import type { Kernel, OrgDataSection, PersonalDataSection, RampartOptions } from './part.js';
+import type { Kernel, OrgDataSection, PersonalDataSection, PrivacyDeclarations, RampartOptions } from './part.js';
 import { systemClock } from './ports/clock.js';
 import type { RateLimiter } from './ports/rate-limiter.js';
 import type { ReadinessProbe } from './ports/readiness-probe.js';
@@ -92,6 +93,7 @@ export async function openKernel(
   eventTypes: readonly EventType[] = [],
   orgData: () => readonly OrgDataSection[] = () => [],
   backupFiles: readonly string[] = [],
+  privacy: PrivacyDeclarations = { retention: [], processing: [] },
 ): Promise<OpenedKernel> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
@@ -140,7 +142,9 @@ export async function openKernel(
   let bus: RevocationBus;
   const readiness: ReadinessProbe[] = [{ name: 'database', check: () => database.ping() }];
   if (redis === undefined || config.redisUrl === undefined) {
-    bus = new InProcessRevocationBus();
+    // Durable positions for the revocation feed (identity/sessions/routes/revocation-stream.ts).
+    const sequence = new SqlRevocationSequence(database.db, database.dialect);
+    bus = new InProcessRevocationBus({ sequence, now: clock.now.bind(clock), onError: onError('revocation purge failed') });
     closers.add('revocation bus', bus);
   } else {
     const client = redis;
@@ -161,6 +165,7 @@ export async function openKernel(
   }
 
   let masterKey: Secret<Buffer> | undefined;
+  let cursorKey: Secret<Buffer> | undefined;
   const kernel: Kernel = Object.freeze({
     config,
     options,
@@ -174,12 +179,17 @@ export async function openKernel(
     tenantTables,
     eventTypes,
     backupFiles,
+    privacy,
     personalData,
     orgData,
     closers,
     masterKey() {
       masterKey ??= masterKeyOf(config);
       return masterKey;
+    },
+    cursorKey() {
+      cursorKey ??= deriveKey(kernel.masterKey(), 'list-cursor');
+      return cursorKey;
     },
     onError,
   });

@@ -54,6 +54,11 @@ export interface RampartConfig {
   readonly outboundAllowCidrs: readonly string[];
   /** Ports outbound requests may use. */
   readonly outboundPorts: readonly number[];
+  /**
+   * RAMPART_DEV: development conveniences (readable logs, no MFA requirement for admins, the admin
+   * of RAMPART_BOOTSTRAP_ADMIN_* kept as given); refused with NODE_ENV=production.
+   */
+  readonly dev: boolean;
 }
 
 /** A configuration value that is missing or wrong; the message names the variable. */
@@ -217,10 +222,11 @@ export const KERNEL_VARIABLES: readonly ConfigVariable[] = [
   {
     key: 'publicUrl',
     env: 'RAMPART_PUBLIC_URL',
-    defaultText: 'http://127.0.0.1:8080',
-    description: 'The URL clients reach Rampart at: token issuer (`iss`), CSRF origin and base of links.',
-    parse: (raw) => {
-      const value = raw?.trim() ?? 'http://127.0.0.1:8080';
+    defaultText: 'the listening address, http://RAMPART_HOST:RAMPART_PORT',
+    description:
+      'The URL clients reach Rampart at: token issuer (`iss`), CSRF origin and base of links. Unset: the address the server listens on (the port it got when `RAMPART_PORT` is 0; loopback when listening on every interface, which `rampart doctor` warns about).',
+    parse: (raw, partial) => {
+      const value = raw?.trim() || defaultPublicUrl(partial.host ?? '127.0.0.1', partial.port ?? 8080);
       const url = absoluteUrl(value, 'must be an absolute http(s) URL');
       if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('must be an http(s) URL');
       if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
@@ -423,7 +429,43 @@ export const KERNEL_VARIABLES: readonly ConfigVariable[] = [
       });
     },
   },
+  {
+    key: 'dev',
+    env: 'RAMPART_DEV',
+    defaultText: 'false',
+    description:
+      '`true` for development only: readable logs on the terminal, no MFA requirement for admins, and the admin of `RAMPART_BOOTSTRAP_ADMIN_EMAIL`/`_PASSWORD` created without the first-login password change. Refused with `NODE_ENV=production`.',
+    parse: boolean(false),
+  },
 ];
+
+/**
+ * RAMPART_PUBLIC_URL when it is not set: the listening address, as clients on this machine reach
+ * it — loopback when the server listens on every interface (0.0.0.0 or ::), since no client can
+ * connect to those. Port 0 is not known until something listens: until then the URL names 8080,
+ * and `startServer` replaces it with the port it got ({@link withListenPort}).
+ */
+export function defaultPublicUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  const shown = isIP(reachable) === 6 ? `[${reachable}]` : reachable;
+  return `http://${shown}:${port === 0 ? 8080 : port}`;
+}
+
+/** Whether `config.publicUrl` is the default of its host and port (RAMPART_PUBLIC_URL was not set to another URL). */
+export function publicUrlIsDefault(config: Pick<RampartConfig, 'host' | 'port' | 'publicUrl'>): boolean {
+  return config.publicUrl === defaultPublicUrl(config.host, config.port);
+}
+
+/**
+ * `config` with the port a listener actually got (RAMPART_PORT=0) and, when RAMPART_PUBLIC_URL
+ * was not set, the public URL of that address: the token issuer, the CSRF origin and the links
+ * then name the address clients reach. An explicit public URL is kept as it is.
+ */
+export function withListenPort(config: RampartConfig, port: number): RampartConfig {
+  if (config.port === port) return config;
+  const publicUrl = publicUrlIsDefault(config) ? defaultPublicUrl(config.host, port) : config.publicUrl;
+  return Object.freeze({ ...config, port, publicUrl });
+}
 
 export interface LoadOptions {
   /** The environment to read; `process.env` by default. */
@@ -477,6 +519,10 @@ export function loadConfigFrom(variables: readonly ConfigVariable[], options: Lo
       const problem = error instanceof Error ? error.message : 'is not valid';
       throw new ConfigError(variable.env, problem);
     }
+  }
+  // A development start must never be a production one by mistake: both named, nothing started.
+  if (partial.dev === true && env.NODE_ENV === 'production') {
+    throw new ConfigError('RAMPART_DEV', 'is true while NODE_ENV=production: development mode is refused in production; unset one of them');
   }
   // Lists (CORS origins, trusted proxies, metrics addresses…) are frozen copies, like the whole.
   const frozen = Object.entries(partial).map(([key, value]) => [

@@ -92,10 +92,17 @@ export interface Kernel {
    * the start is, so read it when a request comes, not while composing.
    */
   orgData(): readonly OrgDataSection[];
+  /** Every capability's retention rules and processing activities, in composition order. */
+  readonly privacy?: PrivacyDeclarations;
   /** Where each capability pushes what it opens, as soon as it is open. */
   readonly closers: CloseStack;
   /** The master key (RAMPART_MASTER_KEY, else the key file in the data directory), read once. */
   masterKey(): Secret<Buffer>;
+  /**
+   * The key of every list route's cursors (kernel/http/cursor.ts): derived once, for that one
+   * purpose (`list-cursor`), from the deployment's key material. The only place it is derived.
+   */
+  cursorKey(): Secret<Buffer>;
   /** Logs a background failure (`what` names the work) without a stack reaching a response. */
   onError(what: string): (error: unknown) => void;
 }
@@ -158,6 +165,56 @@ export interface OrgDataSection {
   page(scope: TenantScope, after: string | undefined, limit: number): Promise<OrgDataPage>;
 }
 
+/**
+ * One retention rule (issue 22 item 2): rows of `table` that ended more than the configured number
+ * of days ago are deleted by the compliance capability's purge. A row has ended when any of its
+ * `ended` columns (bigint ms) is set and older than the cut-off; `only`, when set, narrows the rule
+ * to rows whose column holds one of the values (a delivery that is done, a mail that was sent).
+ */
+export interface RetentionRule {
+  /** What the rows are, for the purge's counts and the record of processing (`ended_sessions`…): `[a-z][a-z0-9_]*`, unique. */
+  readonly kind: string;
+  readonly table: string;
+  readonly ended: readonly string[];
+  readonly only?: { readonly column: string; readonly values: readonly string[] };
+  /** The `RAMPART_*` variable that sets the days (the compliance capability's, or `RAMPART_AUDIT_RETENTION_DAYS`). */
+  readonly variable: string;
+  /** Its default, in days; absent: kept until the variable is set. */
+  readonly defaultDays?: number;
+  /** One sentence: what is deleted and why this long. */
+  readonly description: string;
+}
+
+/** GDPR Art. 6(1): the lawful basis of one processing activity. */
+export type LegalBasis = 'contract' | 'legal_obligation' | 'legitimate_interests' | 'consent';
+
+/**
+ * One processing activity of the record of processing (GDPR Art. 30(1)): what a capability keeps
+ * on people, why, on which basis, how long and who receives it. `rampart privacy record` renders
+ * every capability's; a drift test fails when a table with a personal-data column is in none.
+ */
+export interface ProcessingActivity {
+  /** A short name (`Accounts`, `Sessions`…). */
+  readonly name: string;
+  /** Art. 30(1)(b). */
+  readonly purpose: string;
+  readonly legalBasis: LegalBasis;
+  /** Art. 30(1)(c): whose data (`users`, `invited people`…). */
+  readonly subjects: string;
+  /** Art. 30(1)(c): the tables and their personal fields. */
+  readonly fields: Readonly<Record<string, readonly string[]>>;
+  /** Art. 30(1)(f): the retention rule kinds that bound it, or a sentence (`while the account exists`). */
+  readonly retention: readonly string[] | string;
+  /** Art. 30(1)(d): who receives it beyond the operator (`none`, `the configured SIEM`…). */
+  readonly recipients: readonly string[];
+}
+
+/** Every capability's retention rules and processing activities, in composition order. */
+export interface PrivacyDeclarations {
+  readonly retention: readonly RetentionRule[];
+  readonly processing: readonly ProcessingActivity[];
+}
+
 /** What a composed capability hands the server. */
 export interface Part<F> {
   readonly facade: F;
@@ -186,11 +243,20 @@ export interface CommandContext {
   readonly run: RunCommand;
   /** The data-directory files every capability adds to a backup (`Capability.backup`), beyond the database. */
   backupFiles(config: RampartConfig): readonly string[];
+  /** Every capability's retention rules and processing activities (`Capability.retention`, `.privacy`). */
+  readonly privacy?: PrivacyDeclarations;
   /**
    * Starts Rampart from `config` (migrations, every capability) for a command that needs a
-   * composed capability, and hands back its facade and the way to stop it.
+   * composed capability, and hands back its facade and the way to stop it. On an embedded data
+   * directory the command takes the directory's lock, so a running server refuses it — unless
+   * `besideServer`: what the command writes cannot leave a server's memory stale (a backup and
+   * its canary, a report, an attestation, a purge of ended rows), so it runs beside one.
    */
-  compose<K extends CapabilityName>(config: RampartConfig, name: K): Promise<{ readonly facade: Facades[K]; close(): Promise<void> }>;
+  compose<K extends CapabilityName>(
+    config: RampartConfig,
+    name: K,
+    options?: { readonly besideServer?: boolean },
+  ): Promise<{ readonly facade: Facades[K]; close(): Promise<void> }>;
 }
 
 /** One finding of `rampart doctor`: `fail` means "do not run like this" (the command exits 1). */
@@ -224,6 +290,10 @@ export interface Capability<K extends CapabilityName> {
    * data directory its data needs (never the master key), restored to the same place.
    */
   readonly backup?: { readonly files?: (config: RampartConfig) => readonly string[] };
+  /** How long its rows of personal data are kept once ended (the compliance capability purges them). */
+  readonly retention?: readonly RetentionRule[];
+  /** Its processing activities, for the record of processing (GDPR Art. 30). */
+  readonly privacy?: readonly ProcessingActivity[];
   /** Adds the capability's `rampart …` commands; their code is loaded only when run. */
   readonly commands?: (program: Command, context: CommandContext) => void;
   /** Builds the capability on the kernel and the capabilities composed before it. */

@@ -5,6 +5,7 @@
  * client module an installed product embeds (`rampart/licence-client`, src/licences/client/).
  */
 import type { Capability } from '../kernel/part.js';
+import { LICENCES_PROCESSING } from './domain/privacy.js';
 import { composeLicencesPart, type Licences } from './compose.js';
 import { LICENCES_VARIABLES } from './config.js';
 import { LICENCES_EVENT_TYPES } from './domain/events.js';
@@ -25,6 +26,8 @@ declare module '../kernel/part.js' {
 
 export const licences: Capability<'licences'> = {
   name: 'licences',
+  // Its personal data's retention and processing activities (issue 22 item 2; the compliance capability reads them).
+  privacy: LICENCES_PROCESSING,
   // 0021-licences: activations before the licences they belong to.
   tenantTables: ['licence_activations', 'licences'],
   eventTypes: LICENCES_EVENT_TYPES,

@@ -5,6 +5,7 @@
  * only what this file exports.
  */
 import type { Capability } from '../kernel/part.js';
+import { MAIL_PROCESSING, MAIL_RETENTION } from './domain/privacy.js';
 import { composeMailPart } from './compose.js';
 import { MAIL_VARIABLES } from './config.js';
 import type { Mail } from './domain/mail.js';
@@ -27,6 +28,9 @@ declare module '../kernel/part.js' {
 
 export const mail: Capability<'mail'> = {
   name: 'mail',
+  // Its personal data's retention and processing activities (issue 22 item 2; the compliance capability reads them).
+  retention: MAIL_RETENTION,
+  privacy: MAIL_PROCESSING,
   // An org's unsent mail (its invitations) goes with it.
   tenantTables: ['mail_outbox'],
   variables: MAIL_VARIABLES,

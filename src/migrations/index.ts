@@ -32,6 +32,10 @@ import { migration0025 } from './0025-federation.js';
 import { migration0027 } from './0027-passkeys.js';
 import { migration0028 } from './0028-security-events.js';
 import { migration0029 } from './0029-session-limits.js';
+import { migration0030 } from './0030-audit-throughput.js';
+import { migration0031 } from './0031-client-audiences.js';
+import { migration0033 } from './0033-access-review.js';
+import { migration0034 } from './0034-config-state.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-meta': migration0001,
@@ -62,6 +66,10 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0027-passkeys': migration0027,
   '0028-security-events': migration0028,
   '0029-session-limits': migration0029,
+  '0030-audit-throughput': migration0030,
+  '0031-client-audiences': migration0031,
+  '0033-access-review': migration0033,
+  '0034-config-state': migration0034,
 });
 
 export const migrationProvider: MigrationProvider = {

@@ -4,6 +4,7 @@
  * nothing here but what this file exports.
  */
 import type { Capability } from '../kernel/part.js';
+import { PASSKEYS_PROCESSING, PASSKEYS_RETENTION } from './domain/privacy.js';
 import { composePasskeysPart, type Passkeys } from './compose.js';
 import { PASSKEYS_VARIABLES } from './config.js';
 
@@ -21,6 +22,9 @@ declare module '../kernel/part.js' {
 
 export const passkeys: Capability<'passkeys'> = {
   name: 'passkeys',
+  // Its personal data's retention and processing activities (issue 22 item 2; the compliance capability reads them).
+  retention: PASSKEYS_RETENTION,
+  privacy: PASSKEYS_PROCESSING,
   variables: PASSKEYS_VARIABLES,
   compose: (kernel, earlier) => composePasskeysPart(kernel, earlier),
 };

@@ -21,6 +21,7 @@ import { RoleService } from './services/role-service.js';
 import { TenantAuthorizer } from './services/tenant-authorizer.js';
 import { TenancyTokenScopes } from './services/token-scopes.js';
 import { holdsSensitivePermission } from './services/sensitive-roles.js';
+import { SYSTEM_ORG_SLUG } from '../kernel/domain/system-org.js';
 
 /** Orgs, members, roles and the decision, as the routes use them. */
 export interface Tenancy {
@@ -41,7 +42,10 @@ export interface Tenancy {
  * tables, and the authorizer, whose revocation subscription is on the close stack from its start.
  */
 export async function composeTenancyPart(kernel: Kernel, earlier: Earlier): Promise<Part<Tenancy>> {
-  const identity: Pick<Identity, 'users' | 'roleChanged' | 'tokens' | 'mfaEnforcement'> = earlier.need('identity', 'tenancy');
+  const identity: Pick<Identity, 'users' | 'roleChanged' | 'tokens' | 'mfaEnforcement' | 'useWatchAccess'> = earlier.need(
+    'identity',
+    'tenancy',
+  );
   const { log: audit } = earlier.need('audit', 'tenancy');
   const { database, bus, clock } = kernel;
   const users = identity.users;
@@ -62,6 +66,14 @@ export async function composeTenancyPart(kernel: Kernel, earlier: Earlier): Prom
   identity.mfaEnforcement.requireFor((memberships) => holdsSensitivePermission(authorizer, registry, memberships));
   // The `scope` of every access token from here on: what this authorizer grants.
   identity.tokens.useScopes(new TenancyTokenScopes(authorizer));
+  // Who may watch the revocation feed: a service client holding sessions.watch in its org; one of
+  // the `system` org (a platform client) watches every org.
+  identity.useWatchAccess(async (principal) => {
+    if (principal.type !== 'service' || principal.org === undefined) return undefined;
+    const decision = await authorizer.check(principal, principal.org, 'sessions.watch');
+    if (!decision.allow || decision.org === undefined) return undefined;
+    return { orgId: decision.org.id, platform: decision.org.slug === SYSTEM_ORG_SLUG };
+  });
   const events = new OrgEvents({ audit, bus, clock, authorizer });
   const privilegeChanged = (userId: string): Promise<unknown> => identity.roleChanged(userId);
   const members = new MemberService({ orgs: store, users, authorizer, events, clock, privilegeChanged });

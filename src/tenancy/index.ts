@@ -4,6 +4,7 @@
  * the application use only what this file exports.
  */
 import type { Capability } from '../kernel/part.js';
+import { TENANCY_PROCESSING, TENANCY_RETENTION } from './domain/privacy.js';
 import { composeTenancyPart, type Tenancy } from './compose.js';
 import type { PermissionRegistration } from './domain/permissions.js';
 import type { InvitationNotifier } from './ports/invitation-notifier.js';
@@ -35,6 +36,9 @@ declare module '../kernel/part.js' {
 
 export const tenancy: Capability<'tenancy'> = {
   name: 'tenancy',
+  // Its personal data's retention and processing activities (issue 22 item 2; the compliance capability reads them).
+  retention: TENANCY_RETENTION,
+  privacy: TENANCY_PROCESSING,
   variables: TENANCY_VARIABLES,
   /*
    * Every table that holds one tenant's rows, keyed by an `org_id` column. Deleting an org removes

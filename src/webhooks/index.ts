@@ -5,6 +5,7 @@
  * capabilities and the application use only what this file exports.
  */
 import type { Capability } from '../kernel/part.js';
+import { WEBHOOKS_PROCESSING, WEBHOOKS_RETENTION } from './domain/privacy.js';
 import { composeWebhooksPart, type Webhooks, type WebhooksOptions } from './compose.js';
 import { WEBHOOKS_VARIABLES } from './config.js';
 import { WEBHOOKS_EVENT_TYPES } from './domain/events.js';
@@ -34,6 +35,9 @@ declare module '../kernel/part.js' {
 
 export const webhooks: Capability<'webhooks'> = {
   name: 'webhooks',
+  // Its personal data's retention and processing activities (issue 22 item 2; the compliance capability reads them).
+  retention: WEBHOOKS_RETENTION,
+  privacy: WEBHOOKS_PROCESSING,
   // Deliveries (with their attempt logs) before their endpoints; then the inbound side's.
   tenantTables: ['webhook_deliveries', 'webhook_endpoints', ...INBOUND_TENANT_TABLES],
   eventTypes: WEBHOOKS_EVENT_TYPES,

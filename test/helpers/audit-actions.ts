@@ -5,6 +5,7 @@
  */
 import { AUDIT_AUDIT_ACTIONS } from '../../src/audit/index.js';
 import { BACKUPS_AUDIT_ACTIONS } from '../../src/backups/index.js';
+import { COMPLIANCE_AUDIT_ACTIONS } from '../../src/compliance/index.js';
 import { CREDENTIALS_AUDIT_ACTIONS } from '../../src/credentials/index.js';
 import { FEDERATION_AUDIT_ACTIONS } from '../../src/federation/index.js';
 import { IDENTITY_AUDIT_ACTIONS } from '../../src/identity/index.js';
@@ -34,6 +35,7 @@ export const AUDIT_ACTIONS_BY_CAPABILITY = {
   jobs: JOBS_AUDIT_ACTIONS,
   webhooks: WEBHOOKS_AUDIT_ACTIONS,
   backups: BACKUPS_AUDIT_ACTIONS,
+  compliance: COMPLIANCE_AUDIT_ACTIONS,
 } as const satisfies Readonly<Record<string, readonly AuditAction[]>>;
 
 type Listed = (typeof AUDIT_ACTIONS_BY_CAPABILITY)[keyof typeof AUDIT_ACTIONS_BY_CAPABILITY][number];

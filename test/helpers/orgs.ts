@@ -174,6 +174,8 @@ export async function fillTenantTables(app: FastifyInstance, owner: Grant, org: 
       payload: hookBody,
     }),
   );
+  // Issue 22 item 6: an access review attestation (access_review_attestations).
+  expectOk(await as(app, owner, 'POST', `/api/v1/orgs/${org.id}/access-review/attestations`, { note: `reviewed ${org.slug}` }));
   // Issue 15: the server's webhook worker fans the events above out within its poll interval (webhook_deliveries).
   const deliveries = `/api/v1/orgs/${org.id}/webhooks/${hook.json<{ id: string }>().id}/deliveries`;
   for (let tries = 0; ; tries += 1) {

@@ -80,8 +80,8 @@ for (const backend of await backends()) {
       const list = await as(server.app, owner.grant, 'GET', '/api/v1/api-keys');
       expect(list.statusCode).toBe(200);
       expect(list.body).not.toContain(key.key);
-      expect(list.json<{ api_keys: IssuedKey[] }>().api_keys).toEqual([expect.objectContaining({ id: key.id, prefix: key.prefix })]);
-      expect(list.json<{ api_keys: Record<string, unknown>[] }>().api_keys[0]).not.toHaveProperty('key');
+      expect(list.json<{ items: IssuedKey[] }>().items).toEqual([expect.objectContaining({ id: key.id, prefix: key.prefix })]);
+      expect(list.json<{ items: Record<string, unknown>[] }>().items[0]).not.toHaveProperty('key');
 
       const row = await server.stored.db.selectFrom('api_keys').selectAll().where('id', '=', key.id).executeTakeFirstOrThrow();
       expect(row.key_hash).toBe(hashApiKey(key.key));
@@ -99,7 +99,7 @@ for (const backend of await backends()) {
       const other = await orgWithOwner(server.app, admin);
       expectProblem(await createKey(viewer.grant, { name: 'elsewhere', scopes: ['org.read'], org: other.org.id }), 'not_found');
       const list = await as(server.app, viewer.grant, 'GET', '/api/v1/api-keys');
-      expect(list.json<{ api_keys: unknown[] }>().api_keys).toEqual([]);
+      expect(list.json<{ items: unknown[] }>().items).toEqual([]);
       expect(await server.stored.db.selectFrom('api_keys').select('id').where('user_id', '=', viewer.id).execute()).toEqual([]);
     });
 
@@ -211,7 +211,7 @@ for (const backend of await backends()) {
       await settle();
       expect(await lastUsed()).toBe(first + 60_000);
       const list = await as(server.app, owner.grant, 'GET', '/api/v1/api-keys');
-      expect(list.json<{ api_keys: IssuedKey[] }>().api_keys[0]?.last_used_at).toBe(new Date(first + 60_000).toISOString());
+      expect(list.json<{ items: IssuedKey[] }>().items[0]?.last_used_at).toBe(new Date(first + 60_000).toISOString());
     });
 
     it('only a user manages keys: a key cannot mint, list or revoke keys', async () => {
@@ -246,11 +246,11 @@ for (const backend of await backends()) {
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) ids.push((await issued(owner.grant, { name: `k${i}`, scopes: ['org.read'], org: org.id })).id);
       const first = await as(server.app, owner.grant, 'GET', '/api/v1/api-keys?limit=2');
-      const page = first.json<{ api_keys: IssuedKey[]; next_cursor: string | null }>();
-      expect(page.api_keys).toHaveLength(2);
+      const page = first.json<{ items: IssuedKey[]; next_cursor: string | null }>();
+      expect(page.items).toHaveLength(2);
       const second = await as(server.app, owner.grant, 'GET', `/api/v1/api-keys?limit=2&cursor=${page.next_cursor ?? ''}`);
-      const rest = second.json<{ api_keys: IssuedKey[]; next_cursor: string | null }>();
-      expect([...page.api_keys, ...rest.api_keys].map((k) => k.id)).toEqual([...ids].sort());
+      const rest = second.json<{ items: IssuedKey[]; next_cursor: string | null }>();
+      expect([...page.items, ...rest.items].map((k) => k.id)).toEqual([...ids].sort());
       expect(rest.next_cursor).toBeNull();
       expectProblem(await as(server.app, owner.grant, 'GET', '/api/v1/api-keys?cursor=bm9wZQ'), 'validation_failed');
     });

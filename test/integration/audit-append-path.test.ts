@@ -164,7 +164,7 @@ for (const backend of await backends()) {
           await slow.close();
           const dump = async (s: AuditStore) => ({
             entries: await s.db.db.selectFrom('audit_entries').selectAll().orderBy('leaf_index').execute(),
-            subtrees: await s.db.db.selectFrom('audit_subtrees').selectAll().orderBy('start').orderBy('size').execute(),
+            subtrees: await s.db.db.selectFrom('audit_subtrees').selectAll().orderBy('level').orderBy('idx').execute(),
           });
           expect(await dump(store)).toEqual(await dump(other));
           // Both paths append to the same tree: the Kysely one picks up where the prepared one stopped.

@@ -458,6 +458,11 @@ const FIXTURES: Readonly<Record<string, Fixture>> = {
       json(undefined, 'POST', '/api/v1/artifacts/verify', { ...(await signedArtifact(ctx, 'exact')), digest: `sha256:${'0'.repeat(64)}` }),
     failureStatus: 200,
   },
+  // Issue 22 item 6: an access review's completion is an audited attestation.
+  'POST /api/v1/orgs/{org}/access-review/attestations': {
+    success: async (ctx) => json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/access-review/attestations`, { note: 'reviewed' }),
+    successStatus: 201,
+  },
   'POST /api/v1/orgs/{org}/licences': {
     success: async (ctx) =>
       json(ctx.owner.grant, 'POST', `/api/v1/orgs/${ctx.org.id}/licences`, { product: 'compiler', max_activations: 1 }),

@@ -109,7 +109,7 @@ for (const backend of await backends()) {
       const other = await login(server.app);
       const list = await server.app.inject({ method: 'GET', url: '/api/v1/me/sessions', headers: { cookie: browser.cookie } });
       expect(list.statusCode, list.body).toBe(200);
-      const sessions = list.json<{ id: string; current: boolean }[]>();
+      const sessions = list.json<{ items: { id: string; current: boolean }[] }>().items;
       expect(sessions.find((s) => s.id === browser.sessionId)?.current).toBe(true);
       expect(sessions.find((s) => s.id === other.session_id)?.current).toBe(false);
       const removed = await server.app.inject({

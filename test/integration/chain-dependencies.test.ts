@@ -1,54 +1,45 @@
 /**
- * The chain's order is written once (src/http/chain.ts) and enforced by Fastify: each layer's
- * fastify-plugin declaration names the layers it needs mounted before it and the request
- * decorations it reads. A layer mounted without them, or above them, stops the start at `ready()`.
- *
- * Fastify checks a plugin's `decorators` before its `dependencies` (fastify/lib/plugin-utils.js,
- * `registerPlugin`): on a bare instance the first refusal names the missing decoration; once a
- * host has decorated the request itself (as an embedding app with its own `request.principal`
- * might), the dependency check still names the missing layer.
+ * The chain's order is written once (src/http/chain.ts) and checked twice:
+ * - by the table itself: each row names the rows it needs above it, and `registerChain` refuses
+ *   a table that breaks one of those needs before registering anything, naming the row;
+ * - by Fastify, for the plugins after the request pass: each declares the pass (which decorates
+ *   `principal`, `requestId` and `routeConfig`) as its dependency, and `ready()` refuses a plugin
+ *   mounted without it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { PluginMetadata } from 'fastify-plugin';
-import { CHAIN, registerChain, type ChainSettings } from '../../src/http/chain.js';
+import { CHAIN, ChainOrderError, checkChainOrder, registerChain, type ChainSettings, type Row } from '../../src/http/chain.js';
 import { createLogger } from '../../src/kernel/adapters/log/pino-logger.js';
 import { createRampart, type Rampart } from '../../src/rampart.js';
 import { sqliteBackend, type BackendInstance } from '../helpers/backends.js';
 import { LogCapture, testConfig } from '../helpers/rampart.js';
 
-type Row = (typeof CHAIN)[number];
-
 const SETTINGS: ChainSettings = { standalone: false, handleNotFound: true };
 
-/** What each layer declares, as the chain's header states it. */
-const EXPECTED: Record<string, { dependencies: string[]; request?: string[] }> = {
-  logging: { dependencies: [] },
-  metrics: { dependencies: [] },
-  problems: { dependencies: [] },
-  'request-id': { dependencies: [] },
-  cors: { dependencies: [] },
-  'security-headers': { dependencies: [] },
-  'method-guard': { dependencies: [] },
-  authentication: { dependencies: [] },
-  'browser-sessions': { dependencies: ['rampart-authentication'], request: ['principal'] },
-  'rate-limit': { dependencies: ['rampart-authentication'], request: ['principal'] },
-  'body-limit': { dependencies: [] },
-  validation: { dependencies: [] },
-  authorization: { dependencies: ['rampart-request-id', 'rampart-authentication'], request: ['principal', 'requestId'] },
-  idempotency: { dependencies: ['rampart-authentication', 'rampart-body-limit', 'rampart-authorization'], request: ['principal'] },
+/** What each row needs above it, as the chain's header states it. */
+const NEEDS: Record<string, string[]> = {
+  logging: [],
+  metrics: [],
+  problems: [],
+  'request-id': [],
+  cors: [],
+  'security-headers': [],
+  'method-guard': [],
+  draining: [],
+  authentication: ['method-guard'],
+  'browser-sessions': ['authentication'],
+  'privilege-change': ['authentication'],
+  'rate-limit': ['authentication'],
+  'body-limit': [],
+  validation: [],
+  authorization: ['request-id', 'authentication'],
+  'read-audit': ['authorization'],
+  idempotency: ['authentication', 'body-limit', 'authorization'],
 };
 
-/** The request decorations each layer adds (checked below against the real plugins). */
-const DECORATES: Record<string, string[]> = {
-  'request-id': ['requestId'],
-  authentication: ['principal'],
-  authorization: ['tenantScope'],
-};
-
-function meta(row: Row): PluginMetadata {
-  return (row.plugin as unknown as Record<symbol, PluginMetadata>)[Symbol.for('plugin-meta')] as PluginMetadata;
-}
+/** The Fastify plugins after the pass, and the pass dependency and decorations each declares. */
+const PLUGINS_NEEDING_THE_PASS = ['privilege-change', 'authorization', 'read-audit', 'idempotency'];
 
 function row(name: string): Row {
   const found = CHAIN.find((candidate) => candidate.name === name);
@@ -56,58 +47,65 @@ function row(name: string): Row {
   return found;
 }
 
-function named(plugin: string): string {
-  return plugin.replace(/^rampart-/, '');
+function meta(name: string): PluginMetadata {
+  const found = row(name);
+  if (found.kind !== 'plugin') throw new Error(`${name} is not a plugin`);
+  return (found.plugin as unknown as Record<symbol, PluginMetadata>)[Symbol.for('plugin-meta')] as PluginMetadata;
 }
 
-/** Every layer `name` needs, transitively, by row name. */
-function needs(name: string): Set<string> {
-  const all = new Set<string>();
-  const visit = (layer: string): void => {
-    for (const dependency of meta(row(layer)).dependencies ?? []) {
-      if (all.has(named(dependency))) continue;
-      all.add(named(dependency));
-      visit(named(dependency));
-    }
-  };
-  visit(name);
-  return all;
+/** The table with `layer` moved to just above `above`. */
+function moved(layer: string, above: string): Row[] {
+  const table = CHAIN.filter((candidate) => candidate.name !== layer);
+  table.splice(
+    table.findIndex((candidate) => candidate.name === above),
+    0,
+    row(layer),
+  );
+  return table;
 }
 
-const WITH_DEPENDENCIES = CHAIN.filter((candidate) => (meta(candidate).dependencies ?? []).length > 0).map((r) => r.name);
+describe('the chain table states what each layer needs above it', () => {
+  it('as the chain header says, with every need a row above it', () => {
+    expect(Object.fromEntries(CHAIN.map((candidate) => [candidate.name, [...candidate.needs]]))).toEqual(NEEDS);
+    expect(() => checkChainOrder(CHAIN)).not.toThrow();
+  });
 
-describe('the chain layers declare what they depend on', () => {
-  it('each row mounts the plugin named rampart-<row>, for Fastify 5', () => {
+  it('the steps of the pass run in the spec order: request id, CORS, headers, method guard, authentication, rate limit', () => {
+    const steps = CHAIN.filter((candidate) => candidate.kind === 'step').map((candidate) => candidate.name);
+    expect(steps).toEqual([
+      'request-id',
+      'cors',
+      'security-headers',
+      'method-guard',
+      'draining',
+      'authentication',
+      'browser-sessions',
+      'rate-limit',
+    ]);
+  });
+
+  it('refuses every table that moves a layer just above one it needs, naming both', () => {
     for (const layer of CHAIN) {
-      expect(meta(layer).name, layer.name).toBe(`rampart-${layer.name}`);
-      expect(meta(layer).fastify, layer.name).toBe('5.x');
-    }
-    expect(new Set(CHAIN.map((layer) => layer.name)).size).toBe(CHAIN.length);
-  });
-
-  it('as the chain header states', () => {
-    const declared = Object.fromEntries(
-      CHAIN.map((layer) => {
-        const { dependencies, decorators } = meta(layer);
-        return [layer.name, { dependencies, ...(decorators?.request === undefined ? {} : { request: decorators.request }) }];
-      }),
-    );
-    expect(declared).toEqual(EXPECTED);
-    expect(WITH_DEPENDENCIES).toEqual(['browser-sessions', 'rate-limit', 'authorization', 'idempotency']);
-  });
-
-  it('and every dependency is a layer above it in the table', () => {
-    for (const [index, layer] of CHAIN.entries()) {
-      for (const dependency of meta(layer).dependencies ?? []) {
-        const at = CHAIN.findIndex((candidate) => `rampart-${candidate.name}` === dependency);
-        expect(at, `${layer.name} → ${dependency}`).toBeGreaterThanOrEqual(0);
-        expect(at, `${layer.name} → ${dependency}`).toBeLessThan(index);
+      for (const needed of layer.needs) {
+        const table = moved(layer.name, needed);
+        expect(() => checkChainOrder(table), `${layer.name} above ${needed}`).toThrow(ChainOrderError);
+        expect(() => checkChainOrder(table), `${layer.name} above ${needed}`).toThrow(
+          `the chain's ${layer.name} layer needs the ${needed} layer above it`,
+        );
       }
+    }
+  });
+
+  it('each plugin after the pass declares the pass as its dependency, for Fastify 5', () => {
+    for (const name of PLUGINS_NEEDING_THE_PASS) {
+      expect(meta(name).fastify, name).toBe('5.x');
+      expect(meta(name).dependencies, name).toContain('rampart-request-pass');
+      expect(meta(name).decorators?.request, name).toContain('principal');
     }
   });
 });
 
-describe('Fastify enforces the declarations', () => {
+describe('the order is enforced at start', () => {
   let store: BackendInstance;
   let rampart: Rampart;
   const apps: FastifyInstance[] = [];
@@ -123,84 +121,10 @@ describe('Fastify enforces the declarations', () => {
     await store.cleanup();
   });
 
-  /** A bare Fastify instance (no Rampart server around it), closed after the suite. */
   function bare(): FastifyInstance {
     const app = Fastify({ logger: false });
     apps.push(app);
     return app;
-  }
-
-  /** Mounts `rows` in this order, with the options their chain rows build, as plugins load at `ready()`. */
-  function mount(app: FastifyInstance, rows: readonly Row[]): void {
-    for (const layer of rows) void app.register(layer.plugin, layer.options(rampart, SETTINGS) as never);
-  }
-
-  /** Why `ready()` refused, as Fastify's error code and message. */
-  async function refusal(app: FastifyInstance): Promise<{ code: unknown; message: string }> {
-    const error = await app.ready().then(
-      () => undefined,
-      (reason: unknown) => reason,
-    );
-    expect(error, 'ready() should have been refused').toBeInstanceOf(Error);
-    return { code: (error as { code?: unknown }).code, message: (error as Error).message };
-  }
-
-  it('the decorations the header names are the ones the layers add', async () => {
-    for (const [name, decorations] of Object.entries(DECORATES)) {
-      const app = bare();
-      mount(app, [...CHAIN.filter((candidate) => needs(name).has(candidate.name)), row(name)]);
-      await app.ready();
-      for (const decoration of decorations) expect(app.hasRequestDecorator(decoration), `${name}: ${decoration}`).toBe(true);
-    }
-  });
-
-  for (const name of ['browser-sessions', 'rate-limit', 'authorization', 'idempotency']) {
-    describe(`${name}, alone on a bare instance`, () => {
-      it('is refused at ready(), naming the request decoration it reads (checked first)', async () => {
-        const app = bare();
-        mount(app, [row(name)]);
-        const [first] = EXPECTED[name]?.request ?? [];
-        expect(await refusal(app)).toEqual({
-          code: 'FST_ERR_PLUGIN_NOT_PRESENT_IN_INSTANCE',
-          message: `The decorator '${first}' required by 'rampart-${name}' is not present in Request`,
-        });
-      });
-
-      it('is refused at ready(), naming the missing layer, even when the host decorated the request', async () => {
-        const app = bare();
-        for (const decoration of EXPECTED[name]?.request ?? []) app.decorateRequest(decoration, undefined);
-        mount(app, [row(name)]);
-        const [first] = EXPECTED[name]?.dependencies ?? [];
-        expect(await refusal(app)).toEqual({
-          code: 'FST_ERR_PLUGIN_DEPENDENCY_NOT_REGISTERED',
-          message: `The dependency '${first}' of plugin 'rampart-${name}' is not registered`,
-        });
-      });
-
-      for (const dependency of EXPECTED[name]?.dependencies ?? []) {
-        it(`is refused without ${dependency} when everything else it needs is mounted`, async () => {
-          const missing = named(dependency);
-          const app = bare();
-          // Everything the layer needs but `missing` and what needs `missing`, in table order.
-          const present = CHAIN.filter(
-            (candidate) => needs(name).has(candidate.name) && candidate.name !== missing && !needs(candidate.name).has(missing),
-          );
-          // What `missing` would have decorated, by hand, so that only the dependency check is left.
-          for (const decoration of DECORATES[missing] ?? []) app.decorateRequest(decoration, undefined);
-          mount(app, [...present, row(name)]);
-          expect(await refusal(app)).toEqual({
-            code: 'FST_ERR_PLUGIN_DEPENDENCY_NOT_REGISTERED',
-            message: `The dependency '${dependency}' of plugin 'rampart-${name}' is not registered`,
-          });
-        });
-      }
-
-      it('starts with what it needs mounted before it', async () => {
-        const app = bare();
-        mount(app, [...CHAIN.filter((candidate) => needs(name).has(candidate.name)), row(name)]);
-        await expect(app.ready()).resolves.toBeDefined();
-      });
-    });
   }
 
   it('the real chain, mounted in table order, starts and answers', async () => {
@@ -216,55 +140,37 @@ describe('Fastify enforces the declarations', () => {
       expect(response.statusCode, url).toBe(401);
       expect(response.json(), url).toMatchObject({ code: 'unauthenticated' });
       expect(response.headers['x-request-id'], url).toBeDefined();
+      expect(response.headers['content-security-policy'], url).toBeDefined();
     }
   });
 
-  it('refuses a table with authorization moved above authentication', async () => {
-    const table = CHAIN.filter((candidate) => candidate.name !== 'authorization');
-    table.splice(
-      table.findIndex((candidate) => candidate.name === 'authentication'),
-      0,
-      row('authorization'),
-    );
-    expect(table.map((candidate) => candidate.name).indexOf('authorization')).toBeLessThan(
-      table.map((candidate) => candidate.name).indexOf('authentication'),
-    );
-
+  it('refuses to start a table with authorization moved above authentication, before registering anything', async () => {
     const app = bare();
-    mount(app, table);
-    expect(await refusal(app)).toEqual({
-      code: 'FST_ERR_PLUGIN_NOT_PRESENT_IN_INSTANCE',
-      message: `The decorator 'principal' required by 'rampart-authorization' is not present in Request`,
-    });
-
-    // A host whose own plugin already decorates request.principal gets no pass: the layer is missing.
-    const hosted = bare();
-    hosted.decorateRequest('principal', undefined);
-    mount(hosted, table);
-    expect(await refusal(hosted)).toEqual({
-      code: 'FST_ERR_PLUGIN_DEPENDENCY_NOT_REGISTERED',
-      message: `The dependency 'rampart-authentication' of plugin 'rampart-authorization' is not registered`,
-    });
+    await expect(registerChain(app, rampart, SETTINGS, moved('authorization', 'authentication'))).rejects.toThrow(
+      "the chain's authorization layer needs the authentication layer above it",
+    );
+    expect(app.hasRequestDecorator('principal')).toBe(false);
   });
 
-  it('refuses every table that moves a layer just above one of its dependencies', async () => {
-    for (const layer of CHAIN) {
-      for (const dependency of meta(layer).dependencies ?? []) {
-        const table = CHAIN.filter((candidate) => candidate !== layer);
-        table.splice(
-          table.findIndex((candidate) => `rampart-${candidate.name}` === dependency),
-          0,
-          layer,
-        );
-        const app = bare();
-        mount(app, table);
-        const { code, message } = await refusal(app);
-        expect(
-          ['FST_ERR_PLUGIN_NOT_PRESENT_IN_INSTANCE', 'FST_ERR_PLUGIN_DEPENDENCY_NOT_REGISTERED'],
-          `${layer.name} above ${dependency}`,
-        ).toContain(code);
-        expect(message, `${layer.name} above ${dependency}`).toContain(`'rampart-${layer.name}'`);
-      }
-    }
+  it('refuses to start the rate limiter above authentication (every caller would be its address)', async () => {
+    await expect(registerChain(bare(), rampart, SETTINGS, moved('rate-limit', 'authentication'))).rejects.toThrow(ChainOrderError);
   });
+
+  for (const name of PLUGINS_NEEDING_THE_PASS) {
+    it(`Fastify refuses ${name} mounted without the request pass, naming what is missing`, async () => {
+      const app = bare();
+      const found = row(name);
+      if (found.kind !== 'plugin') throw new Error('not a plugin');
+      void app.register(found.plugin, found.options(rampart, SETTINGS) as never);
+      const error = await app.ready().then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      expect(error, 'ready() should have been refused').toBeInstanceOf(Error);
+      expect(['FST_ERR_PLUGIN_NOT_PRESENT_IN_INSTANCE', 'FST_ERR_PLUGIN_DEPENDENCY_NOT_REGISTERED']).toContain(
+        (error as { code?: unknown }).code,
+      );
+      expect((error as Error).message).toContain(`'rampart-${name === 'privilege-change' ? 'browser-sessions' : name}'`);
+    });
+  }
 });

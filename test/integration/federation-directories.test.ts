@@ -106,8 +106,8 @@ for (const backend of await backends()) {
     async function membersOf(): Promise<Record<string, string>> {
       const response = await as(server.app, admin, 'GET', `/api/v1/orgs/${slug}/members`);
       expect(response.statusCode, response.body).toBe(200);
-      const body = response.json<{ members: { email: string; role: string }[] }>();
-      return Object.fromEntries(body.members.map((member) => [member.email, member.role]));
+      const body = response.json<{ items: { email: string; role: string }[] }>();
+      return Object.fromEntries(body.items.map((member) => [member.email, member.role]));
     }
 
     beforeAll(async () => {

@@ -102,7 +102,7 @@ function thingRoutes(handler: Handler) {
       '/test/actions/:name',
       {
         config: { access: 'public' },
-        schema: { params: Type.Object({ name: Type.String({ minLength: 1 }) }) },
+        schema: { params: Type.Object({ name: Type.String({ minLength: 1 }) }), body: {} },
         onRequestAbort: async (request) => handler.abort((request.params as { name: string }).name),
       },
       async (request, reply) => {

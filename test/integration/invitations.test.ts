@@ -76,9 +76,9 @@ for (const backend of await backends()) {
       // Nothing changed for the invitee: no membership, the org still hidden.
       expect(await memberships(bob)).toEqual([]);
       expectProblem(await as(server.app, bob.grant, 'GET', `/api/v1/orgs/${org.id}`), 'not_found');
-      expect(
-        (await as(server.app, owner.grant, 'GET', `/api/v1/orgs/${org.id}/members`)).json<{ members: unknown[] }>().members,
-      ).toHaveLength(1);
+      expect((await as(server.app, owner.grant, 'GET', `/api/v1/orgs/${org.id}/members`)).json<{ items: unknown[] }>().items).toHaveLength(
+        1,
+      );
       // The seam for mail is told of both, alike.
       expect(notices.map((n) => [n.email, n.role, n.org.slug])).toEqual([
         [bob.email, 'viewer', org.slug],
@@ -102,6 +102,7 @@ for (const backend of await backends()) {
             expires_at: new Date(clock.now() + TTL_SECONDS * 1000).toISOString(),
           },
         ],
+        next_cursor: null,
       });
       // Read the org as the invitee once (a cached "not a member"), then accept.
       expectProblem(await as(server.app, bob.grant, 'GET', `/api/v1/orgs/${org.id}`), 'not_found');
@@ -111,7 +112,7 @@ for (const backend of await backends()) {
       expect((await as(server.app, bob.grant, 'GET', `/api/v1/orgs/${org.id}`)).statusCode).toBe(200);
       expect(await memberships(bob)).toEqual([expect.objectContaining({ org_id: org.id, role: 'operator' })]);
       expect(await pendingRows()).toEqual([]);
-      expect((await as(server.app, bob.grant, 'GET', '/api/v1/me/invitations')).json()).toEqual({ items: [] });
+      expect((await as(server.app, bob.grant, 'GET', '/api/v1/me/invitations')).json()).toEqual({ items: [], next_cursor: null });
       // Spent: a second accept finds nothing.
       expectProblem(await as(server.app, bob.grant, 'POST', `/api/v1/me/invitations/${id}/accept`), 'not_found');
       const entry = audit.events().find((e) => e.action === 'invitation.accept');
@@ -122,7 +123,7 @@ for (const backend of await backends()) {
       const bob = await createUser(server.app, admin);
       const mallory = await createUser(server.app, admin);
       const id = await invite(server.app, owner.grant, org.id, bob.email, 'viewer');
-      expect((await as(server.app, mallory.grant, 'GET', '/api/v1/me/invitations')).json()).toEqual({ items: [] });
+      expect((await as(server.app, mallory.grant, 'GET', '/api/v1/me/invitations')).json()).toEqual({ items: [], next_cursor: null });
       expectProblem(await as(server.app, mallory.grant, 'POST', `/api/v1/me/invitations/${id}/accept`), 'not_found');
       expectProblem(await as(server.app, mallory.grant, 'POST', `/api/v1/me/invitations/${id}/decline`), 'not_found');
       expect(await memberships(mallory)).toEqual([]);
@@ -147,10 +148,13 @@ for (const backend of await backends()) {
       clock.advance(TTL_SECONDS * 1000);
       const bobAgain = { ...bob, grant: await login(server.app, bob.email, 'a member passphrase nobody guesses 9') };
       expectProblem(await as(server.app, bobAgain.grant, 'POST', `/api/v1/me/invitations/${id}/accept`), 'invitation_expired');
-      expect((await as(server.app, bobAgain.grant, 'GET', '/api/v1/me/invitations')).json()).toEqual({ items: [] });
+      expect((await as(server.app, bobAgain.grant, 'GET', '/api/v1/me/invitations')).json()).toEqual({ items: [], next_cursor: null });
       expect(await memberships(bobAgain)).toEqual([]);
       const ownerAgain = await login(server.app, owner.email, 'a member passphrase nobody guesses 9');
-      expect((await as(server.app, ownerAgain, 'GET', `/api/v1/orgs/${org.id}/invitations`)).json()).toEqual({ items: [] });
+      expect((await as(server.app, ownerAgain, 'GET', `/api/v1/orgs/${org.id}/invitations`)).json()).toEqual({
+        items: [],
+        next_cursor: null,
+      });
     });
 
     it('hardening 4: the org lists its pending invitations and revokes one, which can then not be accepted', async () => {

@@ -58,6 +58,8 @@ const EXCLUDED: Readonly<Record<string, string>> = {
   service_clients: "an org's service client (created_by): org data; its creation is an audit entry of the user, exported",
   jobs: "an org's job (created_by, cancelled_by): org data; its creation and cancel are audit entries of the user, exported",
   licences: "an org's licence (created_by, revoked_by): org data; its issue and revocation are audit entries of the user, exported",
+  access_review_attestations:
+    "an org's access review attestation (actor_id: who attested): org data; each is an audit entry of the user (access_review.attest), exported",
 };
 
 /** A section of the export by dotted path. */

@@ -594,6 +594,114 @@ const STEPS: readonly UpgradeStep[] = [
       expect(users.rows).toEqual([{ password_change_required_at: null }]);
     },
   },
+  {
+    // perf 3: an existing log — entries, subtrees by (start, size), a checkpoint — moves to the
+    // rowid-keyed entries and the (level, idx) subtrees, and every proof and the checkpoint still verify.
+    to: '0030-audit-throughput',
+    from: '0029-session-limits',
+    async seed(db) {
+      const { auditLeaf, auditLeafHash } = await import('../../src/audit/crypto/audit-leaf.js');
+      const { CompactRange } = await import('../../src/audit/crypto/merkle.js');
+      const tree = CompactRange.empty();
+      for (let index = 0; index < 20; index++) {
+        const timestamp = Date.UTC(2026, 0, 1) + index;
+        const leaf = auditLeaf({
+          index,
+          timestamp,
+          org: 'system',
+          actor: { type: 'system', id: null },
+          action: 'test.old',
+          resource: `res_${index}`,
+          result: 'success',
+          sourceIp: null,
+          requestId: null,
+        });
+        const hash = auditLeafHash(leaf);
+        await sql`insert into audit_entries (leaf_index, timestamp, org, actor_type, actor_id, action, resource, result, format, subject, leaf, leaf_hash)
+          values (${index}, ${timestamp}, ${'system'}, ${'system'}, ${null}, ${'test.old'}, ${`res_${index}`}, ${'success'}, ${1}, ${index % 2 === 0 ? 'usr_0030' : null}, ${leaf}, ${Buffer.from(hash).toString('base64')})`.execute(
+          db,
+        );
+        for (const subtree of tree.append(hash)) {
+          await sql`insert into audit_subtrees (start, size, hash) values (${subtree.start}, ${subtree.size}, ${Buffer.from(subtree.hash).toString('base64')})`.execute(
+            db,
+          );
+        }
+        if (tree.size === 12) {
+          await sql`insert into audit_checkpoints (size, root, note, created_at)
+            values (${12}, ${Buffer.from(tree.root()).toString('base64')}, ${'seeded'}, ${timestamp})`.execute(db);
+        }
+      }
+    },
+    async check(database) {
+      const { SqlAuditLedger } = await import('../../src/audit/adapters/sql-audit-ledger.js');
+      const { AuditService } = await import('../../src/audit/services/audit-service.js');
+      const { rootFromLeafHashes, verifyInclusion, verifyConsistency } = await import('../../src/audit/crypto/merkle.js');
+      const rows = await database.db
+        .selectFrom('audit_entries')
+        .select(['leaf_index', 'leaf_hash', 'subject'])
+        .orderBy('leaf_index')
+        .execute();
+      expect(rows.map((row) => Number(row.leaf_index))).toEqual(Array.from({ length: 20 }, (_, i) => i));
+      expect(rows.filter((row) => row.subject === 'usr_0030')).toHaveLength(10);
+      const hashes = rows.map((row) => new Uint8Array(Buffer.from(row.leaf_hash, 'base64')));
+      const clock = { now: () => Date.UTC(2026, 0, 2) };
+      const ledger = await SqlAuditLedger.open(database, {
+        kek: new Secret(Buffer.alloc(32, 4)),
+        origin: 'upgrade.test/rampart/audit',
+        clock,
+      });
+      const service = new AuditService(ledger);
+      const checkpoint = await ledger.latestCheckpoint();
+      expect(checkpoint?.size).toBe(12);
+      const root = rootFromLeafHashes(hashes);
+      for (let index = 0; index < 20; index++) {
+        const proof = await service.inclusionProof(index, 20);
+        expect(verifyInclusion(hashes[index] as Uint8Array, index, 20, proof.proof, root).ok).toBe(true);
+      }
+      const consistency = await service.consistencyProof(12, 20);
+      expect(verifyConsistency(12, 20, consistency.proof, checkpoint?.rootHash as Uint8Array, root).ok).toBe(true);
+      // The log goes on from the migrated tree.
+      const log = new SqlAuditLog(database, { clock });
+      await log.record({
+        org: 'system',
+        actor: { type: 'system', id: null },
+        action: undeclaredAction('test.new'),
+        resource: 'res_new',
+        result: 'success',
+        sourceIp: null,
+        requestId: null,
+      });
+      expect(await log.integrate()).toBe(21);
+      await log.close();
+      const after = await database.db.selectFrom('audit_entries').select('leaf_hash').orderBy('leaf_index').execute();
+      const grown = after.map((row) => new Uint8Array(Buffer.from(row.leaf_hash, 'base64')));
+      const proof = await service.inclusionProof(20, 21);
+      expect(verifyInclusion(grown[20] as Uint8Array, 20, 21, proof.proof, rootFromLeafHashes(grown)).ok).toBe(true);
+    },
+  },
+  {
+    to: '0031-client-audiences',
+    from: '0030-audit-throughput',
+    async seed(db) {
+      const now = Date.UTC(2026, 0, 1);
+      await sql`insert into users (id, email, name, password_hash, status, created_at, updated_at)
+        values (${'usr_0031'}, ${'usr_0031@example.test'}, ${null}, ${null}, ${'active'}, ${now}, ${now})`.execute(db);
+      await sql`insert into orgs (id, slug, name, created_at) values (${'org_0031'}, ${'apps-0031'}, ${'Apps'}, ${now})`.execute(db);
+      await sql`insert into service_clients (id, org_id, name, auth_method, secret_hash, jwks, scopes, created_by, created_at, revoked_at)
+        values (${'cli_0031'}, ${'org_0031'}, ${'app'}, ${'client_secret_basic'}, ${'0'.repeat(64)}, ${null}, ${'["sessions.watch"]'}, ${'usr_0031'}, ${now}, ${null})`.execute(
+        db,
+      );
+    },
+    async check(database) {
+      // A client registered before keeps its scopes and has no audience of its own (Rampart's only).
+      const rows = await database.db.selectFrom('service_clients').select(['scopes', 'audiences']).where('id', '=', 'cli_0031').execute();
+      expect(rows).toEqual([{ scopes: '["sessions.watch"]', audiences: null }]);
+    },
+  },
+  // Issue 22 item 6: the access review's attestations (a tenant table).
+  addsTables('0033-access-review', ['access_review_attestations']),
+  // Issue 22 item 1: the configuration's digests of the last start (config.start audit entries).
+  addsTables('0034-config-state', ['config_state']),
 ];
 
 function applied(database: SqlDatabase): Promise<string[]> {

@@ -101,7 +101,9 @@ describe('the OpenAPI document', () => {
           async () => ({ ok: true }),
         );
         app.delete('/test/widgets/:id', { config: { access: { permission: 'widgets.manage', scope: 'org' } } }, async () => ({ ok: true }));
-        app.post('/test/secrets-once', { config: { access: 'authenticated', idempotency: false } }, async () => ({ secret: 'shown once' }));
+        app.post('/test/secrets-once', { config: { access: 'authenticated', idempotency: false }, schema: { body: {} } }, async () => ({
+          secret: 'shown once',
+        }));
       },
     });
     const response = await server.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });

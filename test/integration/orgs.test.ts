@@ -52,7 +52,7 @@ for (const backend of await backends()) {
         expect(read.json()).toMatchObject({ id: org.id, slug: org.slug, name: org.name });
       }
       const list = await as(server.app, owner.grant, 'GET', '/api/v1/orgs');
-      expect(list.json<{ orgs: unknown[] }>().orgs).toEqual([expect.objectContaining({ id: org.id, role: 'owner' })]);
+      expect(list.json<{ items: unknown[] }>().items).toEqual([expect.objectContaining({ id: org.id, role: 'owner' })]);
       expect(audit.events().some((e) => e.action === 'org.create' && e.org === org.id)).toBe(true);
     });
 
@@ -120,8 +120,8 @@ for (const backend of await backends()) {
       const members = await as(server.app, owner.grant, 'GET', `/api/v1/orgs/${org.id}/members`);
       expect(
         members
-          .json<{ members: { user_id: string; role: string }[] }>()
-          .members.map((m) => [m.user_id, m.role])
+          .json<{ items: { user_id: string; role: string }[] }>()
+          .items.map((m) => [m.user_id, m.role])
           .sort(),
       ).toEqual(
         [
@@ -167,7 +167,7 @@ for (const backend of await backends()) {
         permissions: ['jobs.read', 'org.read', 'resources.read'].map((permission) => ({ permission, role: 'viewer' })),
       });
       const roles = await as(server.app, viewer.grant, 'GET', `/api/v1/orgs/${org.id}/roles`);
-      expect(roles.json<{ roles: { name: string; builtin: boolean; version: number }[] }>().roles.map((r) => r.name)).toEqual([
+      expect(roles.json<{ items: { name: string; builtin: boolean; version: number }[] }>().items.map((r) => r.name)).toEqual([
         'owner',
         'admin',
         'operator',
@@ -187,7 +187,7 @@ for (const backend of await backends()) {
       expect(second.json()).toMatchObject({ version: 2, permissions: ['jobs.read'] });
       const history = await as(server.app, owner.grant, 'GET', `/api/v1/orgs/${org.id}/roles/deployer/history`);
       expect(history.statusCode, history.body).toBe(200);
-      expect(history.json<{ versions: { version: number; permissions: string[]; actor_id: string }[] }>().versions).toEqual([
+      expect(history.json<{ items: { version: number; permissions: string[]; actor_id: string }[] }>().items).toEqual([
         expect.objectContaining({ version: 2, permissions: ['jobs.read'], actor_id: owner.id }),
         expect.objectContaining({ version: 1, permissions: ['jobs.read', 'jobs.run'], actor_id: owner.id }),
       ]);
@@ -289,7 +289,7 @@ for (const backend of await backends()) {
       expectProblem(await as(server.app, adminMember.grant, 'DELETE', `/api/v1/orgs/${org.id}`), 'forbidden');
       expect((await as(server.app, owner.grant, 'DELETE', `/api/v1/orgs/${org.slug}`)).statusCode).toBe(204);
       expectProblem(await as(server.app, owner.grant, 'GET', `/api/v1/orgs/${org.id}`), 'not_found');
-      expect((await as(server.app, adminMember.grant, 'GET', '/api/v1/orgs')).json()).toEqual({ orgs: [] });
+      expect((await as(server.app, adminMember.grant, 'GET', '/api/v1/orgs')).json()).toEqual({ items: [], next_cursor: null });
       expect(audit.events().find((e) => e.action === 'org.delete')).toMatchObject({ org: org.id, resource: org.id, result: 'success' });
     });
   });

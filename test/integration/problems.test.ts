@@ -34,9 +34,11 @@ describe('problem answers', () => {
           received.push(request.body);
           return { ok: true };
         });
-        app.post('/test/default-limit', { config: { access: 'public' } }, async () => ({ ok: true }));
-        app.post('/test/small-limit', { config: { access: 'public' }, bodyLimit: 1024 }, async () => ({ ok: true }));
-        app.post('/test/large-limit', { config: { access: 'public' }, bodyLimit: 2 * MIB }, async () => ({ ok: true }));
+        app.post('/test/default-limit', { config: { access: 'public' }, schema: { body: {} } }, async () => ({ ok: true }));
+        app.post('/test/small-limit', { config: { access: 'public' }, bodyLimit: 1024, schema: { body: {} } }, async () => ({ ok: true }));
+        app.post('/test/large-limit', { config: { access: 'public' }, bodyLimit: 2 * MIB, schema: { body: {} } }, async () => ({
+          ok: true,
+        }));
       },
     });
   });

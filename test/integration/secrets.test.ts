@@ -91,7 +91,7 @@ for (const backend of await backends()) {
       expect(rows).toEqual([]);
       expectProblem(await as(server.app, owner.grant, 'POST', url('api-token/reveal'), {}), 'not_found');
       expectProblem(await as(server.app, owner.grant, 'DELETE', url('api-token')), 'not_found');
-      expect((await as(server.app, owner.grant, 'GET', url())).json()).toEqual({ secrets: [] });
+      expect((await as(server.app, owner.grant, 'GET', url())).json()).toEqual({ items: [], next_cursor: null });
       expect((await as(server.app, owner.grant, 'PUT', url('api-token'), { value: 'b1' })).json()).toEqual({
         name: 'api-token',
         version: 1,
@@ -134,7 +134,7 @@ for (const backend of await backends()) {
       expectProblem(await as(server.app, owner.grant, 'POST', url('rotated/reveal'), { version: 2 }), 'conflict');
       expect((await as(server.app, owner.grant, 'POST', url('rotated/reveal'), {})).json()).toEqual({ value: 'v3', version: 3 });
       expect(
-        (await as(server.app, owner.grant, 'GET', url())).json<{ secrets: { min_decryption_version: number }[] }>().secrets[0]
+        (await as(server.app, owner.grant, 'GET', url())).json<{ items: { min_decryption_version: number }[] }>().items[0]
           ?.min_decryption_version,
       ).toBe(3);
       expect(audit.events().some((e) => e.action === 'secret.reveal' && e.reason === 'below_min_decryption_version')).toBe(true);

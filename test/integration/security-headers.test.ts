@@ -25,7 +25,7 @@ describe('security headers', () => {
     store = await sqliteBackend.create();
     server = await testServer(store, {
       routes: async (app) => {
-        app.post('/test/small-body', { config: { access: 'public' }, bodyLimit: 1024 }, async () => ({ ok: true }));
+        app.post('/test/small-body', { config: { access: 'public' }, bodyLimit: 1024, schema: { body: {} } }, async () => ({ ok: true }));
         app.get('/test/throws', { config: { access: 'public' } }, async () => {
           throw new Error(INTERNAL_MESSAGE);
         });

@@ -118,7 +118,7 @@ for (const backend of await backends()) {
       const list = await as(server.app, owner.grant, 'GET', `/api/v1/orgs/${org.id}/clients`);
       expect(list.statusCode).toBe(200);
       expect(list.body).not.toContain(client.client_secret);
-      expect(list.json<{ clients: CreatedClient[] }>().clients).toEqual([expect.objectContaining({ client_id: client.client_id })]);
+      expect(list.json<{ items: CreatedClient[] }>().items).toEqual([expect.objectContaining({ client_id: client.client_id })]);
 
       const token = await secretToken(client, 'members.read');
       expect(token).toMatchObject({ token_type: 'Bearer', scope: 'members.read' });

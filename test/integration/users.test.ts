@@ -152,16 +152,16 @@ for (const backend of await backends()) {
       let cursor: string | null = null;
       do {
         const url: string = `/api/v1/users?limit=2${cursor === null ? '' : `&cursor=${cursor}`}`;
-        const page = (await call(admin, 'GET', url)).json<{ users: UserBody[]; next_cursor: string | null }>();
-        expect(page.users.length).toBeLessThanOrEqual(2);
-        seen.push(...page.users.map((u) => u.id));
+        const page = (await call(admin, 'GET', url)).json<{ items: UserBody[]; next_cursor: string | null }>();
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        seen.push(...page.items.map((u) => u.id));
         cursor = page.next_cursor;
       } while (cursor !== null);
       expect(seen).toHaveLength(5);
       expect(new Set(seen).size).toBe(5);
       expect([...seen].sort()).toEqual(seen);
-      const one = (await call(admin, 'GET', '/api/v1/users?email=U3@example.test')).json<{ users: UserBody[] }>();
-      expect(one.users.map((u) => u.email)).toEqual(['u3@example.test']);
+      const one = (await call(admin, 'GET', '/api/v1/users?email=U3@example.test')).json<{ items: UserBody[] }>();
+      expect(one.items.map((u) => u.email)).toEqual(['u3@example.test']);
     });
 
     it('reads, renames, disables (the token is refused at once) and enables a user', async () => {
@@ -241,7 +241,7 @@ for (const backend of await backends()) {
       await createUser('bob@example.test');
       const bob = await login(server.app, 'bob@example.test', PASSWORD);
       const second = await login(server.app);
-      const listed = (await call(admin, 'GET', '/api/v1/me/sessions')).json<{ id: string; current: boolean }[]>();
+      const listed = (await call(admin, 'GET', '/api/v1/me/sessions')).json<{ items: { id: string; current: boolean }[] }>().items;
       expect(listed.map((s) => s.id).sort()).toEqual([admin.session_id, second.session_id].sort());
       expect(listed.find((s) => s.current)?.id).toBe(admin.session_id);
       expect(Object.keys(listed[0] ?? {}).sort()).toEqual([

@@ -116,7 +116,7 @@ for (const backend of await backends()) {
         expectProblem(await loginRequest(server.app, ADMIN_EMAIL, payload.padEnd(12, ' ')), 'invalid_credentials');
         const filtered = await as(server.app, admin, 'GET', `/api/v1/users?email=${encodeURIComponent(`a${payload}@example.test`)}`);
         expect(filtered.statusCode, payload).toBeLessThan(500);
-        if (filtered.statusCode === 200) expect(filtered.json<{ users: unknown[] }>().users, payload).toEqual([]);
+        if (filtered.statusCode === 200) expect(filtered.json<{ items: unknown[] }>().items, payload).toEqual([]);
         const cursor = await as(server.app, admin, 'GET', `/api/v1/users?cursor=${encodeURIComponent(payload)}`);
         expect(cursor.statusCode, payload).toBeLessThan(500);
         const path = await as(server.app, admin, 'GET', `/api/v1/orgs/${org.id}/roles/${encodeURIComponent(payload)}/history`);

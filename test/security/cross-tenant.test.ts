@@ -192,7 +192,7 @@ for (const backend of await backends()) {
           }
           expect(await snapshot(server, victim.org.id)).toEqual(before);
           const listed = await server.app.inject({ method: 'GET', url: '/api/v1/orgs', headers: attacker.headers });
-          expect(listed.json<{ orgs: { id: string }[] }>().orgs.map((o) => o.id)).not.toContain(victim.org.id);
+          expect(listed.json<{ items: { id: string }[] }>().items.map((o) => o.id)).not.toContain(victim.org.id);
         });
       }
     }

@@ -43,14 +43,14 @@ describe('secrets in the logs', () => {
     server = await testServer(store, {
       env: { RAMPART_LOG_LEVEL: 'trace' },
       routes: async (app) => {
-        app.post('/test/login', { config: { access: 'public' } }, async () => ({ ok: true }));
+        app.post('/test/login', { config: { access: 'public' }, schema: { body: {} } }, async () => ({ ok: true }));
         // The careless handler: logs everything it was given.
-        app.post('/test/careless', { config: { access: 'public' } }, async (request) => {
+        app.post('/test/careless', { config: { access: 'public' }, schema: { body: {} } }, async (request) => {
           request.log.info({ body: request.body, headers: request.headers, query: request.query, url: request.url }, 'login attempt');
           return { ok: true };
         });
         // A fault whose error carries the request with it.
-        app.post('/test/throws', { config: { access: 'public' } }, async (request) => {
+        app.post('/test/throws', { config: { access: 'public' }, schema: { body: {} } }, async (request) => {
           throw Object.assign(new Error('upstream identity provider refused the login'), {
             request: { headers: request.headers, body: request.body },
           });

@@ -42,7 +42,9 @@ const probeRoutes = async (app: FastifyInstance) => {
     },
     async (request) => ({ query: request.query }),
   );
-  app.post('/test/echo', { config: { access: 'public', idempotency: false } }, async (request) => ({ body: request.body }));
+  app.post('/test/echo', { config: { access: 'public', idempotency: false }, schema: { body: {} } }, async (request) => ({
+    body: request.body,
+  }));
 };
 
 describe('hasDuplicateMember', () => {

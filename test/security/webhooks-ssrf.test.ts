@@ -84,7 +84,7 @@ for (const backend of await backends()) {
       const list = await as(server.app, owner.grant, 'GET', hooks());
       expect(list.json()).toEqual({ items: [], next_cursor: null });
       const secrets = await as(server.app, owner.grant, 'GET', `/api/v1/orgs/${org.id}/secrets`);
-      expect(secrets.json()).toEqual({ secrets: [] });
+      expect(secrets.json()).toEqual({ items: [], next_cursor: null });
     });
 
     it('webhooks 2: an update to an internal URL is refused and the endpoint keeps its URL', async () => {

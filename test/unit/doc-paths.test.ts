@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -51,6 +51,18 @@ describe('paths named in comments and documents', () => {
   it('every one of them exists', () => {
     const problems = tracked().flatMap((file) => dangling(readFileSync(join(ROOT, file), 'utf8')).map((path) => `${file}: ${path}`));
     expect(problems).toEqual([]);
+  });
+
+  it('every relative link of a markdown document resolves from the document', () => {
+    const broken = tracked()
+      .filter((file) => file.endsWith('.md'))
+      .flatMap((file) =>
+        [...readFileSync(join(ROOT, file), 'utf8').matchAll(/\]\(([^)\s#]+)(?:#[^)]*)?\)/g)]
+          .map((link) => link[1] ?? '')
+          .filter((target) => !/^[a-z]+:/.test(target) && !existsSync(join(ROOT, dirname(file), target)))
+          .map((target) => `${file}: ${target}`),
+      );
+    expect(broken).toEqual([]);
   });
 
   it('no comment points at the API specification outside the repository (its copy is test/fixtures/spec-api-v1.md)', () => {

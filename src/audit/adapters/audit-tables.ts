@@ -42,10 +42,13 @@ export interface AuditEntryTable extends AuditEntryColumns {
   payload: string | null;
 }
 
-/** Every complete aligned subtree `[start, start + size)` and its hash (size 1: the leaf hash). */
+/**
+ * Every complete aligned subtree and its hash (level 0: the leaf hash), keyed by `(level, idx)`:
+ * the subtree of `2^level` leaves starting at leaf `idx · 2^level` (migration 0030).
+ */
 export interface AuditSubtreeTable {
-  start: number;
-  size: number;
+  level: number;
+  idx: number;
   hash: string;
 }
 
@@ -83,7 +86,7 @@ export interface AuditKnownDeviceTable {
 }
 
 declare module '../../kernel/adapters/sql/schema.js' {
-  /** The audit log's tables (migrations 0004, 0011). */
+  /** The audit log's tables (migrations 0004, 0011, 0030). */
   interface RampartDatabase {
     audit_subject_keys: AuditSubjectKeyTable;
     audit_known_devices: AuditKnownDeviceTable;

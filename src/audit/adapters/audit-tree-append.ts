@@ -29,10 +29,15 @@ export const INTEGRATED_COLUMNS = [
 ] as const satisfies readonly (readonly [keyof AuditEntryTable, ColumnType])[];
 
 const SUBTREE_COLUMNS = [
-  ['start', 'bigint'],
-  ['size', 'bigint'],
+  ['level', 'integer'],
+  ['idx', 'bigint'],
   ['hash', 'text'],
 ] as const satisfies readonly (readonly [keyof AuditSubtreeTable, ColumnType])[];
+
+/** The stored key of the complete aligned subtree `[start, start + size)` (`size` a power of two): its level and index in that level. */
+export function subtreeKey(start: number, size: number): { readonly level: number; readonly idx: number } {
+  return { level: Math.log2(size), idx: start / size };
+}
 
 /**
  * Inserts `rows` into `table` (the `columns` named). PostgreSQL: ONE statement whatever the number
@@ -71,7 +76,7 @@ export function insertPending(
 /**
  * The stored subtree hashes read through `db` (a transaction or the pool). The lookups asked for
  * in one turn of the event loop — a proof's nodes, its root's parts and its leaf, which proof
- * generation asks for all at once — are read in ONE query (`where (start, size) in (…)`).
+ * generation asks for all at once — are read in ONE query (an OR of `(level, idx)` key lookups).
  */
 export function subtreeSource(db: Db): SubtreeSource {
   let pending: { ref: SubtreeRef; resolve: (hash: Uint8Array) => void; reject: (error: unknown) => void }[] = [];
@@ -81,14 +86,22 @@ export function subtreeSource(db: Db): SubtreeSource {
       const refs = batch.slice(i, i + SUBTREES_PER_SELECT).map((item) => item.ref);
       const rows = await db
         .selectFrom('audit_subtrees')
-        .select(['start', 'size', 'hash'])
+        .select(['level', 'idx', 'hash'])
         // An OR of primary-key lookups: SQLite (a multi-index OR) and PostgreSQL (a bitmap OR) both seek each one.
-        .where((eb) => eb.or(refs.map((ref) => eb.and([eb('start', '=', ref.start), eb('size', '=', ref.size)]))))
+        .where((eb) =>
+          eb.or(
+            refs.map((ref) => {
+              const key = subtreeKey(ref.start, ref.size);
+              return eb.and([eb('level', '=', key.level), eb('idx', '=', key.idx)]);
+            }),
+          ),
+        )
         .execute();
-      for (const row of rows) found.set(`${Number(row.start)}+${Number(row.size)}`, row.hash);
+      for (const row of rows) found.set(`${Number(row.level)}+${Number(row.idx)}`, row.hash);
     }
     for (const item of batch) {
-      const hash = found.get(`${item.ref.start}+${item.ref.size}`);
+      const key = subtreeKey(item.ref.start, item.ref.size);
+      const hash = found.get(`${key.level}+${key.idx}`);
       item.resolve(hash === undefined ? new Uint8Array(0) : fromBase64(hash));
     }
   };
@@ -148,7 +161,7 @@ export async function appendToTree(
     dialect,
     'audit_subtrees',
     SUBTREE_COLUMNS,
-    subtrees.map((s) => ({ start: s.start, size: s.size, hash: toBase64(s.hash) })),
+    subtrees.map((s) => ({ ...subtreeKey(s.start, s.size), hash: toBase64(s.hash) })),
   );
   return { frontier: next, entries };
 }

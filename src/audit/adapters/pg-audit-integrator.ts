@@ -24,6 +24,8 @@ export interface AuditIntegratorOptions {
   readonly onError: (error: unknown) => void;
   /** Called with the entries integrated, after their transaction committed. */
   readonly onIntegrated?: (rows: readonly AuditEntryTable[]) => void;
+  /** Called after each step that made the tree grow, once committed (the checkpoint scheduler). */
+  readonly onCommitted?: () => void;
 }
 
 export class PgAuditIntegrator {
@@ -97,9 +99,10 @@ export class PgAuditIntegrator {
         .execute();
       return true;
     });
-    if (stepped && this.#options.onIntegrated !== undefined) {
+    if (stepped) {
       try {
-        this.#options.onIntegrated(integrated);
+        this.#options.onCommitted?.();
+        this.#options.onIntegrated?.(integrated);
       } catch (error) {
         this.#options.onError(error);
       }

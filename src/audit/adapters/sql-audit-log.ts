@@ -56,6 +56,12 @@ export interface SqlAuditLogOptions {
   readonly subjectKeyWrap?: Secret<Buffer>;
   /** Called with the entries this instance integrated, after their transaction committed (the SIEM sink, `tail`). */
   readonly onIntegrated?: (rows: readonly AuditEntryTable[]) => void;
+  /**
+   * Called each time this instance made the tree grow, once the entries are durable and
+   * integrated (the checkpoint scheduler: a signed checkpoint covers them within the interval).
+   * On PostgreSQL that is the elected integrator, for every instance's entries.
+   */
+  readonly onCommitted?: () => void;
 }
 
 /**
@@ -96,6 +102,7 @@ export class SqlAuditLog implements AuditLog {
   #events = 0;
   readonly #subjects: SqlAuditSubjects | undefined;
   readonly #onIntegrated: ((rows: readonly AuditEntryTable[]) => void) | undefined;
+  readonly #onCommitted: (() => void) | undefined;
   #sqlite: SqliteAuditStatements | undefined;
 
   constructor(database: SqlDatabase, options: SqlAuditLogOptions) {
@@ -107,11 +114,13 @@ export class SqlAuditLog implements AuditLog {
     this.#onError = options.onError ?? (() => undefined);
     this.#subjects = options.subjectKeyWrap === undefined ? undefined : new SqlAuditSubjects(options.subjectKeyWrap);
     this.#onIntegrated = options.onIntegrated;
+    this.#onCommitted = options.onCommitted;
     if (database.dialect === 'postgres') {
       this.#integrator = new PgAuditIntegrator(database.db, {
         pollMs: options.integratePollMs ?? 250,
         onError: this.#onError,
         ...(options.onIntegrated === undefined ? {} : { onIntegrated: options.onIntegrated }),
+        ...(options.onCommitted === undefined ? {} : { onCommitted: options.onCommitted }),
       });
       this.#integrator.start();
     }
@@ -179,6 +188,9 @@ export class SqlAuditLog implements AuditLog {
           const failure = new DomainError('audit_unavailable', 'The audit log cannot be written', { cause: error });
           for (const item of batch) item.reject(failure);
         }
+        // SQLite commits synchronously: yield to the event loop between batches, or a sustained
+        // load would starve timers (the checkpoint scheduler) and every other request.
+        if (this.#queue.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {
       this.#writing = undefined;
@@ -265,9 +277,19 @@ export class SqlAuditLog implements AuditLog {
   }
 
   #notify(rows: readonly AuditEntryTable[]): void {
+    this.#committed();
     if (this.#onIntegrated === undefined || rows.length === 0) return;
     try {
       this.#onIntegrated(rows);
+    } catch (error) {
+      this.#onError(error);
+    }
+  }
+
+  #committed(): void {
+    if (this.#onCommitted === undefined) return;
+    try {
+      this.#onCommitted();
     } catch (error) {
       this.#onError(error);
     }

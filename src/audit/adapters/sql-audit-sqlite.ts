@@ -12,7 +12,7 @@ import type { PersonalRef } from '../crypto/audit-personal.js';
 import { CompactRange, type SyncSubtreeSource } from '../crypto/merkle.js';
 import { fromBase64, rowLeaf, toBase64 } from './audit-rows.js';
 import type { AuditEntryColumns, AuditEntryTable } from './audit-tables.js';
-import { INTEGRATED_COLUMNS } from './audit-tree-append.js';
+import { INTEGRATED_COLUMNS, subtreeKey } from './audit-tree-append.js';
 import type { SubjectKeyStatements } from './sql-audit-subjects.js';
 import type { RampartKysely } from '../../kernel/adapters/sql/schema.js';
 
@@ -34,11 +34,11 @@ export class SqliteAuditStatements implements SubjectKeyStatements {
   constructor(handle: BetterSqlite3.Database) {
     this.#handle = handle;
     this.#size = handle.prepare('select max(leaf_index) as last from audit_entries');
-    this.#subtree = handle.prepare('select hash from audit_subtrees where start = ? and size = ?');
+    this.#subtree = handle.prepare('select hash from audit_subtrees where level = ? and idx = ?');
     this.#insertEntry = handle.prepare<(string | number | null)[]>(
       `insert into audit_entries (${INTEGRATED_COLUMNS.map(([name]) => name).join(', ')}) values (${INTEGRATED_COLUMNS.map(() => '?').join(', ')})`,
     );
-    this.#insertSubtree = handle.prepare('insert into audit_subtrees (start, size, hash) values (?, ?, ?)');
+    this.#insertSubtree = handle.prepare('insert into audit_subtrees (level, idx, hash) values (?, ?, ?)');
     this.#selectKey = handle.prepare('select sealed_key from audit_subject_keys where subject = ?');
     this.#insertKey = handle.prepare(
       'insert into audit_subject_keys (subject, sealed_key, created_at) values (?, ?, ?) on conflict (subject) do nothing',
@@ -61,7 +61,8 @@ export class SqliteAuditStatements implements SubjectKeyStatements {
 
   readonly #source: SyncSubtreeSource = {
     subtree: (start, size) => {
-      const row = this.#subtree.get(start, size);
+      const key = subtreeKey(start, size);
+      const row = this.#subtree.get(key.level, key.idx);
       return row === undefined ? new Uint8Array(0) : fromBase64(row.hash);
     },
   };
@@ -111,7 +112,8 @@ export class SqliteAuditStatements implements SubjectKeyStatements {
         leafHash,
       );
       for (const subtree of next.append(hash)) {
-        this.#insertSubtree.run(subtree.start, subtree.size, subtree.size === 1 ? leafHash : toBase64(subtree.hash));
+        const key = subtreeKey(subtree.start, subtree.size);
+        this.#insertSubtree.run(key.level, key.idx, subtree.size === 1 ? leafHash : toBase64(subtree.hash));
       }
       if (keepEntries) entries.push({ ...c, leaf_index: index, leaf, leaf_hash: leafHash, payload: null });
     }

@@ -58,6 +58,8 @@ export class SqlAuditSubjects {
    * erased and made anew) by any instance is never used again, and is dropped when seen.
    */
   readonly #cache = new Map<string, { readonly sealed: string; readonly key: Buffer }>();
+  /** Retention: every entry below this index has had its payload dropped or erased (see {@link expire}). */
+  #expiredBelow = 0;
 
   /** Without `wrapKey` (an auditor's export) sealed fields read as erased. */
   constructor(wrapKey: Secret<Buffer> | undefined) {
@@ -174,21 +176,33 @@ export class SqlAuditSubjects {
     return affected;
   }
 
-  /** Retention: drops the payloads of entries recorded before `before` (ms), keeping their leaf hashes. */
+  /**
+   * Retention: drops the payloads of entries recorded before `before` (ms), keeping their leaf
+   * hashes. The log is walked in index order (the rowid; no index on `timestamp` to keep up on
+   * every append, migration 0030) from the first entry a previous run left, and the walk stops at
+   * the end of the first page holding an entry not yet due. Timestamps follow the index only
+   * roughly (several instances, queued batches), so an entry can be kept past its day until the
+   * next run — never dropped before it.
+   */
   async expire(db: RampartKysely, before: number): Promise<number> {
     let total = 0;
     for (;;) {
       const page = await db
         .selectFrom('audit_entries')
-        .select('leaf_index')
-        .where('timestamp', '<', before)
-        .where('payload', 'is', null)
+        .select(['leaf_index', 'timestamp', 'payload'])
+        .where('leaf_index', '>=', this.#expiredBelow)
         .orderBy('leaf_index')
         .limit(DROP_PAGE)
         .execute();
       if (page.length === 0) return total;
-      const indices = page.map((row) => row.leaf_index);
-      total += await db.transaction().execute((trx) => dropPayloads(trx, 'expired', { indices }));
+      const due = page.filter((row) => row.payload === null && Number(row.timestamp) < before).map((row) => Number(row.leaf_index));
+      if (due.length > 0) total += await db.transaction().execute((trx) => dropPayloads(trx, 'expired', { indices: due }));
+      const kept = page.find((row) => row.payload === null && Number(row.timestamp) >= before);
+      if (kept !== undefined) {
+        this.#expiredBelow = Number(kept.leaf_index);
+        return total;
+      }
+      this.#expiredBelow = Number(page.at(-1)?.leaf_index ?? this.#expiredBelow) + 1;
     }
   }
 

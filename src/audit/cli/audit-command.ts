@@ -20,10 +20,10 @@ export function auditCommand(run: RunCommand): Command {
   audit
     .command('verify [export-file]')
     .description(
-      'recompute the tree of an export (or check a live server) against its signed checkpoints; exit 1 naming the first index that fails',
+      'recompute the tree of an export (or check a live server: --url, or the logged-in one) against its signed checkpoints, stating how many entries the newest checkpoint covers; exit 1 naming the first index that fails',
     )
-    .option('--url <server>', 'verify a live server instead of an export')
-    .option('--token <token>', 'bearer token for --url')
+    .option('--url <server>', 'verify a live server instead of an export (default: the logged-in server)')
+    .option('--token <token>', 'bearer token for --url (optional: RAMPART_TOKEN or the stored login is used; avoid tokens on argv)')
     .option('--checkpoint <file>', 'a checkpoint saved earlier (a signed note, or a witness file); repeatable', collect, [])
     .option('--vkey <vkey-or-file>', 'the trusted verifier key (default: the one the export names)')
     .option('--json', 'print results as JSON')
@@ -40,11 +40,15 @@ export function auditCommand(run: RunCommand): Command {
     );
   audit
     .command('tail')
-    .description('print the latest entries as JSON lines; --follow keeps streaming entries as they are integrated')
+    .description(
+      'print the latest entries as JSON lines; --follow keeps streaming entries as they are integrated (from the local database, or over HTTP from --url or the logged-in server when there is none)',
+    )
     .option('--follow', 'keep streaming new entries until interrupted')
     .option('--lines <n>', 'how many of the latest entries to print first (default 10)')
+    .option('--url <server>', "follow this server's log over HTTP (token: RAMPART_TOKEN or the stored login)")
+    .option('--org <id>', 'over HTTP: the org whose entries to follow (default system, the platform events; needs audit.read there)')
     .option('--json', 'entries are always JSON lines')
-    .action(async (options: { follow?: boolean; lines?: string }, command: Command) => {
+    .action(async (options: { follow?: boolean; lines?: string; url?: string; org?: string }, command: Command) => {
       process.exitCode = await run(command, async (config, out) => (await import('./audit.js')).runAuditTail(config, out, options));
     });
   audit

@@ -10,12 +10,13 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { SqlAuditLedger } from '../adapters/sql-audit-ledger.js';
-import { openDatabase } from '../../kernel/adapters/sql/sql-database.js';
+import { openDatabase, SQLITE_FILE } from '../../kernel/adapters/sql/sql-database.js';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SqlAuditReader } from '../adapters/sql-audit-reader.js';
 import { SqlAuditSubjects } from '../adapters/sql-audit-subjects.js';
 import { auditOrigin, auditSubjectKeyWrap } from '../compose.js';
-import { readMasterKeyFile } from '../../kernel/adapters/fs/master-key-file.js';
+import { existingMasterKeyOf } from '../../kernel/master-key.js';
 import type { RampartConfig } from '../../kernel/config.js';
 import { auditLeafObject } from '../crypto/audit-leaf.js';
 import { ERASED } from '../crypto/audit-personal.js';
@@ -25,6 +26,7 @@ import { systemClock } from '../../kernel/ports/clock.js';
 import { AuditExportVerifier, type ExportReport } from '../services/audit-export-verifier.js';
 import type { Output } from '../../kernel/cli/output.js';
 import { verifyLiveLog } from './audit-live.js';
+import { LoginStoreError, storedLogin } from '../../kernel/cli/login-store.js';
 
 const PAGE = 1000;
 export const EXPORT_FORMAT = 'rampart-audit-export/1';
@@ -79,7 +81,7 @@ export async function runAuditExport(config: RampartConfig, out: Output, options
 /** The reader of a CLI command: personal fields disclosed when the master key is at hand, read as `[erased]` otherwise. */
 function readerOf(config: RampartConfig, database: ReturnType<typeof openDatabase>): SqlAuditReader {
   // Only a master key that exists: an auditor's export elsewhere must not create one.
-  const masterKey = config.masterKey ?? readMasterKeyFile(config.dataDir);
+  const masterKey = existingMasterKeyOf(config);
   const wrap = masterKey === undefined ? undefined : auditSubjectKeyWrap(masterKey);
   return new SqlAuditReader(database.db, new SqlAuditSubjects(wrap));
 }
@@ -92,12 +94,25 @@ function readerOf(config: RampartConfig, database: ReturnType<typeof openDatabas
 export async function runAuditTail(
   config: RampartConfig,
   _out: Output,
-  options: { follow?: boolean; lines?: string; pollMs?: number; signal?: AbortSignal },
+  options: { follow?: boolean; lines?: string; pollMs?: number; signal?: AbortSignal; url?: string; org?: string },
 ): Promise<number> {
   const lines = options.lines === undefined ? 10 : Number(options.lines);
   if (!Number.isSafeInteger(lines) || lines < 0) {
     _out.note('rampart: --lines must be a non-negative integer');
     return 2;
+  }
+  // A server over HTTP when asked for, or when this machine has no database of its own.
+  const local = config.databaseUrl !== undefined || existsSync(join(config.dataDir, SQLITE_FILE));
+  if (options.url !== undefined || !local) {
+    const { runRemoteTail } = await import('./audit-tail-remote.js');
+    return runRemoteTail(_out, {
+      lines,
+      ...(options.url === undefined ? {} : { url: options.url }),
+      ...(options.org === undefined ? {} : { org: options.org }),
+      ...(options.follow === undefined ? {} : { follow: options.follow }),
+      ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
   }
   const database = openDatabase({ url: config.databaseUrl, migrationUrl: config.databaseMigrationUrl, dataDir: config.dataDir });
   const stop = new AbortController();
@@ -218,17 +233,60 @@ export async function verifyExportFile(file: string, options: VerifyOptions): Pr
   return verify.finish();
 }
 
-export async function runAuditVerify(_config: RampartConfig, out: Output, options: VerifyOptions): Promise<number> {
-  if ((options.file === undefined) === (options.url === undefined)) {
+/** The server and token `verify` checks when no export file is given: `--url` (with `--token`), else the stored login. */
+function liveTarget(options: VerifyOptions, env: NodeJS.ProcessEnv): { url: string; token: string | undefined } | undefined {
+  const login = storedLogin(env);
+  if (options.url === undefined) return login === null ? undefined : { url: login.url, token: options.token ?? login.accessToken };
+  const url = options.url.replace(/\/+$/, '');
+  // The stored token goes only to the server it was issued by, never to another --url.
+  return { url, token: options.token ?? (login !== null && login.url === url ? login.accessToken : undefined) };
+}
+
+/** The coverage sentence: how many entries the newest signed checkpoint covers and how many it does not yet. */
+export function coverageText(report: ExportReport): string {
+  const covered = report.covered ?? 0;
+  if (report.uncovered === null || report.uncovered === undefined) {
+    return `the server's newest signed checkpoint covers ${covered} entries (entries after it are signed within RAMPART_AUDIT_CHECKPOINT_INTERVAL)`;
+  }
+  if (report.uncovered === 0) return `a signed checkpoint covers all ${covered}`;
+  return `a signed checkpoint covers ${covered}, ${report.uncovered} ${report.uncovered === 1 ? 'is' : 'are'} not yet covered`;
+}
+
+export async function runAuditVerify(
+  _config: RampartConfig,
+  out: Output,
+  options: VerifyOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  if (options.file !== undefined && options.url !== undefined) {
     out.note('rampart: give an export file or --url <server>, not both');
     return 2;
   }
-  const report = options.file !== undefined ? await verifyExportFile(options.file, options) : await verifyLiveLog(options);
+  let report: ExportReport;
+  if (options.file !== undefined) {
+    report = await verifyExportFile(options.file, options);
+  } else {
+    let target: ReturnType<typeof liveTarget>;
+    try {
+      target = liveTarget(options, env);
+    } catch (error) {
+      if (!(error instanceof LoginStoreError)) throw error;
+      out.note(`rampart: ${error.message}`);
+      return 2;
+    }
+    if (target === undefined) {
+      out.note('rampart: give an export file, or --url <server>, or log in first (rampart login, or RAMPART_TOKEN with RAMPART_URL)');
+      return 2;
+    }
+    report = await verifyLiveLog({ ...options, url: target.url, ...(target.token === undefined ? {} : { token: target.token }) });
+  }
   const failure = report.failure;
   const data = {
     ok: report.ok,
     entries: report.entries,
     checkpoints_verified: report.checkpointsVerified,
+    covered: report.covered ?? 0,
+    uncovered: report.uncovered ?? null,
     expired_payloads: report.expiredPayloads ?? 0,
     erased_payloads: report.erasedPayloads ?? 0,
     erased_personal: report.erasedPersonal ?? 0,
@@ -243,7 +301,7 @@ export async function runAuditVerify(_config: RampartConfig, out: Output, option
   ].filter((t) => t !== '');
   const text =
     failure === undefined
-      ? `verified: ${report.entries} entries, ${report.checkpointsVerified} checkpoints${dropped.length === 0 ? '' : ` (${dropped.join(', ')}, checked from their stored leaf hashes)`}`
+      ? `verified ${report.entries} entries and ${report.checkpointsVerified} checkpoints; ${coverageText(report)}${dropped.length === 0 ? '' : ` (${dropped.join(', ')}, checked from their stored leaf hashes)`}`
       : `FAILED${failure.index === null ? '' : ` at index ${failure.index}`}: ${failure.detail} (${failure.code})`;
   out.result(data, text);
   return report.ok ? 0 : 1;

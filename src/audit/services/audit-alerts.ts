@@ -19,15 +19,21 @@
  * The rules compare the event's action, an `AuditAction`, with the actions they look for: one that
  * no capability declares (a misspelt rule) does not compile.
  *
- * Counters live in this process (with several instances, each counts what it sees); devices are
- * remembered in the database. A rule that fails is logged and never fails the caller, whose event
- * is already durable. Alerts carry the triggering event's org, subject, source and request id.
+ * Counters live in an {@link AlertCounter}: this process's memory by default, Redis when the
+ * deployment has it (`useCounter`), so several instances count together; devices are remembered
+ * in the database. A rule that fails is logged and never fails the caller, whose event is already
+ * durable. Alerts carry the triggering event's org, subject, source and request id.
+ *
+ * Each alert, once recorded, also goes to the listeners of {@link AlertChannel} (issue 22 item 1:
+ * alerts reach a notification channel — identity mails the platform admins and emits the org's
+ * `security.alert` webhook event); a listener that fails is logged, never the caller's.
  */
 import { sha256 } from '../../kernel/crypto/digest.js';
 import type { AuditAction } from '../../kernel/domain/audit-entry.js';
 import type { AuditEvent, AuditLog } from '../../kernel/ports/audit-log.js';
 import type { AuditKnownDevices } from '../ports/audit-known-devices.js';
 import type { Clock } from '../../kernel/ports/clock.js';
+import type { AlertCounter } from '../ports/alert-counter.js';
 
 export const ALERT_ACTION = 'security.alert' satisfies AuditAction;
 
@@ -48,18 +54,12 @@ export interface AuditAlertOptions {
 
 const MAX_TRACKED = 50_000;
 
-/** Failure times per key within the window, bounded in the number of keys tracked. */
-class SlidingCounter {
+/** The in-process {@link AlertCounter}: hit times per key within the window, bounded in the number of keys tracked. */
+class MemoryAlertCounter implements AlertCounter {
   readonly #hits = new Map<string, number[]>();
-  readonly #windowMs: number;
 
-  constructor(windowMs: number) {
-    this.#windowMs = windowMs;
-  }
-
-  /** Records a hit at `now`; returns the hits within the window, this one included. */
-  hit(key: string, now: number): number {
-    const since = now - this.#windowMs;
+  hit(key: string, now: number, windowMs: number): Promise<number> {
+    const since = now - windowMs;
     const times = (this.#hits.get(key) ?? []).filter((t) => t > since);
     times.push(now);
     this.#hits.delete(key);
@@ -68,26 +68,58 @@ class SlidingCounter {
       const oldest = this.#hits.keys().next().value;
       if (oldest !== undefined) this.#hits.delete(oldest);
     }
-    return times.length;
+    return Promise.resolve(times.length);
   }
 }
 
-export class AlertingAuditLog implements AuditLog {
+/** An alert as its listeners receive it: the rule, and the triggering event's org, resource, subject and request. */
+export interface RaisedAlert {
+  readonly rule: AlertRule;
+  /** The org the triggering event belongs to (`system` for platform events). */
+  readonly org: string;
+  readonly resource: string;
+  /** The triggering event's action. */
+  readonly event: string;
+  readonly subject: string | undefined;
+  readonly requestId: string | null;
+  readonly at: number;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** Where alerts go besides the audit log; the audit facade's `alerts`. */
+export interface AlertChannel {
+  /** Calls `listener` with each alert once it is recorded (in the process that raised it). */
+  onAlert(listener: (alert: RaisedAlert) => Promise<void>): void;
+  /** Counts the rules' hits in `counter` from now on (Redis: every instance together). */
+  useCounter(counter: AlertCounter): void;
+}
+
+/** The channel of a log without alert rules (a log given by a test of another part): nothing is raised. */
+export const NO_ALERTS: AlertChannel = Object.freeze({ onAlert: () => undefined, useCounter: () => undefined });
+
+export class AlertingAuditLog implements AuditLog, AlertChannel {
   readonly #inner: AuditLog;
   readonly #o: AuditAlertOptions;
-  readonly #accounts: SlidingCounter;
-  readonly #addresses: SlidingCounter;
+  #counter: AlertCounter = new MemoryAlertCounter();
+  readonly #windowMs: number;
   readonly #accountThreshold: number;
   readonly #addressThreshold: number;
+  readonly #listeners: ((alert: RaisedAlert) => Promise<void>)[] = [];
 
   constructor(inner: AuditLog, options: AuditAlertOptions) {
     this.#inner = inner;
     this.#o = options;
-    const windowMs = options.windowMs ?? 15 * 60_000;
-    this.#accounts = new SlidingCounter(windowMs);
-    this.#addresses = new SlidingCounter(windowMs);
+    this.#windowMs = options.windowMs ?? 15 * 60_000;
     this.#accountThreshold = options.accountThreshold ?? 5;
     this.#addressThreshold = options.addressThreshold ?? 20;
+  }
+
+  onAlert(listener: (alert: RaisedAlert) => Promise<void>): void {
+    this.#listeners.push(listener);
+  }
+
+  useCounter(counter: AlertCounter): void {
+    this.#counter = counter;
   }
 
   async record(event: AuditEvent): Promise<void> {
@@ -115,10 +147,10 @@ export class AlertingAuditLog implements AuditLog {
     if (event.action === 'auth.login' && event.result === 'failure') {
       const email = event.details?.email;
       const account = event.subject ?? (typeof email === 'string' ? `email:${email.toLowerCase()}` : event.resource);
-      const forAccount = this.#accounts.hit(account, now);
+      const forAccount = await this.#counter.hit(`account\n${account}`, now, this.#windowMs);
       if (forAccount === this.#accountThreshold) alerts.push({ rule: 'login_failures_account', details: { failures: forAccount } });
       if (event.sourceIp !== null) {
-        const forAddress = this.#addresses.hit(event.sourceIp, now);
+        const forAddress = await this.#counter.hit(`address\n${event.sourceIp}`, now, this.#windowMs);
         if (forAddress === this.#addressThreshold) alerts.push({ rule: 'login_failures_address', details: { failures: forAddress } });
       }
     } else if (event.action === 'auth.login' && event.result === 'success') {
@@ -153,5 +185,16 @@ ${event.userAgent ?? ''}`).toString('hex');
       details: { rule, event: cause.action, ...details },
       ...(cause.subject === undefined ? {} : { subject: cause.subject }),
     });
+    const alert: RaisedAlert = {
+      rule,
+      org: cause.org,
+      resource: cause.resource,
+      event: cause.action,
+      subject: cause.subject,
+      requestId: cause.requestId,
+      at: this.#o.clock.now(),
+      details,
+    };
+    for (const listener of this.#listeners) await listener(alert).catch(this.#o.onError);
   }
 }

@@ -41,6 +41,13 @@ export interface ExportReport {
   readonly ok: boolean;
   readonly entries: number;
   readonly checkpointsVerified: number;
+  /**
+   * How many of the entries the newest verified signed checkpoint covers (its tree size); the
+   * rest are not covered yet (a checkpoint signs them within `RAMPART_AUDIT_CHECKPOINT_INTERVAL`).
+   */
+  readonly covered?: number;
+  /** Entries past the newest verified checkpoint; null when not known (a live server's entries are not read). */
+  readonly uncovered?: number | null;
   /** Entries whose payload retention dropped ("expired payload"): checked from their stored leaf hash. */
   readonly expiredPayloads?: number;
   /** Entries whose payload was dropped when their subject was erased (written before sealing existed). */
@@ -181,6 +188,8 @@ export class AuditExportVerifier {
     const report = {
       entries: this.#range.size,
       checkpointsVerified: this.#verified,
+      covered: this.#lastVerified,
+      uncovered: this.#range.size - this.#lastVerified,
       expiredPayloads: this.#expired,
       erasedPayloads: this.#erasedPayloads,
       erasedPersonal: this.#erasedPersonal,

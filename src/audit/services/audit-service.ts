@@ -68,6 +68,10 @@ const DAY_MS = 86_400_000;
 export class AuditService {
   readonly #ledger: AuditLedger;
   readonly #parts: AuditServiceParts;
+  /** The largest checkpoint handed to the witnesses, the one waiting to be pushed, and the push running. */
+  #witnessedSize = 0;
+  #witnessNext: string | undefined;
+  #pushing: Promise<void> | undefined;
 
   constructor(ledger: AuditLedger, parts: AuditServiceParts = {}) {
     this.#ledger = ledger;
@@ -152,19 +156,50 @@ export class AuditService {
     return (await this.#ledger.latestCheckpoint())?.note ?? (await this.issueCheckpoint());
   }
 
-  /** Signs a checkpoint of the current tree (unless the latest covers it), witnesses a new one, and returns the latest. */
+  /**
+   * Signs a checkpoint of the current tree (unless the latest covers it), witnesses a new one, and
+   * returns the latest. Resolves once the witnesses have it (or a later one).
+   */
   async issueCheckpoint(): Promise<string> {
     const { checkpoint, issued } = await this.#ledger.issueCheckpoint();
-    if (issued) {
-      for (const witness of this.#parts.witnesses ?? []) {
-        try {
-          await witness.push(checkpoint.note);
-        } catch (error) {
-          this.#parts.onWitnessError?.(error);
+    // Not issued here: another call (the scheduler) may be pushing it right now; wait for that push.
+    await (issued ? this.#witness(checkpoint.size, checkpoint.note) : this.#pushing);
+    return checkpoint.note;
+  }
+
+  /**
+   * Pushes `note` to the witnesses, one push at a time and newest first: while a push runs, the
+   * checkpoints issued meanwhile collapse into the newest, pushed next (a witness needs only the
+   * latest; a slow one never holds back signing). Sizes only grow: an older note is never pushed
+   * after a newer one.
+   */
+  #witness(size: number, note: string): Promise<void> {
+    const witnesses = this.#parts.witnesses ?? [];
+    if (witnesses.length === 0) return Promise.resolve();
+    if (size > this.#witnessedSize) {
+      this.#witnessedSize = size;
+      this.#witnessNext = note;
+      this.#pushing ??= this.#pushNewest(witnesses);
+    }
+    return this.#pushing ?? Promise.resolve();
+  }
+
+  async #pushNewest(witnesses: readonly CheckpointWitness[]): Promise<void> {
+    try {
+      while (this.#witnessNext !== undefined) {
+        const note = this.#witnessNext;
+        this.#witnessNext = undefined;
+        for (const witness of witnesses) {
+          try {
+            await witness.push(note);
+          } catch (error) {
+            this.#parts.onWitnessError?.(error);
+          }
         }
       }
+    } finally {
+      this.#pushing = undefined;
     }
-    return checkpoint.note;
   }
 
   async #checkSize(field: string, size: number): Promise<void> {

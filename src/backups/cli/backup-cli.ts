@@ -50,7 +50,7 @@ export async function runBackup(config: RampartConfig, out: Output, context: Com
   const dir = directoryOf(config, options.dir, out);
   if (dir === undefined) return 2;
   // The drill canary is created through the identity capability (once an account exists).
-  const identity = await context.compose(config, 'identity');
+  const identity = await context.compose(config, 'identity', { besideServer: true });
   try {
     const report = await createBackup(config, {
       dir,

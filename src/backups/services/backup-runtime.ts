@@ -5,7 +5,7 @@
  */
 import { composeAudit, type Auditing } from '../../audit/index.js';
 import { createLogger, type Logger } from '../../kernel/adapters/log/pino-logger.js';
-import { readMasterKeyFile } from '../../kernel/adapters/fs/master-key-file.js';
+import { existingMasterKeyOf } from '../../kernel/master-key.js';
 import { migrateToLatest, openDatabase, type SqlDatabase } from '../../kernel/adapters/sql/sql-database.js';
 import type { RampartConfig } from '../../kernel/config.js';
 import type { Secret } from '../../kernel/domain/secret.js';
@@ -23,7 +23,8 @@ export class MissingMasterKeyError extends Error {
 
 /** The master key of `config`, never created here (a backup of a deployment without one has nothing to open it with). */
 export function existingMasterKey(config: RampartConfig): Secret<Buffer> {
-  const key = config.masterKey ?? readMasterKeyFile(config.dataDir);
+  // Under token custody, the root key the token opens (kernel/custody/key-custody.ts).
+  const key = existingMasterKeyOf(config);
   if (key === undefined) throw new MissingMasterKeyError();
   return key;
 }

@@ -2,6 +2,7 @@
  * `rampart keys rotate`: adds a new access-token signing key to the shared store and demotes the
  * active one to `retiring` (it keeps verifying, and stays in the JWKS, for an hour). Running
  * instances pick the new key up at their next key reload (30 s); no request fails across it.
+ * Audited as `keys.rotate` (actor `system`, id `cli`) before the rotation: no entry, no rotation.
  */
 import { prepareDataDirectory } from '../../kernel/adapters/fs/data-directory.js';
 import { migrateToLatest, openDatabase } from '../../kernel/adapters/sql/sql-database.js';
@@ -11,12 +12,19 @@ import { systemClock } from '../../kernel/ports/clock.js';
 import { TokenService } from '../../identity/index.js';
 import type { Output } from '../../kernel/cli/output.js';
 import type { CommandContext } from '../../kernel/part.js';
+import { composeAudit } from '../../audit/index.js';
+import { createLogger } from '../../kernel/adapters/log/pino-logger.js';
+import { auditedChange } from '../../kernel/audited-change.js';
+import { SYSTEM_ORG_SLUG } from '../../kernel/domain/system-org.js';
+import type { AuditEvent } from '../../kernel/ports/audit-log.js';
 
 export async function runKeysRotate(config: RampartConfig, out: Output): Promise<number> {
   prepareDataDirectory(config.dataDir);
   const database = openDatabase({ url: config.databaseUrl, migrationUrl: config.databaseMigrationUrl, dataDir: config.dataDir });
   try {
     await migrateToLatest(database);
+    const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr);
+    const auditing = await composeAudit(config, database, systemClock, logger);
     const tokens = new TokenService({
       store: signingKeyStore(config, database.db),
       clock: systemClock,
@@ -25,7 +33,17 @@ export async function runKeysRotate(config: RampartConfig, out: Output): Promise
       ttlSeconds: config.accessTokenTtl,
       algorithm: config.accessTokenAlg,
     });
-    const kid = await tokens.rotate();
+    const event: AuditEvent = {
+      org: SYSTEM_ORG_SLUG,
+      actor: { type: 'system', id: 'cli' },
+      action: 'keys.rotate',
+      resource: 'signing-keys:access-tokens',
+      result: 'success',
+      sourceIp: null,
+      requestId: null,
+      details: { purpose: 'access-tokens', trigger: 'cli' },
+    };
+    const kid = await auditedChange(auditing.log, event, () => tokens.rotate()).finally(() => auditing.close());
     const published = tokens.jwks().keys.map((key) => key.kid ?? '');
     out.result({ kid, published }, `new signing key ${kid}; published: ${published.join(', ')}`);
     return 0;

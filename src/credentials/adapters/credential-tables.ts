@@ -33,6 +33,8 @@ export interface ServiceClientTable {
   jwks: string | null;
   /** JSON array of permission names. */
   scopes: string;
+  /** JSON array of the audiences (absolute URIs) its tokens may be issued for; null: none (migration 0031). */
+  audiences: string | null;
   created_by: string;
   created_at: number;
   revoked_at: number | null;

@@ -20,6 +20,7 @@ function parseJson(text: string | null): unknown {
 
 function toClient(row: ServiceClientTable): StoredServiceClient {
   const scopes = parseJson(row.scopes);
+  const audiences = parseJson(row.audiences);
   const jwks = parseJson(row.jwks) as ServiceClient['jwks'];
   return Object.freeze({
     id: row.id,
@@ -27,6 +28,7 @@ function toClient(row: ServiceClientTable): StoredServiceClient {
     name: row.name,
     authMethod: row.auth_method === 'private_key_jwt' ? 'private_key_jwt' : 'client_secret_basic',
     scopes: Object.freeze(Array.isArray(scopes) ? scopes.filter((s): s is string => typeof s === 'string') : []),
+    audiences: Object.freeze(Array.isArray(audiences) ? audiences.filter((a): a is string => typeof a === 'string') : []),
     createdBy: row.created_by,
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
@@ -49,6 +51,7 @@ async function insertClient(db: Executor, orgId: string, client: NewServiceClien
       secret_hash: client.secretHash,
       jwks: client.jwks === null ? null : JSON.stringify(client.jwks),
       scopes: JSON.stringify(client.scopes),
+      audiences: client.audiences === undefined || client.audiences.length === 0 ? null : JSON.stringify(client.audiences),
       created_by: client.createdBy,
       created_at: client.now,
       revoked_at: null,

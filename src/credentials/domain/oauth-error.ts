@@ -11,7 +11,9 @@ export type OAuthErrorCode =
   | 'unauthorized_client'
   | 'unsupported_grant_type'
   | 'invalid_scope'
-  | 'unsupported_token_type';
+  | 'unsupported_token_type'
+  // RFC 8707 §2: a resource (audience) the client may not ask for.
+  | 'invalid_target';
 
 export class OAuthError extends Error {
   readonly error: OAuthErrorCode;

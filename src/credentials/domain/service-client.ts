@@ -22,6 +22,8 @@ export interface ServiceClient {
   readonly name: string;
   readonly authMethod: ClientAuthMethod;
   readonly scopes: readonly string[];
+  /** The audiences its tokens may be issued for besides Rampart (RFC 8707 resource indicators). */
+  readonly audiences: readonly string[];
   /** The user whose authority bounds the client. */
   readonly createdBy: string;
   readonly createdAt: number;
@@ -105,6 +107,7 @@ export interface ServiceClientView {
   readonly org: string;
   readonly auth_method: string;
   readonly scopes: string[];
+  readonly audiences: string[];
   readonly created_by: string;
   readonly created_at: string;
   readonly revoked_at: string | null;
@@ -117,8 +120,30 @@ export function serviceClientView(client: ServiceClient): ServiceClientView {
     org: client.orgId,
     auth_method: client.authMethod,
     scopes: [...client.scopes],
+    audiences: [...client.audiences],
     created_by: client.createdBy,
     created_at: new Date(client.createdAt).toISOString(),
     revoked_at: client.revokedAt === null ? null : new Date(client.revokedAt).toISOString(),
   };
+}
+
+/** At most this many audiences per client. */
+export const MAX_CLIENT_AUDIENCES = 10;
+
+/**
+ * Why `audience` cannot be one of a client's audiences, or `undefined`: RFC 8707 §2, an absolute
+ * URI without a fragment; https, or http on loopback (a development app).
+ */
+export function audienceProblem(audience: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(audience);
+  } catch {
+    return 'is not an absolute URI';
+  }
+  if (url.hash !== '' || audience.includes('#')) return 'has a fragment (RFC 8707 §2)';
+  if (url.username !== '' || url.password !== '') return 'carries credentials';
+  const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) return 'must be https (http only on loopback)';
+  return undefined;
 }

@@ -14,6 +14,8 @@ export interface NewServiceClient {
   readonly secretHash: string | null;
   readonly jwks: StoredServiceClient['jwks'];
   readonly scopes: readonly string[];
+  /** The audiences its tokens may be issued for (RFC 8707); none or empty: Rampart's only. */
+  readonly audiences?: readonly string[];
   readonly createdBy: string;
   readonly now: number;
 }

@@ -11,6 +11,7 @@ import type { Credentials } from '../compose.js';
 import type { KeyActor } from '../services/api-key-service.js';
 import { NameString } from '../../kernel/http/names.js';
 import { requestContext } from '../../kernel/http/request-context.js';
+import { DEFAULT_LIST_LIMIT, listCursorsOf, ListQueryProperties, listPageSchema } from '../../kernel/http/cursor.js';
 
 const Permission = Type.String({ minLength: 3, maxLength: 100, pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$' });
 const Timestamp = Type.String({ format: 'date-time', maxLength: 40 });
@@ -44,17 +45,8 @@ const Issued = Type.Object(
   { ...KeyJson.properties, key: Type.String({ description: 'The key (`rk_…`), shown this once' }) },
   { additionalProperties: false },
 );
-const ListQuery = Type.Object(
-  {
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  },
-  { additionalProperties: false },
-);
-const Page = Type.Object(
-  { api_keys: Type.Array(KeyJson), next_cursor: Type.Union([Type.String(), Type.Null()]) },
-  { additionalProperties: false },
-);
+const ListQuery = Type.Object({ ...ListQueryProperties }, { additionalProperties: false });
+const Page = listPageSchema(KeyJson, "The caller's API keys, in a stable order (by id), never the key itself");
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 const RotateBody = Type.Union([
   Type.Object(
@@ -67,8 +59,6 @@ const RotateBody = Type.Union([
   ),
   Type.Null(),
 ]);
-
-const KEY_ID = /^key_[a-f0-9]{32}$/;
 
 function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
@@ -87,18 +77,6 @@ export function keyJson(key: ApiKey): Static<typeof KeyJson> {
     revoked_at: iso(key.revokedAt),
     replaced_by: key.replacedBy,
   };
-}
-
-function encodeCursor(id: string): string {
-  return Buffer.from(`k:${id}`, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined;
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const id = text.startsWith('k:') ? text.slice(2) : '';
-  if (!KEY_ID.test(id)) throw validationFailed([{ field: 'cursor', reason: 'is not a cursor this API returned' }]);
-  return id;
 }
 
 /** Only a user makes and manages API keys (a key cannot mint keys). */
@@ -148,10 +126,11 @@ export async function apiKeyRoutes(app: FastifyInstance, credentials: Pick<Crede
     },
     async (request) => {
       const actor = keyActor(request);
-      const limit = request.query.limit ?? 50;
-      const page = await keys.list(actor.principal.id, decodeCursor(request.query.cursor), limit);
-      const last = page.at(-1);
-      return { api_keys: page.map(keyJson), next_cursor: page.length === limit && last !== undefined ? encodeCursor(last.id) : null };
+      const cursors = listCursorsOf(request);
+      const binding = { list: 'api-keys', owner: actor.principal.id };
+      const limit = request.query.limit ?? DEFAULT_LIST_LIMIT;
+      const rows = await keys.list(actor.principal.id, cursors.open(binding, request.query.cursor), limit + 1);
+      return cursors.page(binding, rows, limit, (key) => key.id, keyJson);
     },
   );
 

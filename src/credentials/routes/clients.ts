@@ -7,6 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { MAX_JWK_MEMBER_LENGTH, serviceClientView } from '../domain/service-client.js';
 import { NameString } from '../../kernel/http/names.js';
+import { listCursorsOf, ListQueryProperties, listPageSchema, timePosition } from '../../kernel/http/cursor.js';
 import type { Credentials } from '../compose.js';
 import { OrgParam, scopeOf, tenancyActor } from '../../kernel/http/org-params.js';
 
@@ -39,6 +40,13 @@ const CreateBody = Type.Object(
     jwks: Type.Optional(
       Type.Union([Jwks], { description: 'private_key_jwt: the public keys (RFC 7517 JWK Set) that sign client assertions' }),
     ),
+    audiences: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 500 }), {
+        maxItems: 10,
+        description:
+          'The applications (absolute https URIs, http on loopback; no fragment) this client may ask its tokens to be for, with `resource` (RFC 8707) or `audience` on the token endpoint; none by default: its tokens are for Rampart',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -49,6 +57,7 @@ const ClientJson = Type.Object(
     org: Type.String(),
     auth_method: Type.String(),
     scopes: Type.Array(Type.String()),
+    audiences: Type.Array(Type.String(), { description: 'The audiences its tokens may be issued for besides Rampart (RFC 8707)' }),
     created_by: Type.String(),
     created_at: Type.String({ format: 'date-time' }),
     revoked_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -60,6 +69,7 @@ const Created = Type.Object(
   { additionalProperties: false },
 );
 const OrgParams = Type.Object({ org: OrgParam }, { additionalProperties: false });
+const ListQuery = Type.Object({ ...ListQueryProperties }, { additionalProperties: false });
 const ClientParams = Type.Object({ org: OrgParam, id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 
 export async function clientRoutes(app: FastifyInstance, credentials: Pick<Credentials, 'clients'>): Promise<void> {
@@ -79,10 +89,10 @@ export async function clientRoutes(app: FastifyInstance, credentials: Pick<Crede
       },
     },
     async (request, reply) => {
-      const { name, scopes, auth_method: authMethod, jwks } = request.body;
+      const { name, scopes, auth_method: authMethod, jwks, audiences } = request.body;
       const created = await clients.create(
         scopeOf(request),
-        { name, scopes, authMethod, ...(jwks === undefined ? {} : { jwks }) },
+        { name, scopes, authMethod, ...(jwks === undefined ? {} : { jwks }), ...(audiences === undefined ? {} : { audiences }) },
         tenancyActor(request),
       );
       const secret = created.secret === undefined ? {} : { client_secret: created.secret.reveal() };
@@ -90,18 +100,29 @@ export async function clientRoutes(app: FastifyInstance, credentials: Pick<Crede
     },
   );
 
-  app.get<{ Params: Static<typeof OrgParams> }>(
+  app.get<{ Params: Static<typeof OrgParams>; Querystring: Static<typeof ListQuery> }>(
     '/api/v1/orgs/:org/clients',
     {
       config: { access: MANAGE },
       schema: {
         summary: "The org's service clients (never a secret)",
+        description: 'Oldest first (by creation time, then id), a page at a time: `{items, next_cursor}` (spec v1.1).',
         tags,
         params: OrgParams,
-        response: { 200: Type.Object({ clients: Type.Array(ClientJson) }, { additionalProperties: false }) },
+        querystring: ListQuery,
+        response: { 200: listPageSchema(ClientJson, "The org's service clients") },
       },
     },
-    async (request) => ({ clients: (await clients.list(scopeOf(request))).map(serviceClientView) }),
+    async (request) => {
+      const scope = scopeOf(request);
+      return listCursorsOf(request).pageInMemory(
+        { list: 'org-clients', owner: scope.orgId },
+        await clients.list(scope),
+        request.query,
+        (client) => timePosition(client.createdAt, client.id),
+        serviceClientView,
+      );
+    },
   );
 
   app.delete<{ Params: Static<typeof ClientParams> }>(

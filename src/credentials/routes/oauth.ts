@@ -34,7 +34,18 @@ const ClientForm = {
   client_assertion: Type.Optional(Text),
 };
 const TokenForm = Type.Object(
-  { grant_type: Type.Optional(Type.String({ maxLength: 100 })), scope: Type.Optional(Type.String({ maxLength: 4096 })), ...ClientForm },
+  {
+    grant_type: Type.Optional(Type.String({ maxLength: 100 })),
+    scope: Type.Optional(Type.String({ maxLength: 4096 })),
+    resource: Type.Optional(
+      Type.String({
+        maxLength: 500,
+        description: "RFC 8707: the application the token is for (its `aud`); one of the client's `audiences`, else 400 `invalid_target`",
+      }),
+    ),
+    audience: Type.Optional(Type.String({ maxLength: 500, description: 'The same as `resource`, by its other common name; not both' })),
+    ...ClientForm,
+  },
   { additionalProperties: Text },
 );
 const TokenForTokenForm = Type.Object(

@@ -101,6 +101,20 @@ function parseBasic(header: string): { id: string; secret: string } {
   }
 }
 
+/**
+ * The application a client's token is for (RFC 8707 §2 `resource`, or `audience`): one of the
+ * client's registered audiences, else `invalid_target`; none asked: Rampart's own audience.
+ */
+function audienceOf(client: { readonly audiences: readonly string[] }, form: { resource?: string; audience?: string }): string | undefined {
+  if (form.resource !== undefined && form.audience !== undefined && form.resource !== form.audience) {
+    throw new OAuthError('invalid_request', 'Give resource or audience, not both');
+  }
+  const asked = form.resource ?? form.audience;
+  if (asked === undefined) return undefined;
+  if (!client.audiences.includes(asked)) throw new OAuthError('invalid_target', 'The client may not ask for a token for that resource');
+  return asked;
+}
+
 export class OAuthService {
   readonly #o: OAuthServiceOptions;
 
@@ -109,7 +123,11 @@ export class OAuthService {
   }
 
   /** RFC 6749 §4.4.2–4.4.3. */
-  async token(form: { grant_type?: string; scope?: string }, auth: ClientAuthentication, context: RequestContext): Promise<TokenAnswer> {
+  async token(
+    form: { grant_type?: string; scope?: string; resource?: string; audience?: string },
+    auth: ClientAuthentication,
+    context: RequestContext,
+  ): Promise<TokenAnswer> {
     if (form.grant_type === undefined) throw new OAuthError('invalid_request', 'grant_type is required');
     const client = await this.authenticate(auth, context);
     if (form.grant_type !== 'client_credentials') {
@@ -119,9 +137,16 @@ export class OAuthService {
       await this.#audit(client, 'oauth.token', 'failure', context, {}, 'creator_mfa_not_enrolled');
       throw new OAuthError('unauthorized_client', "The client's creator must enrol a second factor before the client gets a token");
     }
+    const audience = audienceOf(client, form);
     const scopes = await this.#grant(client, form.scope);
-    const signed = await this.#o.tokens.issueForClient({ clientId: client.id, org: client.orgId, scope: scopes.join(' ') });
-    await this.#audit(client, 'oauth.token', 'success', context, { scopes: [...scopes], jti: signed.claims.jti });
+    const signed = await this.#o.tokens.issueForClient({
+      clientId: client.id,
+      org: client.orgId,
+      scope: scopes.join(' '),
+      ...(audience === undefined ? {} : { audience }),
+    });
+    const details = { scopes: [...scopes], jti: signed.claims.jti, ...(audience === undefined ? {} : { audience }) };
+    await this.#audit(client, 'oauth.token', 'success', context, details);
     return { access_token: signed.token.reveal(), token_type: 'Bearer', expires_in: signed.expiresIn, scope: scopes.join(' ') };
   }
 

@@ -19,7 +19,14 @@ import { hasControlCharacter } from '../../kernel/http/names.js';
 import { PLATFORM_PERMISSIONS } from '../../tenancy/index.js';
 import type { Principal } from '../../kernel/domain/principal.js';
 import type { Secret } from '../../kernel/domain/secret.js';
-import { jwksProblem, type ClientAuthMethod, type PublicJwk, type ServiceClient } from '../domain/service-client.js';
+import {
+  audienceProblem,
+  jwksProblem,
+  MAX_CLIENT_AUDIENCES,
+  type ClientAuthMethod,
+  type PublicJwk,
+  type ServiceClient,
+} from '../domain/service-client.js';
 import type { TenantScope } from '../../kernel/domain/tenant-scope.js';
 import type { AuditAction } from '../../kernel/domain/audit-entry.js';
 import type { AuditEvent, AuditLog } from '../../kernel/ports/audit-log.js';
@@ -44,6 +51,8 @@ export interface NewClientRequest {
   readonly scopes: readonly string[];
   readonly authMethod: ClientAuthMethod;
   readonly jwks?: { readonly keys: readonly PublicJwk[] };
+  /** The audiences (absolute URIs) its tokens may ask for (RFC 8707); none by default. */
+  readonly audiences?: readonly string[];
 }
 
 export interface ClientActor extends RequestContext {
@@ -77,7 +86,11 @@ export class ServiceClientService {
     checkRequest(request);
     await this.#authorizeScopes(scope.orgId, scopes, actor.principal, actor);
     const prepared = this.#prepare(request, scopes, actor.principal);
-    const event = this.#event(scope.orgId, 'client.create', prepared.row.id, actor, { scopes, auth_method: request.authMethod });
+    const event = this.#event(scope.orgId, 'client.create', prepared.row.id, actor, {
+      scopes,
+      auth_method: request.authMethod,
+      ...(request.audiences === undefined || request.audiences.length === 0 ? {} : { audiences: [...new Set(request.audiences)].sort() }),
+    });
     await auditedChange(this.#o.audit, event, () => this.#o.store.create(scope, prepared.row));
     return this.#created(scope.orgId, prepared);
   }
@@ -142,6 +155,7 @@ export class ServiceClientService {
       secretHash: secret === undefined ? null : hashClientSecret(secret.reveal()),
       jwks: request.authMethod === 'private_key_jwt' && request.jwks !== undefined ? { keys: request.jwks.keys } : null,
       scopes,
+      audiences: [...new Set(request.audiences ?? [])].sort(),
       createdBy: principal.type === 'user' ? principal.id : (principal.owner ?? principal.id),
       now: this.#o.clock.now(),
     };
@@ -150,7 +164,7 @@ export class ServiceClientService {
 
   #created(orgId: string, prepared: { row: NewServiceClient; secret?: Secret<string> }): CreatedClient {
     const { secretHash: _hash, now: createdAt, ...fields } = prepared.row;
-    const client: ServiceClient = Object.freeze({ ...fields, orgId, createdAt, revokedAt: null });
+    const client: ServiceClient = Object.freeze({ ...fields, audiences: fields.audiences ?? [], orgId, createdAt, revokedAt: null });
     return prepared.secret === undefined ? { client } : { client, secret: prepared.secret };
   }
 
@@ -236,5 +250,13 @@ function checkRequest(request: NewClientRequest): void {
     if (problem !== undefined) throw validationFailed([{ field: 'body.jwks', reason: problem }]);
   } else if (request.jwks !== undefined) {
     throw validationFailed([{ field: 'body.jwks', reason: 'is only for private_key_jwt' }]);
+  }
+  const audiences = request.audiences ?? [];
+  if (audiences.length > MAX_CLIENT_AUDIENCES) {
+    throw validationFailed([{ field: 'body.audiences', reason: `holds at most ${MAX_CLIENT_AUDIENCES} audiences` }]);
+  }
+  for (const audience of audiences) {
+    const problem = audience.length > 500 ? 'is longer than 500 characters' : audienceProblem(audience);
+    if (problem !== undefined) throw validationFailed([{ field: 'body.audiences', reason: `an audience ${problem}` }]);
   }
 }

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Rampart } from '../../rampart.js';
 import { discoveryRoutes } from './discovery.js';
+import { docsRoutes } from './docs.js';
 import { healthRoutes } from './health.js';
 import { metricsRoutes } from './metrics.js';
 
@@ -12,5 +13,6 @@ export async function registerRoutes(app: FastifyInstance, rampart: Rampart): Pr
   await healthRoutes(app, rampart.readiness);
   await discoveryRoutes(app, rampart.config, () => rampart.clock.now());
   await metricsRoutes(app, rampart.metrics, rampart.config.metricsAllow);
+  await docsRoutes(app);
   for (const part of rampart.parts) await part.routes?.(app);
 }

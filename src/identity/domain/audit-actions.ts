@@ -66,6 +66,10 @@ declare module '../../kernel/domain/audit-entry.js' {
     'user.password.forgot': true;
     /** A password was reset with a mailed token (every session revoked), or the token was refused. */
     'user.password.reset': true;
+    /** `rampart admin recover` on the machine (actor `system`/`cli`): a platform admin created or reset, its sessions revoked. */
+    'admin.recover': true;
+    /** An access-token signing key rotation: `rampart keys rotate` (actor `system`/`cli`) or the schedule (`system`/`schedule`). */
+    'keys.rotate': true;
   }
 }
 
@@ -101,4 +105,6 @@ export const IDENTITY_AUDIT_ACTIONS = [
   'user.email.change',
   'user.password.forgot',
   'user.password.reset',
+  'admin.recover',
+  'keys.rotate',
 ] as const satisfies readonly AuditAction[];

@@ -12,7 +12,12 @@ declare module '../../kernel/domain/events.js' {
     'user.created': true;
     /** A user account was erased: `{user_id}`. */
     'user.deleted': true;
+    /**
+     * An alert rule of the audit log fired on an event of this org (identity/security/services/alert-notifier.ts):
+     * `{rule, event, resource, request_id, at}`. The one identity event that belongs to an org.
+     */
+    'security.alert': true;
   }
 }
 
-export const IDENTITY_EVENT_TYPES = ['user.created', 'user.deleted'] as const satisfies readonly EventType[];
+export const IDENTITY_EVENT_TYPES = ['user.created', 'user.deleted', 'security.alert'] as const satisfies readonly EventType[];

@@ -5,8 +5,9 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { DomainError, validationFailed } from '../../kernel/domain/errors.js';
+import { DomainError } from '../../kernel/domain/errors.js';
 import { OrgParam, scopeOf } from '../../kernel/http/org-params.js';
+import { invalidCursor, listCursorsOf, ListQueryProperties, listPageSchema, type ListCursors } from '../../kernel/http/cursor.js';
 import { requestContext } from '../../kernel/http/request-context.js';
 import type { Jobs } from '../compose.js';
 import { JobJson, jobJson } from './job-json.js';
@@ -83,14 +84,11 @@ const Created = Type.Object({ id: Type.String(), status: Type.Literal('queued') 
 const ListQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'the `next_cursor` of the previous page' })),
+    cursor: ListQueryProperties.cursor,
   },
   { additionalProperties: false },
 );
-const Page = Type.Object(
-  { items: Type.Array(JobJson), next_cursor: Type.Union([Type.String(), Type.Null()]) },
-  { additionalProperties: false },
-);
+const Page = listPageSchema(JobJson, 'The org’s jobs, newest first');
 const Logs = Type.Object(
   {
     stdout: Type.String({ description: 'UTF-8 (invalid sequences replaced by U+FFFD); the SSE form carries the exact bytes' }),
@@ -102,16 +100,14 @@ const Logs = Type.Object(
 );
 const LogHeaders = Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })) });
 
-const CURSOR = /^(\d{1,15})\.(job_[A-Za-z0-9_-]{1,36})$/;
+const POSITION = /^(\d{1,15})\.(job_[A-Za-z0-9_-]{1,36})$/;
 
-function encodeCursor(createdAt: number, id: string): string {
-  return Buffer.from(`${createdAt}.${id}`, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined): { createdAt: number; id: string } | undefined {
-  if (cursor === undefined) return undefined;
-  const match = CURSOR.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (match === null) throw validationFailed([{ field: 'cursor', reason: 'is not a cursor this API returned' }]);
+/** The position a page of `org`'s jobs starts after, from an authenticated cursor (kernel/http/cursor.ts). */
+function jobsAfter(cursors: ListCursors, org: string, cursor: string | undefined): { createdAt: number; id: string } | undefined {
+  const position = cursors.open({ list: 'org-jobs', owner: org }, cursor);
+  if (position === undefined) return undefined;
+  const match = POSITION.exec(position);
+  if (match === null) throw invalidCursor();
   return { createdAt: Number(match[1]), id: match[2] ?? '' };
 }
 
@@ -161,10 +157,13 @@ export async function jobRoutes(app: FastifyInstance, jobs: Jobs): Promise<void>
     },
     async (request) => {
       const limit = request.query.limit ?? 50;
-      const page = await service.list(scopeOf(request), limit, decodeCursor(request.query.cursor));
+      const scope = scopeOf(request);
+      const cursors = listCursorsOf(request);
+      const page = await service.list(scope, limit, jobsAfter(cursors, scope.orgId, request.query.cursor));
+      const next = page.next;
       return {
         items: page.items.map(jobJson),
-        next_cursor: page.next === undefined ? null : encodeCursor(page.next.createdAt, page.next.id),
+        next_cursor: next === undefined ? null : cursors.seal({ list: 'org-jobs', owner: scope.orgId }, `${next.createdAt}.${next.id}`),
       };
     },
   );

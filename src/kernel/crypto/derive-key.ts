@@ -2,7 +2,7 @@
  * Purpose-bound keys from the master key (RFC 5869 HKDF-SHA-256): each use of the master key gets
  * its own 32-byte key, so a key used to wrap signing keys is never also an HMAC key.
  */
-import { hkdfSync } from 'node:crypto';
+import { hkdfSync, timingSafeEqual } from 'node:crypto';
 import { secret, type Secret } from '../domain/secret.js';
 
 /**
@@ -23,6 +23,7 @@ import { secret, type Secret } from '../domain/secret.js';
  * - `backup-canary-seal`: seals the drill canary's password (backups).
  * - `oidc-state-seal`: seals the state cookie of an OIDC/OAuth sign-in (federation).
  * - `mail-outbox-seal`: seals the queued messages of the mail outbox (mail).
+ * - `list-cursor`: authenticates the cursors of every list route (HMAC-SHA-256, kernel/http/cursor.ts).
  */
 export type KeyPurpose =
   | 'signing-key-wrap'
@@ -39,6 +40,8 @@ export type KeyPurpose =
   | 'backup-canary-seal'
   | 'oidc-state-seal'
   | 'mail-outbox-seal'
+  | 'config-digest'
+  | 'list-cursor'
   | `secret-kek/${string}`;
 
 /** The 32-byte key for `purpose`, derived from the 32-byte master key. */
@@ -47,4 +50,11 @@ export function deriveKey(masterKey: Secret<Buffer>, purpose: KeyPurpose): Secre
   if (master.length !== 32) throw new RangeError('the master key must be 32 bytes');
   // RFC 5869 §3.1: no salt is acceptable when the input key is already uniformly random.
   return secret(Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `rampart/v1/${purpose}`, 32)));
+}
+
+/** Whether two keys are the same, compared in constant time (different lengths: not the same). */
+export function sameKey(a: Secret<Buffer>, b: Secret<Buffer>): boolean {
+  const left = a.reveal();
+  const right = b.reveal();
+  return left.length === right.length && timingSafeEqual(left, right);
 }

@@ -4,9 +4,23 @@ import { SYSTEM_ORG_SLUG } from './system-org.js';
 
 /** Who is asking, as far as the audit log needs it: never a credential. */
 export interface RequestContext {
-  readonly ip: string;
+  /**
+   * The caller's address as collected (`RAMPART_COLLECT_IP`: itself, its network, or null when
+   * collection is off): the value stores and the audit log receive.
+   */
+  readonly ip: string | null;
+  /** The real address, in memory only, for what must tell callers apart (login throttling): never stored. */
+  readonly peer?: string;
   readonly userAgent: string | undefined;
   readonly requestId: string;
+}
+
+/**
+ * The address that throttles key on: the real one when the context came from a request (`peer`,
+ * in memory only), else the collected one. Never stored.
+ */
+export function callerAddress(context: RequestContext): string {
+  return context.peer ?? context.ip ?? 'unknown';
 }
 
 /** A signed-in user acting on their own account or the platform, and from where. */

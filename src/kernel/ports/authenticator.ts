@@ -5,7 +5,8 @@ export interface CredentialRequest {
   readonly method: string;
   readonly authorization: string | undefined;
   readonly cookie: string | undefined;
-  readonly ip: string;
+  /** The caller's address as `RAMPART_COLLECT_IP` keeps it (null when off): for audit entries only. */
+  readonly ip: string | null;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 

@@ -11,7 +11,7 @@ export interface AuthorizationQuestion {
    * Where the request came from, when a request asks (the authorization layer): a deny is then
    * audited as an authorization failure. Internal checks (a key's scopes at creation) omit it.
    */
-  readonly context?: { readonly ip: string; readonly requestId: string; readonly userAgent: string | undefined };
+  readonly context?: { readonly ip: string | null; readonly requestId: string; readonly userAgent: string | undefined };
 }
 
 /**

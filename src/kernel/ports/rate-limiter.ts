@@ -23,6 +23,12 @@ export interface RateLimitResult {
  */
 export interface RateLimiter {
   hit(key: string, limit: number, windowMs: number): Promise<RateLimitResult>;
+  /**
+   * The same count as {@link RateLimiter.hit}, answered without I/O, by an adapter whose store is
+   * in the process (memory): the request path then needs no promise. Absent on adapters with a
+   * remote store. Throws the same `RangeError`.
+   */
+  hitNow?(key: string, limit: number, windowMs: number): RateLimitResult;
   close(): Promise<void>;
 }
 

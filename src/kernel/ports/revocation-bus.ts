@@ -8,9 +8,10 @@
 
 /**
  * What was revoked: a session (its access tokens), an API key or a service client; or `authz`, an
- * org whose memberships or roles changed (`id` is the org id): cached decisions about it are dropped.
+ * org whose memberships or roles changed (`id` is the org id): cached decisions about it are dropped;
+ * or `user`, a user whose account changed (`id` is the user id): cached copies of the row are dropped.
  */
-export type RevocationKind = 'session' | 'api_key' | 'client' | 'authz';
+export type RevocationKind = 'session' | 'api_key' | 'client' | 'authz' | 'user';
 
 export interface RevocationEvent {
   readonly kind: RevocationKind;

@@ -1,6 +1,5 @@
-/** The JSON of a licence in the API's answers (RFC 3339 times), and the list cursor. */
+/** The JSON of a licence in the API's answers (RFC 3339 times). */
 import { Type, type Static } from '@sinclair/typebox';
-import { validationFailed } from '../../kernel/domain/errors.js';
 import type { Licence } from '../domain/licence.js';
 
 const Time = Type.String({ format: 'date-time' });
@@ -49,15 +48,3 @@ export function licenceJson(licence: Licence): Static<typeof LicenceJson> {
 
 export const LICENCE_ID = /^lic_[0-9a-f]{32}$/;
 export const LicenceId = Type.String({ pattern: '^lic_[0-9a-f]{32}$', description: 'a licence id' });
-
-export function encodeCursor(id: string): string {
-  return Buffer.from(`l:${id}`, 'utf8').toString('base64url');
-}
-
-export function decodeCursor(cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined;
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const id = text.startsWith('l:') ? text.slice(2) : '';
-  if (!LICENCE_ID.test(id)) throw validationFailed([{ field: 'cursor', reason: 'is not a cursor this API returned' }]);
-  return id;
-}

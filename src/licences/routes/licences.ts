@@ -9,7 +9,8 @@ import { DomainError } from '../../kernel/domain/errors.js';
 import { OrgParam, scopeOf, tenancyActor } from '../../kernel/http/org-params.js';
 import type { LicenceService } from '../services/licence-service.js';
 import { FEATURE_PATTERN, MAX_ACTIVATIONS } from '../services/licence-service.js';
-import { decodeCursor, encodeCursor, LicenceId, LicenceJson, licenceJson } from './licence-json.js';
+import { LicenceId, LicenceJson, licenceJson } from './licence-json.js';
+import { DEFAULT_LIST_LIMIT, listCursorsOf, ListQueryProperties, listPageSchema } from '../../kernel/http/cursor.js';
 
 const MANAGE = { permission: 'licences.manage', scope: 'org' } as const;
 
@@ -38,17 +39,8 @@ const Issued = Type.Object(
   { ...LicenceJson.properties, licence_key: Type.String({ description: KEY_FORMAT }) },
   { additionalProperties: false },
 );
-const ListQuery = Type.Object(
-  {
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'next_cursor of the previous page' })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  },
-  { additionalProperties: false },
-);
-const Page = Type.Object(
-  { items: Type.Array(LicenceJson), next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'null on the last page' }) },
-  { additionalProperties: false },
-);
+const ListQuery = Type.Object({ ...ListQueryProperties }, { additionalProperties: false });
+const Page = listPageSchema(LicenceJson, "The org's licences, by id (never a key)");
 const OrgParams = Type.Object({ org: OrgParam }, { additionalProperties: false });
 const LicenceParams = Type.Object({ org: OrgParam, id: LicenceId }, { additionalProperties: false });
 
@@ -107,10 +99,12 @@ export async function licenceRoutes(app: FastifyInstance, licences: LicenceServi
       },
     },
     async (request) => {
-      const limit = request.query.limit ?? 50;
-      const page = await licences.list(scopeOf(request), decodeCursor(request.query.cursor), limit);
-      const last = page.at(-1);
-      return { items: page.map(licenceJson), next_cursor: page.length === limit && last !== undefined ? encodeCursor(last.id) : null };
+      const scope = scopeOf(request);
+      const cursors = listCursorsOf(request);
+      const binding = { list: 'org-licences', owner: scope.orgId };
+      const limit = request.query.limit ?? DEFAULT_LIST_LIMIT;
+      const rows = await licences.list(scope, cursors.open(binding, request.query.cursor), limit + 1);
+      return cursors.page(binding, rows, limit, (licence) => licence.id, licenceJson);
     },
   );
 

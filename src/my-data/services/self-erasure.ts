@@ -28,7 +28,7 @@ import type { Clock } from '../../kernel/ports/clock.js';
 import type { OrgOwnership } from '../ports/org-ownership.js';
 import type { UserStore } from '../../identity/index.js';
 import type { LoginLimiter } from '../../identity/index.js';
-import { userAuditEvent, type RequestContext } from '../../kernel/domain/request-context.js';
+import { callerAddress, userAuditEvent, type RequestContext } from '../../kernel/domain/request-context.js';
 import type { GuessBudget, SecondFactor } from '../../identity/index.js';
 import type { UserAdminService } from '../../identity/index.js';
 
@@ -77,7 +77,7 @@ export class SelfErasure {
   async #reauthenticate(user: User, hash: string, proof: ErasureProof, context: RequestContext): Promise<void> {
     const { hasher, clock } = this.#o;
     try {
-      await this.#o.limiter.check(context.ip, user.email);
+      await this.#o.limiter.check(callerAddress(context), user.email);
       await this.#o.budget.spend(user.id, 'password');
     } catch (error) {
       if (error instanceof DomainError && error.code === 'rate_limited') await this.#failed(user.id, 'rate_limited', context);

@@ -8,8 +8,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { FastifyInstance } from 'fastify';
-import { validationFailed } from '../../kernel/domain/errors.js';
 import { NameString } from '../../kernel/http/names.js';
+import { DEFAULT_LIST_LIMIT, listCursorsOf, ListQueryProperties, listPageSchema } from '../../kernel/http/cursor.js';
 import { userActor } from '../../kernel/http/request-context.js';
 import type { Passkey } from '../domain/passkey.js';
 import type { Passkeys } from '../compose.js';
@@ -34,19 +34,8 @@ export const PasskeyJson = Type.Object(
 const RegisterBody = Type.Object({ name: Type.Optional(PasskeyName), response: RegistrationResponse }, { additionalProperties: false });
 const RenameBody = Type.Object({ name: PasskeyName }, { additionalProperties: false });
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
-const ListQuery = Type.Object(
-  {
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
-  },
-  { additionalProperties: false },
-);
-const Page = Type.Object(
-  { items: Type.Array(PasskeyJson), next_cursor: Type.Union([Type.String(), Type.Null()]) },
-  { additionalProperties: false },
-);
-
-const PASSKEY_ID = /^pk_[a-f0-9]{32}$/;
+const ListQuery = Type.Object({ ...ListQueryProperties }, { additionalProperties: false });
+const Page = listPageSchema(PasskeyJson, "The caller's passkeys, oldest first");
 
 export function passkeyJson(passkey: Passkey): Static<typeof PasskeyJson> {
   return {
@@ -59,18 +48,6 @@ export function passkeyJson(passkey: Passkey): Static<typeof PasskeyJson> {
     transports: [...passkey.transports],
     aaguid: passkey.aaguid,
   };
-}
-
-function encodeCursor(id: string): string {
-  return Buffer.from(`p:${id}`, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined;
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const id = text.startsWith('p:') ? text.slice(2) : '';
-  if (!PASSKEY_ID.test(id)) throw validationFailed([{ field: 'cursor', reason: 'is not a cursor this API returned' }]);
-  return id;
 }
 
 export async function mePasskeyRoutes(app: FastifyInstance, passkeys: Pick<Passkeys, 'registration' | 'mine'>): Promise<void> {
@@ -132,10 +109,11 @@ export async function mePasskeyRoutes(app: FastifyInstance, passkeys: Pick<Passk
     },
     async (request) => {
       const actor = userActor(request);
-      const limit = request.query.limit ?? 50;
-      const page = await passkeys.mine.list(actor.userId, decodeCursor(request.query.cursor), limit);
-      const last = page.at(-1);
-      return { items: page.map(passkeyJson), next_cursor: page.length === limit && last !== undefined ? encodeCursor(last.id) : null };
+      const cursors = listCursorsOf(request);
+      const binding = { list: 'me-passkeys', owner: actor.userId };
+      const limit = request.query.limit ?? DEFAULT_LIST_LIMIT;
+      const rows = await passkeys.mine.list(actor.userId, cursors.open(binding, request.query.cursor), limit + 1);
+      return cursors.page(binding, rows, limit, (passkey) => passkey.id, passkeyJson);
     },
   );
 

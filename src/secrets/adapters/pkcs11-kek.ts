@@ -7,9 +7,11 @@
  * Objects are labelled `<prefix>-<kek id>`.
  *
  * pkcs11js is synchronous and the Cryptoki library is initialised once per process: instances on
- * the same module share it (reference-counted), each with its own logged-in session.
+ * the same module share it with each other and with key custody (kernel/custody/pkcs11-library.ts,
+ * reference-counted), each with its own logged-in session.
  */
 import { randomKey } from '../../kernel/crypto/random.js';
+import { acquirePkcs11, releasePkcs11 } from '../../kernel/custody/pkcs11-library.js';
 import * as pkcs11js from 'pkcs11js';
 import { SecretIntegrityError } from '../domain/secret-integrity.js';
 import { secret, type Secret } from '../../kernel/domain/secret.js';
@@ -26,38 +28,9 @@ export interface Pkcs11KekOptions {
   readonly keyLabelPrefix: string;
 }
 
-interface Library {
-  readonly pkcs11: pkcs11js.PKCS11;
-  refs: number;
-}
-
-const libraries = new Map<string, Library>();
-
-function acquire(module: string): pkcs11js.PKCS11 {
-  let library = libraries.get(module);
-  if (library === undefined) {
-    const pkcs11 = new pkcs11js.PKCS11();
-    pkcs11.load(module);
-    pkcs11.C_Initialize();
-    library = { pkcs11, refs: 0 };
-    libraries.set(module, library);
-  }
-  library.refs += 1;
-  return library.pkcs11;
-}
-
-function release(module: string): void {
-  const library = libraries.get(module);
-  if (library === undefined) return;
-  library.refs -= 1;
-  if (library.refs > 0) return;
-  libraries.delete(module);
-  try {
-    library.pkcs11.C_Finalize();
-  } finally {
-    library.pkcs11.close();
-  }
-}
+// One handle per module for the whole process, shared with key custody's root key.
+const acquire = acquirePkcs11;
+const release = releasePkcs11;
 
 /** A PKCS#11 failure that is not an authentication failure: the token is unusable (surfaces as 503-like errors upstream). */
 export class Pkcs11UnavailableError extends Error {

@@ -11,6 +11,7 @@ import { secret } from '../../kernel/domain/secret.js';
 import type { Secrets } from '../compose.js';
 import { OrgParam, scopeOf } from '../../kernel/http/org-params.js';
 import { requestContext } from '../../kernel/http/request-context.js';
+import { listCursorsOf, ListQueryProperties, listPageSchema } from '../../kernel/http/cursor.js';
 
 const SecretName = Type.String({
   minLength: 1,
@@ -20,6 +21,7 @@ const SecretName = Type.String({
 });
 const OrgParams = Type.Object({ org: OrgParam }, { additionalProperties: false });
 const SecretParams = Type.Object({ org: OrgParam, name: SecretName }, { additionalProperties: false });
+const ListQuery = Type.Object({ ...ListQueryProperties }, { additionalProperties: false });
 const PutBody = Type.Object(
   { value: Type.String({ maxLength: SECRET_VALUE_MAX_BYTES, description: `UTF-8, at most ${SECRET_VALUE_MAX_BYTES} bytes` }) },
   { additionalProperties: false },
@@ -72,18 +74,29 @@ export async function secretRoutes(app: FastifyInstance, secrets: Pick<Secrets, 
     async (request) => service.put(scopeOf(request), request.params.name, secret(request.body.value), requestContext(request)),
   );
 
-  app.get<{ Params: Static<typeof OrgParams> }>(
+  app.get<{ Params: Static<typeof OrgParams>; Querystring: Static<typeof ListQuery> }>(
     '/api/v1/orgs/:org/secrets',
     {
       config: { access: READ },
       schema: {
         summary: 'List the org’s secrets: names, versions and times, never values',
+        description: 'By name, a page at a time: `{items, next_cursor}` (spec v1.1).',
         tags,
         params: OrgParams,
-        response: { 200: Type.Object({ secrets: Type.Array(SecretJson) }, { additionalProperties: false }) },
+        querystring: ListQuery,
+        response: { 200: listPageSchema(SecretJson, 'The org’s secrets, by name, never a value') },
       },
     },
-    async (request) => ({ secrets: (await service.list(scopeOf(request))).map(secretJson) }),
+    async (request) => {
+      const scope = scopeOf(request);
+      return listCursorsOf(request).pageInMemory(
+        { list: 'org-secrets', owner: scope.orgId },
+        await service.list(scope),
+        request.query,
+        (summary) => summary.name,
+        secretJson,
+      );
+    },
   );
 
   app.post<{ Params: Static<typeof SecretParams>; Body: Static<typeof RevealBody> }>(

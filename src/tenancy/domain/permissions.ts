@@ -42,6 +42,8 @@ export const BUILTIN_PERMISSIONS = Object.freeze([
   'webhooks.manage',
   'artifacts.sign',
   'licences.manage',
+  // Watching the revocation feed (GET /api/v1/revocations/stream): service clients of applications.
+  'sessions.watch',
 ] as const);
 
 /**

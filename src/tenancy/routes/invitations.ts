@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Tenancy } from '../compose.js';
 import type { Invitation } from '../domain/invitation.js';
 import { OrgParam, scopeOf, tenancyActor } from '../../kernel/http/org-params.js';
+import { descendingPosition, listCursorsOf, ListQueryProperties, listPageSchema } from '../../kernel/http/cursor.js';
 
 const InvitationId = Type.String({ minLength: 5, maxLength: 64, pattern: '^inv_[0-9a-f]+$' });
 const OrgParams = Type.Object({ org: OrgParam }, { additionalProperties: false });
@@ -42,6 +43,9 @@ const MembershipJson = Type.Object(
 );
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+const ListQuery = Type.Object({ ...ListQueryProperties }, { additionalProperties: false });
+/** Newest first: by creation time, from the latest down, then id. */
+const newestFirst = (invitation: Invitation): string => `${descendingPosition(invitation.createdAt)}.${invitation.id}`;
 
 function orgInvitationJson(invitation: Invitation): Static<typeof OrgInvitationJson> {
   return {
@@ -58,18 +62,29 @@ export async function invitationRoutes(app: FastifyInstance, tenancy: Pick<Tenan
   const { invitations, members } = tenancy;
   const MANAGE = { permission: 'members.manage', scope: 'org' } as const;
 
-  app.get<{ Params: Static<typeof OrgParams> }>(
+  app.get<{ Params: Static<typeof OrgParams>; Querystring: Static<typeof ListQuery> }>(
     '/api/v1/orgs/:org/invitations',
     {
       config: { access: MANAGE },
       schema: {
         summary: 'The org’s pending invitations, newest first',
+        description: 'A page at a time: `{items, next_cursor}` (spec v1.1).',
         tags: ['members'],
         params: OrgParams,
-        response: { 200: Type.Object({ items: Type.Array(OrgInvitationJson) }, { additionalProperties: false }) },
+        querystring: ListQuery,
+        response: { 200: listPageSchema(OrgInvitationJson, 'The org’s pending invitations, newest first') },
       },
     },
-    async (request) => ({ items: (await invitations.list(scopeOf(request))).map(orgInvitationJson) }),
+    async (request) => {
+      const scope = scopeOf(request);
+      return listCursorsOf(request).pageInMemory(
+        { list: 'org-invitations', owner: scope.orgId },
+        await invitations.list(scope),
+        request.query,
+        newestFirst,
+        orgInvitationJson,
+      );
+    },
   );
 
   app.delete<{ Params: Static<typeof OrgInvitationParams> }>(
@@ -89,27 +104,33 @@ export async function invitationRoutes(app: FastifyInstance, tenancy: Pick<Tenan
     },
   );
 
-  app.get(
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/api/v1/me/invitations',
     {
       config: { access: 'authenticated' },
       schema: {
         summary: 'The caller’s pending invitations (addressed to the account’s email)',
+        description: 'Newest first, a page at a time: `{items, next_cursor}` (spec v1.1).',
         tags: ['me'],
-        response: { 200: Type.Object({ items: Type.Array(MyInvitationJson) }, { additionalProperties: false }) },
+        querystring: ListQuery,
+        response: { 200: listPageSchema(MyInvitationJson, 'The caller’s pending invitations, newest first') },
       },
     },
     async (request) => {
-      const items = await invitations.mine(tenancyActor(request).principal);
-      return {
-        items: items.map((invitation) => ({
+      const { principal } = tenancyActor(request);
+      return listCursorsOf(request).pageInMemory(
+        { list: 'me-invitations', owner: principal.id },
+        await invitations.mine(principal),
+        request.query,
+        newestFirst,
+        (invitation) => ({
           id: invitation.id,
           org: { ...invitation.org },
           role: invitation.role,
           invited_by: invitation.invitedBy,
           expires_at: iso(invitation.expiresAt),
-        })),
-      };
+        }),
+      );
     },
   );
 

@@ -10,10 +10,12 @@ import { validationFailed } from '../../kernel/domain/errors.js';
 import { ROLE_NAME_PATTERN, type Member } from '../domain/org.js';
 import type { Tenancy } from '../compose.js';
 import { OrgParam, scopeOf, tenancyActor } from '../../kernel/http/org-params.js';
+import { listCursorsOf, ListQueryProperties, listPageSchema, timePosition } from '../../kernel/http/cursor.js';
 
 const Role = Type.String({ minLength: 1, maxLength: 64, pattern: ROLE_NAME_PATTERN });
 const UserId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_]+$' });
 const OrgParams = Type.Object({ org: OrgParam }, { additionalProperties: false });
+const ListQuery = Type.Object({ ...ListQueryProperties }, { additionalProperties: false });
 const MemberParams = Type.Object({ org: OrgParam, user_id: UserId }, { additionalProperties: false });
 
 const MemberJson = Type.Object(
@@ -67,18 +69,30 @@ export async function memberRoutes(app: FastifyInstance, tenancy: Pick<Tenancy, 
   const READ = { permission: 'members.read', scope: 'org' } as const;
   const MANAGE = { permission: 'members.manage', scope: 'org' } as const;
 
-  app.get<{ Params: Static<typeof OrgParams> }>(
+  app.get<{ Params: Static<typeof OrgParams>; Querystring: Static<typeof ListQuery> }>(
     '/api/v1/orgs/:org/members',
     {
       config: { access: READ },
       schema: {
         summary: 'List the members of an org',
+        description:
+          'Longest-standing first (by the time they joined, then user id), a page at a time: `{items, next_cursor}` (spec v1.1).',
         tags,
         params: OrgParams,
-        response: { 200: Type.Object({ members: Type.Array(MemberJson) }, { additionalProperties: false }) },
+        querystring: ListQuery,
+        response: { 200: listPageSchema(MemberJson, "The org's members") },
       },
     },
-    async (request) => ({ members: (await members.list(scopeOf(request))).map(memberJson) }),
+    async (request) => {
+      const scope = scopeOf(request);
+      return listCursorsOf(request).pageInMemory(
+        { list: 'org-members', owner: scope.orgId },
+        await members.list(scope),
+        request.query,
+        (member) => timePosition(member.createdAt, member.userId),
+        memberJson,
+      );
+    },
   );
 
   app.post<{ Params: Static<typeof OrgParams>; Body: Static<typeof AddBody> }>(

@@ -12,6 +12,7 @@ import { authzRoutes } from './authz.js';
 import { invitationRoutes } from './invitations.js';
 import { memberRoutes } from './members.js';
 import { NameString } from '../../kernel/http/names.js';
+import { listCursorsOf, ListQueryProperties, listPageSchema, timePosition } from '../../kernel/http/cursor.js';
 import { OrgParam, scopeOf, tenancyActor } from '../../kernel/http/org-params.js';
 import { roleRoutes } from './roles.js';
 
@@ -21,10 +22,14 @@ const OrgJson = Type.Object(
   { id: Type.String(), slug: Type.String(), name: Type.String(), created_at: Type.String({ format: 'date-time' }) },
   { additionalProperties: false },
 );
-const OrgListJson = Type.Object(
-  { orgs: Type.Array(Type.Object({ ...OrgJson.properties, role: Type.String() }, { additionalProperties: false })) },
-  { additionalProperties: false },
+const OrgListJson = listPageSchema(
+  Type.Object(
+    { ...OrgJson.properties, role: Type.String({ description: "The caller's role in the org" }) },
+    { additionalProperties: false },
+  ),
+  'The orgs the caller belongs to, oldest first (by creation time, then id)',
 );
+const ListQuery = Type.Object({ ...ListQueryProperties }, { additionalProperties: false });
 const CreateBody = Type.Object(
   {
     name: NameString({ maxLength: 200 }),
@@ -62,15 +67,27 @@ export async function orgRoutes(
     },
   );
 
-  app.get(
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/api/v1/orgs',
     {
       config: { access: 'authenticated' },
-      schema: { summary: 'The orgs the caller belongs to, with its role', tags, response: { 200: OrgListJson } },
+      schema: {
+        summary: 'The orgs the caller belongs to, with its role',
+        description: 'A page at a time: `{items, next_cursor}` (spec v1.1).',
+        tags,
+        querystring: ListQuery,
+        response: { 200: OrgListJson },
+      },
     },
     async (request) => {
-      const list = await orgs.list(tenancyActor(request).principal);
-      return { orgs: list.map((org) => ({ ...orgJson(org), role: org.role })) };
+      const { principal } = tenancyActor(request);
+      return listCursorsOf(request).pageInMemory(
+        { list: 'orgs', owner: principal.id },
+        await orgs.list(principal),
+        request.query,
+        (org) => timePosition(org.createdAt, org.id),
+        (org) => ({ ...orgJson(org), role: org.role }),
+      );
     },
   );
 

@@ -6,11 +6,18 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { validationFailed } from '../../kernel/domain/errors.js';
 import type { EventType } from '../../kernel/domain/events.js';
 import { NameString } from '../../kernel/http/names.js';
 import { OrgParam, scopeOf } from '../../kernel/http/org-params.js';
 import { requestContext } from '../../kernel/http/request-context.js';
+import {
+  DEFAULT_LIST_LIMIT,
+  invalidCursor,
+  listCursorsOf,
+  ListQueryProperties,
+  listPageSchema,
+  type ListCursors,
+} from '../../kernel/http/cursor.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import {
   DELIVERY_ID_PATTERN,
@@ -44,42 +51,40 @@ const Url = Type.String({
     'An `https://` or `http://` URL of a public address: a URL that is or resolves to a private, loopback, link-local or otherwise non-public address (unless allow-listed by RAMPART_OUTBOUND_ALLOW_CIDRS), or names a port outside RAMPART_OUTBOUND_PORTS, is 422 `ssrf_blocked`. It is checked again at every delivery (a host name that does not resolve yet is accepted, and refused at delivery until it resolves to an allowed address).',
 });
 const Description = NameString({ minLength: 0, maxLength: MAX_DESCRIPTION_LENGTH, description: 'free text, no control characters' });
-const Limit = Type.Integer({ minimum: 1, maximum: 200, default: 50 });
-const Cursor = Type.String({ minLength: 1, maxLength: 200, description: 'the `next_cursor` of the previous page' });
-const ListQuery = Type.Object({ cursor: Type.Optional(Cursor), limit: Type.Optional(Limit) }, { additionalProperties: false });
+const ListQuery = Type.Object({ ...ListQueryProperties }, { additionalProperties: false });
 const DeliveryQuery = Type.Object(
   {
-    cursor: Type.Optional(Cursor),
-    limit: Type.Optional(Limit),
+    ...ListQueryProperties,
     status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')])),
   },
   { additionalProperties: false },
 );
-const Page = <T extends Parameters<typeof Type.Array>[0]>(item: T) =>
-  Type.Object({ items: Type.Array(item), next_cursor: Type.Union([Type.String(), Type.Null()]) }, { additionalProperties: false });
 
-const ENDPOINT_CURSOR = /^e:(whk_[a-f0-9]{32})$/;
-const DELIVERY_CURSOR = /^d:(\d{1,16}):(whd_[a-f0-9]{32})$/;
+const ENDPOINT_POSITION = /^(whk_[a-f0-9]{32})$/;
+const DELIVERY_POSITION = /^(\d{1,16}):(whd_[a-f0-9]{32})$/;
 
-function cursorText(cursor: string): string {
-  return Buffer.from(cursor, 'base64url').toString('utf8');
-}
+/** The list of `org`'s endpoints, and of one endpoint's deliveries, for their cursors (kernel/http/cursor.ts). */
+const endpointList = (org: string) => ({ list: 'org-webhooks', owner: org });
+const deliveryList = (org: string, endpoint: string) => ({ list: `webhook-deliveries/${endpoint}`, owner: org });
 
-function badCursor(): Error {
-  return validationFailed([{ field: 'querystring.cursor', reason: 'is not a cursor this API returned' }]);
-}
-
-function endpointAfter(cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined;
-  const match = ENDPOINT_CURSOR.exec(cursorText(cursor));
-  if (match?.[1] === undefined) throw badCursor();
+function endpointAfter(cursors: ListCursors, org: string, cursor: string | undefined): string | undefined {
+  const position = cursors.open(endpointList(org), cursor);
+  if (position === undefined) return undefined;
+  const match = ENDPOINT_POSITION.exec(position);
+  if (match?.[1] === undefined) throw invalidCursor();
   return match[1];
 }
 
-function deliveryAfter(cursor: string | undefined): { createdAt: number; id: string } | undefined {
-  if (cursor === undefined) return undefined;
-  const match = DELIVERY_CURSOR.exec(cursorText(cursor));
-  if (match?.[1] === undefined || match[2] === undefined) throw badCursor();
+function deliveryAfter(
+  cursors: ListCursors,
+  org: string,
+  endpoint: string,
+  cursor: string | undefined,
+): { createdAt: number; id: string } | undefined {
+  const position = cursors.open(deliveryList(org, endpoint), cursor);
+  if (position === undefined) return undefined;
+  const match = DELIVERY_POSITION.exec(position);
+  if (match?.[1] === undefined || match[2] === undefined) throw invalidCursor();
   return { createdAt: Number(match[1]), id: match[2] };
 }
 
@@ -144,18 +149,22 @@ export async function webhookRoutes(app: FastifyInstance, webhooks: WebhookRoute
         tags,
         params: OrgParams,
         querystring: ListQuery,
-        response: { 200: Page(EndpointJson) },
+        response: { 200: listPageSchema(EndpointJson, 'The org’s webhook endpoints, by id (never a secret)') },
       },
     },
     async (request) => {
-      const limit = request.query.limit ?? 50;
-      const page = await service.list(scopeOf(request), endpointAfter(request.query.cursor), limit);
-      const last = page.at(-1);
+      const limit = request.query.limit ?? DEFAULT_LIST_LIMIT;
+      const scope = scopeOf(request);
+      const cursors = listCursorsOf(request);
+      const rows = await service.list(scope, endpointAfter(cursors, scope.orgId, request.query.cursor), limit + 1);
       const now = clock.now();
-      return {
-        items: page.map((endpoint) => endpointJson(endpoint, now)),
-        next_cursor: page.length === limit && last !== undefined ? Buffer.from(`e:${last.id}`, 'utf8').toString('base64url') : null,
-      };
+      return cursors.page(
+        endpointList(scope.orgId),
+        rows,
+        limit,
+        (endpoint) => endpoint.id,
+        (endpoint) => endpointJson(endpoint, now),
+      );
     },
   );
 
@@ -237,23 +246,20 @@ export async function webhookRoutes(app: FastifyInstance, webhooks: WebhookRoute
         tags,
         params: WebhookParams,
         querystring: DeliveryQuery,
-        response: { 200: Page(DeliveryJson) },
+        response: { 200: listPageSchema(DeliveryJson, 'The endpoint’s deliveries, newest first') },
       },
     },
     async (request) => {
-      const limit = request.query.limit ?? 50;
-      const after = deliveryAfter(request.query.cursor);
-      const page = await service.deliveries(scopeOf(request), request.params.id, {
-        limit,
+      const limit = request.query.limit ?? DEFAULT_LIST_LIMIT;
+      const scope = scopeOf(request);
+      const cursors = listCursorsOf(request);
+      const after = deliveryAfter(cursors, scope.orgId, request.params.id, request.query.cursor);
+      const rows = await service.deliveries(scope, request.params.id, {
+        limit: limit + 1,
         ...(after === undefined ? {} : { after }),
         ...(request.query.status === undefined ? {} : { status: request.query.status }),
       });
-      const last = page.at(-1);
-      return {
-        items: page.map(deliveryJson),
-        next_cursor:
-          page.length === limit && last !== undefined ? Buffer.from(`d:${last.createdAt}:${last.id}`, 'utf8').toString('base64url') : null,
-      };
+      return cursors.page(deliveryList(scope.orgId, request.params.id), rows, limit, (d) => `${d.createdAt}:${d.id}`, deliveryJson);
     },
   );
 

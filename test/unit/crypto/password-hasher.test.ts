@@ -18,8 +18,8 @@ const CHEAP: Argon2Parameters = { memoryCost: 1024, timeCost: 1, parallelism: 1 
 const PASSWORD = secret('correct horse battery staple');
 
 /** The real primitives, with every call counted. */
-function countingBackend(): PasswordHashBackend & { calls: Record<keyof PasswordHashBackend, string[]> } {
-  const calls: Record<keyof PasswordHashBackend, string[]> = { argon2Hash: [], argon2Verify: [], bcryptVerify: [] };
+function countingBackend(): PasswordHashBackend & { calls: Record<'argon2Hash' | 'argon2Verify' | 'bcryptVerify', string[]> } {
+  const calls: Record<'argon2Hash' | 'argon2Verify' | 'bcryptVerify', string[]> = { argon2Hash: [], argon2Verify: [], bcryptVerify: [] };
   return {
     calls,
     argon2Hash: (password, p) => {
@@ -34,6 +34,7 @@ function countingBackend(): PasswordHashBackend & { calls: Record<keyof Password
       calls.bcryptVerify.push(hash);
       return nodeRsBackend.bcryptVerify(password, hash);
     },
+    bcryptHash: (password, cost) => bcryptHash(Buffer.from(password), cost),
   };
 }
 
@@ -209,5 +210,34 @@ describe('PasswordHasher: bounded semaphore and queue', () => {
     expect(delay.count).toBeGreaterThan(10);
     const p99Ms = delay.percentile(99) / 1e6;
     expect(p99Ms).toBeLessThan(oneHashMs * 0.5);
+  });
+});
+
+describe('PasswordHasher: the bcrypt policy (issue 22 item 5)', () => {
+  it('promises 5: hashes $2b$ at the policy cost, and flags argon2id hashes and other costs for a rehash', async () => {
+    const backend = countingBackend();
+    const hasher = new PasswordHasher({ policy: { scheme: 'bcrypt', cost: 4 }, backend });
+    const hash = await hasher.hash(PASSWORD);
+    expect(hash).toMatch(/^\$2b\$04\$[./A-Za-z0-9]{53}$/);
+    expect(await hasher.verify(hash, PASSWORD)).toEqual({ ok: true, needsRehash: false });
+    expect(await hasher.verify(`$2a$${hash.slice(4)}`, PASSWORD)).toEqual({ ok: true, needsRehash: true });
+    expect(await hasher.verify(await bcryptHash(PASSWORD.reveal(), 5), PASSWORD)).toEqual({ ok: true, needsRehash: true });
+    const argon2 = await new PasswordHasher({ parameters: CHEAP }).hash(PASSWORD);
+    expect(await hasher.verify(argon2, PASSWORD)).toEqual({ ok: true, needsRehash: true });
+    expect(await hasher.verify(argon2, secret('not the password'))).toEqual({ ok: false, needsRehash: false });
+  });
+
+  it('promises 5: an unknown account costs one bcrypt verification at the policy cost', async () => {
+    const backend = countingBackend();
+    const hasher = new PasswordHasher({ policy: { scheme: 'bcrypt', cost: 4 }, backend });
+    expect(await hasher.dummyVerify(PASSWORD)).toBe(false);
+    expect(backend.calls.bcryptVerify).toHaveLength(1);
+    expect(backend.calls.bcryptVerify[0]).toMatch(/^\$2b\$04\$/);
+    expect(backend.calls.argon2Verify).toEqual([]);
+  });
+
+  it('promises 5: a bcrypt cost outside 4–16 is refused at construction', () => {
+    expect(() => new PasswordHasher({ policy: { scheme: 'bcrypt', cost: 3 } })).toThrow(RangeError);
+    expect(() => new PasswordHasher({ policy: { scheme: 'bcrypt', cost: 17 } })).toThrow(RangeError);
   });
 });

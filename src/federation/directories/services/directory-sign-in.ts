@@ -24,7 +24,7 @@ import { auditedChange } from '../../../kernel/audited-change.js';
 import { randomKey } from '../../../kernel/crypto/random.js';
 import { newId } from '../../../kernel/crypto/random-id.js';
 import { DomainError } from '../../../kernel/domain/errors.js';
-import type { RequestContext } from '../../../kernel/domain/request-context.js';
+import { callerAddress, type RequestContext } from '../../../kernel/domain/request-context.js';
 import type { Secret } from '../../../kernel/domain/secret.js';
 import { SYSTEM_ORG_SLUG } from '../../../kernel/domain/system-org.js';
 import type { AuditAction } from '../../../kernel/domain/audit-entry.js';
@@ -92,7 +92,7 @@ export class DirectorySignIn {
     const attempt: Attempt = { source, username, context };
     const key = `${source.provider}:${username}`;
     try {
-      await this.#o.limiter.check(context.ip, key);
+      await this.#o.limiter.check(callerAddress(context), key);
       await this.#o.limiter.checkAccount(key);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'rate_limited') await this.#refused(attempt, 'rate_limited', false);

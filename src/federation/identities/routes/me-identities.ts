@@ -4,25 +4,14 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { validationFailed } from '../../../kernel/domain/errors.js';
+import { DEFAULT_LIST_LIMIT, listCursorsOf, ListQueryProperties, listPageSchema } from '../../../kernel/http/cursor.js';
 import { userActor } from '../../../kernel/http/request-context.js';
 import { STATE_TTL_MS } from '../../oidc/crypto/oidc-state-cookie.js';
 import type { IdentityLinks } from '../services/identity-links.js';
 import { IdentityJson, identityJson } from './identity-json.js';
 
-const IDENTITY_ID = /^ext_[0-9a-f]{32}$/;
-
-const ListQuery = Type.Object(
-  {
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'The `next_cursor` of the previous page' })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  },
-  { additionalProperties: false },
-);
-const Page = Type.Object(
-  { items: Type.Array(IdentityJson), next_cursor: Type.Union([Type.String(), Type.Null()]) },
-  { additionalProperties: false },
-);
+const ListQuery = Type.Object({ ...ListQueryProperties }, { additionalProperties: false });
+const Page = listPageSchema(IdentityJson, "The caller's linked identities, in a stable order (by id)");
 const LinkBody = Type.Object(
   {
     provider: Type.String({
@@ -45,18 +34,6 @@ const LinkStarted = Type.Object(
 );
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 
-function encodeCursor(id: string): string {
-  return Buffer.from(`i:${id}`, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined;
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const id = text.startsWith('i:') ? text.slice(2) : '';
-  if (!IDENTITY_ID.test(id)) throw validationFailed([{ field: 'cursor', reason: 'is not a cursor this API returned' }]);
-  return id;
-}
-
 export async function meIdentityRoutes(app: FastifyInstance, links: IdentityLinks): Promise<void> {
   const tags = ['me'];
 
@@ -73,10 +50,11 @@ export async function meIdentityRoutes(app: FastifyInstance, links: IdentityLink
     },
     async (request) => {
       const actor = userActor(request);
-      const limit = request.query.limit ?? 50;
-      const page = await links.list(actor.userId, decodeCursor(request.query.cursor), limit);
-      const last = page.at(-1);
-      return { items: page.map(identityJson), next_cursor: page.length === limit && last !== undefined ? encodeCursor(last.id) : null };
+      const cursors = listCursorsOf(request);
+      const binding = { list: 'me-identities', owner: actor.userId };
+      const limit = request.query.limit ?? DEFAULT_LIST_LIMIT;
+      const rows = await links.list(actor.userId, cursors.open(binding, request.query.cursor), limit + 1);
+      return cursors.page(binding, rows, limit, (identity) => identity.id, identityJson);
     },
   );
 

@@ -28,7 +28,7 @@ export interface IssuerRefusal {
   /** The `iss` the token claimed, for an untrusted one. */
   readonly claimedIssuer?: string | undefined;
   readonly reason: IssuerRefusalReason;
-  readonly ip: string;
+  readonly ip: string | null;
   readonly userAgent: string | string[] | undefined;
 }
 

@@ -14,6 +14,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { LoginAnswer, type Identity } from '../../../identity/index.js';
 import { requestContext } from '../../../kernel/http/request-context.js';
+import { listCursorsOf, ListQueryProperties, listPageSchema } from '../../../kernel/http/cursor.js';
 import { clearStateCookie } from '../crypto/oidc-state-cookie.js';
 import type { FederatedSignIn } from '../services/federated-sign-in.js';
 import { IdentityJson, identityJson } from '../../identities/routes/identity-json.js';
@@ -61,6 +62,7 @@ const Linked = Type.Object(
   { linked: IdentityJson },
   { additionalProperties: false, description: 'A link flow (started by `POST /api/v1/me/identities`) ended: the identity now linked' },
 );
+const ListQuery = Type.Object({ ...ListQueryProperties }, { additionalProperties: false });
 const ProviderJson = Type.Object(
   {
     name: Type.String({ description: 'The path segment of its routes; identities from it are `oidc:<name>`' }),
@@ -74,25 +76,33 @@ const ProviderJson = Type.Object(
 export async function oidcRoutes(app: FastifyInstance, flows: FederatedSignIn, identity: Pick<Identity, 'signIn'>): Promise<void> {
   const tags = ['auth'];
 
-  app.get(
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/api/v1/auth/oidc',
     {
       config: { access: 'public' },
       schema: {
         summary: 'The sign-in providers configured (RAMPART_OIDC_PROVIDERS)',
-        description: 'For a login page: each provider’s name, display name, kind and start URL. No secret, no endpoint.',
+        description:
+          'For a login page: each provider’s name, display name, kind and start URL. No secret, no endpoint. ' +
+          'In the configured order, a page at a time: `{items, next_cursor}` (spec v1.1).',
         tags,
-        response: { 200: Type.Object({ items: Type.Array(ProviderJson) }, { additionalProperties: false }) },
+        querystring: ListQuery,
+        response: { 200: listPageSchema(ProviderJson, 'The configured sign-in providers') },
       },
     },
-    () => ({
-      items: flows.providers.map(({ provider }) => ({
-        name: provider.name,
-        display_name: provider.displayName,
-        kind: provider.kind,
-        start_url: `/api/v1/auth/oidc/${provider.name}/start`,
-      })),
-    }),
+    (request) =>
+      listCursorsOf(request).pageInMemory(
+        { list: 'oidc-providers', owner: 'public' },
+        flows.providers.map(({ provider }, index) => ({ provider, position: String(index).padStart(6, '0') })),
+        request.query,
+        (entry) => entry.position,
+        ({ provider }) => ({
+          name: provider.name,
+          display_name: provider.displayName,
+          kind: provider.kind,
+          start_url: `/api/v1/auth/oidc/${provider.name}/start`,
+        }),
+      ),
   );
 
   app.get<{ Params: Static<typeof ProviderParams>; Querystring: Static<typeof StartQuery> }>(

@@ -1,7 +1,9 @@
 /**
- * Password hashing: argon2id (RFC 9106) at the OWASP parameters m=19456 KiB, t=2, p=1, written
- * into the PHC string so that a change of parameters is detected at login and the hash upgraded.
- * bcrypt hashes (`$2a$`, `$2b$`) of imported users are verified too and always flagged for upgrade.
+ * Password hashing under a policy (issue 22 item 5, `RAMPART_PASSWORD_HASH`): argon2id (RFC 9106)
+ * by default, at the OWASP parameters m=19456 KiB, t=2, p=1, or bcrypt at a cost (12 by default)
+ * for a deployment that has promised bcrypt. The parameters are written into each hash (the PHC
+ * string, bcrypt's `$2b$NN$`), so a hash made under another policy — the other scheme, or other
+ * parameters — verifies and is flagged at login for a rehash under the current one, either way.
  *
  * Why a queue: @node-rs/argon2 and @node-rs/bcrypt compute on the libuv thread pool, off the event
  * loop, but that pool also serves file and DNS work and has only UV_THREADPOOL_SIZE (default 4)
@@ -21,7 +23,7 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { hash as argon2Hash, parseOptions, verify as argon2Verify } from '@node-rs/argon2';
-import { verify as bcryptVerify } from '@node-rs/bcrypt';
+import { hash as bcryptHash, verify as bcryptVerify } from '@node-rs/bcrypt';
 import { validationFailed } from '../../../kernel/domain/errors.js';
 import { normalisePassword } from '../domain/password-policy.js';
 import type { Secret } from '../../../kernel/domain/secret.js';
@@ -41,6 +43,24 @@ export interface Argon2Parameters {
 /** OWASP Password Storage Cheat Sheet: argon2id, 19 MiB, 2 passes, 1 lane. */
 export const OWASP_ARGON2ID: Argon2Parameters = Object.freeze({ memoryCost: 19_456, timeCost: 2, parallelism: 1 });
 
+/**
+ * What new hashes are made with, and what a stored hash is rehashed to at login: argon2id at
+ * `parameters`, or bcrypt at `cost` (its 72-byte input limit is bcrypt's own; the policy's
+ * 128-code-point passwords fit it only in ASCII, which is why argon2id stays the default).
+ */
+export type PasswordHashPolicy =
+  { readonly scheme: 'argon2id'; readonly parameters: Argon2Parameters } | { readonly scheme: 'bcrypt'; readonly cost: number };
+
+/** The default policy: argon2id at {@link OWASP_ARGON2ID}. */
+export const DEFAULT_PASSWORD_HASH_POLICY: PasswordHashPolicy = Object.freeze({ scheme: 'argon2id', parameters: OWASP_ARGON2ID });
+
+/** A one-line description of a policy, for `doctor` and logs (`argon2id m=19456,t=2,p=1`, `bcrypt cost 12`). */
+export function describePasswordHashPolicy(policy: PasswordHashPolicy): string {
+  if (policy.scheme === 'bcrypt') return `bcrypt cost ${policy.cost}`;
+  const p = policy.parameters;
+  return `argon2id m=${p.memoryCost},t=${p.timeCost},p=${p.parallelism}`;
+}
+
 /** The longest input the hasher accepts, in UTF-8 bytes of the NFC form (the policy stops at 128 code points). */
 export const MAX_PASSWORD_BYTES = 1024;
 
@@ -59,6 +79,8 @@ export interface PasswordHashBackend {
   argon2Hash(password: Uint8Array, parameters: Argon2Parameters): Promise<string>;
   argon2Verify(phc: string, password: Uint8Array): Promise<boolean>;
   bcryptVerify(password: Uint8Array, hash: string): Promise<boolean>;
+  /** A `$2b$` hash at `cost`; optional so that backends written before the bcrypt policy still fit. */
+  bcryptHash?(password: Uint8Array, cost: number): Promise<string>;
 }
 
 /** The real primitives: @node-rs/argon2 and @node-rs/bcrypt, asynchronous on the libuv pool. */
@@ -67,12 +89,15 @@ export const nodeRsBackend: PasswordHashBackend = Object.freeze({
     argon2Hash(password, { algorithm: ARGON2ID, version: VERSION_0X13, outputLen: OUTPUT_LEN, ...p }),
   argon2Verify: (phc: string, password: Uint8Array) => argon2Verify(phc, password),
   bcryptVerify: (password: Uint8Array, hash: string) => bcryptVerify(password, hash),
+  bcryptHash: (password: Uint8Array, cost: number) => bcryptHash(Buffer.from(password), cost),
 });
 
 /** Construction options; every one has a secure default. */
 export interface PasswordHasherOptions {
   /** argon2id parameters for new hashes; {@link OWASP_ARGON2ID} by default (lower them only in tests). */
   readonly parameters?: Argon2Parameters;
+  /** The hash policy; argon2id at `parameters` by default. Takes precedence over `parameters`. */
+  readonly policy?: PasswordHashPolicy;
   /** Hashes running at once; by default the CPU count, capped below the libuv pool size. */
   readonly maxConcurrent?: number;
   /** Hashes waiting for a slot before new ones are refused; 64 by default. */
@@ -95,15 +120,17 @@ export type { HashLane, HashTicket } from './fair-hash-queue.js';
 /** The outcome of a verification; `needsRehash` is only ever true when `ok` is. */
 export interface PasswordVerification {
   readonly ok: boolean;
-  /** The hash is bcrypt or has other argon2 parameters: store `hash(password)` now. */
+  /** The hash was made under another policy (other scheme or parameters): store `hash(password)` now. */
   readonly needsRehash: boolean;
 }
 
 const REFUSED: PasswordVerification = Object.freeze({ ok: false, needsRehash: false });
 
-/** argon2id hashing and verification behind a bounded semaphore and a bounded queue. */
+/** Password hashing and verification under a policy, behind a bounded semaphore and a bounded queue. */
 export class PasswordHasher {
+  /** The argon2id parameters of the policy (the OWASP ones under a bcrypt policy, for the record). */
   readonly parameters: Argon2Parameters;
+  readonly policy: PasswordHashPolicy;
   /** The bound in time of a hash's wait and run, in ms; 0: none. */
   readonly maxWaitMs: number;
   readonly #queue: FairHashQueue;
@@ -111,7 +138,8 @@ export class PasswordHasher {
   readonly #dummyHash: string;
 
   constructor(options: PasswordHasherOptions = {}) {
-    this.parameters = checkParameters(options.parameters ?? OWASP_ARGON2ID);
+    this.policy = checkPolicy(options.policy ?? { scheme: 'argon2id', parameters: options.parameters ?? OWASP_ARGON2ID });
+    this.parameters = this.policy.scheme === 'argon2id' ? this.policy.parameters : OWASP_ARGON2ID;
     const poolSize = options.threadPoolSize ?? libuvPoolSize();
     if (!Number.isSafeInteger(poolSize) || poolSize < 1) throw new RangeError(`threadPoolSize must be an integer ≥ 1, got ${poolSize}`);
     const maxConcurrent = options.maxConcurrent ?? Math.max(1, Math.min(availableParallelism(), poolSize - 1));
@@ -124,7 +152,7 @@ export class PasswordHasher {
     this.#queue = new FairHashQueue({ maxConcurrent, maxQueued: options.maxQueued ?? 64, maxWaitMs, now, reserved, perSource });
     this.maxWaitMs = this.#queue.maxWaitMs;
     this.#backend = options.backend ?? nodeRsBackend;
-    this.#dummyHash = dummyPhc(this.parameters);
+    this.#dummyHash = this.policy.scheme === 'bcrypt' ? dummyBcrypt(this.policy.cost) : dummyPhc(this.parameters);
     Object.freeze(this);
   }
 
@@ -134,13 +162,18 @@ export class PasswordHasher {
   }
 
   /**
-   * A new argon2id PHC string of the NFC form of `password`. Rejects with `HasherBusyError` when
+   * A new hash of the NFC form of `password` under the policy (an argon2id PHC string or a `$2b$`
+   * bcrypt hash). Rejects with `HasherBusyError` when
    * the queue is full, and with `validation_failed` (`password: too_long`) past {@link MAX_PASSWORD_BYTES}.
    */
   async hash(password: Secret<string>, ticket?: HashTicket): Promise<string> {
     const nfc = boundedNfc(password);
     if (nfc === undefined) throw validationFailed([{ field: 'password', reason: 'too_long' }]);
-    return this.#run(nfc, ticket, (bytes) => this.#backend.argon2Hash(bytes, this.parameters));
+    const policy = this.policy;
+    if (policy.scheme === 'argon2id') return this.#run(nfc, ticket, (bytes) => this.#backend.argon2Hash(bytes, policy.parameters));
+    const bcrypt = this.#backend.bcryptHash;
+    if (bcrypt === undefined) throw new TypeError('the password hash backend cannot make bcrypt hashes');
+    return this.#run(nfc, ticket, (bytes) => bcrypt(bytes, policy.cost));
   }
 
   /**
@@ -156,11 +189,11 @@ export class PasswordHasher {
       scheme === 'bcrypt' ? this.#backend.bcryptVerify(bytes, storedHash) : this.#backend.argon2Verify(storedHash, bytes),
     );
     if (!ok) return REFUSED;
-    return { ok: true, needsRehash: scheme === 'bcrypt' || !this.#isCurrent(storedHash) };
+    return { ok: true, needsRehash: !this.#isCurrent(storedHash) };
   }
 
   /**
-   * For an unknown account: one real argon2id verification at the current parameters against a
+   * For an unknown account: one real verification under the current policy against a
    * hash that matches no password, through the same queue, so the caller's answer costs the same
    * time as a wrong password's. Always `false`; the caller answers exactly as for a wrong password.
    * It runs in the `dummy` lane (spare room only) from `source` when one is given.
@@ -169,7 +202,10 @@ export class PasswordHasher {
     const nfc = boundedNfc(password);
     if (nfc === undefined) return false;
     const ticket: HashTicket | undefined = source === undefined ? undefined : { source, lane: 'dummy' };
-    await this.#run(nfc, ticket, (bytes) => this.#backend.argon2Verify(this.#dummyHash, bytes));
+    const dummy = this.#dummyHash;
+    await this.#run(nfc, ticket, (bytes) =>
+      this.policy.scheme === 'bcrypt' ? this.#backend.bcryptVerify(bytes, dummy) : this.#backend.argon2Verify(dummy, bytes),
+    );
     return false;
   }
 
@@ -190,9 +226,15 @@ export class PasswordHasher {
     });
   }
 
-  #isCurrent(phc: string): boolean {
-    const found = parseOptions(phc);
-    const want = this.parameters;
+  /** Whether `stored` was made under the current policy: same scheme, same parameters. */
+  #isCurrent(stored: string): boolean {
+    const policy = this.policy;
+    const bcrypt = BCRYPT.exec(stored);
+    // `$2a$` is rehashed to `$2b$` too: the variant the policy writes (and 2a's wraparound bug's fix).
+    if (policy.scheme === 'bcrypt') return bcrypt !== null && stored.startsWith('$2b$') && Number(bcrypt[1]) === policy.cost;
+    if (bcrypt !== null) return false;
+    const found = parseOptions(stored);
+    const want = policy.parameters;
     return (
       found.algorithm === ARGON2ID &&
       found.version === VERSION_0X13 &&
@@ -243,6 +285,15 @@ function checkParameters(p: Argon2Parameters): Argon2Parameters {
   return Object.freeze({ memoryCost: p.memoryCost, timeCost: p.timeCost, parallelism: p.parallelism });
 }
 
+function checkPolicy(policy: PasswordHashPolicy): PasswordHashPolicy {
+  if (policy.scheme === 'argon2id') return Object.freeze({ scheme: 'argon2id', parameters: checkParameters(policy.parameters) });
+  const cost = policy.cost;
+  if (!Number.isSafeInteger(cost) || cost < 4 || cost > CEILING.bcryptCost) {
+    throw new RangeError(`bcrypt cost must be an integer from 4 to ${CEILING.bcryptCost}, got ${String(cost)}`);
+  }
+  return Object.freeze({ scheme: 'bcrypt', cost });
+}
+
 function libuvPoolSize(): number {
   const configured = Number(process.env.UV_THREADPOOL_SIZE);
   // libuv reads the variable as an integer and clamps it to 1–1024; anything else means 4.
@@ -253,6 +304,17 @@ function libuvPoolSize(): number {
 function dummyPhc(p: Argon2Parameters): string {
   const b64 = (bytes: Buffer): string => bytes.toString('base64').replace(/=+$/, '');
   return `$argon2id$v=19$m=${p.memoryCost},t=${p.timeCost},p=${p.parallelism}$${b64(randomBytes(SALT_LEN))}$${b64(randomBytes(OUTPUT_LEN))}`;
+}
+
+/** A bcrypt hash at `cost` whose salt and digest are random: it matches no password (bcrypt's radix-64 alphabet). */
+function dummyBcrypt(cost: number): string {
+  const alphabet = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const chars = [...randomBytes(53)].map((byte) => alphabet[byte % 64] ?? '.');
+  // The salt's 22nd character carries 2 bits and the digest's 31st 4 bits: a non-canonical one makes
+  // the verifier refuse at once, without the cost — the timing leak the dummy exists to close.
+  chars[21] = '.';
+  chars[52] = alphabet[((randomBytes(1)[0] ?? 0) % 16) * 4] ?? '.';
+  return `$2b$${String(cost).padStart(2, '0')}$${chars.join('')}`;
 }
 
 /**

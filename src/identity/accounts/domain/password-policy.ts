@@ -8,6 +8,13 @@
  * "é" typed as one code point or as "e" + U+0301 is the same password; `PasswordHasher` receives and
  * hashes that same NFC form.
  *
+ * Repetitive and sequential characters (NIST SP 800-63B §3.1.1.2: "repetitive or sequential
+ * characters (e.g. 'aaaaaa', '1234abcd')"): a password made only of one short group repeated
+ * (`aaaaaaaaaaaa`, `abababababab`, `abcabcabcabc`) is refused as `repeated`, and one made only of
+ * runs of at least {@link SEQUENCE_RUN_MIN_LENGTH} consecutive characters up or down
+ * (`abcdefghijkl`, `123456789012` — the digits wrap from 9 to 0 —, `1234abcd5678`, `zyxwvu…`) as
+ * `sequential`. Both are compared in lower case.
+ *
  * Context-specific words (V6.2.11, NIST SP 800-63B-4 §3.1.1.2: "context-specific words, such as
  * the name of the service, the username, and derivatives thereof"): a password that contains the
  * product name (`rampart`), a label of the deployment's host, or a part of the user's own email
@@ -36,7 +43,47 @@ export interface CommonPasswordList {
 }
 
 /** Why a password was refused; the HTTP layer maps it to `validation_failed` naming `password`. */
-export type PasswordRefusal = 'too_short' | 'too_long' | 'common' | 'context';
+export type PasswordRefusal = 'too_short' | 'too_long' | 'common' | 'repeated' | 'sequential' | 'context';
+
+/** The longest group whose repetition makes a password `repeated` (`abcd` ×3 is refused). */
+export const REPEATED_GROUP_MAX_LENGTH = 4;
+/** The shortest run of consecutive characters that counts towards `sequential`. */
+export const SEQUENCE_RUN_MIN_LENGTH = 3;
+
+/** Whether `chars` is one group of at most {@link REPEATED_GROUP_MAX_LENGTH} characters, repeated. */
+export function isRepeatedGroup(chars: readonly string[]): boolean {
+  for (let size = 1; size <= REPEATED_GROUP_MAX_LENGTH && size * 2 <= chars.length; size += 1) {
+    if (chars.length % size === 0 && chars.every((char, index) => char === chars[index % size])) return true;
+  }
+  return false;
+}
+
+/** The step from `a` to `b`: +1 or -1 between neighbouring code points (digits wrap 9↔0), else 0. */
+function stepBetween(a: string, b: string): number {
+  if (/^[0-9]$/.test(a) && /^[0-9]$/.test(b)) {
+    const diff = (Number(b) - Number(a) + 10) % 10;
+    return diff === 1 ? 1 : diff === 9 ? -1 : 0;
+  }
+  const diff = (b.codePointAt(0) ?? 0) - (a.codePointAt(0) ?? 0);
+  return diff === 1 || diff === -1 ? diff : 0;
+}
+
+/**
+ * Whether `chars` is made only of runs of at least {@link SEQUENCE_RUN_MIN_LENGTH} characters,
+ * each going up or down one at a time (`1234abcd`, `987654321098`).
+ */
+export function isSequentialRuns(chars: readonly string[]): boolean {
+  let start = 0;
+  while (start < chars.length) {
+    const direction = start + 1 < chars.length ? stepBetween(chars[start] ?? '', chars[start + 1] ?? '') : 0;
+    if (direction === 0) return false;
+    let end = start + 1;
+    while (end + 1 < chars.length && stepBetween(chars[end] ?? '', chars[end + 1] ?? '') === direction) end += 1;
+    if (end - start + 1 < SEQUENCE_RUN_MIN_LENGTH) return false;
+    start = end + 1;
+  }
+  return chars.length > 0;
+}
 
 /** Context words shorter than this (after canonicalisation) are ignored: `io`, `app`. */
 export const CONTEXT_WORD_MIN_LENGTH = 4;
@@ -134,7 +181,7 @@ export class PasswordPolicy {
     Object.freeze(this);
   }
 
-  /** Checks a candidate password; the order is too short, too long, common, then context words. */
+  /** Checks a candidate password; the order is too short, too long, common, repeated, sequential, then context words. */
   check(password: Secret<string>, context: PasswordContext = {}): PasswordPolicyResult {
     const nfc = normalisePassword(password).reveal();
     // Iterating a string walks code points, not UTF-16 units: an emoji counts once.
@@ -142,7 +189,11 @@ export class PasswordPolicy {
     for (const _ of nfc) length += 1;
     if (length < this.minLength) return { ok: false, reason: 'too_short' };
     if (length > PASSWORD_MAX_LENGTH) return { ok: false, reason: 'too_long' };
-    if (this.#common.has(nfc.toLowerCase())) return { ok: false, reason: 'common' };
+    const lower = nfc.toLowerCase();
+    if (this.#common.has(lower)) return { ok: false, reason: 'common' };
+    const chars = [...lower];
+    if (isRepeatedGroup(chars)) return { ok: false, reason: 'repeated' };
+    if (isSequentialRuns(chars)) return { ok: false, reason: 'sequential' };
     if (this.#hasContextWord(nfc, context)) return { ok: false, reason: 'context' };
     return { ok: true };
   }
@@ -160,3 +211,13 @@ function canonicalWords(words: readonly string[]): string[] {
   const forms = words.map(canonicalContextForm).filter((word) => word.length >= CONTEXT_WORD_MIN_LENGTH);
   return [...new Set(forms)];
 }
+
+/**
+ * The policy in words, for the OpenAPI description of every field that sets a new password (and
+ * the README): what a client must show before the user types.
+ */
+export const NEW_PASSWORD_DESCRIPTION =
+  `A new password: ${PASSWORD_DEFAULT_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters (Unicode code points, NFC-normalised), no composition rules. ` +
+  'Refused (400 `validation_failed`, the error naming the rule, never the password) when it is a common or breached password, ' +
+  'repeats one character or a short group (aaaa…, abab…), is made of sequential characters (abcd…, 1234…), or contains the ' +
+  "product name, this deployment's host name or a part of the account's email address (NIST SP 800-63B §3.1.1.2).";

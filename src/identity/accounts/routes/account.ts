@@ -10,17 +10,21 @@ import type { RampartConfig } from '../../../kernel/config.js';
 import type { Identity } from '../../compose.js';
 import { requestContext } from '../../../kernel/http/request-context.js';
 import { UserJson, userJson } from './user-json.js';
+import { NEW_PASSWORD_DESCRIPTION } from '../domain/password-policy.js';
 
 const RegisterBody = Type.Object(
   {
     email: Type.String({ minLength: 3, maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$' }),
-    password: Type.String({ minLength: 1, maxLength: 1024 }),
+    password: Type.String({ minLength: 1, maxLength: 1024, description: NEW_PASSWORD_DESCRIPTION }),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   },
   { additionalProperties: false },
 );
 const SetBody = Type.Object(
-  { token: Type.String({ minLength: 1, maxLength: 200 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
+  {
+    token: Type.String({ minLength: 1, maxLength: 200 }),
+    password: Type.String({ minLength: 1, maxLength: 1024, description: NEW_PASSWORD_DESCRIPTION }),
+  },
   { additionalProperties: false },
 );
 

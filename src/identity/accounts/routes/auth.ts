@@ -14,6 +14,7 @@ import { secret } from '../../../kernel/domain/secret.js';
 import type { RampartConfig } from '../../../kernel/config.js';
 import type { Identity } from '../../compose.js';
 import { readDeviceCookie } from './device-cookie.js';
+import type { SessionBinding } from '../../mfa/services/mfa-login.js';
 import { contextOf, CookieLogin, Grant, grantJson, headerOf, LoginAnswer, LoginGrant } from './login-answer.js';
 
 const LoginBody = Type.Object(
@@ -30,6 +31,15 @@ const LoginBody = Type.Object(
           'The `device_token` of an earlier login of this account (token-mode clients; browsers send the `rampart_device` cookie)',
       }),
     ),
+    org: Type.Optional(
+      Type.String({
+        minLength: 2,
+        maxLength: 64,
+        pattern: '^[A-Za-z0-9_-]+$',
+        description:
+          "Org id or slug (token mode only): the access token carries it, and the caller's permissions there in scope; not a member: 404 `not_found`, no session opens",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -39,9 +49,25 @@ const MfaVerifyBody = Type.Object(
     mfa_token: Type.String({ minLength: 1, maxLength: 200 }),
     code: Type.String({ minLength: 1, maxLength: 64 }),
     mode: Type.Optional(Type.Union([Type.Literal('token'), Type.Literal('cookie')])),
+    org: Type.Optional(
+      Type.String({
+        minLength: 2,
+        maxLength: 64,
+        pattern: '^[A-Za-z0-9_-]+$',
+        description:
+          "Org id or slug (token mode only): the access token carries it, and the caller's permissions there in scope; not a member: 404 `not_found`, no session opens",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
+
+/** `binding` for the active org a token login asks for; a cookie session has no active org. */
+function withOrg(binding: SessionBinding, org: string | undefined): SessionBinding {
+  if (org === undefined) return binding;
+  if (binding.mode !== 'token') throw new DomainError('validation_failed', '/org applies to token logins only');
+  return { ...binding, org };
+}
 
 const CsrfToken = Type.Object({ csrf_token: Type.String() }, { additionalProperties: false });
 
@@ -81,7 +107,8 @@ export async function authRoutes(
           'A wrong email and a wrong password get the same 401 `invalid_credentials`. During an account backoff (after 5 consecutive failures) an attempt from a device that has not signed in to the account before gets that same 401. Past the login rate limits (per address or IPv6 /64, per (account, address), and RAMPART_LOGIN_ACCOUNT_LIMIT untrusted attempts per account per 15 minutes), or when the password hasher cannot take the attempt, 429 with Retry-After. ' +
           'Every successful login sets the `rampart_device` cookie (HttpOnly; SameSite=Strict; Path=/api/v1/auth) and, in token mode, returns `device_token`: sent back (cookie, or `device_token` in the body) it passes the account-wide limit and backoff (docs/decisions/011-login-throttling.md). ' +
           'With `mode: "cookie"` the answer sets `__Host-rampart_session` (HttpOnly; Secure; SameSite=Strict; Path=/; a new session id at every login, idle and absolute timeouts RAMPART_SESSION_IDLE_TIMEOUT / RAMPART_SESSION_ABSOLUTE_TIMEOUT) and returns `{session_id, csrf_token, user}`; the request needs an allowed `Origin` (or `Sec-Fetch-Site: same-origin`), else 403 `csrf_failed`. ' +
-          'With a `DPoP` header (RFC 9449 proof, htm POST, htu this URL) a token login binds the refresh tokens to the proof key: every refresh then needs a fresh proof by that key (401 `dpop_invalid` otherwise).',
+          'With a `DPoP` header (RFC 9449 proof, htm POST, htu this URL) a token login binds the refresh tokens to the proof key: every refresh then needs a fresh proof by that key (401 `dpop_invalid` otherwise). ' +
+          "With `org` (token mode; id or slug) the access token is that org's: it carries `org` and the caller's permissions there in `scope`, and can act in that org only, within that scope; an org the caller is not an active member of is 404 `not_found` and no session opens. An account with a second factor gives `org` on `/api/v1/auth/mfa/verify` instead (or on a refresh).",
         tags: ['auth'],
         body: LoginBody,
         response: { 200: LoginAnswer },
@@ -89,7 +116,7 @@ export async function authRoutes(
     },
     async (request, reply) => {
       const { email, password, device_name: deviceName, mode, device_token: bodyDevice } = request.body;
-      const binding = await responder.bindingOf(request, { mode, path: '/api/v1/auth/login' });
+      const binding = withOrg(await responder.bindingOf(request, { mode, path: '/api/v1/auth/login' }), request.body.org);
       const deviceToken = bodyDevice ?? readDeviceCookie(request.headers.cookie);
       const outcome = await identity.login.login(
         {
@@ -121,7 +148,10 @@ export async function authRoutes(
       },
     },
     async (request, reply) => {
-      const binding = await responder.bindingOf(request, { mode: request.body.mode, path: '/api/v1/auth/mfa/verify' });
+      const binding = withOrg(
+        await responder.bindingOf(request, { mode: request.body.mode, path: '/api/v1/auth/mfa/verify' }),
+        request.body.org,
+      );
       const grant = await identity.mfaLogin.verify(secret(request.body.mfa_token), secret(request.body.code), contextOf(request), binding);
       return responder.answer(request, reply, grant);
     },

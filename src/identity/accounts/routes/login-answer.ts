@@ -13,6 +13,7 @@ import { setSessionCookie } from '../../browser/crypto/session-cookie.js';
 import { DomainError } from '../../../kernel/domain/errors.js';
 import type { Secret } from '../../../kernel/domain/secret.js';
 import type { RequestContext } from '../../../kernel/domain/request-context.js';
+import { requestContext } from '../../../kernel/http/request-context.js';
 import type { RampartConfig } from '../../../kernel/config.js';
 import type { CookieGrant, CookieSessions } from '../../browser/services/cookie-sessions.js';
 import type { CsrfPolicy } from '../../browser/services/csrf-policy.js';
@@ -80,9 +81,9 @@ export const MfaRequired = Type.Object(
 export const LoginAnswer = Type.Union([LoginGrant, CookieLogin, MfaRequired]);
 export type LoginAnswerJson = Static<typeof LoginAnswer>;
 
+/** The request context, minimised as `RAMPART_COLLECT_IP` / `RAMPART_COLLECT_USER_AGENT` say (kernel/http/request-context.ts). */
 export function contextOf(request: FastifyRequest): RequestContext {
-  const agent = request.headers['user-agent'];
-  return { ip: request.ip, userAgent: typeof agent === 'string' ? agent : undefined, requestId: request.requestId };
+  return requestContext(request);
 }
 
 export function grantJson(grant: TokenGrant): Static<typeof Grant> {

@@ -5,11 +5,13 @@ import { secret } from '../../../kernel/domain/secret.js';
 import type { Session } from '../../sessions/domain/session.js';
 import type { Identity } from '../../compose.js';
 import { userActor } from '../../../kernel/http/request-context.js';
+import { listCursorsOf, ListQueryProperties, listPageSchema, timePosition } from '../../../kernel/http/cursor.js';
+import { NEW_PASSWORD_DESCRIPTION } from '../domain/password-policy.js';
 
 const PasswordBody = Type.Object(
   {
     current_password: Type.String({ minLength: 1, maxLength: 1024 }),
-    new_password: Type.String({ minLength: 1, maxLength: 1024 }),
+    new_password: Type.String({ minLength: 1, maxLength: 1024, description: NEW_PASSWORD_DESCRIPTION }),
     revoke_api_keys: Type.Optional(Type.Boolean({ description: 'Also revoke every live API key of the caller (default false)' })),
   },
   { additionalProperties: false },
@@ -43,6 +45,9 @@ export function sessionJson(s: Session, currentSessionId: string | undefined): S
     current: s.id === currentSessionId,
   };
 }
+
+const SessionsQuery = Type.Object({ ...ListQueryProperties }, { additionalProperties: false });
+const SessionsPage = listPageSchema(SessionJson, "The caller's live sessions; `current` marks the one the request came with");
 
 const RevokeOthersQuery = Type.Object(
   { include_current: Type.Optional(Type.Boolean({ description: 'Also end the session the request comes from (default false)' })) },
@@ -85,15 +90,28 @@ export async function meAccountRoutes(app: FastifyInstance, identity: Pick<Ident
     },
   );
 
-  app.get(
+  app.get<{ Querystring: Static<typeof SessionsQuery> }>(
     '/api/v1/me/sessions',
     {
       config: { access: 'authenticated' },
-      schema: { summary: "The caller's live sessions", tags, response: { 200: Type.Array(SessionJson) } },
+      schema: {
+        summary: "The caller's live sessions",
+        description: 'Oldest first (by creation time, then id), a page at a time: `{items, next_cursor}` (spec v1.1).',
+        tags,
+        querystring: SessionsQuery,
+        response: { 200: SessionsPage },
+      },
     },
     async (request) => {
       const actor = userActor(request);
-      return (await mySessions.list(actor.userId)).map((s) => sessionJson(s, actor.sessionId));
+      const binding = { list: 'me-sessions', owner: actor.userId };
+      return listCursorsOf(request).pageInMemory(
+        binding,
+        await mySessions.list(actor.userId),
+        request.query,
+        (s) => timePosition(s.createdAt, s.id),
+        (s) => sessionJson(s, actor.sessionId),
+      );
     },
   );
 

@@ -6,15 +6,16 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { validationFailed } from '../../../kernel/domain/errors.js';
 import { secret } from '../../../kernel/domain/secret.js';
 import { NameString } from '../../../kernel/http/names.js';
+import { DEFAULT_LIST_LIMIT, listCursorsOf, ListQueryProperties, listPageSchema } from '../../../kernel/http/cursor.js';
 import type { RampartConfig } from '../../../kernel/config.js';
 import type { Identity } from '../../compose.js';
 import { accountRoutes } from './account.js';
 import { meAccountRoutes } from './me-account.js';
 import { userActor } from '../../../kernel/http/request-context.js';
 import { UserJson, userJson } from './user-json.js';
+import { NEW_PASSWORD_DESCRIPTION } from '../domain/password-policy.js';
 
 const MANAGE = { permission: 'users.manage', scope: 'platform' } as const;
 const Email = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$' });
@@ -22,7 +23,11 @@ const Email = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^@\\s]+@[^
 const Name = NameString({ maxLength: 200 });
 
 const CreateBody = Type.Object(
-  { email: Email, password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })), name: Type.Optional(Name) },
+  {
+    email: Email,
+    password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, description: NEW_PASSWORD_DESCRIPTION })),
+    name: Type.Optional(Name),
+  },
   { additionalProperties: false },
 );
 const Created = Type.Object(
@@ -33,38 +38,15 @@ const Created = Type.Object(
   },
   { additionalProperties: false },
 );
-const ListQuery = Type.Object(
-  {
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    email: Type.Optional(Email),
-  },
-  { additionalProperties: false },
-);
-const Page = Type.Object(
-  { users: Type.Array(UserJson), next_cursor: Type.Union([Type.String(), Type.Null()]) },
-  { additionalProperties: false },
-);
+const ListQuery = Type.Object({ ...ListQueryProperties, email: Type.Optional(Email) }, { additionalProperties: false });
+const Page = listPageSchema(UserJson, 'Accounts, in a stable order (by id)');
+/** The platform's one list of users: the same for every caller allowed to read it. */
+const USERS = { list: 'users', owner: 'platform' } as const;
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 const PatchBody = Type.Object(
   { disabled: Type.Optional(Type.Boolean()), name: Type.Optional(Type.Union([Name, Type.Null()])) },
   { additionalProperties: false, minProperties: 1 },
 );
-
-const USER_ID = /^[A-Za-z0-9_]{1,64}$/;
-
-/** The cursor is opaque to callers: base64url of the last id of the page. */
-function encodeCursor(id: string): string {
-  return Buffer.from(`u:${id}`, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined;
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const id = text.startsWith('u:') ? text.slice(2) : '';
-  if (!USER_ID.test(id)) throw validationFailed([{ field: 'cursor', reason: 'is not a cursor this API returned' }]);
-  return id;
-}
 
 export async function userRoutes(
   app: FastifyInstance,
@@ -108,10 +90,10 @@ export async function userRoutes(
       schema: { summary: 'List users by cursor, in a stable order', tags, querystring: ListQuery, response: { 200: Page } },
     },
     async (request) => {
-      const limit = request.query.limit ?? 50;
-      const users = await admin.list(decodeCursor(request.query.cursor), limit, request.query.email);
-      const last = users.at(-1);
-      return { users: users.map(userJson), next_cursor: users.length === limit && last !== undefined ? encodeCursor(last.id) : null };
+      const cursors = listCursorsOf(request);
+      const limit = request.query.limit ?? DEFAULT_LIST_LIMIT;
+      const users = await admin.list(cursors.open(USERS, request.query.cursor), limit + 1, request.query.email);
+      return cursors.page(USERS, users, limit, (user) => user.id, userJson);
     },
   );
 

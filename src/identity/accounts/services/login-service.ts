@@ -33,6 +33,7 @@
  * Every attempt, both outcomes, is audited with IP, user agent and request id — never the
  * password, and the typed email only when it names an existing account (else its keyed digest).
  */
+import type { OrgPermissions } from '../../tokens/ports/token-scopes.js';
 import { DomainError } from '../../../kernel/domain/errors.js';
 import type { Secret } from '../../../kernel/domain/secret.js';
 import { normaliseEmail, SYSTEM_ORG_SLUG, type User } from '../domain/user.js';
@@ -47,7 +48,7 @@ import type { CookieGrant, CookieSessions } from '../../browser/services/cookie-
 import { auditedChange } from '../../../kernel/audited-change.js';
 import type { LoginLimiter } from './login-limiter.js';
 import type { MfaChallenge, MfaLogin, SessionBinding, SessionGranter } from '../../mfa/services/mfa-login.js';
-import type { RequestContext } from '../../../kernel/domain/request-context.js';
+import { callerAddress, type RequestContext } from '../../../kernel/domain/request-context.js';
 import type { FactorMethod } from '../../mfa/services/second-factor.js';
 import type { TokenGrant } from '../../tokens/services/token-grant.js';
 import type { TokenService } from '../../tokens/services/token-service.js';
@@ -138,12 +139,12 @@ export class LoginService implements SessionGranter {
 
   async login(request: LoginRequest, context: RequestContext): Promise<LoginGrant | MfaChallenge> {
     const email = normaliseEmail(request.email);
-    const source = loginSourceKey(context.ip);
+    const source = loginSourceKey(callerAddress(context));
     const user = await this.#o.users.findByEmail(email);
     await this.#limited(user, { email, source, trust: UNTRUSTED, context }, 'rate_limited', () =>
       this.#o.limiter.checkSource(source, email),
     );
-    const attempt: Attempt = { email, source, trust: await this.#trust(user, request, source, context), context };
+    const attempt: Attempt = { email, source, trust: await this.#trust(user, request, loginSourceKey(context.ip ?? ''), context), context };
     if (attempt.trust.trusted === undefined) {
       await this.#limited(user, attempt, 'account_limited', () => this.#o.limiter.checkAccount(email));
     }
@@ -188,7 +189,7 @@ export class LoginService implements SessionGranter {
     if (user.status !== 'active') {
       await this.#failed(
         user,
-        { email: user.email, source: loginSourceKey(context.ip), trust: UNTRUSTED, context },
+        { email: user.email, source: loginSourceKey(callerAddress(context)), trust: UNTRUSTED, context },
         'disabled',
         proof.firstFactor,
       );
@@ -220,7 +221,9 @@ export class LoginService implements SessionGranter {
       if (this.#o.cookieSessions === undefined) throw new Error('browser sessions are not configured');
       opening = this.#o.cookieSessions.prepare(user, deviceName, context);
     } else {
-      opening = this.#prepareSession(user, deviceName, context, binding.dpopJkt);
+      // The active org asked for (issue 22 item 4): resolved before anything is stored, 404 when not a member.
+      const org = binding.org === undefined ? undefined : await this.#o.tokens.orgScope(user.id, binding.org);
+      opening = this.#prepareSession(user, deviceName, context, binding.dpopJkt, org);
     }
     const details: Record<string, string> = { mode: binding.mode };
     if (method !== undefined) details.method = method;
@@ -319,13 +322,14 @@ export class LoginService implements SessionGranter {
     deviceName: string | undefined,
     context: RequestContext,
     dpopJkt: string | undefined,
+    org?: OrgPermissions,
   ): { readonly sessionId: string; open(): Promise<TokenGrant> } {
     const refreshToken = newRefreshToken();
     const fields = newSessionFields(user.id, deviceName, context, this.#o.clock.now());
     const sessionId = fields.id;
     const open = async (): Promise<TokenGrant> => {
       // Signed first (nothing stored), so storing the session is the last step of the change.
-      const access = await this.#o.tokens.issue({ userId: user.id, email: user.email, sessionId });
+      const access = await this.#o.tokens.issue({ userId: user.id, email: user.email, sessionId, ...(org === undefined ? {} : { org }) });
       const now = this.#o.clock.now();
       // The end no refresh moves (V7.3.2): the idle end slides with each refresh, never past it.
       const absoluteExpiresAt = now + (this.#o.tokenSessionAbsoluteSeconds ?? this.#o.refreshTtlSeconds) * 1000;

@@ -18,7 +18,7 @@ import type { AuditEvent, AuditLog } from '../../../kernel/ports/audit-log.js';
 import type { Clock } from '../../../kernel/ports/clock.js';
 import type { UserStore } from '../ports/user-store.js';
 import { requireAcceptablePassword } from './new-password.js';
-import type { RequestContext } from '../../../kernel/domain/request-context.js';
+import { callerAddress, type RequestContext } from '../../../kernel/domain/request-context.js';
 import { auditedChange } from '../../../kernel/audited-change.js';
 import { loginSourceKey } from '../domain/login-source.js';
 
@@ -68,7 +68,7 @@ export class SelfRegistration {
       emailVerifiedAt: null,
     };
     // Hashed whether or not the email is taken: the answer costs the same time either way.
-    const passwordHash = await hasher.hash(input.password, { source: loginSourceKey(context.ip), lane: 'account' });
+    const passwordHash = await hasher.hash(input.password, { source: loginSourceKey(callerAddress(context)), lane: 'account' });
     const owner = await users.findByEmail(email);
     if (owner !== undefined) return this.#taken(owner, answer, context);
     try {

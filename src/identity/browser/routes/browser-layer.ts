@@ -18,6 +18,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { RequestStep, StepResult } from '../../../kernel/http/chain/request-pass.js';
 import { clearSessionCookie, setSessionCookie } from '../crypto/session-cookie.js';
 import { DomainError } from '../../../kernel/domain/errors.js';
 import type { Principal } from '../../../kernel/domain/principal.js';
@@ -37,6 +38,23 @@ export interface BrowserSessionLayerOptions {
   readonly forget: (userId: string) => void;
   /** Whether the user must change their password before anything else (V6.4.1); never when absent. */
   readonly mustChangePassword?: (userId: string) => Promise<boolean>;
+  /**
+   * A user's account changed (a successful change through `/api/v1/me…` or `/api/v1/users/:id…`):
+   * drop the cached copies of their row here and on every instance (the caller cache). Resolves
+   * once this instance has dropped it; never rejects.
+   */
+  readonly userChanged?: (userId: string) => Promise<void>;
+}
+
+const MUTATING: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The user whose account a successful change may have touched: the caller on `/me`, the target on `/users/:id`. */
+export function changedUser(request: FastifyRequest, status: number): string | undefined {
+  if (status >= 300 || !MUTATING.has(request.method)) return undefined;
+  const route = request.routeConfig.url ?? '';
+  if (route.startsWith('/api/v1/users/:id')) return (request.params as { id?: string } | undefined)?.id;
+  if ((route === '/api/v1/me' || route.startsWith('/api/v1/me/')) && request.principal?.type === 'user') return request.principal.id;
+  return undefined;
 }
 
 /** Routes that change the caller's privileges: `METHOD path` as routes declare them. */
@@ -72,65 +90,82 @@ export const MFA_ENROLMENT_ROUTES: ReadonlySet<string> = new Set([
 ]);
 
 function routeKey(request: FastifyRequest): string {
-  return `${request.method} ${request.routeOptions.url ?? ''}`;
+  return `${request.method} ${request.routeConfig.url ?? ''}`;
 }
 
-const browserSessions: FastifyPluginAsync<BrowserSessionLayerOptions> = async (app, options) => {
-  // Callback-style hooks with fast paths: only the enrolment check and a privilege change cost a promise.
-  app.addHook('onRequest', (request, _reply, done) => {
+/**
+ * The request pass's step (kernel/http/chain/request-pass.ts), right after authentication: the
+ * CSRF rule, then the password change and the MFA enrolment a user may owe. Fast paths: only the
+ * enrolment check, the password-change check and an audited CSRF refusal cost a promise.
+ */
+export function browserSessionStep(options: BrowserSessionLayerOptions): RequestStep {
+  /** MFA enforcement: 403 `mfa_enrollment_required` unless the user may act or the route is the enrolment's. */
+  function enrolmentCheck(request: FastifyRequest, userId: string): StepResult | Promise<StepResult> {
+    if (MFA_ENROLMENT_ROUTES.has(routeKey(request))) return undefined;
+    return options
+      .mustEnrol(userId, { context: requestContext(request), route: routeKey(request) })
+      .then((must) =>
+        must
+          ? new DomainError('mfa_enrollment_required', 'Your role requires a second factor: enrol one at /api/v1/me/mfa/totp first')
+          : undefined,
+      );
+  }
+
+  /** Audits a CSRF refusal; a log failure is logged here and never changes the refusal. */
+  async function auditRefusal(request: FastifyRequest, principal: Principal, sessionId: string): Promise<void> {
+    const origin = request.headers.origin;
+    try {
+      await options.csrf.refused({
+        userId: principal.id,
+        sessionId,
+        method: request.method,
+        route: request.routeConfig.url ?? '',
+        origin: typeof origin === 'string' ? origin : undefined,
+        context: requestContext(request),
+      });
+    } catch (error) {
+      request.log.error({ err: error }, 'a CSRF refusal could not be audited');
+    }
+  }
+
+  return (request) => {
     const principal = request.principal;
     // Public routes do not act as the caller: a cookie there grants nothing to forge.
-    const access = request.routeOptions.config.access;
-    if (principal === undefined || access === undefined || access === 'public') {
-      done();
-      return;
-    }
+    const access = request.routeConfig.access;
+    if (principal === undefined || access === undefined || access === 'public') return undefined;
     try {
       if (principal.via === 'cookie') options.csrf.check(request.method, request.headers);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'csrf_failed' && principal.sessionId !== undefined) {
-        auditRefusal(request, principal, principal.sessionId).then(
-          () => done(error),
-          () => done(error),
-        );
-        return;
+        return auditRefusal(request, principal, principal.sessionId).then(() => error);
       }
-      done(error as Error);
-      return;
+      return error instanceof Error ? error : new Error(String(error));
     }
-    if (principal.type !== 'user') {
-      done();
-      return;
-    }
+    if (principal.type !== 'user') return undefined;
     const mustChange = options.mustChangePassword;
     if (mustChange !== undefined && !PASSWORD_CHANGE_ROUTES.has(routeKey(request))) {
-      mustChange(principal.id).then(
-        (must) => {
-          if (must) done(new DomainError('password_change_required', 'Change your password at POST /api/v1/me/password first'));
-          else enrolmentCheck(request, principal.id, done);
-        },
-        (error: unknown) => done(error as Error),
+      return mustChange(principal.id).then((must) =>
+        must
+          ? new DomainError('password_change_required', 'Change your password at POST /api/v1/me/password first')
+          : enrolmentCheck(request, principal.id),
       );
-      return;
     }
-    enrolmentCheck(request, principal.id, done);
-  });
+    return enrolmentCheck(request, principal.id);
+  };
+}
 
-  /** MFA enforcement: 403 `mfa_enrollment_required` unless the user may act or the route is the enrolment's. */
-  function enrolmentCheck(request: FastifyRequest, userId: string, done: (error?: Error) => void): void {
-    if (MFA_ENROLMENT_ROUTES.has(routeKey(request))) {
-      done();
-      return;
-    }
-    options.mustEnrol(userId, { context: requestContext(request), route: routeKey(request) }).then(
-      (must) =>
-        done(
-          must
-            ? new DomainError('mfa_enrollment_required', 'Your role requires a second factor: enrol one at /api/v1/me/mfa/totp first')
-            : undefined,
-        ),
-      (error: unknown) => done(error as Error),
-    );
+/**
+ * The layer's `onSend` half: a session replaced after a privilege change; and, before a change to
+ * an account is answered, the cached copies of its row dropped (so the next `/me` reads it anew).
+ */
+const browserSessions: FastifyPluginAsync<BrowserSessionLayerOptions> = async (app, options) => {
+  const userChanged = options.userChanged;
+  if (userChanged !== undefined) {
+    app.addHook('onSend', (request, reply, payload, done) => {
+      const changed = changedUser(request, reply.statusCode);
+      if (changed === undefined) done(null, payload);
+      else void userChanged(changed).then(() => done(null, payload));
+    });
   }
 
   app.addHook('onSend', (request, reply, payload, done) => {
@@ -144,23 +179,6 @@ const browserSessions: FastifyPluginAsync<BrowserSessionLayerOptions> = async (a
       (error: unknown) => done(error as Error),
     );
   });
-
-  /** Audits a CSRF refusal; a log failure is logged here and never changes the refusal. */
-  async function auditRefusal(request: FastifyRequest, principal: Principal, sessionId: string): Promise<void> {
-    const origin = request.headers.origin;
-    try {
-      await options.csrf.refused({
-        userId: principal.id,
-        sessionId,
-        method: request.method,
-        route: request.routeOptions.url ?? '',
-        origin: typeof origin === 'string' ? origin : undefined,
-        context: requestContext(request),
-      });
-    } catch (error) {
-      request.log.error({ err: error }, 'a CSRF refusal could not be audited');
-    }
-  }
 
   /** A privilege change succeeded: forget the cached factor state, and replace a cookie session. */
   async function afterPrivilegeChange(request: FastifyRequest, reply: FastifyReply, principal: Principal): Promise<void> {
@@ -176,10 +194,10 @@ const browserSessions: FastifyPluginAsync<BrowserSessionLayerOptions> = async (a
   }
 };
 
-// Acts on the principal: authentication's onRequest hook must run first.
+// Acts on the principal: the request pass (authentication) must be mounted first.
 export default fp(browserSessions, {
   name: 'rampart-browser-sessions',
   fastify: '5.x',
-  dependencies: ['rampart-authentication'],
-  decorators: { request: ['principal'] },
+  dependencies: ['rampart-request-pass'],
+  decorators: { request: ['principal', 'routeConfig'] },
 });

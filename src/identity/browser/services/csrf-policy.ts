@@ -7,6 +7,9 @@
  *    `GET /api/v1/auth/csrf`), whatever the origin headers say — an attacker's page cannot read it.
  * Otherwise 403 `csrf_failed`. A present `Origin` that is not allowed is refused even with
  * `Sec-Fetch-Site: same-origin` (a browser sends both honestly; only a forged request disagrees).
+ * A refusal by origin names the origins that are allowed and the variables that set them
+ * (`RAMPART_PUBLIC_URL`, `RAMPART_CORS_ORIGINS`), so an operator whose page is refused learns what
+ * to configure — never the request's own headers back.
  * A refusal is audited through {@link CsrfPolicy.refused} (`auth.csrf_failed`, aggregated so that a
  * forging page cannot flood the log: identity/browser/services/csrf-refusal-audit.ts).
  */
@@ -26,10 +29,14 @@ function single(value: string | string[] | undefined): string | undefined {
 export class CsrfPolicy {
   readonly #origins: ReadonlySet<string>;
   readonly #refusals: Pick<CsrfRefusalAudit, 'record'> | undefined;
+  readonly #refusedByOrigin: string;
 
   constructor(publicUrl: string, corsOrigins: readonly string[], refusals?: Pick<CsrfRefusalAudit, 'record'>) {
-    this.#origins = new Set([new URL(publicUrl).origin, ...corsOrigins.map((origin) => new URL(origin).origin)]);
+    const own = new URL(publicUrl).origin;
+    const listed = [...new Set(corsOrigins.map((origin) => new URL(origin).origin))].filter((origin) => origin !== own);
+    this.#origins = new Set([own, ...listed]);
     this.#refusals = refusals;
+    this.#refusedByOrigin = refusedByOriginDetail(own, listed);
   }
 
   /** Audits a refusal of {@link CsrfPolicy.check} (or counts it, under the caps). Rejects if the log fails. */
@@ -58,9 +65,16 @@ export class CsrfPolicy {
       throw new DomainError('csrf_failed', 'The X-Rampart-CSRF header does not match this session');
     }
     if (this.originAllowed(headers)) return;
-    throw new DomainError(
-      'csrf_failed',
-      'A cookie-authenticated change needs an allowed Origin, Sec-Fetch-Site: same-origin or the X-Rampart-CSRF header',
-    );
+    throw new DomainError('csrf_failed', this.#refusedByOrigin);
   }
+}
+
+/** The refusal's detail: the allowed origins, each with the variable that allows it, and the ways out. */
+function refusedByOriginDetail(own: string, listed: readonly string[]): string {
+  const cors = listed.length === 0 ? 'RAMPART_CORS_ORIGINS lists none' : `${listed.join(', ')} (RAMPART_CORS_ORIGINS)`;
+  return (
+    `A cookie-authenticated change is accepted only from an allowed origin: ${own} (RAMPART_PUBLIC_URL); ${cors}. ` +
+    "This request's origin is not one of them: add the page's origin to RAMPART_CORS_ORIGINS (or set RAMPART_PUBLIC_URL " +
+    "to the address browsers use), or send the session's token in the X-Rampart-CSRF header (GET /api/v1/auth/csrf)"
+  );
 }

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RampartConfig } from '../../../kernel/config.js';
 import { secret } from '../../../kernel/domain/secret.js';
 import { requestContext, userActor } from '../../../kernel/http/request-context.js';
+import { NEW_PASSWORD_DESCRIPTION } from '../../accounts/domain/password-policy.js';
 import { CONFIRM_PAGE, RESET_PAGE, SEND_WINDOW_MS, SENDS_PER_WINDOW, type EmailFlows } from '../services/email-flows.js';
 
 const EMAIL = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$', description: 'An email address' });
@@ -19,7 +20,7 @@ const ForgotBody = Type.Object({ email: EMAIL }, { additionalProperties: false }
 const ResetBody = Type.Object(
   {
     token: TOKEN,
-    new_password: Type.String({ minLength: 1, maxLength: 1024, description: 'The new password; the password policy applies' }),
+    new_password: Type.String({ minLength: 1, maxLength: 1024, description: NEW_PASSWORD_DESCRIPTION }),
   },
   { additionalProperties: false },
 );

@@ -24,6 +24,7 @@ import type { MfaStore } from '../ports/mfa-store.js';
 import type { UserStore } from '../../accounts/ports/user-store.js';
 import { userAuditEvent, type RequestContext } from '../../../kernel/domain/request-context.js';
 import type { SecondFactor } from './second-factor.js';
+import { CODE_ALREADY_USED } from './mfa-login.js';
 import { auditedChange } from '../../../kernel/audited-change.js';
 import type { SecurityEventRecorder } from '../../security/domain/security-event.js';
 import type { OtherSessions } from '../../sessions/services/other-sessions.js';
@@ -119,15 +120,17 @@ export class MfaEnrolment {
   async disable(userId: string, code: Secret<string>, context: RequestContext, choice: OtherSessionsChoice = {}): Promise<void> {
     const endOthers = choice.endOtherSessions !== false;
     if (!(await this.isEnabled(userId))) throw new DomainError('conflict', 'TOTP is not enabled');
-    const method = await this.#o.factor.check(userId, code, context).catch(async (error: unknown) => {
+    const checked = await this.#o.factor.verify(userId, code, context).catch(async (error: unknown) => {
       if (error instanceof DomainError && error.code === 'rate_limited')
         await this.#record(userId, 'mfa.totp.disable', context, 'rate_limited');
       throw error;
     });
-    if (method === null) {
-      await this.#record(userId, 'mfa.totp.disable', context, 'wrong_code');
-      throw wrongCode();
+    if (!checked.ok) {
+      const used = checked.reason === 'already_used';
+      await this.#record(userId, 'mfa.totp.disable', context, used ? 'code_already_used' : 'wrong_code');
+      throw used ? validationFailed([{ field: 'body.code', reason: CODE_ALREADY_USED }]) : wrongCode();
     }
+    const method = checked.method;
     const details = { method, end_other_sessions: endOthers };
     await auditedChange(this.#o.audit, this.#event(userId, 'mfa.totp.disable', context, undefined, details), async () => {
       if (endOthers) await this.#endOthers(userId, choice.sessionId);

@@ -48,7 +48,15 @@ export interface MfaChallenge {
  * What kind of session a login opens: a token session (its refresh tokens bound to the DPoP key
  * of that thumbprint, when given) or a browser (cookie) session.
  */
-export type SessionBinding = ({ readonly mode: 'token'; readonly dpopJkt?: string } | { readonly mode: 'cookie' }) & {
+export type SessionBinding = (
+  | {
+      readonly mode: 'token';
+      readonly dpopJkt?: string;
+      /** The active org (id or slug) the first access token is for (issue 22 item 4); resolved at the grant, 404 when not a member. */
+      readonly org?: string;
+    }
+  | { readonly mode: 'cookie' }
+) & {
   /** The device token (cookie or body) the client presented, unverified: how a new-device alert knows the device (identity/security/). */
   readonly deviceToken?: string;
 };
@@ -112,6 +120,10 @@ export interface MfaLoginOptions {
   readonly otherFactors?: OtherFactors;
 }
 
+/** The refusal of a correct TOTP code whose time step was already accepted (second-factor.ts). */
+export const CODE_ALREADY_USED =
+  'This code was already used: each authenticator code works once, so wait for the next one (about 30 seconds) and enter it';
+
 function tokenInvalid(): DomainError {
   return new DomainError('token_invalid', 'The MFA token is not valid: log in again');
 }
@@ -168,15 +180,17 @@ export class MfaLogin {
       throw tokenInvalid();
     }
     // The account's code budget (second-factor.ts) outlives this token: a new mfa_token does not reset it.
-    const method = await this.#o.factor.check(claim.userId, code, context).catch(async (error: unknown) => {
+    const checked = await this.#o.factor.verify(claim.userId, code, context).catch(async (error: unknown) => {
       if (error instanceof DomainError && error.code === 'rate_limited')
         await this.#record(claim.userId, 'auth.mfa.verify', context, 'rate_limited');
       throw error;
     });
-    if (method === null) {
-      await this.#record(claim.userId, 'auth.mfa.verify', context, 'wrong_code');
-      throw new DomainError('invalid_credentials', 'The code is not correct');
+    if (!checked.ok) {
+      const used = checked.reason === 'already_used';
+      await this.#record(claim.userId, 'auth.mfa.verify', context, used ? 'code_already_used' : 'wrong_code');
+      throw new DomainError('invalid_credentials', used ? CODE_ALREADY_USED : 'The code is not correct');
     }
+    const method = checked.method;
     const user = await this.#o.users.findById(claim.userId);
     if (user === undefined || user.status !== 'active') {
       await this.#record(claim.userId, 'auth.mfa.verify', context, 'disabled');

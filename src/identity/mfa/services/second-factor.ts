@@ -31,6 +31,15 @@ export const FACTOR_METHODS: readonly FactorMethod[] = Object.freeze(['totp', 'r
 /** The methods a confirmed TOTP enrolment gives. */
 export const TOTP_METHODS: readonly FactorMethod[] = Object.freeze(['totp', 'recovery_code']);
 
+/**
+ * What a code check found: the method that accepted it, or why not — `already_used` only for a
+ * TOTP code that is correct for this account but whose step was already accepted (a replay, or
+ * the same code typed twice), so that the message helps the owner and tells a guesser nothing it
+ * did not already know; every other refusal is `wrong`.
+ */
+export type FactorCheck =
+  { readonly ok: true; readonly method: FactorMethod } | { readonly ok: false; readonly reason: 'wrong' | 'already_used' };
+
 export class SecondFactor {
   readonly #store: MfaStore;
   readonly #totp: Totp;
@@ -61,20 +70,29 @@ export class SecondFactor {
    * Rejects with 429 `rate_limited` once the user's attempts at this kind of code are spent.
    */
   async check(userId: string, code: Secret<string>, context?: RequestContext): Promise<FactorMethod | null> {
+    const result = await this.verify(userId, code, context);
+    return result.ok ? result.method : null;
+  }
+
+  /** {@link check}, telling a correct but already spent TOTP code (`already_used`) from a wrong one. */
+  async verify(userId: string, code: Secret<string>, context?: RequestContext): Promise<FactorCheck> {
+    const wrong: FactorCheck = { ok: false, reason: 'wrong' };
     const enrolment = await this.#store.findTotp(userId);
-    if (enrolment === undefined || !enrolment.confirmed) return null;
+    if (enrolment === undefined || !enrolment.confirmed) return wrong;
     const looksTotp = new RegExp(`^[0-9]{${this.#totp.digits}}$`).test(code.reveal().replace(/\s+/g, ''));
     await this.#budget.spend(userId, looksTotp ? 'totp' : 'recovery_code');
     if (looksTotp) {
       const step = this.#totp.verify(openTotpSecret(this.#sealKey, userId, enrolment.secretSealed), code);
-      return step !== null && (await this.#store.acceptStep(userId, step)) ? 'totp' : null;
+      if (step === null) return wrong;
+      // RFC 6238 §5.2: a step is accepted once; a correct code of a spent step is a replay.
+      return (await this.#store.acceptStep(userId, step)) ? { ok: true, method: 'totp' } : { ok: false, reason: 'already_used' };
     }
     const hash = hashRecoveryCode(userId, code);
     if (hash !== null && (await this.#store.consumeRecoveryCode(userId, hash, this.#clock.now()))) {
       // Spent: the owner is told (a recovery code used by someone else is a takeover in progress).
       await this.#events?.record({ userId, kind: 'recovery_code_used', ...(context === undefined ? {} : { context }) });
-      return 'recovery_code';
+      return { ok: true, method: 'recovery_code' };
     }
-    return null;
+    return wrong;
   }
 }

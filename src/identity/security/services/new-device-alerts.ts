@@ -99,7 +99,7 @@ export class NewDeviceAlerts implements SignInWatch {
       const history = await this.#o.history.recent(user.id, since, TRUST_HISTORY_LIMIT);
       const trust = judgeTrust(
         {
-          source: loginSourceKey(context.ip),
+          source: loginSourceKey(context.ip ?? ''),
           userAgent: context.userAgent?.slice(0, USER_AGENT_MAX),
           dpopJkt: device.dpopJkt,
           deviceTokenIssuedAt: token?.issuedAt,
@@ -216,7 +216,7 @@ function deviceKeys(
   device: { readonly tokenId: string | undefined; readonly dpopJkt: string | undefined; readonly context: RequestContext },
 ): readonly string[] {
   const keys = [
-    digestOf(userId, `fingerprint:${loginSourceKey(device.context.ip)}\n${device.context.userAgent?.slice(0, USER_AGENT_MAX) ?? ''}`),
+    digestOf(userId, `fingerprint:${loginSourceKey(device.context.ip ?? '')}\n${device.context.userAgent?.slice(0, USER_AGENT_MAX) ?? ''}`),
   ];
   if (device.tokenId !== undefined) keys.push(digestOf(userId, `token:${device.tokenId}`));
   if (device.dpopJkt !== undefined) keys.push(digestOf(userId, `dpop:${device.dpopJkt}`));

@@ -12,7 +12,7 @@ export interface NewSessionFields {
   readonly id: string;
   readonly userId: string;
   readonly deviceName: string | null;
-  readonly ip: string;
+  readonly ip: string | null;
   readonly userAgent: string | null;
   readonly now: number;
 }

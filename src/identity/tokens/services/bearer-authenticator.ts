@@ -9,14 +9,28 @@
  * is for a missing credential (spec v1.1, "Refinements"). One naming another issuer in `iss` is
  * left to the trusted-issuer authenticator (federation/issuers/), which refuses every issuer it
  * does not trust, as the authentication layer refuses a credential nobody recognises.
- * A user token's `scope` and `org` describe it to relying parties; the principal carries the
- * user's whole live authority, which the authorizer evaluates on every request (identity/tokens/services/token-service.ts).
+ * A user token without `org` carries the user's whole live authority, which the authorizer
+ * evaluates on every request (identity/tokens/services/token-service.ts). An active-org token
+ * (issue 22 item 4) is bounded by its claims: the principal is confined to `org` (another org's
+ * routes answer as for a non-member, 404) and holds only `scope` ∩ the member's live role there
+ * (403 outside it) — the authorizer's rules for a confined credential, not a check per route. A
+ * change of that org's memberships or roles ends such tokens (org-token-floor.ts): 401 `token_expired`.
  */
 import { DomainError } from '../../../kernel/domain/errors.js';
 import type { AuthenticationResult } from '../../../kernel/domain/principal.js';
 import type { Authenticator, CredentialRequest } from '../../../kernel/ports/authenticator.js';
 import type { RevocationWatcher } from '../../sessions/services/revocation-watcher.js';
 import type { TokenService } from './token-service.js';
+import type { OrgTokenFloor } from './org-token-floor.js';
+import type { Principal } from '../../../kernel/domain/principal.js';
+import type { AccessTokenClaims } from '../domain/access-token.js';
+
+/** The principal of a user token: confined to its `org` and `scope` when it names an org. */
+function principalOf(claims: AccessTokenClaims): Principal {
+  const base = { type: 'user' as const, id: claims.sub, sessionId: claims.sid, via: 'bearer' as const };
+  if (claims.org === undefined) return base;
+  return { ...base, org: claims.org, scopes: (claims.scope ?? '').split(' ').filter((s) => s !== '') };
+}
 
 /** RFC 6750 §2.1: `Bearer` (case-insensitive scheme, RFC 9110 §11.1), one space, the token. */
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
@@ -27,10 +41,16 @@ export class BearerAuthenticator implements Authenticator {
   readonly name = 'bearer';
   readonly #tokens: Pick<TokenService, 'verifyOwn'>;
   readonly #revocations: Pick<RevocationWatcher, 'isRevoked'>;
+  readonly #floor: Pick<OrgTokenFloor, 'isStale'> | undefined;
 
-  constructor(tokens: Pick<TokenService, 'verifyOwn'>, revocations: Pick<RevocationWatcher, 'isRevoked'>) {
+  constructor(
+    tokens: Pick<TokenService, 'verifyOwn'>,
+    revocations: Pick<RevocationWatcher, 'isRevoked'>,
+    floor?: Pick<OrgTokenFloor, 'isStale'>,
+  ) {
     this.#tokens = tokens;
     this.#revocations = revocations;
+    this.#floor = floor;
   }
 
   async authenticate(request: CredentialRequest): Promise<AuthenticationResult> {
@@ -50,7 +70,10 @@ export class BearerAuthenticator implements Authenticator {
       if (this.#revocations.isRevoked(claims.sid)) {
         return { outcome: 'rejected', code: 'session_revoked', detail: 'The session of this token has been revoked' };
       }
-      return { outcome: 'authenticated', principal: { type: 'user', id: claims.sub, sessionId: claims.sid, via: 'bearer' } };
+      if (claims.org !== undefined && this.#floor?.isStale(claims.org, claims.iat) === true) {
+        return { outcome: 'rejected', code: 'token_expired', detail: "The org's memberships or roles changed: refresh the token" };
+      }
+      return { outcome: 'authenticated', principal: principalOf(claims) };
     } catch (error) {
       if (error instanceof DomainError && (error.code === 'token_expired' || error.code === 'token_invalid')) {
         return { outcome: 'rejected', code: error.code, detail: error.detail };

@@ -22,6 +22,7 @@ import type { Clock } from '../../../kernel/ports/clock.js';
 import type { SigningKeyStore } from '../ports/signing-key-store.js';
 import { DomainError } from '../../../kernel/domain/errors.js';
 import { NO_TOKEN_SCOPES, type OrgPermissions, type TokenScopes } from '../ports/token-scopes.js';
+import type { OrgTokenFloor } from './org-token-floor.js';
 
 export interface TokenServiceOptions {
   readonly store: SigningKeyStore;
@@ -63,6 +64,7 @@ export class TokenService {
   #keyring: Keyring;
   readonly #verifier: CachedVerifier;
   #scopes: TokenScopes = NO_TOKEN_SCOPES;
+  #floor: Pick<OrgTokenFloor, 'waitPast'> | undefined;
 
   constructor(options: TokenServiceOptions) {
     this.#options = options;
@@ -119,6 +121,11 @@ export class TokenService {
     this.#scopes = scopes;
   }
 
+  /** Installs the floor of active-org tokens: an org token is not signed in the second of a change (org-token-floor.ts). */
+  useFloor(floor: Pick<OrgTokenFloor, 'waitPast'>): void {
+    this.#floor = floor;
+  }
+
   /**
    * The org `idOrSlug` and the user's permissions there, for a token of that org; 404 `not_found`
    * when the org does not exist or the user is not an active member (the two look the same).
@@ -132,6 +139,7 @@ export class TokenService {
   /** A new access token for a session (claims of test/fixtures/spec-api-v1.md "Authentication"). */
   async issue(subject: AccessTokenSubject): Promise<SignedAccessToken> {
     const permissions = subject.org?.permissions ?? (await this.#scopes.platform(subject.userId));
+    if (subject.org !== undefined) await this.#floor?.waitPast(subject.org.orgId);
     return signAccessToken(
       {
         issuer: this.#options.issuer,
@@ -151,12 +159,18 @@ export class TokenService {
    * A token for an OAuth service client (RFC 6749 §4.4.3, RFC 9068): `sub` and `client_id` are the
    * client id, `sid` too (a client's tokens die with it), `scope` and `org` as granted.
    */
-  issueForClient(grant: { readonly clientId: string; readonly org: string; readonly scope: string }): Promise<SignedAccessToken> {
+  issueForClient(grant: {
+    readonly clientId: string;
+    readonly org: string;
+    readonly scope: string;
+    /** An application's own audience (RFC 8707), already checked against the client's; default Rampart's. */
+    readonly audience?: string;
+  }): Promise<SignedAccessToken> {
     return signAccessToken(
       {
         issuer: this.#options.issuer,
         subject: grant.clientId,
-        audience: this.#options.audience,
+        audience: grant.audience ?? this.#options.audience,
         sessionId: grant.clientId,
         clientId: grant.clientId,
         scope: grant.scope,

@@ -5,11 +5,21 @@
  */
 import type { RampartConfig } from '../../config.js';
 import { prepareDataDirectory } from './data-directory.js';
-import { ensureMasterKeyFile } from './master-key-file.js';
+import { existsSync } from 'node:fs';
+import { sealedRootPath } from '../../custody/sealed-root-file.js';
+import { ensureMasterKeyFile, masterKeyPath } from './master-key-file.js';
 
-/** Prepares `config.dataDir`; returns whether a master key file was created now. Idempotent. */
-export function initialiseDataDirectory(config: Pick<RampartConfig, 'dataDir' | 'masterKey'>): { masterKeyCreated: boolean } {
+/**
+ * Prepares `config.dataDir`; returns whether a master key file was created now. Idempotent. No key
+ * file is made when a PKCS#11 token keeps the root key instead (kernel/custody/key-custody.ts): one
+ * is sealed there already, or this is a fresh deployment with RAMPART_KEK_SOURCE=pkcs11.
+ */
+export function initialiseDataDirectory(config: Pick<RampartConfig, 'dataDir' | 'masterKey'> & Partial<Pick<RampartConfig, 'kekSource'>>): {
+  masterKeyCreated: boolean;
+} {
   prepareDataDirectory(config.dataDir);
-  const masterKeyCreated = config.masterKey === undefined ? ensureMasterKeyFile(config.dataDir) : false;
+  const underToken =
+    existsSync(sealedRootPath(config.dataDir)) || (config.kekSource === 'pkcs11' && !existsSync(masterKeyPath(config.dataDir)));
+  const masterKeyCreated = config.masterKey === undefined && !underToken ? ensureMasterKeyFile(config.dataDir) : false;
   return { masterKeyCreated };
 }

@@ -34,10 +34,14 @@ export class MemoryRateLimiter implements RateLimiter {
 
   hit(key: string, limit: number, windowMs: number): Promise<RateLimitResult> {
     try {
-      checkRateLimitArguments(limit, windowMs);
+      return Promise.resolve(this.hitNow(key, limit, windowMs));
     } catch (error) {
       return Promise.reject(error as RangeError);
     }
+  }
+
+  hitNow(key: string, limit: number, windowMs: number): RateLimitResult {
+    checkRateLimitArguments(limit, windowMs);
     const now = this.#clock.now();
     this.#sweep(now);
     let window = this.#windows.get(key);
@@ -49,12 +53,12 @@ export class MemoryRateLimiter implements RateLimiter {
       this.#windows.set(key, window);
     }
     window.count++;
-    return Promise.resolve({
+    return {
       allowed: window.count <= limit,
       limit,
       remaining: Math.max(0, limit - window.count),
       resetMs: window.resetAt - now,
-    });
+    };
   }
 
   #sweep(now: number): void {

@@ -54,7 +54,7 @@ const PURGE_EVERY_MS = 5 * 60 * 1000;
 const PAGE = 500;
 const DELIVERED_MAX = 10_000;
 
-const KINDS: ReadonlySet<string> = new Set<RevocationKind>(['session', 'api_key', 'client', 'authz']);
+const KINDS: ReadonlySet<string> = new Set<RevocationKind>(['session', 'api_key', 'client', 'authz', 'user']);
 
 type Message = { type: 'revocation'; event: RevocationEvent } | { type: 'heartbeat'; instance: string };
 

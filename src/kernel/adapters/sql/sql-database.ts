@@ -15,6 +15,7 @@ import pg from 'pg';
 import type { Secret } from '../../domain/secret.js';
 import { ensurePrivateFile } from '../fs/data-directory.js';
 import { migrationProvider } from '../../../migrations/index.js';
+import { connectionErrorOf } from './connection-error.js';
 import { TENANT_ROLE } from './rls-policies.js';
 import type { RampartDatabase, RampartKysely } from './schema.js';
 import { SqliteStatementCache } from './sqlite-statement-cache.js';
@@ -80,13 +81,28 @@ export function dialectOf(db: RampartKysely): SqlDialectName {
 
 /** The schema owner's URL of each PostgreSQL database opened with one (kept off the object itself). */
 const MIGRATION_URLS = new WeakMap<SqlDatabase, Secret<string>>();
+/** The working role's URL of each PostgreSQL database, to name where a connection failed (kept off the object). */
+const URLS = new WeakMap<SqlDatabase, Secret<string>>();
+
+/**
+ * `error` as a {@link DatabaseConnectionError} naming its cause (refused, DNS, authentication,
+ * TLS, database missing) when it is a connection failure of `database`; else `error` itself.
+ */
+export function explainDatabaseError(database: SqlDatabase, error: unknown): unknown {
+  return connectionErrorOf(error, database.dialect, MIGRATION_URLS.get(database) ?? URLS.get(database)) ?? error;
+}
 
 export function openDatabase(options: OpenDatabaseOptions): SqlDatabase {
   if (options.url === undefined) {
     if (options.migrationUrl !== undefined) throw new Error('a migration URL needs a PostgreSQL database URL');
-    return openSqlite(join(options.dataDir, SQLITE_FILE));
+    try {
+      return openSqlite(join(options.dataDir, SQLITE_FILE));
+    } catch (error) {
+      throw connectionErrorOf(error, 'sqlite') ?? error;
+    }
   }
   const database = openPostgres(options.url, options.onError);
+  URLS.set(database, options.url);
   if (options.migrationUrl !== undefined) MIGRATION_URLS.set(database, options.migrationUrl);
   return database;
 }
@@ -165,17 +181,28 @@ export async function asSchemaOwner<T>(database: SqlDatabase, work: (db: Rampart
   }
 }
 
-/** Applies every pending migration. Throws with the name of the migration that failed. */
-export function migrateToLatest(database: SqlDatabase): Promise<MigrationResultSet> {
-  return asSchemaOwner(database, async (db) => {
-    const migrator = new Migrator({ db, provider: migrationProvider });
-    const result = await migrator.migrateToLatest();
-    if (result.error !== undefined) {
-      const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-      throw new Error(`migration ${failed} failed`, { cause: result.error });
-    }
-    return result;
-  });
+/**
+ * Applies every pending migration. Throws a {@link DatabaseConnectionError} naming the cause when
+ * the database cannot be reached, else an error with the name of the migration that failed.
+ */
+export async function migrateToLatest(database: SqlDatabase): Promise<MigrationResultSet> {
+  try {
+    return await asSchemaOwner(database, async (db) => {
+      const migrator = new Migrator({ db, provider: migrationProvider });
+      const result = await migrator.migrateToLatest();
+      if (result.error !== undefined) {
+        const failed = result.results?.find((r) => r.status === 'Error')?.migrationName;
+        const explained = explainDatabaseError(database, result.error);
+        if (explained !== result.error || failed === undefined) {
+          throw explained instanceof Error ? explained : new Error('the migrations could not be read', { cause: result.error });
+        }
+        throw new Error(`migration ${failed} failed`, { cause: result.error });
+      }
+      return result;
+    });
+  } catch (error) {
+    throw explainDatabaseError(database, error);
+  }
 }
 
 /** Migrates to the named version (tests of upgrades load a database of an older version). */

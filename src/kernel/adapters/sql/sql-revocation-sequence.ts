@@ -29,7 +29,7 @@ declare module './schema.js' {
   }
 }
 
-const KINDS: ReadonlySet<string> = new Set<RevocationKind>(['session', 'api_key', 'client', 'authz']);
+const KINDS: ReadonlySet<string> = new Set<RevocationKind>(['session', 'api_key', 'client', 'authz', 'user']);
 
 export class SqlRevocationSequence implements RevocationSequence {
   readonly #db: RampartKysely;

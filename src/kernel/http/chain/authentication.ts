@@ -12,11 +12,12 @@
  * (a browser sends the host's other cookies too): only the session cookie is, and the cookie
  * authenticator refuses a bad one itself.
  */
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteAccess } from '../../domain/access.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Authenticator } from '../../ports/authenticator.js';
+import { collectedAddress } from '../request-context.js';
+import type { RequestStep, StepResult } from './request-pass.js';
 
 export interface AuthenticationOptions {
   readonly authenticators: readonly Authenticator[];
@@ -36,55 +37,55 @@ function challenge(reply: FastifyReply, error?: 'invalid_token'): void {
   reply.header('www-authenticate', error === undefined ? 'Bearer realm="rampart"' : `Bearer realm="rampart", error="${error}"`);
 }
 
-const authentication: FastifyPluginAsync<AuthenticationOptions> = async (app, options) => {
-  app.decorateRequest('principal', undefined);
+/** Whether the route may answer a caller without a principal. */
+function mayBeAnonymous(request: FastifyRequest): boolean {
+  return exempt(request.routeConfig.access, request.ip);
+}
+
+/** The principal's absence, judged once every authenticator has had its say. */
+function settle(request: FastifyRequest, reply: FastifyReply, anonymous: boolean): StepResult {
+  if (request.principal !== undefined || anonymous) return undefined;
+  if (presented(request.headers.authorization)) {
+    challenge(reply, 'invalid_token');
+    return new DomainError('token_invalid', 'The credential in the Authorization header is not valid');
+  }
+  challenge(reply);
+  return new DomainError('unauthenticated', 'This route needs a bearer token, an API key or a session');
+}
+
+/**
+ * The step. A request without a credential (every probe, every public call) settles without a
+ * promise; only a presented credential goes through the authenticators.
+ */
+export function authenticationStep(options: AuthenticationOptions): RequestStep {
   const authenticators = [...options.authenticators];
 
-  async function identify(request: FastifyRequest, reply: FastifyReply, mayBeAnonymous: boolean): Promise<void> {
+  async function identify(request: FastifyRequest, reply: FastifyReply, anonymous: boolean): Promise<StepResult> {
+    const credentials = {
+      method: request.method,
+      authorization: request.headers.authorization,
+      cookie: request.headers.cookie,
+      ip: collectedAddress(request),
+      headers: request.headers,
+    };
     for (const authenticator of authenticators) {
-      const result = await authenticator.authenticate({
-        method: request.method,
-        authorization: request.headers.authorization,
-        cookie: request.headers.cookie,
-        ip: request.ip,
-        headers: request.headers,
-      });
+      const result = await authenticator.authenticate(credentials);
       if (result.outcome === 'none') continue;
       if (result.outcome === 'authenticated') {
         request.principal = result.principal;
-        return;
+        return undefined;
       }
-      if (mayBeAnonymous) return;
+      if (anonymous) return undefined;
       challenge(reply, 'invalid_token');
-      throw new DomainError(result.code, result.detail);
+      return new DomainError(result.code, result.detail);
     }
+    return settle(request, reply, anonymous);
   }
 
-  function settle(request: FastifyRequest, reply: FastifyReply, mayBeAnonymous: boolean): DomainError | undefined {
-    if (request.principal !== undefined || mayBeAnonymous) return undefined;
-    if (presented(request.headers.authorization)) {
-      challenge(reply, 'invalid_token');
-      return new DomainError('token_invalid', 'The credential in the Authorization header is not valid');
-    }
-    challenge(reply);
-    return new DomainError('unauthenticated', 'This route needs a bearer token, an API key or a session');
-  }
-
-  // Callback style: a request without a credential (every probe, every public call) settles
-  // without a promise; only a presented credential goes through the authenticators.
-  app.addHook('onRequest', (request, reply, done) => {
-    const access = request.routeOptions.config.access;
-    const mayBeAnonymous = exempt(access, request.ip);
+  return (request, reply) => {
+    const anonymous = mayBeAnonymous(request);
     const hasCredential = request.headers.authorization !== undefined || request.headers.cookie !== undefined;
-    if (!hasCredential || authenticators.length === 0) {
-      done(settle(request, reply, mayBeAnonymous));
-      return;
-    }
-    identify(request, reply, mayBeAnonymous).then(
-      () => done(settle(request, reply, mayBeAnonymous)),
-      (error: unknown) => done(error as Error),
-    );
-  });
-};
-
-export default fp(authentication, { name: 'rampart-authentication', fastify: '5.x', dependencies: [] });
+    if (!hasCredential || authenticators.length === 0) return settle(request, reply, anonymous);
+    return identify(request, reply, anonymous);
+  };
+}

@@ -12,6 +12,7 @@ import { accessDeclarationProblem } from '../../domain/access.js';
 import { DomainError } from '../../domain/errors.js';
 import { mintTenantScope } from '../../domain/tenant-scope.js';
 import type { Authorizer } from '../../ports/authorizer.js';
+import { requestContext } from '../request-context.js';
 
 export interface AuthorizationOptions {
   readonly authorizer: Authorizer;
@@ -36,7 +37,7 @@ const authorization: FastifyPluginAsync<AuthorizationOptions> = async (app, opti
   });
 
   app.addHook('preHandler', (request, _reply, done) => {
-    const access = request.routeOptions.config.access;
+    const access = request.routeConfig.access;
     // Public or authenticated: settled by authentication. No principal: an exempt address, since
     // authentication (a declared dependency, mounted before) refused every other caller without one.
     if (typeof access !== 'object' || request.principal === undefined) {
@@ -44,8 +45,8 @@ const authorization: FastifyPluginAsync<AuthorizationOptions> = async (app, opti
       return;
     }
     const params = request.params as Record<string, string | undefined> | undefined;
-    const agent = request.headers['user-agent'];
-    const context = { ip: request.ip, requestId: request.requestId, userAgent: typeof agent === 'string' ? agent : undefined };
+    // The caller's address and user agent as the collection policy keeps them (RAMPART_COLLECT_IP): this context is audited.
+    const context = requestContext(request);
     const org = access.scope === 'org' ? params?.org : undefined;
     options.authorizer.decide({ principal: request.principal, access, org, context }).then(
       (decision) => {
@@ -66,11 +67,12 @@ const authorization: FastifyPluginAsync<AuthorizationOptions> = async (app, opti
   });
 };
 
-// Authentication must be mounted first: a request without a principal gets here only from an
-// exempt address (see above). The request id goes into the Authorizer's audit context.
+// The request pass (request id, authentication) must be mounted first: a request without a
+// principal gets here only from an exempt address (see above). The request id goes into the
+// Authorizer's audit context.
 export default fp(authorization, {
   name: 'rampart-authorization',
   fastify: '5.x',
-  dependencies: ['rampart-request-id', 'rampart-authentication'],
-  decorators: { request: ['principal', 'requestId'] },
+  dependencies: ['rampart-request-pass'],
+  decorators: { request: ['principal', 'requestId', 'routeConfig'] },
 });

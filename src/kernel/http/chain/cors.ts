@@ -4,8 +4,7 @@
  * credentials; every response varies on `Origin`; preflights are answered here, before
  * authentication (browsers send no credentials on them), and cached for ten minutes.
  */
-import type { FastifyPluginAsync } from 'fastify';
-import fp from 'fastify-plugin';
+import { answer, type RequestStep } from './request-pass.js';
 
 export interface CorsOptions {
   readonly origins: readonly string[];
@@ -22,12 +21,17 @@ const EXPOSED_HEADERS =
   'X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy, Idempotent-Replayed, Location, X-Rampart-CSRF';
 const PREFLIGHT_MAX_AGE = '600';
 
-const cors: FastifyPluginAsync<CorsOptions> = async (app, options) => {
+const PLAIN_VARY = 'Origin';
+const PREFLIGHT_VARY = 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers';
+const NO_CONTENT = answer(204);
+
+/** The step: CORS headers for a listed origin; a preflight is answered here (204). */
+export function corsStep(options: CorsOptions): RequestStep {
   const allowed = new Set(options.origins);
-  app.addHook('onRequest', (request, reply, done) => {
+  return (request, reply) => {
     const origin = request.headers.origin;
     const preflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
-    reply.header('vary', preflight ? 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers' : 'Origin');
+    reply.header('vary', preflight ? PREFLIGHT_VARY : PLAIN_VARY);
     const listed = typeof origin === 'string' && allowed.has(origin);
     if (listed) {
       reply.header('access-control-allow-origin', origin);
@@ -35,8 +39,7 @@ const cors: FastifyPluginAsync<CorsOptions> = async (app, options) => {
     }
     if (!preflight) {
       if (listed) reply.header('access-control-expose-headers', EXPOSED_HEADERS);
-      done();
-      return;
+      return undefined;
     }
     // A preflight from an unlisted origin gets no CORS headers: the browser refuses the request.
     if (listed) {
@@ -44,8 +47,6 @@ const cors: FastifyPluginAsync<CorsOptions> = async (app, options) => {
       reply.header('access-control-allow-headers', ALLOWED_HEADERS);
       reply.header('access-control-max-age', PREFLIGHT_MAX_AGE);
     }
-    void reply.code(204).send();
-  });
-};
-
-export default fp(cors, { name: 'rampart-cors', fastify: '5.x', dependencies: [] });
+    return NO_CONTENT;
+  };
+}

@@ -138,7 +138,7 @@ const idempotency: FastifyPluginAsync<IdempotencyOptions> = async (app, options)
   // Callback-style hooks with a fast path: requests without a key (every GET) cost no promise.
   app.addHook('preHandler', (request, reply, done) => {
     // An unmatched path (404/405) runs nothing, so there is nothing to replay: no key is claimed.
-    if (request.is404 || !MUTATING.has(request.method) || request.routeOptions.config.idempotency === false) {
+    if (request.is404 || !MUTATING.has(request.method) || request.routeConfig.idempotency === false) {
       done();
       return;
     }
@@ -176,12 +176,12 @@ const idempotency: FastifyPluginAsync<IdempotencyOptions> = async (app, options)
   // handler a second time while the first run was still going.
 };
 
-// Keys are scoped by principal (authentication); a replay is served only after authorization's
+// Keys are scoped by principal (authentication, in the request pass); a replay is served only after authorization's
 // preHandler has allowed the caller again; the fingerprint walks a body that body-limit has parsed
 // and capped in depth (Fastify's own parser would let a 100,000-level body overflow the walk).
 export default fp(idempotency, {
   name: 'rampart-idempotency',
   fastify: '5.x',
-  dependencies: ['rampart-authentication', 'rampart-body-limit', 'rampart-authorization'],
-  decorators: { request: ['principal'] },
+  dependencies: ['rampart-request-pass', 'rampart-body-limit', 'rampart-authorization'],
+  decorators: { request: ['principal', 'routeConfig'] },
 });

@@ -1,10 +1,11 @@
 /**
  * Request metrics for `/metrics` (prom-client): a counter and a latency histogram by method,
- * route pattern (never the raw path, so cardinality stays bounded) and status.
+ * route pattern (never the raw path, so cardinality stays bounded) and status. An observer of the
+ * request pass's `onResponse` (request-pass.ts).
  */
-import type { FastifyPluginAsync } from 'fastify';
-import fp from 'fastify-plugin';
+import type { FastifyContextConfig } from 'fastify';
 import { Counter, Histogram, type Registry } from 'prom-client';
+import type { ResponseObserver } from './request-pass.js';
 
 export interface MetricsOptions {
   readonly registry: Registry;
@@ -32,26 +33,41 @@ function requestMetrics(registry: Registry): { requests: Counter<Labels>; durati
   return { requests, duration };
 }
 
-const metrics: FastifyPluginAsync<MetricsOptions> = async (app, options) => {
-  const { requests, duration } = requestMetrics(options.registry);
-  // prom-client hashes a label object on every update; the labelled children are cached instead
-  // (bounded: route patterns × methods × statuses).
-  const children = new Map<string, { count: () => void; observe: (seconds: number) => void }>();
-  app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    const status = String(reply.statusCode);
-    const key = `${request.method} ${status} ${route}`;
-    let child = children.get(key);
-    if (child === undefined) {
-      const counter = requests.labels(request.method, route, status);
-      const histogram = duration.labels(request.method, route, status);
-      child = { count: () => counter.inc(), observe: (seconds) => histogram.observe(seconds) };
-      children.set(key, child);
-    }
-    child.count();
-    child.observe(reply.elapsedTime / 1000);
-    done();
-  });
-};
+interface Children {
+  readonly counter: { inc(): void };
+  readonly histogram: { observe(seconds: number): void };
+}
 
-export default fp(metrics, { name: 'rampart-metrics', fastify: '5.x', dependencies: [] });
+/** The observer: updates the labelled children resolved once per route, method and status. */
+export function metricsObserver(options: MetricsOptions): ResponseObserver {
+  const { requests, duration } = requestMetrics(options.registry);
+  // prom-client hashes a label object on every update; the labelled children are resolved once
+  // and kept by the route's own config object (one per route; the unmatched share one), then by
+  // method and status: no label string is built per request. Bounded: routes × methods × statuses.
+  const byRoute = new WeakMap<FastifyContextConfig, Map<string, Map<number, Children>>>();
+  return (request, reply) => {
+    const config = request.routeConfig;
+    let byMethod = byRoute.get(config);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      byRoute.set(config, byMethod);
+    }
+    let byStatus = byMethod.get(request.method);
+    if (byStatus === undefined) {
+      byStatus = new Map();
+      byMethod.set(request.method, byStatus);
+    }
+    const status = reply.statusCode;
+    let children = byStatus.get(status);
+    if (children === undefined) {
+      const route = config.url ?? 'unmatched';
+      children = {
+        counter: requests.labels(request.method, route, String(status)),
+        histogram: duration.labels(request.method, route, String(status)),
+      };
+      byStatus.set(status, children);
+    }
+    children.counter.inc();
+    children.histogram.observe(reply.elapsedTime / 1000);
+  };
+}

@@ -4,8 +4,7 @@
  * other bytes is never echoed, so it can neither split headers nor forge log lines.
  */
 import { randomUuid } from '../../crypto/random.js';
-import type { FastifyPluginAsync } from 'fastify';
-import fp from 'fastify-plugin';
+import type { RequestStep } from './request-pass.js';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -19,14 +18,12 @@ export interface RequestIdOptions {
   readonly frameworkIdIsOurs: boolean;
 }
 
-const requestId: FastifyPluginAsync<RequestIdOptions> = async (app, options) => {
-  app.decorateRequest('requestId', '');
-  // Callback-style hooks on the hot path: no promise per request.
-  app.addHook('onRequest', (request, reply, done) => {
-    request.requestId = options.frameworkIdIsOurs ? request.id : requestIdFrom(request.headers['x-request-id']);
+/** The step: sets `request.requestId` and echoes it. */
+export function requestIdStep(options: RequestIdOptions): RequestStep {
+  const reuse = options.frameworkIdIsOurs;
+  return (request, reply) => {
+    request.requestId = reuse ? request.id : requestIdFrom(request.headers['x-request-id']);
     reply.header('x-request-id', request.requestId);
-    done();
-  });
-};
-
-export default fp(requestId, { name: 'rampart-request-id', fastify: '5.x', dependencies: [] });
+    return undefined;
+  };
+}

@@ -1,11 +1,15 @@
 /**
  * Layer 4, security headers: the spec's list on every response — answers, errors, 404s and
- * preflights alike — which is why it runs at `onSend`, the one hook every reply passes. A route may
- * set its own `Content-Security-Policy` or `Cache-Control` (e.g. the console's assets);
- * everything else is fixed. Precomputed once: this runs on every request.
+ * preflights alike. A step of the request pass marked `always` (request-pass.ts): it runs on every
+ * exit of the pass, an early refusal or a preflight included, and sets the headers before anything
+ * is answered, so an error answered later keeps them (Fastify keeps a reply's headers when it
+ * answers an error). A route may declare its own policy in `config.csp` (the `/docs` reference
+ * page), and may still set its own `Content-Security-Policy` or `Cache-Control` header in its
+ * handler (e.g. the console's assets), which replaces the default set here; everything else is
+ * fixed. Precomputed per policy: this runs on every request.
  */
-import type { FastifyPluginAsync } from 'fastify';
-import fp from 'fastify-plugin';
+import type { RouteOptions } from 'fastify';
+import type { PassStep } from './request-pass.js';
 
 export interface SecurityHeadersOptions {
   /** `max-age` of `Strict-Transport-Security`, in seconds. */
@@ -32,15 +36,32 @@ export function allSecurityHeaders(): [string, string][] {
   return [...fixedSecurityHeaders(), ['content-security-policy', API_CSP], ['cache-control', 'no-store']];
 }
 
-const securityHeaders: FastifyPluginAsync<SecurityHeadersOptions> = async (app, options) => {
-  const fixed = fixedSecurityHeaders(options.hstsMaxAge);
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    for (const [name, value] of fixed) reply.header(name, value);
-    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', API_CSP);
-    // Answers may hold personal data or secrets: no cache keeps them unless a route says so.
-    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-    done(null, payload);
-  });
-};
+/** A CSP a route may declare: printable ASCII without quotes' abuse of the header line (no CR/LF). */
+const DECLARABLE_CSP = /^[\x20-\x7e]{1,4096}$/;
 
-export default fp(securityHeaders, { name: 'rampart-security-headers', fastify: '5.x', dependencies: [] });
+/** Refuses, at start and naming the route, a `config.csp` that is not a usable header value. */
+function checkDeclaredCsp(route: RouteOptions): void {
+  const csp: unknown = route.config?.csp;
+  if (csp === undefined) return;
+  if (typeof csp !== 'string' || !DECLARABLE_CSP.test(csp) || csp.trim() === '') {
+    const method = Array.isArray(route.method) ? route.method.join(',') : String(route.method);
+    throw new Error(`route ${method} ${route.url} declares a config.csp that is not a non-empty header value of printable ASCII`);
+  }
+}
+
+/** The step: the fixed headers, the route's CSP (or {@link API_CSP}) and `Cache-Control: no-store`. */
+export function securityHeadersStep(options: SecurityHeadersOptions = {}): PassStep {
+  const fixed = [...fixedSecurityHeaders(options.hstsMaxAge), ['cache-control', 'no-store']] as const;
+  return {
+    name: 'security-headers',
+    always: true,
+    onRoute: checkDeclaredCsp,
+    run: (request, reply) => {
+      // `Cache-Control: no-store` among them: answers may hold personal data or secrets, and no
+      // cache keeps them unless a route says so.
+      for (const [name, value] of fixed) reply.header(name, value);
+      reply.header('content-security-policy', request.routeConfig.csp ?? API_CSP);
+      return undefined;
+    },
+  };
+}

@@ -9,11 +9,13 @@ import type { FastifyInstance } from 'fastify';
 import { Secret } from '../../../kernel/domain/secret.js';
 import { OrgParam, scopeOf } from '../../../kernel/http/org-params.js';
 import { requestContext } from '../../../kernel/http/request-context.js';
+import { listCursorsOf, ListQueryProperties, listPageSchema } from '../../../kernel/http/cursor.js';
 import { HOOK_SCHEMES, SOURCE_KEY_PATTERN, SOURCE_NAME_PATTERN, type OrgHookSource } from '../domain/hook-source.js';
 import type { SourceService } from '../services/source-service.js';
 import type { Clock } from '../../../kernel/ports/clock.js';
 
 const OrgParams = Type.Object({ org: OrgParam }, { additionalProperties: false });
+const ListQuery = Type.Object({ ...ListQueryProperties }, { additionalProperties: false });
 const NameParams = Type.Object(
   {
     org: OrgParam,
@@ -116,20 +118,29 @@ export async function hookSourceRoutes(app: FastifyInstance, sources: SourceServ
     },
   );
 
-  app.get<{ Params: Static<typeof OrgParams> }>(
+  app.get<{ Params: Static<typeof OrgParams>; Querystring: Static<typeof ListQuery> }>(
     '/api/v1/orgs/:org/hook-sources',
     {
       config: { access: MANAGE },
       schema: {
         summary: 'The org’s inbound hook sources (never a secret)',
+        description: 'By name, a page at a time: `{items, next_cursor}` (spec v1.1).',
         tags,
         params: OrgParams,
-        response: { 200: Type.Object({ items: Type.Array(SourceJson), next_cursor: Type.Null() }, { additionalProperties: false }) },
+        querystring: ListQuery,
+        response: { 200: listPageSchema(SourceJson, 'The org’s inbound hook sources, by name') },
       },
     },
     async (request) => {
       const now = clock.now();
-      return { items: (await sources.list(scopeOf(request))).map((source) => sourceJson(source, now, publicUrl)), next_cursor: null };
+      const scope = scopeOf(request);
+      return listCursorsOf(request).pageInMemory(
+        { list: 'org-hook-sources', owner: scope.orgId },
+        await sources.list(scope),
+        request.query,
+        (source) => source.name,
+        (source) => sourceJson(source, now, publicUrl),
+      );
     },
   );
 

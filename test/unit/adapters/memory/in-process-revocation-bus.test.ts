@@ -66,7 +66,7 @@ describe('InProcessRevocationBus', () => {
   it('refuses a malformed event', async () => {
     const bus = new InProcessRevocationBus();
     const bad = [
-      { kind: 'user', id: 'usr_1', revokedAt: T0 },
+      { kind: 'device', id: 'usr_1', revokedAt: T0 },
       { kind: 'session', id: '', revokedAt: T0 },
       { kind: 'session', id: 'ses_1', revokedAt: Number.NaN },
     ] as unknown as RevocationEvent[];
