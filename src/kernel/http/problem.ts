@@ -117,6 +117,8 @@ function classify(error: FrameworkError): { code: ErrorCode; detail: string; err
     case 'FST_ERR_ASYNC_CONSTRAINT':
     case 'FST_ERR_BAD_URL':
     case 'FST_ERR_INVALID_URL':
+    // A path parameter longer than the router's `maxParamLength` names nothing that exists.
+    case 'FST_ERR_MAX_PARAM_LENGTH':
       return { code: 'not_found', detail: 'No such resource' };
     default:
       break;
