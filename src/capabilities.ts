@@ -9,6 +9,9 @@
  * `createRampart` composes them in this order and closes them in reverse; the CLI adds their
  * commands; org deletion removes the rows of their tenant tables.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { SEALED_ROOT_FILE } from './kernel/custody/sealed-root-file.js';
 import { audit } from './audit/index.js';
 import { backups } from './backups/index.js';
 import { compliance } from './compliance/index.js';
@@ -68,7 +71,10 @@ export const KEPT_ORG_TABLES: Readonly<Record<string, string>> = Object.freeze(
 
 /** The data-directory files the capabilities add to a backup (`Capability.backup`), beyond the database. */
 export function backupFilesOf(config: RampartConfig): readonly string[] {
-  return CAPABILITIES.flatMap((capability) => capability.backup?.files?.(config) ?? []);
+  // Under token custody the root of every key exists only sealed by the token: a backup without
+  // it could not be opened, even with the token (src/kernel/custody/sealed-root-file.ts).
+  const custody = existsSync(join(config.dataDir, SEALED_ROOT_FILE)) ? [SEALED_ROOT_FILE] : [];
+  return [...custody, ...CAPABILITIES.flatMap((capability) => capability.backup?.files?.(config) ?? [])];
 }
 
 /**

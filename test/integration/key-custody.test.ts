@@ -14,6 +14,7 @@ import { runKeysCustodyMigrate } from '../../src/cli/commands/keys-custody.js';
 import { MASTER_KEY_FILE } from '../../src/kernel/adapters/fs/master-key-file.js';
 import { createOutput } from '../../src/kernel/cli/output.js';
 import { SEALED_ROOT_FILE } from '../../src/kernel/custody/sealed-root-file.js';
+import { backupFilesOf } from '../../src/capabilities.js';
 import { TokenCustodyError } from '../../src/kernel/custody/key-custody.js';
 import { createRampart } from '../../src/rampart.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
@@ -69,6 +70,8 @@ describe.skipIf(!available || sqlite === undefined)('key custody under a PKCS#11
       const withToken = testConfig(backend, token.env);
       expect(checkKeyCustody(withToken).status).toBe('pass');
       for (const row of custodyTable(withToken)) expect(row.lives).toMatch(/token rampart-custody/);
+      // A backup carries the sealed root: without it, even the token could not open the keys.
+      expect(backupFilesOf(withToken)).toContain(SEALED_ROOT_FILE);
     } finally {
       await backend.cleanup();
     }
