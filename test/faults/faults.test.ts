@@ -135,6 +135,8 @@ describe.runIf(runnable)('faults: two instances on one PostgreSQL and one Redis'
         RAMPART_DATABASE_MIGRATION_URL: postgres.ownerUrl,
         RAMPART_REDIS_URL: redisUrl,
         RAMPART_PORT: '0',
+        // One deployment behind one address: the instances share their tokens' issuer.
+        RAMPART_PUBLIC_URL: 'http://rampart.faults.test',
         RAMPART_MASTER_KEY: MASTER_KEY,
         RAMPART_BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
         RAMPART_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
@@ -302,7 +304,8 @@ describe.runIf(runnable)('faults: two instances on one PostgreSQL and one Redis'
 
   it('faults 1: with B’s subscriber cut silently, a logout on A is refused on B within the bound; B fails /readyz, logs and counts it once, and recovers', async () => {
     const token = await login(a);
-    expect((await call(b.url, 'GET', '/api/v1/me', token)).status).toBe(200);
+    const first = await call(b.url, 'GET', '/api/v1/me', token);
+    expect(first.status, JSON.stringify(first)).toBe(200);
 
     proxyB.freezeSubscribers(); // B's publisher and rate limiter still work: only delivery stops
     const logout = await call(a.url, 'POST', '/api/v1/auth/logout', token);
@@ -335,6 +338,8 @@ describe.runIf(runnable)('faults: two instances on one PostgreSQL and one Redis'
 
     proxyB.thaw();
     await untilReady(b);
+    // An info line reaches the log with the next write of its buffered destination (≤ 250 ms).
+    await eventually('the recovery logged', async () => (b.logs('revocation bus live again').length > 0 ? true : undefined));
     expect(b.logs('revocation bus live again')).toHaveLength(1);
     expect(typeof b.logs('revocation bus live again')[0]?.down_ms).toBe('number');
     expect(await metric(b, 'rampart_revocation_bus_live')).toBe(1);
@@ -370,6 +375,7 @@ describe.runIf(runnable)('faults: two instances on one PostgreSQL and one Redis'
     await Promise.all([untilReady(a, 30_000), untilReady(b, 30_000)]);
     for (const instance of [a, b]) {
       expect((await call(instance.url, 'GET', '/api/v1/me', token)).status).toBe(200);
+      await eventually('the recovery logged', async () => (instance.logs('redis available again').length > 0 ? true : undefined));
       const back = instance.logs('redis available again');
       expect(back).toHaveLength(1);
       expect(back[0]?.down_ms).toBeGreaterThan(0);

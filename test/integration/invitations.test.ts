@@ -164,6 +164,7 @@ for (const backend of await backends()) {
       expect(listed.statusCode, listed.body).toBe(200);
       expect(listed.json()).toEqual({
         items: [expect.objectContaining({ id, email: bob.email, role: 'auditor', invited_by: owner.id })],
+        next_cursor: null,
       });
       const viewer = await userWithRole(server.app, admin, owner.grant, org, 'viewer');
       expectProblem(await as(server.app, viewer.grant, 'GET', `/api/v1/orgs/${org.id}/invitations`), 'forbidden');

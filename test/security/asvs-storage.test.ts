@@ -182,7 +182,7 @@ for (const backend of await backends()) {
       expect(listed.statusCode, listed.body).toBe(200);
       expect(listed.body).toContain('field-level');
       expect(listed.body).not.toContain('the value only managers read');
-      const entry = listed.json<{ secrets: Record<string, unknown>[] }>().secrets.find((secret) => secret.name === 'field-level');
+      const entry = listed.json<{ items: Record<string, unknown>[] }>().items.find((secret) => secret.name === 'field-level');
       expect(Object.keys(entry ?? {}).sort()).toEqual(['created_at', 'min_decryption_version', 'name', 'updated_at', 'version']);
       const refused = await as(server.app, lister.grant, 'POST', `/api/v1/orgs/${org.id}/secrets/field-level/reveal`, {});
       expectProblem(refused, 'forbidden');

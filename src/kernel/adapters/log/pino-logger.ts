@@ -5,7 +5,8 @@
  * Written through a buffered destination by default ({@link createLogDestination}: sonic-boom
  * writing asynchronously once {@link LOG_BUFFER_BYTES} are pending, flushed every
  * {@link LOG_FLUSH_MS} and at close by {@link flushLog}), so a busy server does not make a write
- * system call per line; pino flushes what is left synchronously when the process exits.
+ * system call per line; pino flushes what is left synchronously when the process exits. Warnings
+ * and errors are written at once.
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../../config.js';
@@ -15,6 +16,8 @@ export type { Logger } from 'pino';
 
 /** Bytes a buffered destination collects before it writes. */
 export const LOG_BUFFER_BYTES = 4096;
+/** pino's level number of `warn`: lines at this level and above are written at once. */
+const WRITE_AT_ONCE_FROM = 40;
 /** How often a buffered destination writes what it holds, however little. */
 export const LOG_FLUSH_MS = 250;
 
@@ -53,13 +56,12 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
     },
     hooks: {
       // The message string too: `log.info(`…${url}`)` must not carry a credential either.
-      logMethod(args, method) {
-        if (isPreRedacted(args[0])) {
-          method.apply(this, args);
-          return;
-        }
-        const cleaned = args.map((arg: unknown) => (typeof arg === 'string' ? redactText(arg) : arg));
-        method.apply(this, cleaned as Parameters<typeof method>);
+      logMethod(args, method, level) {
+        if (isPreRedacted(args[0])) method.apply(this, args);
+        else method.apply(this, args.map((arg: unknown) => (typeof arg === 'string' ? redactText(arg) : arg)) as Parameters<typeof method>);
+        // A warning or an error (an outage beginning, a failure) is written at once, not with the
+        // next batch of access lines: an operator watching the log, or a crash, must not wait for it.
+        if (level >= WRITE_AT_ONCE_FROM) this.flush();
       },
     },
     serializers: {
