@@ -345,6 +345,7 @@ export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Pro
     publicUrl: config.publicUrl,
     securityEvents: () => security.events,
     onError: kernel.onError('email flow failed after its answer'),
+    userChanged,
   });
   // "This wasn't me" on a new-device alert asks for a password reset: mailed by the email flows.
   security.newDevices.useResets(email);

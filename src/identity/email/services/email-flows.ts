@@ -71,6 +71,11 @@ export interface EmailFlowsOptions {
   readonly securityEvents: () => SecurityEventRecorder | undefined;
   /** Reports a failure of work done after the answer (a known account's reset mail). */
   readonly onError: (error: unknown) => void;
+  /**
+   * Called once an account's row changed (its email verified or changed, its password reset),
+   * before the answer: the caches of that row are dropped on every instance.
+   */
+  readonly userChanged?: (userId: string) => Promise<void>;
 }
 
 export class EmailFlows {
@@ -105,8 +110,9 @@ export class EmailFlows {
       await this.#refused('user.email.verify', null, context, 'token_invalid');
       throw new DomainError('token_invalid', 'The confirmation token is not valid');
     }
-    if (found.purpose === 'verify') return this.#verify(tokenHash, found, context);
-    return this.#change(tokenHash, found, context);
+    if (found.purpose === 'verify') await this.#verify(tokenHash, found, context);
+    else await this.#change(tokenHash, found, context);
+    await this.#o.userChanged?.(found.userId);
   }
 
   /** `POST /auth/password/forgot`: the same answer, and the same work before it, for any address. */
@@ -168,6 +174,7 @@ export class EmailFlows {
         await this.#o.revoker.revokeAllOfUser(user.id, 'password_changed');
       },
     );
+    await this.#o.userChanged?.(user.id);
     await this.#securityEvent({ userId: user.id, kind: 'password_reset', context });
   }
 
