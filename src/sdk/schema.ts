@@ -173,7 +173,7 @@ export interface paths {
         query?: {
           /** @description The previous page's `next_cursor`, as it was handed out: opaque and authenticated; any other value is 400 `validation_failed` */
           cursor?: string;
-          /** @description How many items a page holds at most (default 50) */
+          /** @description How many items a page holds: 50 by default, 200 at most */
           limit?: number;
         };
         header?: never;
@@ -1565,7 +1565,7 @@ export interface paths {
         query?: {
           /** @description The previous page's `next_cursor`, as it was handed out: opaque and authenticated; any other value is 400 `validation_failed` */
           cursor?: string;
-          /** @description How many items a page holds at most (default 50) */
+          /** @description How many items a page holds: 50 by default, 200 at most */
           limit?: number;
         };
         header?: never;
@@ -3676,7 +3676,7 @@ export interface paths {
         query?: {
           /** @description The previous page's `next_cursor`, as it was handed out: opaque and authenticated; any other value is 400 `validation_failed` */
           cursor?: string;
-          /** @description How many items a page holds at most (default 50) */
+          /** @description How many items a page holds: 50 by default, 200 at most */
           limit?: number;
         };
         header?: never;
@@ -3875,7 +3875,7 @@ export interface paths {
         query?: {
           /** @description The previous page's `next_cursor`, as it was handed out: opaque and authenticated; any other value is 400 `validation_failed` */
           cursor?: string;
-          /** @description How many items a page holds at most (default 50) */
+          /** @description How many items a page holds: 50 by default, 200 at most */
           limit?: number;
         };
         header?: never;
@@ -4323,7 +4323,7 @@ export interface paths {
         query?: {
           /** @description The previous page's `next_cursor`, as it was handed out: opaque and authenticated; any other value is 400 `validation_failed` */
           cursor?: string;
-          /** @description How many items a page holds at most (default 50) */
+          /** @description How many items a page holds: 50 by default, 200 at most */
           limit?: number;
         };
         header?: never;
@@ -4900,7 +4900,7 @@ export interface paths {
         query?: {
           /** @description The previous page's `next_cursor`, as it was handed out: opaque and authenticated; any other value is 400 `validation_failed` */
           cursor?: string;
-          /** @description How many items a page holds at most (default 50) */
+          /** @description How many items a page holds: 50 by default, 200 at most */
           limit?: number;
         };
         header?: never;
@@ -5438,7 +5438,7 @@ export interface paths {
         query?: {
           /** @description The previous page's `next_cursor`, as it was handed out: opaque and authenticated; any other value is 400 `validation_failed` */
           cursor?: string;
-          /** @description How many items a page holds at most (default 50) */
+          /** @description How many items a page holds: 50 by default, 200 at most */
           limit?: number;
         };
         header?: never;
@@ -5843,7 +5843,7 @@ export interface paths {
         query?: {
           /** @description The previous page's `next_cursor`, as it was handed out: opaque and authenticated; any other value is 400 `validation_failed` */
           cursor?: string;
-          /** @description How many items a page holds at most (default 50) */
+          /** @description How many items a page holds: 50 by default, 200 at most */
           limit?: number;
         };
         header?: never;
@@ -6251,7 +6251,7 @@ export interface paths {
         query?: {
           /** @description The previous page's `next_cursor`, as it was handed out: opaque and authenticated; any other value is 400 `validation_failed` */
           cursor?: string;
-          /** @description How many items a page holds at most (default 50) */
+          /** @description How many items a page holds: 50 by default, 200 at most */
           limit?: number;
         };
         header?: never;
@@ -6543,7 +6543,7 @@ export interface paths {
         query?: {
           /** @description The previous page's `next_cursor`, as it was handed out: opaque and authenticated; any other value is 400 `validation_failed` */
           cursor?: string;
-          /** @description How many items a page holds at most (default 50) */
+          /** @description How many items a page holds: 50 by default, 200 at most */
           limit?: number;
         };
         header?: never;
@@ -6849,7 +6849,7 @@ export interface paths {
         query?: {
           /** @description The previous page's `next_cursor`, as it was handed out: opaque and authenticated; any other value is 400 `validation_failed` */
           cursor?: string;
-          /** @description How many items a page holds at most (default 50) */
+          /** @description How many items a page holds: 50 by default, 200 at most */
           limit?: number;
         };
         header?: never;
@@ -7503,7 +7503,7 @@ export interface paths {
         query?: {
           /** @description The previous page's `next_cursor`, as it was handed out: opaque and authenticated; any other value is 400 `validation_failed` */
           cursor?: string;
-          /** @description How many items a page holds at most (default 50) */
+          /** @description How many items a page holds: 50 by default, 200 at most */
           limit?: number;
         };
         header?: never;
@@ -7858,7 +7858,7 @@ export interface paths {
         query?: {
           /** @description The previous page's `next_cursor`, as it was handed out: opaque and authenticated; any other value is 400 `validation_failed` */
           cursor?: string;
-          /** @description How many items a page holds at most (default 50) */
+          /** @description How many items a page holds: 50 by default, 200 at most */
           limit?: number;
         };
         header?: never;
@@ -8196,7 +8196,7 @@ export interface paths {
         query?: {
           /** @description The previous page's `next_cursor`, as it was handed out: opaque and authenticated; any other value is 400 `validation_failed` */
           cursor?: string;
-          /** @description How many items a page holds at most (default 50) */
+          /** @description How many items a page holds: 50 by default, 200 at most */
           limit?: number;
         };
         header?: never;
@@ -8359,7 +8359,7 @@ export interface paths {
         query?: {
           /** @description The previous page's `next_cursor`, as it was handed out: opaque and authenticated; any other value is 400 `validation_failed` */
           cursor?: string;
-          /** @description How many items a page holds at most (default 50) */
+          /** @description How many items a page holds: 50 by default, 200 at most */
           limit?: number;
         };
         header?: never;
@@ -8436,7 +8436,7 @@ export interface paths {
         query?: {
           /** @description The previous page's `next_cursor`, as it was handed out: opaque and authenticated; any other value is 400 `validation_failed` */
           cursor?: string;
-          /** @description How many items a page holds at most (default 50) */
+          /** @description How many items a page holds: 50 by default, 200 at most */
           limit?: number;
         };
         header?: never;
@@ -8787,7 +8787,7 @@ export interface paths {
         query?: {
           /** @description The previous page's `next_cursor`, as it was handed out: opaque and authenticated; any other value is 400 `validation_failed` */
           cursor?: string;
-          /** @description How many items a page holds at most (default 50) */
+          /** @description How many items a page holds: 50 by default, 200 at most */
           limit?: number;
         };
         header?: never;
@@ -9210,7 +9210,7 @@ export interface paths {
         query?: {
           /** @description The previous page's `next_cursor`, as it was handed out: opaque and authenticated; any other value is 400 `validation_failed` */
           cursor?: string;
-          /** @description How many items a page holds at most (default 50) */
+          /** @description How many items a page holds: 50 by default, 200 at most */
           limit?: number;
           status?: 'pending' | 'delivered' | 'failed';
         };
@@ -9687,7 +9687,7 @@ export interface paths {
           /** @description The previous page's `next_cursor`, as it was handed out: opaque and authenticated; any other value is 400 `validation_failed` */
           cursor?: string;
           email?: string;
-          /** @description How many items a page holds at most (default 50) */
+          /** @description How many items a page holds: 50 by default, 200 at most */
           limit?: number;
         };
         header?: never;

@@ -47,9 +47,10 @@ for (const backend of await backends()) {
       const list = await as(server.app, owner.grant, 'GET', url());
       expect(list.statusCode, list.body).toBe(200);
       expect(list.json()).toEqual({
-        secrets: [
+        items: [
           { name: 'db-password', version: 2, min_decryption_version: 1, created_at: expect.any(String), updated_at: expect.any(String) },
         ],
+        next_cursor: null,
       });
       expect(list.body).not.toContain('s3cret');
 

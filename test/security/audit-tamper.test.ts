@@ -63,6 +63,8 @@ for (const backend of await backends()) {
         expiredPayloads: 0,
         erasedPayloads: 0,
         erasedPersonal: 0,
+        covered: 20,
+        uncovered: 0,
       });
     });
 

@@ -196,7 +196,7 @@ export const ListQueryProperties = {
     Type.Integer({
       minimum: 1,
       maximum: MAX_LIST_LIMIT,
-      description: `How many items a page holds at most (default ${DEFAULT_LIST_LIMIT})`,
+      description: `How many items a page holds: ${DEFAULT_LIST_LIMIT} by default, ${MAX_LIST_LIMIT} at most`,
     }),
   ),
 } as const;
