@@ -7,11 +7,9 @@
  * stopped it does the work itself (SQLite and PostgreSQL); with a server running on the SQLite
  * data directory it goes through that server (two real processes).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { buildCli } from '../../src/cli/index.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/kernel/adapters/log/pino-logger.js';
@@ -20,38 +18,14 @@ import { secret } from '../../src/kernel/domain/secret.js';
 import { createRampart } from '../../src/rampart.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
 import { ADMIN_EMAIL, ADMIN_ENV, ADMIN_PASSWORD } from '../helpers/identity.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { cleanEnv, startChild, type Child } from '../helpers/processes.js';
 import { LogCapture } from '../helpers/rampart.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 
-/** Runs `rampart <args> --json --config <file>` in this process; its exit code, stdout and stderr. */
-async function cli(env: Record<string, string>, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'rampart-cli-config-'));
-  const file = join(dir, 'config.json');
-  writeFileSync(file, JSON.stringify({ RAMPART_LOG_LEVEL: 'warn', ...env }), { mode: 0o600 });
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += chunk.toString();
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += chunk.toString();
-    return true;
-  });
-  const before = process.exitCode;
-  try {
-    await buildCli().parseAsync(['node', 'rampart', ...args, '--json', '--config', file]);
-    return { code: Number(process.exitCode ?? 0), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = before;
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const cli = cliInProcess;
 
 interface Recovered {
   user_id: string;

@@ -59,7 +59,15 @@ for (const backend of await backends()) {
         recordConfigStart: true,
       });
       try {
-        const starts = await entries(second, 'config.start');
+        // On PostgreSQL an entry joins the tree when the integrator takes it, just after the start.
+        let starts = await entries(second, 'config.start');
+        for (
+          const deadline = Date.now() + 10_000;
+          starts.length < 2 && Date.now() < deadline;
+          starts = await entries(second, 'config.start')
+        ) {
+          await new Promise((wait) => setTimeout(wait, 100));
+        }
         expect(starts).toHaveLength(2);
         const [one, two] = starts.map(
           (row) => JSON.parse(row.details ?? '{}') as { digest: string; changed: string[]; first: boolean; previous?: string },

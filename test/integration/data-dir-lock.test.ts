@@ -8,36 +8,15 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { buildCli } from '../../src/cli/index.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { acquireDataDirLock, DataDirLockedError, readLockHolder } from '../../src/kernel/adapters/fs/data-dir-lock.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { cleanEnv, startChild, type Child } from '../helpers/processes.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 
-/** Runs `rampart <args> --json --config <file>` in this process; its exit code and stderr. */
-async function cli(env: Record<string, string>, args: string[]): Promise<{ code: number; stderr: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'rampart-cli-config-'));
-  const file = join(dir, 'config.json');
-  writeFileSync(file, JSON.stringify({ RAMPART_LOG_LEVEL: 'warn', ...env }), { mode: 0o600 });
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += chunk.toString();
-    return true;
-  });
-  const before = process.exitCode;
-  try {
-    await buildCli().parseAsync(['node', 'rampart', ...args, '--json', '--config', file]);
-    return { code: Number(process.exitCode ?? 0), stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = before;
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const cli = cliInProcess;
 
 describe('adoption 6: one server per SQLite data directory', () => {
   const root = mkdtempSync(join(tmpdir(), 'rampart-lock-'));

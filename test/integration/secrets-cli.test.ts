@@ -102,7 +102,8 @@ for (const backend of await backends()) {
       expect((await reader.reveal(scope, 'api-token', 3, undefined)).value.reveal()).toBe('token-3');
       const tooHigh = await rampart(['secrets', 'min-version', 'org_cli', 'api-token', '9', '--json'], env);
       expect(tooHigh.code).not.toBe(0);
-    });
+      // Four CLI processes, each compiling its entry from source: more than the default 30 s on a busy machine.
+    }, 120_000);
 
     it('doctor reports the KEK source, never the key or the PIN', async () => {
       const pass = await rampart(['doctor', '--json'], env);
