@@ -4,7 +4,7 @@
  * root; bad parameters are 400 `validation_failed`; the checkpoint and proofs need a principal;
  * each new checkpoint is appended to the witness file.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyConsistency, verifyInclusion } from '../../src/audit/crypto/merkle.js';
@@ -67,6 +67,10 @@ for (const backend of await backends()) {
       const opened = openCheckpoint(note.body, [parsed.verifier], parsed.verifier.name);
       if (!opened.ok) throw new Error(opened.code);
       expect(opened.checkpoint.size).toBe(13);
+      // The witness gets the newest checkpoint just after it is signed (latest-only, off the signing path).
+      for (const deadline = Date.now() + 10_000; !existsSync(witness) && Date.now() < deadline;) {
+        await new Promise((wait) => setTimeout(wait, 50));
+      }
       expect(
         readFileSync(witness, 'utf8')
           .trim()
