@@ -114,10 +114,10 @@ function classify(error: FrameworkError): { code: ErrorCode; detail: string; err
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_TYPE':
       return { code: 'unsupported_media_type', detail: 'Send the body as application/json' };
+    // A path parameter longer than the router's `maxParamLength` names nothing that exists either.
     case 'FST_ERR_ASYNC_CONSTRAINT':
     case 'FST_ERR_BAD_URL':
     case 'FST_ERR_INVALID_URL':
-    // A path parameter longer than the router's `maxParamLength` names nothing that exists.
     case 'FST_ERR_MAX_PARAM_LENGTH':
       return { code: 'not_found', detail: 'No such resource' };
     default:
