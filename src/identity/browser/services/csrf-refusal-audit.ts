@@ -19,13 +19,19 @@
 import type { AuditLog } from '../../../kernel/ports/audit-log.js';
 import type { Clock } from '../../../kernel/ports/clock.js';
 import { userAuditEvent, type RequestContext } from '../../../kernel/domain/request-context.js';
+import {
+  RefusalAggregator,
+  REFUSAL_KEYS_TRACKED,
+  REFUSAL_WINDOW_MS,
+  REFUSALS_PER_WINDOW,
+} from '../../../kernel/http/chain/refusal-aggregator.js';
 
-/** The window the caps count in. */
-export const CSRF_AUDIT_WINDOW_MS = 60_000;
+/** The window the caps count in (the kernel's refusal aggregator's). */
+export const CSRF_AUDIT_WINDOW_MS = REFUSAL_WINDOW_MS;
 /** Entries per window per instance, all sessions together. */
-export const CSRF_AUDIT_MAX_PER_WINDOW = 100;
+export const CSRF_AUDIT_MAX_PER_WINDOW = REFUSALS_PER_WINDOW;
 /** Sessions counted per window (and carried counts kept) at most. */
-export const CSRF_AUDIT_MAX_TRACKED = 10_000;
+export const CSRF_AUDIT_MAX_TRACKED = REFUSAL_KEYS_TRACKED;
 
 /** One refused request: who it rode on and what it tried. */
 export interface CsrfRefusal {
@@ -42,39 +48,21 @@ export interface CsrfRefusal {
 
 export class CsrfRefusalAudit {
   readonly #audit: AuditLog;
-  readonly #clock: Clock;
-  #windowStart = Number.NEGATIVE_INFINITY;
-  /** Sessions with an entry in this window → refusals since that entry. */
-  #inWindow = new Map<string, number>();
-  /** Refusals counted but not yet reported, by session, from earlier windows. */
-  #carried = new Map<string, number>();
-  #written = 0;
-  #dropped = 0;
+  /** The caps above, keyed by session (kernel/http/chain/refusal-aggregator.ts, shared with 429s). */
+  readonly #refusals: RefusalAggregator;
 
   constructor(audit: AuditLog, clock: Clock) {
     this.#audit = audit;
-    this.#clock = clock;
+    this.#refusals = new RefusalAggregator(clock);
   }
 
   /** Records `refusal`, or only counts it when a cap applies (see above). Rejects if the log fails. */
   async record(refusal: CsrfRefusal): Promise<void> {
-    this.#roll(this.#clock.now());
     const session = refusal.sessionId;
-    const since = this.#inWindow.get(session);
-    if (since !== undefined) {
-      this.#inWindow.set(session, since + 1);
-      return;
-    }
-    if (this.#written >= CSRF_AUDIT_MAX_PER_WINDOW || this.#inWindow.size >= CSRF_AUDIT_MAX_TRACKED) {
-      this.#dropped += 1;
-      return;
-    }
-    this.#inWindow.set(session, 0);
-    this.#written += 1;
-    const suppressed = this.#carried.get(session) ?? 0;
-    this.#carried.delete(session);
-    const dropped = this.#dropped;
-    this.#dropped = 0;
+    const due = this.#refusals.admit(session);
+    if (due === undefined) return;
+    const suppressed = due.suppressedBefore;
+    const dropped = due.droppedBefore;
     await this.#audit.record(
       userAuditEvent({
         userId: refusal.userId,
@@ -91,18 +79,5 @@ export class CsrfRefusalAudit {
         },
       }),
     );
-  }
-
-  /** Starts a new window when the current one is over, carrying the uncounted refusals. */
-  #roll(now: number): void {
-    if (now - this.#windowStart < CSRF_AUDIT_WINDOW_MS) return;
-    this.#windowStart = now;
-    for (const [session, count] of this.#inWindow) {
-      if (count === 0) continue;
-      if (this.#carried.size >= CSRF_AUDIT_MAX_TRACKED && !this.#carried.has(session)) this.#dropped += count;
-      else this.#carried.set(session, (this.#carried.get(session) ?? 0) + count);
-    }
-    this.#inWindow = new Map();
-    this.#written = 0;
   }
 }

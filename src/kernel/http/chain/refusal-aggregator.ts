@@ -1,7 +1,8 @@
 /**
- * Refusals a client can cause at will (429 from the rate limiter) go into the audit log
- * aggregated, as CSRF refusals do (identity/browser/services/csrf-refusal-audit.ts): a flood must
- * show in the log without becoming a write per request. Per instance, over a fixed window
+ * Refusals a client can cause at will go into the audit log aggregated — 429s from the rate
+ * limiter, CSRF refusals (identity/browser/services/csrf-refusal-audit.ts), refused inbound hooks
+ * (webhooks/inbound/services/refusal-audit.ts) — so that a flood shows in the log without
+ * becoming a write per request. Per instance, over a fixed window
  * ({@link REFUSAL_WINDOW_MS}):
  * 1. at most one entry per key (a caller's bucket) in a window; later refusals of the same key in
  *    it are only counted, and the count is carried by that key's next entry (`suppressed_before`);

@@ -10,12 +10,18 @@
  */
 import type { AuditLog } from '../../../kernel/ports/audit-log.js';
 import type { Clock } from '../../../kernel/ports/clock.js';
+import {
+  RefusalAggregator,
+  REFUSAL_KEYS_TRACKED,
+  REFUSAL_WINDOW_MS,
+  REFUSALS_PER_WINDOW,
+} from '../../../kernel/http/chain/refusal-aggregator.js';
 import type { RequestContext } from '../../../kernel/domain/request-context.js';
 import type { HookScheme, RefusalReason } from '../domain/hook-source.js';
 
-export const REFUSAL_AUDIT_WINDOW_MS = 60_000;
-export const REFUSAL_AUDIT_MAX_PER_WINDOW = 100;
-export const REFUSAL_AUDIT_MAX_TRACKED = 10_000;
+export const REFUSAL_AUDIT_WINDOW_MS = REFUSAL_WINDOW_MS;
+export const REFUSAL_AUDIT_MAX_PER_WINDOW = REFUSALS_PER_WINDOW;
+export const REFUSAL_AUDIT_MAX_TRACKED = REFUSAL_KEYS_TRACKED;
 
 export interface HookRefusal {
   /** The audit entry's org: the source's org id, or `system` for a platform source. */
@@ -28,37 +34,21 @@ export interface HookRefusal {
 
 export class HookRefusalAudit {
   readonly #audit: AuditLog;
-  readonly #clock: Clock;
-  #windowStart = Number.NEGATIVE_INFINITY;
-  #inWindow = new Map<string, number>();
-  #carried = new Map<string, number>();
-  #written = 0;
-  #dropped = 0;
+  /** The caps, keyed by source (kernel/http/chain/refusal-aggregator.ts, shared with CSRF and 429s). */
+  readonly #refusals: RefusalAggregator;
 
   constructor(audit: AuditLog, clock: Clock) {
     this.#audit = audit;
-    this.#clock = clock;
+    this.#refusals = new RefusalAggregator(clock);
   }
 
   /** Records `refusal`, or only counts it when a cap applies. Rejects if the log fails. */
   async record(refusal: HookRefusal): Promise<void> {
-    this.#roll(this.#clock.now());
     const source = refusal.sourceKey;
-    const since = this.#inWindow.get(source);
-    if (since !== undefined) {
-      this.#inWindow.set(source, since + 1);
-      return;
-    }
-    if (this.#written >= REFUSAL_AUDIT_MAX_PER_WINDOW || this.#inWindow.size >= REFUSAL_AUDIT_MAX_TRACKED) {
-      this.#dropped += 1;
-      return;
-    }
-    this.#inWindow.set(source, 0);
-    this.#written += 1;
-    const suppressed = this.#carried.get(source) ?? 0;
-    this.#carried.delete(source);
-    const dropped = this.#dropped;
-    this.#dropped = 0;
+    const due = this.#refusals.admit(source);
+    if (due === undefined) return;
+    const suppressed = due.suppressedBefore;
+    const dropped = due.droppedBefore;
     const { context } = refusal;
     await this.#audit.record({
       org: refusal.org,
@@ -76,17 +66,5 @@ export class HookRefusalAudit {
         ...(dropped === 0 ? {} : { dropped_before: dropped }),
       },
     });
-  }
-
-  #roll(now: number): void {
-    if (now - this.#windowStart < REFUSAL_AUDIT_WINDOW_MS) return;
-    this.#windowStart = now;
-    for (const [source, count] of this.#inWindow) {
-      if (count === 0) continue;
-      if (this.#carried.size >= REFUSAL_AUDIT_MAX_TRACKED && !this.#carried.has(source)) this.#dropped += count;
-      else this.#carried.set(source, (this.#carried.get(source) ?? 0) + count);
-    }
-    this.#inWindow = new Map();
-    this.#written = 0;
   }
 }
