@@ -39,11 +39,12 @@ export function requireBuild() {
  * JSON line per request, to stdout, which is /dev/null here), except: loopback, the chosen port,
  * a rate limit that counts every request but never refuses in a run, and one CORS origin.
  * @param {Record<string, string>} [extraEnv]
+ * @param {string[]} [nodeArgs] options for node itself (the profile suite's `--cpu-prof`)
  * @returns {Server}
  */
-export function rampart(extraEnv = {}) {
+export function rampart(extraEnv = {}, nodeArgs = []) {
   return {
-    command: 'node bin/rampart.js serve (stdout, i.e. the info-level logs, to /dev/null)',
+    command: `node ${nodeArgs.map((arg) => `${arg} `).join('')}bin/rampart.js serve (stdout, i.e. the info-level logs, to /dev/null)`,
     start(port, cpu) {
       const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rampart-bench-'));
       const cleanup = atExit(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -58,7 +59,7 @@ export function rampart(extraEnv = {}) {
         RAMPART_SHUTDOWN_TIMEOUT: '5',
         ...extraEnv,
       };
-      const pinned = spawnPinned(cpu, process.execPath, [path.join(ROOT, 'bin/rampart.js'), 'serve'], { cwd: ROOT, env });
+      const pinned = spawnPinned(cpu, process.execPath, [...nodeArgs, path.join(ROOT, 'bin/rampart.js'), 'serve'], { cwd: ROOT, env });
       return { pinned, cleanup };
     },
   };

@@ -382,6 +382,7 @@ export async function composeIdentityPart(kernel: Kernel, earlier: Earlier): Pro
     userChanged,
     // V6.4.1: the bootstrap admin changes the generated or given password before anything else.
     mustChangePassword: (userId: string) => passwordChangeGate.mustChange(userId),
+    knownClear: (userId: string) => passwordChangeGate.knownClear(userId) && browser.mfaEnforcement.knownClear(userId),
   });
   const identity: Identity = Object.freeze({
     users,

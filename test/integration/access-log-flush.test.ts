@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/http/server.js';
-import { createLogDestination, createLogger } from '../../src/kernel/adapters/log/pino-logger.js';
+import { createLogDestination, createLogger, flushLog, rawLineStream } from '../../src/kernel/adapters/log/pino-logger.js';
 import { createRampart } from '../../src/rampart.js';
 import { sqliteBackend, type BackendInstance } from '../helpers/backends.js';
 import { testConfig } from '../helpers/rampart.js';
@@ -56,5 +56,35 @@ describe('the buffered access log', () => {
     expect(typeof access?.time).toBe('string');
     expect(JSON.stringify(access)).not.toContain('s3cr3t-value');
     expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('perf 1: the access lines of one turn reach the destination as one write, and any other line drains them first', async () => {
+    const file = join(dir, 'batched.log');
+    const destination = createLogDestination(file);
+    const writes: string[] = [];
+    const write = destination.write.bind(destination);
+    destination.write = (chunk: string) => {
+      writes.push(chunk);
+      return write(chunk);
+    };
+    const logger = createLogger('info', destination);
+    const raw = rawLineStream(logger);
+    const line = (n: number) => `{"level":"info","msg":"request completed","n":${n}}\n`;
+    raw?.write(line(1));
+    raw?.write(line(2));
+    raw?.write(line(3));
+    expect(writes).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual([line(1) + line(2) + line(3)]);
+    raw?.write(line(4));
+    logger.warn('an outage began');
+    expect(writes.slice(1, 2)).toEqual([line(4)]);
+    await flushLog(logger);
+    const written = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((text) => text !== '');
+    expect(written.map((text) => (JSON.parse(text) as { n?: number; msg: string }).n ?? (JSON.parse(text) as { msg: string }).msg)).toEqual(
+      [1, 2, 3, 4, 'an outage began'],
+    );
   });
 });

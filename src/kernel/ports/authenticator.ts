@@ -22,4 +22,11 @@ export interface CredentialRequest {
 export interface Authenticator {
   readonly name: string;
   authenticate(request: CredentialRequest): Promise<AuthenticationResult>;
+  /**
+   * The same judgement, made without I/O when this authenticator can (a token verified before,
+   * served from memory): the result {@link authenticate} would give, or `undefined` when only
+   * {@link authenticate} can tell. Optional; the layer calls it first so that a request it
+   * settles costs no promise.
+   */
+  authenticateNow?(request: CredentialRequest): AuthenticationResult | undefined;
 }

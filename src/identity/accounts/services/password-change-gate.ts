@@ -39,6 +39,12 @@ export class PasswordChangeGate {
     this.#max = options.cacheSize ?? 50_000;
   }
 
+  /** Whether memory already says `userId` owes no password change (then {@link mustChange} would answer `false`). */
+  knownClear(userId: string): boolean {
+    const until = this.#clear.get(userId);
+    return until !== undefined && until > this.#o.clock.now();
+  }
+
   /** Whether `userId` must change their password before anything else. */
   async mustChange(userId: string): Promise<boolean> {
     const now = this.#o.clock.now();

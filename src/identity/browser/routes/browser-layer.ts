@@ -39,6 +39,12 @@ export interface BrowserSessionLayerOptions {
   /** Whether the user must change their password before anything else (V6.4.1); never when absent. */
   readonly mustChangePassword?: (userId: string) => Promise<boolean>;
   /**
+   * Whether memory already says the user owes neither a password change nor an enrolment (the
+   * answers {@link mustChangePassword} and {@link mustEnrol} would give, cached): then the step
+   * settles without a promise. Optional; without it both are always asked.
+   */
+  readonly knownClear?: (userId: string) => boolean;
+  /**
    * A user's account changed (a successful change through `/api/v1/me…` or `/api/v1/users/:id…`):
    * drop the cached copies of their row here and on every instance (the caller cache). Resolves
    * once this instance has dropped it; never rejects.
@@ -96,14 +102,15 @@ function routeKey(request: FastifyRequest): string {
 /**
  * The request pass's step (kernel/http/chain/request-pass.ts), right after authentication: the
  * CSRF rule, then the password change and the MFA enrolment a user may owe. Fast paths: only the
- * enrolment check, the password-change check and an audited CSRF refusal cost a promise.
+ * enrolment check, the password-change check and an audited CSRF refusal cost a promise, and
+ * none of them once memory knows the user owes nothing (`knownClear`).
  */
 export function browserSessionStep(options: BrowserSessionLayerOptions): RequestStep {
   /** MFA enforcement: 403 `mfa_enrollment_required` unless the user may act or the route is the enrolment's. */
-  function enrolmentCheck(request: FastifyRequest, userId: string): StepResult | Promise<StepResult> {
-    if (MFA_ENROLMENT_ROUTES.has(routeKey(request))) return undefined;
+  function enrolmentCheck(request: FastifyRequest, userId: string, route: string): StepResult | Promise<StepResult> {
+    if (MFA_ENROLMENT_ROUTES.has(route)) return undefined;
     return options
-      .mustEnrol(userId, { context: requestContext(request), route: routeKey(request) })
+      .mustEnrol(userId, { context: requestContext(request), route })
       .then((must) =>
         must
           ? new DomainError('mfa_enrollment_required', 'Your role requires a second factor: enrol one at /api/v1/me/mfa/totp first')
@@ -142,15 +149,17 @@ export function browserSessionStep(options: BrowserSessionLayerOptions): Request
       return error instanceof Error ? error : new Error(String(error));
     }
     if (principal.type !== 'user') return undefined;
+    if (options.knownClear?.(principal.id) === true) return undefined;
+    const route = routeKey(request);
     const mustChange = options.mustChangePassword;
-    if (mustChange !== undefined && !PASSWORD_CHANGE_ROUTES.has(routeKey(request))) {
+    if (mustChange !== undefined && !PASSWORD_CHANGE_ROUTES.has(route)) {
       return mustChange(principal.id).then((must) =>
         must
           ? new DomainError('password_change_required', 'Change your password at POST /api/v1/me/password first')
-          : enrolmentCheck(request, principal.id),
+          : enrolmentCheck(request, principal.id, route),
       );
     }
-    return enrolmentCheck(request, principal.id);
+    return enrolmentCheck(request, principal.id, route);
   };
 }
 

@@ -56,6 +56,13 @@ export class MfaEnforcement {
     return this.#o.enabled;
   }
 
+  /** Whether memory already says `userId` need not enrol (then {@link mustEnrol} would answer `false`). */
+  knownClear(userId: string): boolean {
+    if (!this.#o.enabled) return true;
+    const cached = this.#cache.get(userId);
+    return cached !== undefined && !cached.mustEnrol && cached.until > this.#o.clock.now();
+  }
+
   /** Whether `userId` holds a role that needs a second factor and has none confirmed. */
   async mustEnrol(userId: string): Promise<boolean> {
     if (!this.#o.enabled) return false;

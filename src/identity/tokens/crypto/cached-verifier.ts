@@ -65,12 +65,22 @@ export class CachedVerifier {
    */
   async verifyOwn(token: string): Promise<VerifiedAccessToken | undefined> {
     if (typeof token === 'string' && token.length <= MAX_ACCESS_TOKEN_LENGTH) {
-      const hit = this.#cache.get(token);
-      if (hit !== undefined && this.#keyring.isVerifying(hit.kid)) return hit;
+      const hit = this.verifiedBefore(token);
+      if (hit !== undefined) return hit;
       const issuer = claimedIssuer(token);
       if (issuer !== undefined && issuer !== this.#issuer) return undefined;
     }
     return this.verify(token);
+  }
+
+  /**
+   * The cache hit {@link verifyOwn} would answer with, without a promise: a token verified before,
+   * not expired, whose key still verifies; `undefined` otherwise (then only {@link verifyOwn} can tell).
+   */
+  verifiedBefore(token: string): VerifiedAccessToken | undefined {
+    if (token.length > MAX_ACCESS_TOKEN_LENGTH) return undefined;
+    const hit = this.#cache.get(token);
+    return hit !== undefined && this.#keyring.isVerifying(hit.kid) ? hit : undefined;
   }
 
   /** Drops every cached token of `kid` (memory only: hits check the key's state anyway). */

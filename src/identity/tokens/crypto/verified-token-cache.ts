@@ -5,7 +5,8 @@
  * The map is keyed by SHA-256 of the token, never the token itself, so a heap dump or a debugger
  * shows no usable credential. Each entry dies at the token's `exp` (read through the clock, so an
  * expired entry is never served), and the map is a bounded LRU that evicts the least recently
- * used entry when full. Revocation is not cached here: it is checked on every request.
+ * used entry when full (recency is kept from half full on: below that, nothing is evicted).
+ * Revocation is not cached here: it is checked on every request.
  */
 import { hash } from 'node:crypto';
 import type { VerifiedAccessToken } from './access-token.js';
@@ -50,10 +51,16 @@ export class VerifiedTokenCache {
     const key = tokenCacheKey(token);
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
-    this.#entries.delete(key);
     // RFC 7519 §4.1.4: at `exp` the token is no longer accepted; the entry goes with it.
-    if (this.#clock.now() >= entry.expiresAt) return undefined;
-    this.#entries.set(key, entry);
+    if (this.#clock.now() >= entry.expiresAt) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    // Recency matters only once eviction is near: below half the bound, a hit moves nothing.
+    if (this.#entries.size > this.#maxEntries >> 1) {
+      this.#entries.delete(key);
+      this.#entries.set(key, entry);
+    }
     return entry.verified;
   }
 

@@ -34,17 +34,21 @@ function principalOf(claims: AccessTokenClaims): Principal {
 
 /** RFC 6750 §2.1: `Bearer` (case-insensitive scheme, RFC 9110 §11.1), one space, the token. */
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
-/** RFC 7515 §7.1: three base64url parts; the signature may be empty in a forgery, which is still ours to refuse. */
-const JWS_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+const NONE: AuthenticationResult = Object.freeze({ outcome: 'none' });
+const MALFORMED: AuthenticationResult = Object.freeze({
+  outcome: 'rejected',
+  code: 'token_invalid',
+  detail: 'The Authorization header is malformed',
+});
 
 export class BearerAuthenticator implements Authenticator {
   readonly name = 'bearer';
-  readonly #tokens: Pick<TokenService, 'verifyOwn'>;
+  readonly #tokens: Pick<TokenService, 'verifyOwn' | 'verifiedBefore'>;
   readonly #revocations: Pick<RevocationWatcher, 'isRevoked'>;
   readonly #floor: Pick<OrgTokenFloor, 'isStale'> | undefined;
 
   constructor(
-    tokens: Pick<TokenService, 'verifyOwn'>,
+    tokens: Pick<TokenService, 'verifyOwn' | 'verifiedBefore'>,
     revocations: Pick<RevocationWatcher, 'isRevoked'>,
     floor?: Pick<OrgTokenFloor, 'isStale'>,
   ) {
@@ -54,26 +58,11 @@ export class BearerAuthenticator implements Authenticator {
   }
 
   async authenticate(request: CredentialRequest): Promise<AuthenticationResult> {
-    const header = request.authorization;
-    if (header === undefined || !/^bearer /i.test(header)) return { outcome: 'none' };
-    const token = BEARER.exec(header)?.[1];
-    if (token === undefined) return { outcome: 'rejected', code: 'token_invalid', detail: 'The Authorization header is malformed' };
-    // Only a compact JWS (RFC 7515 §7.1: three base64url parts) is ours; anything else — an API
-    // key (`rk_…`), a host application's own token — is left to the other authenticators.
-    if (!JWS_SHAPE.test(token)) return { outcome: 'none' };
+    const token = tokenOf(request.authorization);
+    if (typeof token !== 'string') return token;
     try {
       const verified = await this.#tokens.verifyOwn(token);
-      if (verified === undefined) return { outcome: 'none' };
-      const { claims } = verified;
-      // A service client's token (RFC 9068 `client_id`) is the client-token authenticator's.
-      if (claims.client_id !== undefined) return { outcome: 'none' };
-      if (this.#revocations.isRevoked(claims.sid)) {
-        return { outcome: 'rejected', code: 'session_revoked', detail: 'The session of this token has been revoked' };
-      }
-      if (claims.org !== undefined && this.#floor?.isStale(claims.org, claims.iat) === true) {
-        return { outcome: 'rejected', code: 'token_expired', detail: "The org's memberships or roles changed: refresh the token" };
-      }
-      return { outcome: 'authenticated', principal: principalOf(claims) };
+      return verified === undefined ? { outcome: 'none' } : this.#judge(verified.claims);
     } catch (error) {
       if (error instanceof DomainError && (error.code === 'token_expired' || error.code === 'token_invalid')) {
         return { outcome: 'rejected', code: error.code, detail: error.detail };
@@ -81,4 +70,42 @@ export class BearerAuthenticator implements Authenticator {
       throw error;
     }
   }
+
+  /** From memory: a token this instance verified before (and whose key still verifies); else `undefined`. */
+  authenticateNow(request: CredentialRequest): AuthenticationResult | undefined {
+    const token = tokenOf(request.authorization);
+    if (typeof token !== 'string') return token;
+    const verified = this.#tokens.verifiedBefore(token);
+    return verified === undefined ? undefined : this.#judge(verified.claims);
+  }
+
+  /** What a verified token is worth now: its session may have been revoked since, or its org changed. */
+  #judge(claims: AccessTokenClaims): AuthenticationResult {
+    // A service client's token (RFC 9068 `client_id`) is the client-token authenticator's.
+    if (claims.client_id !== undefined) return { outcome: 'none' };
+    if (this.#revocations.isRevoked(claims.sid)) {
+      return { outcome: 'rejected', code: 'session_revoked', detail: 'The session of this token has been revoked' };
+    }
+    if (claims.org !== undefined && this.#floor?.isStale(claims.org, claims.iat) === true) {
+      return { outcome: 'rejected', code: 'token_expired', detail: "The org's memberships or roles changed: refresh the token" };
+    }
+    return { outcome: 'authenticated', principal: principalOf(claims) };
+  }
+}
+
+/**
+ * The common case in one pass: `Bearer` and a compact JWS (RFC 7515 §7.1: three base64url parts,
+ * all of them b64token characters; the signature may be empty in a forgery, still ours to refuse).
+ */
+const BEARER_JWS = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
+
+/** The token of a bearer header, or the result when there is none to judge (not ours, or malformed). */
+function tokenOf(header: string | undefined): string | AuthenticationResult {
+  if (header === undefined) return NONE;
+  const jws = BEARER_JWS.exec(header)?.[1];
+  if (jws !== undefined) return jws;
+  if (!/^bearer /i.test(header)) return NONE;
+  // Not a JWS: malformed for RFC 6750, or well formed and someone else's — an API key (`rk_…`),
+  // a host application's own token — which the other authenticators judge.
+  return BEARER.test(header) ? NONE : MALFORMED;
 }

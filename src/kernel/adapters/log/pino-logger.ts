@@ -3,10 +3,15 @@
  * through {@link redact} and pino's own path redaction for the request headers it might see.
  *
  * Written through a buffered destination by default ({@link createLogDestination}: sonic-boom
- * writing asynchronously once {@link LOG_BUFFER_BYTES} are pending, flushed every
- * {@link LOG_FLUSH_MS} and at close by {@link flushLog}), so a busy server does not make a write
- * system call per line; pino flushes what is left synchronously when the process exits. Warnings
- * and errors are written at once.
+ * writing once {@link LOG_BUFFER_BYTES} are pending, flushed every {@link LOG_FLUSH_MS} and at
+ * close by {@link flushLog}), so a busy server does not make a write system call per line. Its
+ * writes are synchronous, as pino's default is: an asynchronous write hands each chunk to libuv's
+ * thread pool, which on the one core a server runs on cost far more than the write
+ * (docs/decisions/032-lean-request-path.md). pino flushes what is left when the process exits. Warnings
+ * and errors are written at once. The access lines the chain writes pre-serialised
+ * ({@link rawLineStream}) are collected for one turn of the event loop and handed to the
+ * destination as one string ({@link LineBatch}); any other line drains them first, so the log
+ * keeps the order in which lines were written.
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../../config.js';
@@ -27,24 +32,75 @@ const HEADER_PATHS = ['authorization', 'cookie', 'set-cookie', 'x-api-key', 'pro
   `headers["${name}"]`,
 ]);
 
-/** Loggers made by {@link createLogger}: their line format is known, so lines may be written pre-serialised. */
-const OURS = new WeakSet<Logger>();
+/** At most this many pre-serialised lines wait for the end of the event loop's turn. */
+const BATCH_LINES = 64;
+
+/**
+ * Pre-serialised lines of one turn of the event loop, handed to the destination as ONE write:
+ * sonic-boom's per-write work (measuring and appending to its pending string) is paid once per
+ * turn instead of once per request. Drained on `setImmediate`, when {@link BATCH_LINES} wait,
+ * before any other line of the same logger, and by {@link flushLog}.
+ */
+class LineBatch {
+  readonly #stream: { write(chunk: string): unknown };
+  #lines: string[] = [];
+  #scheduled = false;
+  readonly #onImmediate = (): void => {
+    this.#scheduled = false;
+    this.drain();
+  };
+
+  constructor(stream: { write(chunk: string): unknown }) {
+    this.#stream = stream;
+  }
+
+  write(line: string): void {
+    this.#lines.push(line);
+    if (this.#lines.length >= BATCH_LINES) this.drain();
+    else if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(this.#onImmediate);
+    }
+  }
+
+  /** Hands every waiting line to the destination, in order. */
+  drain(): void {
+    const lines = this.#lines;
+    if (lines.length === 0) return;
+    this.#lines = [];
+    this.#stream.write(lines.length === 1 ? (lines[0] as string) : lines.join(''));
+  }
+}
+
+/** Destinations made by {@link createLogDestination}: buffered already, so lines may wait a turn too. */
+const BUFFERED = new WeakSet<DestinationStream>();
+
+/**
+ * Loggers made by {@link createLogger} and where their pre-serialised lines go: their format is
+ * known. A {@link LineBatch} in front of a buffered destination; a destination given by the caller
+ * (a test's capture, a host's synchronous stream) gets each line at once, as pino would.
+ */
+const OURS = new WeakMap<Logger, { write(line: string): unknown }>();
 
 /**
  * A buffered destination: a file descriptor (1, stdout, by default) or a file path (created 0600
- * if absent), written asynchronously in chunks and flushed on a timer.
+ * if absent), written in chunks and flushed on a timer.
  */
 export function createLogDestination(dest: number | string = 1): DestinationStream {
-  return pino.destination({
+  const destination = pino.destination({
     dest,
-    sync: false,
+    sync: true,
     minLength: LOG_BUFFER_BYTES,
     periodicFlush: LOG_FLUSH_MS,
     ...(typeof dest === 'string' ? { mode: 0o600 } : {}),
   });
+  BUFFERED.add(destination);
+  return destination;
 }
 
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
+  const stream = destination ?? createLogDestination();
+  const batch = BUFFERED.has(stream) ? new LineBatch(stream) : undefined;
   const options: pino.LoggerOptions = {
     level,
     base: { service: 'rampart' },
@@ -57,6 +113,8 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
     hooks: {
       // The message string too: `log.info(`…${url}`)` must not carry a credential either.
       logMethod(args, method, level) {
+        // Access lines written before this one go first.
+        batch?.drain();
         if (isPreRedacted(args[0])) method.apply(this, args);
         else method.apply(this, args.map((arg: unknown) => (typeof arg === 'string' ? redactText(arg) : arg)) as Parameters<typeof method>);
         // A warning or an error (an outage beginning, a failure) is written at once, not with the
@@ -69,13 +127,15 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
       error: (error: unknown) => redact(error),
     },
   };
-  const logger = pino(options, destination ?? createLogDestination());
-  OURS.add(logger);
+  const logger = pino(options, stream);
+  OURS.set(logger, batch ?? stream);
   return logger;
 }
 
 /** Writes what `logger`'s destination still buffers; resolves once it is written (or at once when unbuffered). */
 export function flushLog(logger: Logger): Promise<void> {
+  const lines = OURS.get(logger);
+  if (lines instanceof LineBatch) lines.drain();
   return new Promise((resolve) => {
     try {
       logger.flush(() => resolve());
@@ -90,6 +150,5 @@ export function flushLog(logger: Logger): Promise<void> {
  * `undefined` for a logger made elsewhere (a host application's), whose format is its own.
  */
 export function rawLineStream(logger: Logger): { write(line: string): unknown } | undefined {
-  if (!OURS.has(logger)) return undefined;
-  return (logger as unknown as Record<symbol, { write(line: string): unknown }>)[pino.symbols.streamSym];
+  return OURS.get(logger);
 }

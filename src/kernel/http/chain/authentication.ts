@@ -15,7 +15,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteAccess } from '../../domain/access.js';
 import { DomainError } from '../../domain/errors.js';
-import type { Authenticator } from '../../ports/authenticator.js';
+import type { AuthenticationResult } from '../../domain/principal.js';
+import type { Authenticator, CredentialRequest } from '../../ports/authenticator.js';
 import { collectedAddress } from '../request-context.js';
 import type { RequestStep, StepResult } from './request-pass.js';
 
@@ -53,39 +54,61 @@ function settle(request: FastifyRequest, reply: FastifyReply, anonymous: boolean
   return new DomainError('unauthenticated', 'This route needs a bearer token, an API key or a session');
 }
 
+/** Applies the first decisive result: the principal, or the refusal. */
+function decide(request: FastifyRequest, reply: FastifyReply, anonymous: boolean, result: AuthenticationResult): StepResult {
+  if (result.outcome === 'authenticated') {
+    request.principal = result.principal;
+    return undefined;
+  }
+  if (result.outcome === 'none' || anonymous) return undefined;
+  challenge(reply, 'invalid_token');
+  return new DomainError(result.code, result.detail);
+}
+
 /**
  * The step. A request without a credential (every probe, every public call) settles without a
- * promise; only a presented credential goes through the authenticators.
+ * promise; so does one that an authenticator judges from memory (`authenticateNow`: a bearer
+ * token verified before). Only a credential that needs I/O goes through `authenticate`, from the
+ * first authenticator that could not judge it from memory on — the order is the same either way.
  */
 export function authenticationStep(options: AuthenticationOptions): RequestStep {
   const authenticators = [...options.authenticators];
 
-  async function identify(request: FastifyRequest, reply: FastifyReply, anonymous: boolean): Promise<StepResult> {
-    const credentials = {
-      method: request.method,
-      authorization: request.headers.authorization,
-      cookie: request.headers.cookie,
-      ip: collectedAddress(request),
-      headers: request.headers,
-    };
-    for (const authenticator of authenticators) {
-      const result = await authenticator.authenticate(credentials);
-      if (result.outcome === 'none') continue;
-      if (result.outcome === 'authenticated') {
-        request.principal = result.principal;
-        return undefined;
-      }
-      if (anonymous) return undefined;
-      challenge(reply, 'invalid_token');
-      return new DomainError(result.code, result.detail);
+  async function identify(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    anonymous: boolean,
+    credentials: CredentialRequest,
+    from: number,
+  ): Promise<StepResult> {
+    for (let i = from; i < authenticators.length; i++) {
+      const result = await (authenticators[i] as Authenticator).authenticate(credentials);
+      if (result.outcome !== 'none') return decide(request, reply, anonymous, result);
     }
     return settle(request, reply, anonymous);
   }
 
   return (request, reply) => {
     const anonymous = mayBeAnonymous(request);
-    const hasCredential = request.headers.authorization !== undefined || request.headers.cookie !== undefined;
-    if (!hasCredential || authenticators.length === 0) return settle(request, reply, anonymous);
-    return identify(request, reply, anonymous);
+    const headers = request.headers;
+    if ((headers.authorization === undefined && headers.cookie === undefined) || authenticators.length === 0) {
+      return settle(request, reply, anonymous);
+    }
+    const credentials: CredentialRequest = {
+      method: request.method,
+      authorization: headers.authorization,
+      cookie: headers.cookie,
+      // Only an audit entry of a refusal needs the address: minimised when it is read.
+      get ip() {
+        return collectedAddress(request);
+      },
+      headers,
+    };
+    for (let i = 0; i < authenticators.length; i++) {
+      const now = (authenticators[i] as Authenticator).authenticateNow?.(credentials);
+      if (now === undefined) return identify(request, reply, anonymous, credentials, i);
+      if (now.outcome !== 'none') return decide(request, reply, anonymous, now);
+    }
+    return settle(request, reply, anonymous);
   };
 }

@@ -27,14 +27,31 @@ function durationMs(reply: FastifyReply): number {
   return Math.round(reply.elapsedTime * 100) / 100;
 }
 
-/** The line as {@link createLogger}'s format writes it (level label, ISO time, `service`), pre-serialised. */
+/** The ISO time of the current millisecond, made once per millisecond however many lines share it. */
+let lastMs = Number.NaN;
+let lastIso = '';
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastIso = new Date(now).toISOString();
+  }
+  return lastIso;
+}
+
+/**
+ * The line as {@link createLogger}'s format writes it (level label, ISO time, `service`),
+ * pre-serialised. Quoted without escaping: the method (HTTP's parser admits only tokens) and the
+ * standalone server's request id (request-id.ts's `requestIdFrom`: `[A-Za-z0-9._-]` or a UUID). Everything a
+ * client chose freely (the URL, a proxy-given address) goes through `JSON.stringify`.
+ */
 function serialisedLine(request: FastifyRequest, reply: FastifyReply, level: 'info' | 'error'): string {
   const id = request.id as string;
-  const other = request.requestId !== '' && request.requestId !== id ? `,"request_id":${JSON.stringify(request.requestId)}` : '';
+  const other = request.requestId !== '' && request.requestId !== id ? `,"request_id":"${request.requestId}"` : '';
   const route = request.routeConfig.url;
   return (
-    `{"level":"${level}","time":"${new Date().toISOString()}","service":"rampart","reqId":${JSON.stringify(id)}${other}` +
-    `,"method":${JSON.stringify(request.method)},"route":${route === undefined ? 'null' : JSON.stringify(route)}` +
+    `{"level":"${level}","time":"${isoNow()}","service":"rampart","reqId":"${id}"${other}` +
+    `,"method":"${request.method}","route":${route === undefined ? 'null' : JSON.stringify(route)}` +
     `,"url":${JSON.stringify(redactText(request.url))},"status":${reply.statusCode},"ms":${durationMs(reply)}` +
     `,"ip":${JSON.stringify(addressOf(request))},"msg":"${MESSAGE}"}\n`
   );
