@@ -58,7 +58,7 @@ export interface Auditing {
   recordRead(read: ApiRead): Promise<void>;
   /** Where `security.alert`s go besides the log (listeners), and where the rules count (Redis when configured). */
   readonly alerts: AlertChannel;
-  /** Stops the schedules, closes the log (its queue written, the integrator lock handed over), the checkpoint scheduler and the sink. */
+  /** Stops the schedules, closes the log (its queue written), the checkpoint scheduler and the sink. */
   close(): Promise<void>;
 }
 

@@ -180,7 +180,7 @@ async function denyWrites(store: AuditStore, backend: string): Promise<void> {
     await sql`create function audit_read_only() returns trigger language plpgsql as $$ begin raise exception 'read-only'; end $$`.execute(
       store.db.db,
     );
-    await sql`create trigger audit_read_only before insert on audit_pending for each row execute function audit_read_only()`.execute(
+    await sql`create trigger audit_read_only before insert on audit_entries for each row execute function audit_read_only()`.execute(
       store.db.db,
     );
   }

@@ -91,7 +91,7 @@ for (const backend of await backends()) {
       );
       expect(seen.every((found) => found === 1)).toBe(true);
       expect(log.stats().transactions).toBeLessThan(300); // grouped: fewer transactions than events
-      await log.close(); // PostgreSQL: integrates, and hands the integrator lock to the next test's log
+      await log.close();
     });
 
     it('perf 3: a failed batch rejects every caller in it, no change runs, nothing of it is stored, and the tree goes on', async () => {
@@ -112,7 +112,7 @@ for (const backend of await backends()) {
       ).toBe(true);
       expect(changes).toBe(0);
       await log.integrate().catch(() => undefined);
-      // PostgreSQL: the batch never reached the queue (its one insert failed); SQLite: nor the log.
+      // The batch's transaction rolled back: none of it is stored, queued (as earlier versions did) or in the log.
       const pending = await store.db.db.selectFrom('audit_pending').select('resource').where('resource', 'like', 'batch_%').execute();
       expect(pending).toEqual([]);
       expect(await storedHashes(store)).toEqual(before);

@@ -49,7 +49,7 @@ const EXCLUDED: Readonly<Record<string, string>> = {
   passkey_challenges:
     "a passkey ceremony's single-use challenge (its hash, its purpose, five minutes): no personal data beyond the user id; each ceremony is an audit entry of the user, exported",
   audit_pending:
-    'entries queued for the integrator (PostgreSQL; integrated within seconds): the same entries are exported from audit_entries',
+    'entries queued by earlier versions (PostgreSQL; added to the tree on start and every second): the same entries are exported from audit_entries',
   backup_canary:
     "the restore drill's canary account (created by a backup, a member of no org, no person's data): its sealed random password is never exported",
   audit_subject_keys: "the key that seals the user's personal audit fields: a secret, never shown; erasure destroys it",

@@ -444,7 +444,7 @@ async function denyAuditWrites(server: TestServer, dialect: BackendName): Promis
       db,
     );
   } else {
-    await sql`create trigger audit_fail_closed before insert on audit_pending for each row execute function audit_fail_closed()`.execute(
+    await sql`create trigger audit_fail_closed before insert on audit_entries for each row execute function audit_fail_closed()`.execute(
       db,
     );
   }
@@ -453,7 +453,7 @@ async function denyAuditWrites(server: TestServer, dialect: BackendName): Promis
 async function allowAuditWrites(server: TestServer, dialect: BackendName): Promise<void> {
   const db = server.stored.db;
   if (dialect === 'sqlite') await sql`drop trigger if exists audit_fail_closed`.execute(db);
-  else await sql`drop trigger if exists audit_fail_closed on audit_pending`.execute(db);
+  else await sql`drop trigger if exists audit_fail_closed on audit_entries`.execute(db);
 }
 
 interface ListedEntry {

@@ -31,7 +31,7 @@ async function whileLogRefuses<T>(server: TestServer, dialect: BackendName, work
       db,
     );
   } else {
-    await sql`create trigger identity_fail_closed before insert on audit_pending for each row execute function identity_fail_closed()`.execute(
+    await sql`create trigger identity_fail_closed before insert on audit_entries for each row execute function identity_fail_closed()`.execute(
       db,
     );
   }
@@ -39,7 +39,7 @@ async function whileLogRefuses<T>(server: TestServer, dialect: BackendName, work
     return await work();
   } finally {
     if (dialect === 'sqlite') await sql`drop trigger if exists identity_fail_closed`.execute(db);
-    else await sql`drop trigger if exists identity_fail_closed on audit_pending`.execute(db);
+    else await sql`drop trigger if exists identity_fail_closed on audit_entries`.execute(db);
   }
 }
 

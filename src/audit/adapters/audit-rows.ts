@@ -59,19 +59,33 @@ const nullable = (value: string | null): string => (value === null ? 'null' : ca
  * when the caller has it, saves parsing the column again.
  */
 export function rowLeaf(row: AuditEntryColumns, index: number, personal = parsePersonalRef(row.personal)): string {
+  return leafAt(rowLeafParts(row, personal), index);
+}
+
+/** A leaf text without its index: what comes before `"index":` and after its value, spelled before the index is known. */
+export type LeafParts = readonly [head: string, tail: string];
+
+/** The leaf of {@link rowLeafParts} at `index`. */
+export function leafAt(parts: LeafParts, index: number): string {
+  return `${parts[0]}${canonicalJson(index)}${parts[1]}`;
+}
+
+/** {@link rowLeaf} in two parts around the index (`index` sorts between `details` and `org`). */
+export function rowLeafParts(row: AuditEntryColumns, personal = parsePersonalRef(row.personal)): LeafParts {
   const q = canonicalString;
-  let leaf = `{"action":${q(row.action)},"actor":{"id":${nullable(row.actor_id)},"type":${q(row.actor_type)}}`;
-  if (row.details !== null) leaf += `,"details":${row.details}`;
-  leaf += `,"index":${canonicalJson(index)},"org":${q(row.org)}`;
-  if (personal !== undefined) leaf += `,"personal":${personalRefText(personal)}`;
-  if (row.reason !== null) leaf += `,"reason":${q(row.reason)}`;
-  leaf += `,"request_id":${nullable(row.request_id)},"resource":${q(row.resource)},"result":${q(row.result)}`;
-  leaf += `,"source_ip":${nullable(row.source_ip)}`;
+  let head = `{"action":${q(row.action)},"actor":{"id":${nullable(row.actor_id)},"type":${q(row.actor_type)}}`;
+  if (row.details !== null) head += `,"details":${row.details}`;
+  head += ',"index":';
+  let tail = `,"org":${q(row.org)}`;
+  if (personal !== undefined) tail += `,"personal":${personalRefText(personal)}`;
+  if (row.reason !== null) tail += `,"reason":${q(row.reason)}`;
+  tail += `,"request_id":${nullable(row.request_id)},"resource":${q(row.resource)},"result":${q(row.result)}`;
+  tail += `,"source_ip":${nullable(row.source_ip)}`;
   // Format 2 keeps the subject out of the leaf (see rowEntry).
-  if (row.subject !== null && row.format !== 2) leaf += `,"subject":${q(row.subject)}`;
-  leaf += `,"timestamp":${q(new Date(row.timestamp).toISOString())}`;
-  if (row.user_agent !== null) leaf += `,"user_agent":${q(row.user_agent)}`;
-  return `${leaf}}`;
+  if (row.subject !== null && row.format !== 2) tail += `,"subject":${q(row.subject)}`;
+  tail += `,"timestamp":${q(new Date(row.timestamp).toISOString())}`;
+  if (row.user_agent !== null) tail += `,"user_agent":${q(row.user_agent)}`;
+  return [head, `${tail}}`];
 }
 
 /** The PostgreSQL type of a column written with `unnest` (audit-tree-append.ts). */

@@ -28,7 +28,7 @@ export interface AuditEntryColumns {
   sealed: string | null;
 }
 
-/** Entries queued by any PostgreSQL instance, in `seq` order, for the elected integrator. */
+/** Entries queued by PostgreSQL instances of earlier versions, in `seq` order; integrated by `pg-audit-tree-lock.ts`. */
 export interface AuditPendingTable extends AuditEntryColumns {
   seq: Generated<number>;
 }

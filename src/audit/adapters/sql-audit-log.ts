@@ -6,13 +6,13 @@
  * its batch: resolved once the transaction committed (SQLite `synchronous=FULL`, PostgreSQL's
  * default `synchronous_commit=on`), rejected with `audit_unavailable` when it could not be.
  *
- * Sequencing: on SQLite the batch is integrated at once — indices, leaves and subtree hashes are
- * written in the batch's own transaction, through prepared statements (`SqliteAuditStatements`). On PostgreSQL, where several instances write at once,
- * the batch goes to `audit_pending`, and the one elected {@link PgAuditIntegrator} gives the
- * entries their indices (see there).
+ * Sequencing: the batch is integrated in its own transaction — indices, leaves and subtree hashes
+ * are written with the entries, so a resolved caller's entry is already in the tree. On SQLite
+ * through prepared statements (`SqliteAuditStatements`), under `BEGIN IMMEDIATE`; on PostgreSQL,
+ * where several instances write at once, under the tree's advisory lock (`pg-audit-tree-lock.ts`),
+ * taken after the batch is sealed so that it is held only for the inserts and the commit.
  */
 import { randomKey } from '../../kernel/crypto/random.js';
-import type { Transaction } from 'kysely';
 import {
   commitPersonal,
   NONCE_SIZE,
@@ -29,22 +29,24 @@ import { DomainError } from '../../kernel/domain/errors.js';
 import type { Secret } from '../../kernel/domain/secret.js';
 import type { AuditEvent, AuditLog } from '../../kernel/ports/audit-log.js';
 import type { Clock } from '../../kernel/ports/clock.js';
-import { PgAuditIntegrator } from './pg-audit-integrator.js';
-import { entryColumns } from './audit-rows.js';
+import { hasPending, integratePending, lockTree } from './pg-audit-tree-lock.js';
+import { entryColumns, rowLeafParts } from './audit-rows.js';
 import type { AuditEntryColumns, AuditEntryTable } from './audit-tables.js';
-import { appendToTree, insertPending, integratedSize } from './audit-tree-append.js';
-import type { RampartDatabase } from '../../kernel/adapters/sql/schema.js';
+import { appendToTree, integratedSize } from './audit-tree-append.js';
 import { SqliteAuditStatements, type AppendRow } from './sql-audit-sqlite.js';
 import { SqlAuditSubjects } from './sql-audit-subjects.js';
 import type { SqlDatabase } from '../../kernel/adapters/sql/sql-database.js';
 
 export interface SqlAuditLogOptions {
   readonly clock: Clock;
-  /** Events per transaction at most. Default 512. */
+  /** Events per transaction at most. Default 2048 (fewer commits under load; an idle log still commits after `maxDelayMs`). */
   readonly maxBatch?: number;
   /** How long the first event of a batch waits for company, in ms. Default 2. */
   readonly maxDelayMs?: number;
-  /** PostgreSQL: how often the integrator election and integration run, in ms. Default 250. */
+  /**
+   * PostgreSQL: how often entries an instance of an earlier version queued in `audit_pending` are
+   * looked for and integrated, in ms. Default 1000.
+   */
   readonly integratePollMs?: number;
   /** Write and integration failures, for the operator's log (callers get `audit_unavailable`). */
   readonly onError?: (error: unknown) => void;
@@ -59,7 +61,6 @@ export interface SqlAuditLogOptions {
   /**
    * Called each time this instance made the tree grow, once the entries are durable and
    * integrated (the checkpoint scheduler: a signed checkpoint covers them within the interval).
-   * On PostgreSQL that is the elected integrator, for every instance's entries.
    */
   readonly onCommitted?: () => void;
 }
@@ -76,8 +77,24 @@ interface Queued {
   readonly columns: AuditEntryColumns;
   /** The personal fields taken out, sealed with the batch (their salt and nonce drawn with it). */
   readonly taken: TakenPersonal | undefined;
+}
+
+/** The events of one transaction and the one promise all their callers share: settled with its commit. */
+interface Batch {
+  readonly items: Queued[];
+  readonly settled: Promise<void>;
   resolve(): void;
   reject(error: unknown): void;
+}
+
+function newBatch(): Batch {
+  let resolve: () => void = () => undefined;
+  let reject: (error: unknown) => void = () => undefined;
+  const settled = new Promise<void>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  return { items: [], settled, resolve, reject };
 }
 
 /** Counters that make group commit observable: how many transactions wrote how many events. */
@@ -92,8 +109,12 @@ export class SqlAuditLog implements AuditLog {
   readonly #maxBatch: number;
   readonly #maxDelayMs: number;
   readonly #onError: (error: unknown) => void;
-  readonly #integrator: PgAuditIntegrator | undefined;
-  #queue: Queued[] = [];
+  readonly #pendingPoll: NodeJS.Timeout | undefined;
+  #pendingRun: Promise<void> = Promise.resolve();
+  /** Batches not yet taken by a writer, oldest first; records join the last one until it is full. */
+  #queue: Batch[] = [];
+  /** Transactions written at once: 2 on PostgreSQL (one seals while the other holds the tree lock), 1 on SQLite (synchronous). */
+  readonly #writers: number;
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> | undefined;
   #frontier: CompactRange | undefined;
@@ -108,7 +129,8 @@ export class SqlAuditLog implements AuditLog {
   constructor(database: SqlDatabase, options: SqlAuditLogOptions) {
     this.#database = database;
     this.#clock = options.clock;
-    this.#maxBatch = options.maxBatch ?? 512;
+    this.#maxBatch = options.maxBatch ?? 2048;
+    this.#writers = database.dialect === 'postgres' ? 2 : 1;
     this.#maxDelayMs = options.maxDelayMs ?? 2;
     if (!Number.isSafeInteger(this.#maxBatch) || this.#maxBatch < 1) throw new RangeError('maxBatch must be a positive integer');
     this.#onError = options.onError ?? (() => undefined);
@@ -116,13 +138,8 @@ export class SqlAuditLog implements AuditLog {
     this.#onIntegrated = options.onIntegrated;
     this.#onCommitted = options.onCommitted;
     if (database.dialect === 'postgres') {
-      this.#integrator = new PgAuditIntegrator(database.db, {
-        pollMs: options.integratePollMs ?? 250,
-        onError: this.#onError,
-        ...(options.onIntegrated === undefined ? {} : { onIntegrated: options.onIntegrated }),
-        ...(options.onCommitted === undefined ? {} : { onCommitted: options.onCommitted }),
-      });
-      this.#integrator.start();
+      this.#pendingPoll = setInterval(() => void this.#integratePending().catch(this.#onError), options.integratePollMs ?? 1000);
+      this.#pendingPoll.unref();
     }
   }
 
@@ -148,10 +165,14 @@ export class SqlAuditLog implements AuditLog {
       if (!(error instanceof CanonicalJsonError)) throw error;
       return Promise.reject(this.#refused(error));
     }
-    return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ columns, taken, resolve, reject });
-      this.#schedule();
-    });
+    let batch = this.#queue.at(-1);
+    if (batch === undefined || batch.items.length >= this.#maxBatch) {
+      batch = newBatch();
+      this.#queue.push(batch);
+    }
+    batch.items.push({ columns, taken });
+    this.#schedule();
+    return batch.settled;
   }
 
   #refused(cause: unknown): DomainError {
@@ -161,7 +182,7 @@ export class SqlAuditLog implements AuditLog {
 
   #schedule(): void {
     if (this.#writing !== undefined) return; // the running writer takes it with the next batch
-    if (this.#queue.length >= this.#maxBatch) {
+    if ((this.#queue[0]?.items.length ?? 0) >= this.#maxBatch) {
       this.#writing = this.#drain();
     } else {
       this.#timer ??= setTimeout(() => {
@@ -171,29 +192,44 @@ export class SqlAuditLog implements AuditLog {
     }
   }
 
-  /** Writes batches until the queue is empty; each batch's callers settle with its transaction. */
+  /**
+   * Writes batches until the queue is empty, up to `#writers` transactions at once; each batch's
+   * callers settle with its transaction.
+   */
   async #drain(): Promise<void> {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
+    const running = new Set<Promise<void>>();
     try {
-      while (this.#queue.length > 0) {
-        const batch = this.#queue.splice(0, this.#maxBatch);
-        try {
-          await this.#write(batch);
-          this.#transactions += 1;
-          this.#events += batch.length;
-          for (const item of batch) item.resolve();
-        } catch (error) {
-          this.#onError(error);
-          const failure = new DomainError('audit_unavailable', 'The audit log cannot be written', { cause: error });
-          for (const item of batch) item.reject(failure);
+      while (this.#queue.length > 0 || running.size > 0) {
+        const batch = running.size < this.#writers ? this.#queue.shift() : undefined;
+        if (batch === undefined) {
+          await Promise.race(running);
+          continue;
         }
+        const commit: Promise<void> = this.#commit(batch).finally(() => running.delete(commit));
+        running.add(commit);
+        if (this.#writers > 1) continue;
+        await commit;
         // SQLite commits synchronously: yield to the event loop between batches, or a sustained
         // load would starve timers (the checkpoint scheduler) and every other request.
         if (this.#queue.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {
       this.#writing = undefined;
+    }
+  }
+
+  /** Writes one batch; its callers' shared promise resolves once committed, rejects when it could not be. Never throws. */
+  async #commit(batch: Batch): Promise<void> {
+    try {
+      await this.#write(batch.items);
+      this.#transactions += 1;
+      this.#events += batch.items.length;
+      batch.resolve();
+    } catch (error) {
+      this.#onError(error);
+      batch.reject(new DomainError('audit_unavailable', 'The audit log cannot be written', { cause: error }));
     }
   }
 
@@ -226,7 +262,7 @@ export class SqlAuditLog implements AuditLog {
 
   async #write(batch: readonly Queued[]): Promise<void> {
     const { db } = this.#database;
-    if (this.#integrator === undefined && this.#database.sqlite !== undefined) {
+    if (this.#database.dialect === 'sqlite' && this.#database.sqlite !== undefined) {
       // SQLite: prepared statements, one immediate transaction (the subjects' new keys, the entries, their subtrees).
       this.#sqlite ??= new SqliteAuditStatements(this.#database.sqlite);
       const sqlite = this.#sqlite;
@@ -243,37 +279,47 @@ export class SqlAuditLog implements AuditLog {
       this.#notify(appended.entries);
       return;
     }
-    const keysIn = async (trx: Transaction<RampartDatabase>): Promise<Map<string, Buffer>> => {
+    // One transaction: the subjects' new keys, then — under the tree lock on PostgreSQL — the
+    // entries at the next indices and their subtrees; atomic and durable when it commits.
+    const postgres = this.#database.dialect === 'postgres';
+    const appended = await db.transaction().execute(async (trx) => {
       const wanted = this.#subjectsOf(batch);
-      if (this.#subjects === undefined || wanted.length === 0) return new Map();
-      return this.#subjects.keysCreating(trx, wanted, this.#clock.now());
-    };
-    if (this.#integrator === undefined) {
-      let integrated: AuditEntryTable[] = [];
-      this.#frontier = await db.transaction().execute(async (trx) => {
-        const rows = this.#sealed(batch, await keysIn(trx));
-        const appended = await appendToTree(
-          trx,
-          this.#frontier,
-          rows.map((row) => row.columns),
-          this.#database.dialect,
-        );
-        integrated = appended.entries;
-        return appended.frontier;
-      });
-      this.#notify(integrated);
-      return;
-    }
-    // One transaction: the subjects' new keys and the queued entries, atomic and durable when it commits.
-    await db.transaction().execute(async (trx) => {
-      const rows = this.#sealed(batch, await keysIn(trx));
-      await insertPending(
+      const keys =
+        this.#subjects === undefined || wanted.length === 0
+          ? new Map<string, Buffer>()
+          : await this.#subjects.keysCreating(trx, wanted, this.#clock.now());
+      const rows = this.#sealed(batch, keys);
+      // Spelled before the lock: under it, each leaf only gets its index and its hash.
+      const parts = rows.map((row) => rowLeafParts(row.columns, row.personal));
+      if (postgres) await lockTree(trx);
+      return appendToTree(
         trx,
-        this.#database.dialect,
+        () => this.#frontier,
         rows.map((row) => row.columns),
+        this.#database.dialect,
+        parts,
       );
     });
-    if (this.#integrator.leading) void this.#integrator.integrate().catch(this.#onError);
+    this.#frontier = appended.frontier;
+    this.#notify(appended.entries);
+  }
+
+  /**
+   * PostgreSQL: integrates what instances of earlier versions left in `audit_pending`, step by
+   * step; calls are serialised. A no-op (one indexed read) when nothing is queued there.
+   */
+  #integratePending(): Promise<void> {
+    const run = this.#pendingRun.then(async () => {
+      if (this.#database.dialect !== 'postgres' || !(await hasPending(this.#database.db))) return;
+      for (;;) {
+        const appended = await integratePending(this.#database.db, () => this.#frontier);
+        if (appended === undefined) return;
+        this.#frontier = appended.frontier;
+        this.#notify(appended.entries);
+      }
+    });
+    this.#pendingRun = run.catch(() => undefined);
+    return run;
   }
 
   #notify(rows: readonly AuditEntryTable[]): void {
@@ -319,30 +365,25 @@ export class SqlAuditLog implements AuditLog {
   }
 
   /**
-   * Integrates what is queued now. SQLite integrates with every batch: the tree size. PostgreSQL:
-   * takes the integrator lock if it is free and integrates every pending entry; the tree size
-   * when this instance leads, or undefined when another instance does.
+   * Writes what is queued now (every batch is integrated as it commits) and, on PostgreSQL, what
+   * an earlier version left in `audit_pending`; resolves with the tree size.
    */
-  async integrate(): Promise<number | undefined> {
+  async integrate(): Promise<number> {
     await this.flush();
-    if (this.#integrator !== undefined && !(await this.#integrator.integrate())) return undefined;
+    await this.#integratePending();
     return integratedSize(this.#database.db);
-  }
-
-  /** Whether this instance is the integrator (always on SQLite). */
-  get integrating(): boolean {
-    return this.#integrator === undefined || this.#integrator.leading;
   }
 
   stats(): AuditLogStats {
     return { transactions: this.#transactions, events: this.#events };
   }
 
-  /** Writes what is queued, hands the integrator lock over, and refuses new events. The database stays open. */
+  /** Writes what is queued and refuses new events. The database stays open. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#pendingPoll !== undefined) clearInterval(this.#pendingPoll);
     await this.flush();
-    await this.#integrator?.stop();
+    await this.#pendingRun;
   }
 }

@@ -131,7 +131,8 @@ export class SqlAuditSubjects {
   async keysCreating(trx: Db, subjects: Iterable<string>, now: number): Promise<Map<string, Buffer>> {
     const wanted = [...new Set(subjects)];
     const keys = await this.keys(trx, wanted);
-    const missing = wanted.filter((subject) => !keys.has(subject));
+    // Sorted: concurrent writers insert (and lock) new keys in one order, so they never deadlock.
+    const missing = wanted.filter((subject) => !keys.has(subject)).sort();
     if (missing.length === 0) return keys;
     const rows = missing.map((subject) => ({ subject, sealed_key: this.#newSealedKey(subject), created_at: now }));
     for (let i = 0; i < rows.length; i += 500) {

@@ -10,7 +10,7 @@
 import { sql } from 'kysely';
 import type { SqlDatabase } from '../../kernel/adapters/sql/sql-database.js';
 
-/** Advisory lock keys: one per kind of scheduled work (any fixed bigint, distinct from the audit integrator's). */
+/** Advisory lock keys: one per kind of scheduled work (any fixed bigint, distinct from the audit tree's). */
 export const BACKUP_RUN_LOCK = 7_263_551_902;
 export const DRILL_RUN_LOCK = 7_263_551_903;
 

@@ -7,7 +7,7 @@
 import type { LockedRun } from '../../backups/index.js';
 import type { PurgeReport } from '../services/retention-purge.js';
 
-/** Advisory lock key of the purge (distinct from the backups' and the audit integrator's). */
+/** Advisory lock key of the purge (distinct from the backups' and the audit tree's). */
 export const PURGE_RUN_LOCK = 7_263_551_904;
 
 /** The first run, this long after the start: not in the start's own rush. */

@@ -1,6 +1,6 @@
 /**
  * An audit entry as the log stores and publishes it (test/fixtures/spec-api-v1.md, "Audit"): the event a
- * service reported, plus the leaf index the integrator gave it and the time it was recorded.
+ * service reported, plus the leaf index the tree gave it and the time it was recorded.
  * Also the rules that keep secrets and attacker-sized text out of the log, which is permanent:
  * - text an outsider controls (the user agent, a resource or role name, a reason, the strings in
  *   `details`) is redacted (`redactText`: whatever is shaped like a credential is cut out) and

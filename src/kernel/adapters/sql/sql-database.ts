@@ -137,7 +137,7 @@ function openPostgres(url: Secret<string>, onError?: (error: Error) => void): Sq
     types: pgTypes,
   });
   pool.on('error', (error) => onError?.(error));
-  // A checked-out client has no pool listener: one held long (the audit integrator's lock) must
+  // A checked-out client has no pool listener: one held long (a transaction waiting on the audit tree's lock) must
   // not crash the process when its server connection dies.
   pool.on('connect', (client) => client.on('error', (error) => onError?.(error)));
   const db = new Kysely<RampartDatabase>({ dialect: new PostgresDialect({ pool }) });
