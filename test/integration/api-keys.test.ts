@@ -4,7 +4,7 @@
  * with its grace period, revocation at once, expiry, `last_used_at` once a minute, a rate-limit
  * bucket of the key's own, and an audit entry for every change.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryAuditLog } from '../../src/kernel/adapters/memory/memory-audit-log.js';
 import { hashApiKey } from '../../src/credentials/crypto/api-key-secret.js';
 import { backends, type BackendInstance } from '../helpers/backends.js';
@@ -281,3 +281,49 @@ describe('API key rate limit', () => {
     expect((await as(server.app, owner.grant, 'GET', `/api/v1/orgs/${org.id}`)).statusCode).toBe(200);
   });
 });
+
+for (const backend of await backends()) {
+  describe(`API key refusals under RAMPART_COLLECT_IP=off and RAMPART_COLLECT_USER_AGENT=off on ${backend.name}`, () => {
+    let store: BackendInstance;
+    let server: TestServer;
+    const audit = new MemoryAuditLog();
+
+    beforeAll(async () => {
+      store = await backend.create();
+      server = await testServer(store, { env: { ...ADMIN_ENV, RAMPART_COLLECT_IP: 'off', RAMPART_COLLECT_USER_AGENT: 'off' }, audit });
+    });
+
+    afterAll(async () => {
+      await server?.close();
+      await store?.cleanup();
+    });
+
+    it('promises 2: the refused use of a revoked key is audited without the address or the user agent', async () => {
+      const admin = await login(server.app);
+      const { org, owner } = await orgWithOwner(server.app, admin);
+      const created = await as(server.app, owner.grant, 'POST', '/api/v1/api-keys', {
+        name: 'gone',
+        scopes: ['members.read'],
+        org: org.id,
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const key = created.json<IssuedKey>();
+      expect((await as(server.app, owner.grant, 'DELETE', `/api/v1/api-keys/${key.id}`)).statusCode).toBe(204);
+      const refused = await server.app.inject({
+        method: 'GET',
+        url: `/api/v1/orgs/${org.id}/members`,
+        headers: { ...withKey(key.key), 'user-agent': 'curl/8.5.0 (collected-agent-marker)' },
+        remoteAddress: '198.51.100.77',
+      });
+      expectProblem(refused, 'token_invalid');
+      const entry = audit
+        .events()
+        .find((event) => event.action === 'api_key.use' && event.result === 'failure' && event.resource === key.id);
+      expect(entry).toBeDefined();
+      expect(entry?.userAgent).toBeUndefined();
+      expect(entry?.sourceIp ?? null).toBeNull();
+      expect(JSON.stringify(audit.events())).not.toContain('collected-agent-marker');
+      expect(JSON.stringify(audit.events())).not.toContain('198.51.100.77');
+    });
+  });
+}

@@ -216,7 +216,14 @@ for (const backend of await backends()) {
       }
       // Each credentials authenticator refuses them itself, whatever the layer would make of a "none".
       const [keys, clients] = server.rampart.credentials.authenticators;
-      const ask = (authorization: string) => ({ method: 'GET', authorization, cookie: undefined, ip: '192.0.2.9', headers: {} });
+      const ask = (authorization: string) => ({
+        method: 'GET',
+        authorization,
+        cookie: undefined,
+        ip: '192.0.2.9',
+        userAgent: undefined,
+        headers: {},
+      });
       for (const credential of presented.slice(0, 4)) {
         expect(await clients?.authenticate(ask(`Bearer ${credential}`)), credential).toMatchObject({
           outcome: 'rejected',

@@ -162,7 +162,8 @@ export class ApiKeyAuthenticator implements Authenticator {
   }
 
   async #auditFailure(key: ApiKey, reason: string, request: CredentialRequest): Promise<void> {
-    const agent = request.headers['user-agent'];
+    // As RAMPART_COLLECT_USER_AGENT keeps it: absent when the policy collects none.
+    const agent = request.userAgent;
     await this.#o.audit.record({
       org: key.orgId ?? SYSTEM_ORG_SLUG,
       actor: { type: 'api_key', id: key.id },

@@ -7,6 +7,8 @@ export interface CredentialRequest {
   readonly cookie: string | undefined;
   /** The caller's address as `RAMPART_COLLECT_IP` keeps it (null when off): for audit entries only. */
   readonly ip: string | null;
+  /** The caller's user agent as `RAMPART_COLLECT_USER_AGENT` keeps it (absent when off): for audit entries only. */
+  readonly userAgent: string | undefined;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 

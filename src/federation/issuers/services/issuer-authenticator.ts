@@ -90,7 +90,7 @@ export class IssuerAuthenticator implements Authenticator {
     reason: IssuerRefusalReason,
     claimed?: string,
   ): Promise<AuthenticationResult> {
-    await this.#o.refusals.record({ issuer, claimedIssuer: claimed, reason, ip: request.ip, userAgent: request.headers['user-agent'] });
+    await this.#o.refusals.record({ issuer, claimedIssuer: claimed, reason, ip: request.ip, userAgent: request.userAgent });
     if (reason === 'jwks_unavailable') {
       throw new DomainError('service_unavailable', "The token issuer's keys cannot be fetched right now; try again later");
     }

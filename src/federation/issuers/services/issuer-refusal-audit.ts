@@ -29,7 +29,7 @@ export interface IssuerRefusal {
   readonly claimedIssuer?: string | undefined;
   readonly reason: IssuerRefusalReason;
   readonly ip: string | null;
-  readonly userAgent: string | string[] | undefined;
+  readonly userAgent: string | undefined;
 }
 
 interface RefusalWindow {

@@ -17,7 +17,7 @@ import type { RouteAccess } from '../../domain/access.js';
 import { DomainError } from '../../domain/errors.js';
 import type { AuthenticationResult } from '../../domain/principal.js';
 import type { Authenticator, CredentialRequest } from '../../ports/authenticator.js';
-import { collectedAddress } from '../request-context.js';
+import { collectedAddress, requestContext } from '../request-context.js';
 import type { RequestStep, StepResult } from './request-pass.js';
 
 export interface AuthenticationOptions {
@@ -98,9 +98,12 @@ export function authenticationStep(options: AuthenticationOptions): RequestStep 
       method: request.method,
       authorization: headers.authorization,
       cookie: headers.cookie,
-      // Only an audit entry of a refusal needs the address: minimised when it is read.
+      // Only an audit entry of a refusal needs the address and the user agent: minimised when read.
       get ip() {
         return collectedAddress(request);
+      },
+      get userAgent() {
+        return requestContext(request).userAgent;
       },
       headers,
     };
