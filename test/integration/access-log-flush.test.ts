@@ -6,12 +6,17 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanEnv, startChild } from '../helpers/processes.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogDestination, createLogger, flushLog, rawLineStream } from '../../src/kernel/adapters/log/pino-logger.js';
 import { createRampart } from '../../src/rampart.js';
 import { sqliteBackend, type BackendInstance } from '../helpers/backends.js';
 import { testConfig } from '../helpers/rampart.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('the buffered access log', () => {
   let store: BackendInstance;
@@ -86,5 +91,16 @@ describe('the buffered access log', () => {
     expect(written.map((text) => (JSON.parse(text) as { n?: number; msg: string }).n ?? (JSON.parse(text) as { msg: string }).msg)).toEqual(
       [1, 2, 3, 4, 'an outage began'],
     );
+  });
+
+  it('perf 1: a line still buffered when the process exits is written at exit', async () => {
+    const file = join(dir, 'exit.log');
+    const child = startChild(process.execPath, ['--import', 'tsx', join(ROOT, 'test/fixtures/log-exit.ts'), file], {
+      cwd: ROOT,
+      env: cleanEnv({}),
+    });
+    expect(await child.exited).toEqual({ code: 0, signal: null });
+    const line = JSON.parse(readFileSync(file, 'utf8').trim()) as { marker?: string; msg?: string };
+    expect(line).toMatchObject({ marker: 'last-line-before-exit', msg: 'stopped' });
   });
 });

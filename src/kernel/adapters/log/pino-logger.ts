@@ -7,7 +7,8 @@
  * close by {@link flushLog}), so a busy server does not make a write system call per line. Its
  * writes are synchronous, as pino's default is: an asynchronous write hands each chunk to libuv's
  * thread pool, which on the one core a server runs on cost far more than the write
- * (docs/decisions/032-lean-request-path.md). pino flushes what is left when the process exits. Warnings
+ * (docs/decisions/032-lean-request-path.md). What is left is written when the process exits
+ * ({@link writeOutAtExit}: pino does that only for asynchronous destinations). Warnings
  * and errors are written at once. The access lines the chain writes pre-serialised
  * ({@link rawLineStream}) are collected for one turn of the event loop and handed to the
  * destination as one string ({@link LineBatch}); any other line drains them first, so the log
@@ -82,9 +83,37 @@ const BUFFERED = new WeakSet<DestinationStream>();
  */
 const OURS = new WeakMap<Logger, { write(line: string): unknown }>();
 
+/** The buffered destinations still open: written out when the process exits. */
+const OPEN = new Set<WeakRef<ReturnType<typeof pino.destination>>>();
+let listening = false;
+
+/**
+ * At exit, what every open buffered destination still holds is written. pino does this itself
+ * only for asynchronous destinations; a synchronous one that buffers (`minLength`) would
+ * otherwise lose its last lines — the server's "stopped", or a fatal error before a crash. One
+ * listener for the process, weak references to the destinations.
+ */
+function writeOutAtExit(destination: ReturnType<typeof pino.destination>): void {
+  if (!listening) {
+    listening = true;
+    process.once('exit', () => {
+      for (const ref of OPEN) {
+        try {
+          ref.deref()?.flushSync();
+        } catch {
+          // A destination closed or broken at exit has nothing left to write.
+        }
+      }
+    });
+  }
+  const ref = new WeakRef(destination);
+  OPEN.add(ref);
+  destination.once('close', () => OPEN.delete(ref));
+}
+
 /**
  * A buffered destination: a file descriptor (1, stdout, by default) or a file path (created 0600
- * if absent), written in chunks and flushed on a timer.
+ * if absent), written in chunks, flushed on a timer, at {@link flushLog} and at exit.
  */
 export function createLogDestination(dest: number | string = 1): DestinationStream {
   const destination = pino.destination({
@@ -95,6 +124,7 @@ export function createLogDestination(dest: number | string = 1): DestinationStre
     ...(typeof dest === 'string' ? { mode: 0o600 } : {}),
   });
   BUFFERED.add(destination);
+  writeOutAtExit(destination);
   return destination;
 }
 
