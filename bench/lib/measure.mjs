@@ -6,6 +6,7 @@
 import { checkLimiterCount, checkLoad, checkResponse, probe } from './checks.mjs';
 import { waitForQuiet, watchCore } from './machine.mjs';
 import { allowedCpus, freePort, stop, waitForPort } from './processes.mjs';
+import { loadOf } from './settings.mjs';
 
 /**
  * @typedef {object} SuiteServer
@@ -56,13 +57,7 @@ export async function measureServer(entry, target, settings, generator, log) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}${target.path}`;
   const headers = target.headers ?? {};
-  const load = {
-    seconds: settings.duration,
-    connections: settings.connections,
-    threads: settings.threads,
-    cpu: settings.loadCpu,
-    headers: Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
-  };
+  const load = loadOf(settings, headers);
   if (settings.quietWait > 0 && !(await waitForQuiet(settings.quietWait))) {
     log(`  the machine was still busy after ${settings.quietWait} s: measuring anyway`);
     result.notes.push(`the machine was still busy after waiting ${settings.quietWait} s for it to be idle`);

@@ -55,3 +55,22 @@ export function loadSettings(env = process.env) {
   if (settings.serverCpu === settings.loadCpu) throw new Error('BENCH_SERVER_CPU and BENCH_LOAD_CPU must be different cores');
   return Object.freeze(settings);
 }
+
+/**
+ * The load the generator puts on a server for the measured run (a warm-up is the same with
+ * `seconds: settings.warmup`): the settings' duration, connections, threads and core, with these
+ * request headers.
+ * @param {Settings} settings
+ * @param {Record<string, string>} headers
+ * @param {{ timeoutSeconds?: number }} [options] wrk's per-request timeout (its default is 2 s)
+ */
+export function loadOf(settings, headers, options = {}) {
+  return {
+    seconds: settings.duration,
+    connections: settings.connections,
+    threads: settings.threads,
+    cpu: settings.loadCpu,
+    headers: Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+    ...(options.timeoutSeconds === undefined ? {} : { timeoutSeconds: options.timeoutSeconds }),
+  };
+}

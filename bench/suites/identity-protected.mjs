@@ -30,6 +30,7 @@ import {
 } from '../identity/harness.mjs';
 import { expectHeaders, expectStatus, request } from '../identity/http.mjs';
 import { checkLimiterCount, checkLoad } from '../lib/checks.mjs';
+import { loadOf } from '../lib/settings.mjs';
 import { peer, rampart } from '../lib/servers.mjs';
 
 const EMAIL = 'bench@example.test';
@@ -256,16 +257,9 @@ async function measure(entry, settings, generator, log) {
   return withServer(entry.server, settings, log, result, async ({ base, pinned, problems, notes }) => {
     const target = await entry.prepare(base);
     const url = `${base}${target.path}`;
-    const load = {
-      seconds: settings.duration,
-      connections: settings.connections,
-      threads: settings.threads,
-      cpu: settings.loadCpu,
-      headers: Object.entries(target.headers).map(([name, value]) => `${name}: ${value}`),
-      // Better Auth answers slower than wrk's 2 s default at 50 connections on one core, and on a
-      // shared machine any server can stall for seconds: every server gets 30 s (p99 shows the tail).
-      timeoutSeconds: 30,
-    };
+    // Better Auth answers slower than wrk's 2 s default at 50 connections on one core, and on a
+    // shared machine any server can stall for seconds: every server gets 30 s (p99 shows the tail).
+    const load = loadOf(settings, target.headers, { timeoutSeconds: 30 });
     const before = await request('GET', url, { headers: target.headers });
     problems.push(...target.check(before, 'before'));
     if (problems.length > 0) return;

@@ -31,6 +31,7 @@ import {
 } from '../identity/harness.mjs';
 import { expectStatus, request } from '../identity/http.mjs';
 import { checkLoad } from '../lib/checks.mjs';
+import { loadOf } from '../lib/settings.mjs';
 import { rampart } from '../lib/servers.mjs';
 
 const EMAIL = 'bench@example.test';
@@ -156,14 +157,7 @@ async function round(setup, settings, generator, log) {
       const first = await request('GET', url, { headers });
       problems.push(...expectStatus(first, 200, `${id}: before`));
       if (problems.length > 0) return;
-      const load = {
-        seconds: settings.duration,
-        connections: settings.connections,
-        threads: settings.threads,
-        cpu: settings.loadCpu,
-        headers: [`authorization: Bearer ${token}`],
-        timeoutSeconds: 30,
-      };
+      const load = loadOf(settings, headers, { timeoutSeconds: 30 });
       if (settings.warmup > 0) {
         log(`  ${id} token: warm-up ${settings.warmup} s`);
         problems.push(...checkLoad(await generator.run(url, { ...load, seconds: settings.warmup }), `${id}: warm-up`));

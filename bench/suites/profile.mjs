@@ -14,6 +14,7 @@ import path from 'node:path';
 import { formatTable, watched, waitForServerIdle, withServer } from '../identity/harness.mjs';
 import { expectStatus, request } from '../identity/http.mjs';
 import { checkLoad } from '../lib/checks.mjs';
+import { loadOf } from '../lib/settings.mjs';
 import { atExit } from '../lib/processes.mjs';
 import { attribute, LAYERS } from '../lib/profile.mjs';
 import { peer, rampart } from '../lib/servers.mjs';
@@ -43,14 +44,7 @@ async function loaded(server, headersOf, settings, generator, log, label) {
   return withServer(server, settings, log, result, async ({ base, pinned, problems, notes }) => {
     const headers = await headersOf(base);
     const url = `${base}/api/v1/me`;
-    const load = {
-      seconds: settings.duration,
-      connections: settings.connections,
-      threads: settings.threads,
-      cpu: settings.loadCpu,
-      headers: Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
-      timeoutSeconds: 30,
-    };
+    const load = loadOf(settings, headers, { timeoutSeconds: 30 });
     problems.push(...expectStatus(await request('GET', url, { headers }), 200, 'before'));
     if (problems.length > 0) return;
     if (settings.warmup > 0) {
